@@ -1,0 +1,1 @@
+//! Token and client-registration cache files (spec §1, §2).

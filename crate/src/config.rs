@@ -1,0 +1,1 @@
+//! Shared config and credentials files (spec §6, §8, §9.2).

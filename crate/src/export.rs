@@ -1,0 +1,1 @@
+//! Credential export formats (spec §9.4, §9.5).

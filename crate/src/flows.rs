@@ -1,0 +1,1 @@
+//! Login, refresh and listing flows over the OIDC and portal operations.

@@ -1,0 +1,27 @@
+//! sso-bridge core: everything AWS IAM Identity Center login needs that is not I/O.
+//!
+//! The core never touches the network, the clock, files or randomness itself: HTTP is data
+//! ([`http::HttpRequest`] executed by an injected [`http::Transport`]), and time, sleep and
+//! randomness come in through the traits in [`http`]. The same code runs under `cargo test`,
+//! in the native helper (`host/`) and in the browser as WebAssembly.
+//!
+//! Module map:
+//! - [`time`]: UTC timestamps in the CLI's formats (write exact, read lenient).
+//! - [`secret`]: a string type for tokens and keys whose `Debug`/`Display` are redacted.
+//! - [`http`]: request/response values and the injected transport, clock, sleep and randomness.
+//! - [`config`]: the shared config/credentials parser (SDK spec), diagnostics where botocore
+//!   differs, SSO profile resolution, endpoint resolution, file locations, and the config writer.
+//! - [`cache`]: token and client-registration cache files and keys, the CLI role-credential cache.
+//! - [`export`]: `aws configure export-credentials` formats and credential_process JSON.
+//! - [`oidc`], [`portal`]: SSO OIDC and portal operations; [`flows`]: login, refresh and listing
+//!   state machines built on them.
+
+pub mod cache;
+pub mod config;
+pub mod export;
+pub mod flows;
+pub mod http;
+pub mod oidc;
+pub mod portal;
+pub mod secret;
+pub mod time;

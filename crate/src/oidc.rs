@@ -1,0 +1,1 @@
+//! SSO OIDC operations (spec §3, §4).

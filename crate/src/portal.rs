@@ -1,0 +1,1 @@
+//! SSO portal operations (spec §5).

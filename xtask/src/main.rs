@@ -1,0 +1,43 @@
+//! `cargo xtask <command>`: the one entry point for building, testing and packaging sso-bridge.
+//!
+//! Every step is a plain process run from here (no shell scripts), prints what it runs, and stops
+//! at the first failure with the step's name. Missing tools are installed when that can be done
+//! without guessing (rustup targets, pinned cargo tools); otherwise the message says what to install.
+
+mod dist;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  test [--native-only]   format check, clippy (warnings denied), every test suite, wasm build
+  dist                   release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "test" => test::run(rest),
+        "dist" => dist::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Small helpers for running tools from the xtask.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root (the xtask crate sits one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent directory").to_path_buf()
+}
+
+/// Runs `program args…` in the repository root, echoing it; an error names the command.
+pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_in(&root(), program, args, &[])
+}
+
+/// Runs a command in `dir` with extra environment variables.
+pub fn run_in(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    eprintln!("xtask: $ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|e| format!("could not start `{program}`: {e}. Is it installed and on PATH?"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Runs a command and returns its stdout, or None if it cannot run or fails.
+pub fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).current_dir(root()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Makes sure a rustup target is installed, installing it when rustup is available.
+pub fn ensure_rust_target(target: &str) -> Result<(), String> {
+    let installed = output("rustup", &["target", "list", "--installed"]);
+    match installed {
+        Some(list) if list.lines().any(|l| l.trim() == target) => Ok(()),
+        Some(_) => run("rustup", &["target", "add", target]),
+        None => {
+            if rustc_knows_target(target) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the Rust target {target} is missing and rustup is not available: install it with \
+                     your toolchain manager (rustup target add {target})"
+                ))
+            }
+        }
+    }
+}
+
+fn rustc_knows_target(target: &str) -> bool {
+    let sysroot = output("rustc", &["--print", "sysroot"]).unwrap_or_default();
+    Path::new(sysroot.trim()).join("lib/rustlib").join(target).exists()
+}
