@@ -27,3 +27,5 @@ pub mod oidc;
 pub mod portal;
 pub mod secret;
 pub mod time;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
