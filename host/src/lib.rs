@@ -2,3 +2,23 @@
 //! file writes and the native effects (HTTP, clock, sleep, randomness) the core is given.
 //!
 //! `main.rs` only parses arguments and dispatches here, so integration tests can use every part.
+//!
+//! Module map:
+//! - [`framing`]: the native-messaging length-prefixed frames and their size limits.
+//! - [`error_codes`]: the protocol's numbered, append-only error codes (`host/PROTOCOL.md`).
+//! - [`platform`]: home, state and config directories per OS.
+//! - [`aws_files`]: the closed set of files the helper writes, written atomically and confined to
+//!   `~/.aws`, and the one-writer lock.
+
+pub mod aws_files;
+pub mod error_codes;
+pub mod framing;
+pub mod platform;
+pub mod browsers;
+pub mod caller;
+pub mod install;
+pub mod log;
+pub mod protocol;
+pub mod cli;
+pub mod handlers;
+pub mod native_host;
