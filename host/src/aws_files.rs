@@ -99,8 +99,8 @@ pub struct WriteLock {
 
 impl AwsFiles {
     /// Resolve the locations from the environment: `~/.aws` from the home directory; the config and
-    /// credentials files from `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` (leading `~`
-    /// expanded) or their defaults in `~/.aws`; the lock in the helper's state directory.
+    /// credentials files as the core resolves them (`AWS_CONFIG_FILE` /
+    /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/…`); the lock in the helper's state directory.
     pub fn from_env(os: Os, env: &impl Env) -> Result<Self, HostError> {
         let home = platform::home_dir(os, env).ok_or_else(|| {
             HostError::new(
@@ -110,26 +110,22 @@ impl AwsFiles {
         })?;
         let state = platform::state_dir(os, env)
             .ok_or_else(|| HostError::new(ErrorCode::Internal, "cannot find a state directory"))?;
-        let aws_dir = home.join(".aws");
-        let expand = |value: String| -> PathBuf {
-            match value.strip_prefix('~') {
-                Some(rest) if rest.is_empty() || rest.starts_with('/') || rest.starts_with('\\') => {
-                    platform::join(&home, rest)
-                }
-                _ => PathBuf::from(value),
-            }
-        };
-        let config_file =
-            env.var("AWS_CONFIG_FILE").map(expand).unwrap_or_else(|| aws_dir.join("config"));
-        let credentials_file = env
-            .var("AWS_SHARED_CREDENTIALS_FILE")
-            .map(expand)
-            .unwrap_or_else(|| aws_dir.join("credentials"));
-        Ok(AwsFiles { aws_dir, config_file, credentials_file, lock_file: state.join("write.lock") })
+        let locations = sso_bridge::config::file_locations(&platform::CoreEnv(env), os.core_platform());
+        Ok(AwsFiles {
+            aws_dir: home.join(".aws"),
+            config_file: PathBuf::from(locations.config),
+            credentials_file: PathBuf::from(locations.credentials),
+            lock_file: state.join("write.lock"),
+        })
     }
 
     /// Locations given explicitly (tests).
-    pub fn new(aws_dir: PathBuf, config_file: PathBuf, credentials_file: PathBuf, lock_file: PathBuf) -> Self {
+    pub fn new(
+        aws_dir: PathBuf,
+        config_file: PathBuf,
+        credentials_file: PathBuf,
+        lock_file: PathBuf,
+    ) -> Self {
         AwsFiles { aws_dir, config_file, credentials_file, lock_file }
     }
 
@@ -539,7 +535,10 @@ mod tests {
         symlink(home.path().join(".aws/dotfiles/config"), f.config_file()).unwrap();
         f.write(&Target::Config, b"[default]\nregion = y\n").unwrap();
         assert!(fs::symlink_metadata(f.config_file()).unwrap().file_type().is_symlink());
-        assert_eq!(fs::read_to_string(home.path().join(".aws/dotfiles/config")).unwrap(), "[default]\nregion = y\n");
+        assert_eq!(
+            fs::read_to_string(home.path().join(".aws/dotfiles/config")).unwrap(),
+            "[default]\nregion = y\n"
+        );
     }
 
     #[test]

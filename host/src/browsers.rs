@@ -39,8 +39,14 @@ pub enum Scope {
 }
 
 impl Browser {
-    pub const ALL: &'static [Browser] =
-        &[Browser::Chrome, Browser::Chromium, Browser::Edge, Browser::Brave, Browser::Vivaldi, Browser::Firefox];
+    pub const ALL: &'static [Browser] = &[
+        Browser::Chrome,
+        Browser::Chromium,
+        Browser::Edge,
+        Browser::Brave,
+        Browser::Vivaldi,
+        Browser::Firefox,
+    ];
 
     pub const fn name(self) -> &'static str {
         match self {
@@ -74,9 +80,13 @@ impl Browser {
             (Os::Linux, Browser::Brave) => &[".config/BraveSoftware/Brave-Browser/NativeMessagingHosts"],
             (Os::Linux, Browser::Vivaldi) => &[".config/vivaldi/NativeMessagingHosts"],
             (Os::Linux, Browser::Firefox) => &[".mozilla/native-messaging-hosts"],
-            (Os::MacOs, Browser::Chrome) => &["Library/Application Support/Google/Chrome/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Chrome) => {
+                &["Library/Application Support/Google/Chrome/NativeMessagingHosts"]
+            }
             (Os::MacOs, Browser::Chromium) => &["Library/Application Support/Chromium/NativeMessagingHosts"],
-            (Os::MacOs, Browser::Edge) => &["Library/Application Support/Microsoft Edge/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Edge) => {
+                &["Library/Application Support/Microsoft Edge/NativeMessagingHosts"]
+            }
             (Os::MacOs, Browser::Brave) => &[
                 "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
                 "Library/Application Support/Google/Chrome/NativeMessagingHosts",
@@ -135,10 +145,14 @@ pub fn manifest_paths(browser: Browser, scope: Scope, os: Os, env: &impl Env) ->
             .map(|d| vec![PathBuf::from(d).join("sso-bridge").join(browser.name()).join(MANIFEST_FILE)])
             .unwrap_or_default(),
         (_, Scope::User) => match platform::home_dir(os, env) {
-            Some(home) => browser.user_dirs(os).iter().map(|d| platform::join(&home, d).join(MANIFEST_FILE)).collect(),
+            Some(home) => {
+                browser.user_dirs(os).iter().map(|d| platform::join(&home, d).join(MANIFEST_FILE)).collect()
+            }
             None => Vec::new(),
         },
-        (_, Scope::System) => browser.system_dirs(os).iter().map(|d| Path::new(d).join(MANIFEST_FILE)).collect(),
+        (_, Scope::System) => {
+            browser.system_dirs(os).iter().map(|d| Path::new(d).join(MANIFEST_FILE)).collect()
+        }
     }
 }
 
@@ -203,7 +217,8 @@ pub fn manifest_json(family: Family, binary: &Path, ids: &[String]) -> Value {
     });
     match family {
         Family::Chromium => {
-            m["allowed_origins"] = json!(ids.iter().map(|id| format!("chrome-extension://{id}/")).collect::<Vec<_>>())
+            m["allowed_origins"] =
+                json!(ids.iter().map(|id| format!("chrome-extension://{id}/")).collect::<Vec<_>>())
         }
         Family::Firefox => m["allowed_extensions"] = json!(ids),
     }
@@ -267,7 +282,9 @@ mod tests {
         let brave = manifest_paths(Browser::Brave, Scope::User, Os::MacOs, &env);
         assert_eq!(brave.len(), 2);
         assert!(brave[0].starts_with("/home/u/Library/Application Support/BraveSoftware/Brave-Browser"));
-        assert!(brave[1].starts_with("/home/u/Library/Application Support/Google/Chrome/NativeMessagingHosts"));
+        assert!(
+            brave[1].starts_with("/home/u/Library/Application Support/Google/Chrome/NativeMessagingHosts")
+        );
         assert_eq!(
             manifest_paths(Browser::Chrome, Scope::System, Os::MacOs, &env),
             [PathBuf::from("/Library/Google/Chrome/NativeMessagingHosts/com.sso_bridge.helper.json")]
@@ -312,12 +329,13 @@ mod tests {
     #[test]
     fn manifests_per_family_and_read_back() {
         let id = "abcdefghijklmnopabcdefghijklmnop".to_string();
-        let chromium = manifest_json(Family::Chromium, Path::new("/bin/sso-bridge"), std::slice::from_ref(&id));
+        let chromium =
+            manifest_json(Family::Chromium, Path::new("/bin/sso-bridge"), std::slice::from_ref(&id));
         assert_eq!(chromium["allowed_origins"], json!([format!("chrome-extension://{id}/")]));
         assert!(chromium.get("allowed_extensions").is_none());
         assert_eq!(chromium["type"], "stdio");
         assert_eq!(chromium["name"], HOST_NAME);
-        assert_eq!(allowed_ids(&chromium), [id.clone()]);
+        assert_eq!(allowed_ids(&chromium), [id]);
         let firefox = manifest_json(Family::Firefox, Path::new("/bin/sso-bridge"), &["a@b.org".to_string()]);
         assert_eq!(firefox["allowed_extensions"], json!(["a@b.org"]));
         assert!(firefox.get("allowed_origins").is_none());
@@ -332,7 +350,9 @@ mod tests {
         assert!(!is_firefox_id("no-at-sign"));
         assert!(!is_firefox_id("a@b/c"));
         // Host name rules (spec §3.1): lowercase alphanumerics, `_` and `.`, no `..`, no edge dots.
-        assert!(HOST_NAME.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.'));
+        assert!(HOST_NAME
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.'));
         assert!(!HOST_NAME.contains("..") && !HOST_NAME.starts_with('.') && !HOST_NAME.ends_with('.'));
     }
 }

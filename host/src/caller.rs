@@ -131,7 +131,10 @@ mod tests {
         let other = Caller::Chromium { extension_id: "pppppppppppppppppppppppppppppppp".into() };
         assert_eq!(check_allowed(&other, Os::Linux, &env).unwrap_err().code, ErrorCode::CallerNotAllowed);
         // A Chromium ID does not unlock the Firefox side.
-        let ff = Caller::Firefox { manifest: "/nope.json".into(), addon_id: "abcdefghijklmnopabcdefghijklmnop".into() };
+        let ff = Caller::Firefox {
+            manifest: "/nope.json".into(),
+            addon_id: "abcdefghijklmnopabcdefghijklmnop".into(),
+        };
         assert!(check_allowed(&ff, Os::Linux, &env).is_err());
     }
 }

@@ -74,13 +74,19 @@ fn write_record(os: Os, env: &impl Env, entries: &[RecordEntry]) -> Result<(), H
         .collect();
     let text = serde_json::to_string_pretty(&json!({ "version": 1, "manifests": list }))
         .map_err(|e| HostError::new(ErrorCode::Internal, e.to_string()))?;
-    aws_files::write_owned_file(&path, text.as_bytes(), 0o600, 0o700)
-        .map_err(|e| HostError::new(ErrorCode::WriteFailed, format!("could not write {}: {e}", path.display())))
+    aws_files::write_owned_file(&path, text.as_bytes(), 0o600, 0o700).map_err(|e| {
+        HostError::new(ErrorCode::WriteFailed, format!("could not write {}: {e}", path.display()))
+    })
 }
 
 /// Every place a manifest of ours may be for `browser`: the user and system table entries and
 /// whatever the install record lists.
-fn candidate_manifests(browser: Browser, os: Os, env: &impl Env, record: &[RecordEntry]) -> Vec<(PathBuf, String)> {
+fn candidate_manifests(
+    browser: Browser,
+    os: Os,
+    env: &impl Env,
+    record: &[RecordEntry],
+) -> Vec<(PathBuf, String)> {
     let mut out: Vec<(PathBuf, String)> = Vec::new();
     for (scope, label) in [(Scope::User, "user"), (Scope::System, "system")] {
         for p in browsers::manifest_paths(browser, scope, os, env) {
@@ -168,7 +174,9 @@ fn parse_browsers(names: &[String], os: Os, env: &impl Env) -> Result<Vec<Browse
             Browser::from_name(n).ok_or_else(|| {
                 HostError::new(
                     ErrorCode::InvalidValue,
-                    format!("unknown browser `{n}`; use chrome, chromium, edge, brave, vivaldi, firefox or all"),
+                    format!(
+                        "unknown browser `{n}`; use chrome, chromium, edge, brave, vivaldi, firefox or all"
+                    ),
                 )
             })
         })
@@ -198,9 +206,11 @@ pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) 
     if !options.user_data_dirs.is_empty() {
         let browser = match options.browsers.first().map(String::as_str) {
             Some("all") | None => Browser::Chromium,
-            Some(name) => Browser::from_name(name)
-                .filter(|b| b.family() == Family::Chromium)
-                .ok_or_else(|| HostError::new(ErrorCode::InvalidValue, "--user-data-dir is for Chromium browsers"))?,
+            Some(name) => {
+                Browser::from_name(name).filter(|b| b.family() == Family::Chromium).ok_or_else(|| {
+                    HostError::new(ErrorCode::InvalidValue, "--user-data-dir is for Chromium browsers")
+                })?
+            }
         };
         for dir in &options.user_data_dirs {
             let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
@@ -217,8 +227,13 @@ pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) 
         for browser in chosen {
             let paths = browsers::manifest_paths(browser, scope, os, env);
             if paths.is_empty() {
-                let _ = writeln!(report, "{}: no {} manifest location is known on {}; skipped", browser.name(),
-                    if options.system { "system-wide" } else { "per-user" }, os.name());
+                let _ = writeln!(
+                    report,
+                    "{}: no {} manifest location is known on {}; skipped",
+                    browser.name(),
+                    if options.system { "system-wide" } else { "per-user" },
+                    os.name()
+                );
             }
             for p in paths {
                 targets.push((browser, p, if options.system { "system" } else { "user" }));
@@ -233,15 +248,26 @@ pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) 
             Family::Firefox => &firefox_ids,
         };
         if ids.is_empty() {
-            let _ = writeln!(report, "{}: skipped (no {} extension ID given)", browser.name(),
-                if browser.family() == Family::Firefox { "Firefox" } else { "Chromium" });
+            let _ = writeln!(
+                report,
+                "{}: skipped (no {} extension ID given)",
+                browser.name(),
+                if browser.family() == Family::Firefox { "Firefox" } else { "Chromium" }
+            );
             continue;
         }
         let manifest = browsers::manifest_json(browser.family(), binary, ids);
-        let text = serde_json::to_string_pretty(&manifest).map_err(|e| HostError::new(ErrorCode::Internal, e.to_string()))?;
+        let text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| HostError::new(ErrorCode::Internal, e.to_string()))?;
         aws_files::write_owned_file(&path, text.as_bytes(), file_mode, dir_mode).map_err(|e| {
-            HostError::new(ErrorCode::WriteFailed, format!("could not write {}: {e}{}", path.display(),
-                if options.system { " (a system-wide install needs administrator rights)" } else { "" }))
+            HostError::new(
+                ErrorCode::WriteFailed,
+                format!(
+                    "could not write {}: {e}{}",
+                    path.display(),
+                    if options.system { " (a system-wide install needs administrator rights)" } else { "" }
+                ),
+            )
         })?;
         register_on_windows(browser, scope, &path, os)?;
         let _ = writeln!(report, "{}: wrote {} (allows {})", browser.name(), path.display(), ids.join(", "));
@@ -343,7 +369,11 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
             } else {
                 problems += 1;
                 let _ = writeln!(out, "  PROBLEM: points at `{points_at}`, not this binary ({exe_display})");
-                let _ = writeln!(out, "  fix: {exe_display} install --browser {} --extension-id <ID>", browser.name());
+                let _ = writeln!(
+                    out,
+                    "  fix: {exe_display} install --browser {} --extension-id <ID>",
+                    browser.name()
+                );
             }
             match fs::metadata(points_at) {
                 Ok(meta) if is_executable(&meta) => {
@@ -357,7 +387,11 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
                 Err(_) => {
                     problems += 1;
                     let _ = writeln!(out, "  PROBLEM: `{points_at}` does not exist");
-                    let _ = writeln!(out, "  fix: {exe_display} install --browser {} --extension-id <ID>", browser.name());
+                    let _ = writeln!(
+                        out,
+                        "  fix: {exe_display} install --browser {} --extension-id <ID>",
+                        browser.name()
+                    );
                 }
             }
             let ids = browsers::allowed_ids(&manifest);
@@ -368,7 +402,11 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
             if ids.is_empty() || wrong_key {
                 problems += 1;
                 let _ = writeln!(out, "  PROBLEM: the manifest allows no extension of this browser family");
-                let _ = writeln!(out, "  fix: {exe_display} install --browser {} --extension-id <ID>", browser.name());
+                let _ = writeln!(
+                    out,
+                    "  fix: {exe_display} install --browser {} --extension-id <ID>",
+                    browser.name()
+                );
             } else {
                 let _ = writeln!(out, "  allowed extension IDs: {}", ids.join(", "));
             }
@@ -397,7 +435,11 @@ fn check_dir(out: &mut String, label: &str, dir: &Path, aws_dir: &Path) -> usize
             let resolved = fs::canonicalize(dir).ok();
             if let (Some(root), Some(resolved)) = (&root, &resolved) {
                 if !resolved.starts_with(root) {
-                    let _ = writeln!(out, "{label}: PROBLEM: {shown} links to {} outside ~/.aws", resolved.display());
+                    let _ = writeln!(
+                        out,
+                        "{label}: PROBLEM: {shown} links to {} outside ~/.aws",
+                        resolved.display()
+                    );
                     let _ = writeln!(out, "  fix: rm '{shown}' && mkdir -m 700 '{shown}'");
                     return 1;
                 }
@@ -470,7 +512,10 @@ mod tests {
         };
         let report = install(&opts, Path::new("/usr/bin/sso-bridge"), Os::Linux, &env).unwrap();
         assert!(report.contains("chromium: wrote"), "{report}");
-        let m = read_manifest(&home.path().join(".config/chromium/NativeMessagingHosts/com.sso_bridge.helper.json")).unwrap();
+        let m = read_manifest(
+            &home.path().join(".config/chromium/NativeMessagingHosts/com.sso_bridge.helper.json"),
+        )
+        .unwrap();
         assert_eq!(m["allowed_origins"], json!([format!("chrome-extension://{CHROMIUM_ID}/")]));
         assert_eq!(m["path"], "/usr/bin/sso-bridge");
         assert_eq!(allowed_ids(Family::Chromium, Os::Linux, &env, None), [CHROMIUM_ID]);
@@ -491,7 +536,10 @@ mod tests {
             ..Default::default()
         };
         install(&opts, Path::new("/x/sso-bridge"), Os::Linux, &env).unwrap();
-        assert!(fs::canonicalize(udd.path()).unwrap().join("NativeMessagingHosts/com.sso_bridge.helper.json").is_file());
+        assert!(fs::canonicalize(udd.path())
+            .unwrap()
+            .join("NativeMessagingHosts/com.sso_bridge.helper.json")
+            .is_file());
         assert!(!home.path().join(".config/chromium").exists());
         assert_eq!(allowed_ids(Family::Chromium, Os::Linux, &env, None), [CHROMIUM_ID]);
         assert_eq!(read_record(Os::Linux, &env)[0].scope, "userDataDir");
@@ -502,15 +550,24 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let env = env_for(home.path());
         let bad = InstallOptions { extension_ids: vec!["nope".into()], ..Default::default() };
-        assert_eq!(install(&bad, Path::new("/b"), Os::Linux, &env).unwrap_err().code, ErrorCode::InvalidValue);
+        assert_eq!(
+            install(&bad, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
+            ErrorCode::InvalidValue
+        );
         let none = InstallOptions::default();
-        assert_eq!(install(&none, Path::new("/b"), Os::Linux, &env).unwrap_err().code, ErrorCode::MissingField);
+        assert_eq!(
+            install(&none, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
+            ErrorCode::MissingField
+        );
         let unknown = InstallOptions {
             browsers: vec!["netscape".into()],
             extension_ids: vec![CHROMIUM_ID.into()],
             ..Default::default()
         };
-        assert_eq!(install(&unknown, Path::new("/b"), Os::Linux, &env).unwrap_err().code, ErrorCode::InvalidValue);
+        assert_eq!(
+            install(&unknown, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
+            ErrorCode::InvalidValue
+        );
         // `all` with no browser profile found is an error, not a silent no-op.
         let all = InstallOptions { extension_ids: vec![CHROMIUM_ID.into()], ..Default::default() };
         assert!(install(&all, Path::new("/b"), Os::Linux, &env).is_err());

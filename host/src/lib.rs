@@ -11,14 +11,14 @@
 //!   `~/.aws`, and the one-writer lock.
 
 pub mod aws_files;
-pub mod error_codes;
-pub mod framing;
-pub mod platform;
 pub mod browsers;
 pub mod caller;
+pub mod cli;
+pub mod error_codes;
+pub mod framing;
+pub mod handlers;
 pub mod install;
 pub mod log;
-pub mod protocol;
-pub mod cli;
-pub mod handlers;
 pub mod native_host;
+pub mod platform;
+pub mod protocol;

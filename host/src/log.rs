@@ -68,8 +68,9 @@ pub fn redact(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        let is_cache_key =
-            |seg: &str| seg.len() == 40 && seg.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let is_cache_key = |seg: &str| {
+            seg.len() == 40 && seg.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        };
         // A path: `/`-separated segments that are each short or a cache key.
         let path_like = run.contains('/') && run.split('/').all(|seg| seg.len() < 24 || is_cache_key(seg));
         if run.chars().count() >= 24 && !is_cache_key(run) && !path_like {

@@ -58,7 +58,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         Some(Command::Install { browsers, extension_ids, system, user_data_dirs }) => {
-            let options = sso_bridge_host::install::InstallOptions { browsers, extension_ids, system, user_data_dirs };
+            let options =
+                sso_bridge_host::install::InstallOptions { browsers, extension_ids, system, user_data_dirs };
             cli::install(&options, os, env)
         }
         Some(Command::Uninstall { system }) => cli::uninstall(system, os, env),

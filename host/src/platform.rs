@@ -61,21 +61,28 @@ impl<F: Fn(&str) -> Option<String>> Env for F {
     }
 }
 
-/// The user's home directory: `HOME` first (also on Windows, as the Rust SDK and Python do when it
-/// is set), then on Windows `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH` (spec §1.1, §8.5).
+/// Lets the core's config functions (file locations, home directory) read the same environment.
+pub struct CoreEnv<'a, E: Env + ?Sized>(pub &'a E);
+
+impl<E: Env + ?Sized> sso_bridge::config::Environment for CoreEnv<'_, E> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.0.var(name)
+    }
+}
+
+impl Os {
+    /// The core's path conventions for this OS.
+    pub fn core_platform(self) -> sso_bridge::config::Platform {
+        match self {
+            Os::Windows => sso_bridge::config::Platform::Windows,
+            Os::Linux | Os::MacOs => sso_bridge::config::Platform::Unix,
+        }
+    }
+}
+
+/// The user's home directory, resolved by the core as the AWS SDKs do (spec §1.1, §8.5).
 pub fn home_dir(os: Os, env: &impl Env) -> Option<PathBuf> {
-    if let Some(home) = env.var("HOME") {
-        return Some(PathBuf::from(home));
-    }
-    if os == Os::Windows {
-        if let Some(profile) = env.var("USERPROFILE") {
-            return Some(PathBuf::from(profile));
-        }
-        if let (Some(drive), Some(path)) = (env.var("HOMEDRIVE"), env.var("HOMEPATH")) {
-            return Some(PathBuf::from(format!("{drive}{path}")));
-        }
-    }
-    None
+    sso_bridge::config::location::home_dir(&CoreEnv(env), os.core_platform()).map(PathBuf::from)
 }
 
 /// Join `/`-separated relative parts onto a base (so tables can be written once for all OSes).

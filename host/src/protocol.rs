@@ -321,7 +321,10 @@ pub fn check_string(path: &str, value: &str, max: usize) -> Result<(), HostError
 /// anything that reads as a path: a `..` segment, a leading `/` or `\`, a drive letter (`C:`).
 pub fn check_name(path: &str, value: &str) -> Result<(), HostError> {
     let unsafe_name = |why: &str| {
-        HostError::new(ErrorCode::UnsafeName, format!("`{path}` {why}; use letters, digits and - _ . @ + only"))
+        HostError::new(
+            ErrorCode::UnsafeName,
+            format!("`{path}` {why}; use letters, digits and - _ . @ + only"),
+        )
     };
     if value.len() > MAX_NAME_BYTES {
         return Err(HostError::new(
