@@ -12,6 +12,7 @@ use sso_bridge::cache::{
     RoleCacheSource,
 };
 use sso_bridge::config::sso::sso_profiles;
+use sso_bridge::config::writer::{self as config_writer, SsoLogin, SsoProfileSpec, SsoSessionSpec};
 use sso_bridge::config::{ConfigSet, SourceFile};
 use sso_bridge::secret::Secret;
 use sso_bridge::time::UtcTime;
@@ -32,6 +33,8 @@ pub fn handle(ctx: &Context, request: &Request) -> Reply {
         "readToken" => read_token(ctx, &fields),
         "storeToken" => store_token(ctx, &fields),
         "deleteTokens" => delete_tokens(ctx, &fields),
+        "writeSsoSession" => write_sso_session(ctx, &fields),
+        "writeProfile" => write_profile(ctx, &fields),
         "storeRoleCredentials" => store_role_credentials(ctx, &fields),
         other => {
             let shown: String = other.chars().filter(|c| !c.is_control()).take(64).collect();
@@ -53,15 +56,6 @@ fn object(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
 
 fn path_value(p: &Path) -> Value {
     json!(p.display().to_string())
-}
-
-/// The wall clock as the core's time type.
-pub fn now() -> UtcTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    UtcTime::from_unix_seconds(secs)
 }
 
 fn ping(ctx: &Context) -> Reply {
@@ -119,7 +113,7 @@ fn read_config(ctx: &Context) -> Reply {
     let credentials = file_report(ctx, ctx.files.credentials_file())?;
     let names: Vec<String> =
         parsed_config(ctx)?.map(|set| set.sso_sessions.keys().cloned().collect()).unwrap_or_default();
-    let now = now();
+    let now = crate::cli::system_now();
     let mut tokens = Vec::new();
     let mut unreadable = Vec::new();
     for (name, path) in cache_files(&ctx.files.sso_cache_dir()) {
@@ -398,6 +392,89 @@ fn profile_roles(set: Option<&ConfigSet>, identifier: &str, is_session: bool) ->
         .collect()
 }
 
+/// Edit the config file through the core's writer: read, transform, back up the old file next to
+/// it, write the new one atomically.
+fn edit_config(ctx: &Context, edit: impl FnOnce(&str) -> Result<String, HostError>) -> Reply {
+    let _lock = ctx.files.lock()?;
+    let path = ctx.files.config_file().to_path_buf();
+    let old = read_text(ctx, &path)?;
+    let new = edit(old.as_deref().unwrap_or(""))?;
+    let changed = old.as_deref() != Some(new.as_str());
+    let mut backup = Value::Null;
+    if changed {
+        if let Some(old) = &old {
+            backup = path_value(&ctx.files.write(&Target::ConfigBackup, old.as_bytes())?);
+        }
+        ctx.files.write(&Target::Config, new.as_bytes())?;
+    }
+    Ok(object(vec![("path", path_value(&path)), ("backup", backup), ("changed", json!(changed))]))
+}
+
+fn writer_error(e: config_writer::ConfigWriteError) -> HostError {
+    HostError::new(ErrorCode::InvalidValue, e.to_string())
+}
+
+fn session_spec<'a>(f: &Fields<'a>, name: &'a str) -> Result<SsoSessionSpec<'a>, HostError> {
+    let start_url = f.str("startUrl")?;
+    check_url(f, "startUrl", start_url)?;
+    let region = f.str("region")?;
+    check_region(f, "region", region)?;
+    Ok(SsoSessionSpec { name, start_url, region, registration_scopes: f.opt_str("registrationScopes")? })
+}
+
+fn write_sso_session(ctx: &Context, f: &Fields) -> Reply {
+    let name = f.name("name")?;
+    let spec = session_spec(f, name)?;
+    edit_config(ctx, |text| {
+        config_writer::update_section(text, &config_writer::session_update(&spec)).map_err(writer_error)
+    })
+}
+
+fn write_profile(ctx: &Context, f: &Fields) -> Reply {
+    let name = f.name("name")?;
+    let account_id = f.str("accountId")?;
+    if !(account_id.len() == 12 && account_id.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(f.invalid("accountId", "must be a 12-digit AWS account ID"));
+    }
+    let role_name = f.str("roleName")?;
+    let region = f.opt_str("region")?;
+    if let Some(r) = region {
+        check_region(f, "region", r)?;
+    }
+    let login = match f.opt_name("ssoSession")? {
+        Some(session) => {
+            // Only the profile section is written; the session is written by writeSsoSession.
+            SsoLogin::Session(SsoSessionSpec {
+                name: session,
+                start_url: "",
+                region: "",
+                registration_scopes: None,
+            })
+        }
+        None => {
+            let start_url = f.str("startUrl")?;
+            check_url(f, "startUrl", start_url)?;
+            let sso_region = f.str("ssoRegion")?;
+            check_region(f, "ssoRegion", sso_region)?;
+            SsoLogin::Legacy { start_url, region: sso_region }
+        }
+    };
+    let spec = SsoProfileSpec {
+        profile: name,
+        login,
+        account_id: Some(account_id),
+        role_name: Some(role_name),
+        region,
+        output: f.opt_str("output")?,
+    };
+    edit_config(ctx, |text| {
+        let profile_update = spec.section_updates().into_iter().next().ok_or_else(|| {
+            HostError::new(ErrorCode::Internal, "the config writer produced no profile section")
+        })?;
+        config_writer::update_section(text, &profile_update).map_err(writer_error)
+    })
+}
+
 fn store_role_credentials(ctx: &Context, f: &Fields) -> Reply {
     let (identifier, is_session) = token_identity(f, None)?;
     let account_id = f.str("accountId")?;
@@ -418,9 +495,57 @@ fn store_role_credentials(ctx: &Context, f: &Fields) -> Reply {
     } else {
         RoleCacheSource::LegacyStartUrl(identifier)
     };
+    let profile = f.opt_name("credentialsProfile")?;
     let key = cache::role_credentials_cache_key(account_id, role_name, &source);
     let target = Target::CliCache(CacheFileName::from_sha1_hex(&key)?);
     let _lock = ctx.files.lock()?;
-    let file = ctx.files.write(&target, CachedRoleCredentials::new(credentials).to_cli_json().as_bytes())?;
-    Ok(object(vec![("file", path_value(&file))]))
+    let file =
+        ctx.files.write(&target, CachedRoleCredentials::new(credentials.clone()).to_cli_json().as_bytes())?;
+    let mut reply = object(vec![("file", path_value(&file))]);
+    if let Some(profile) = profile {
+        let written = write_credentials_section(ctx, profile, &credentials)?;
+        reply.insert("credentialsFile".into(), path_value(&written));
+    }
+    Ok(reply)
+}
+
+/// Replace or append `[profile]` in the credentials file, keeping every other line, after a backup.
+fn write_credentials_section(
+    ctx: &Context,
+    profile: &str,
+    c: &AwsCredentials,
+) -> Result<std::path::PathBuf, HostError> {
+    let path = ctx.files.credentials_file().to_path_buf();
+    let old = read_text(ctx, &path)?;
+    let new = credentials_file_with_section(old.as_deref().unwrap_or(""), profile, c);
+    if let Some(old) = &old {
+        ctx.files.write(&Target::CredentialsBackup, old.as_bytes())?;
+    }
+    ctx.files.write(&Target::Credentials, new.as_bytes())
+}
+
+fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) -> String {
+    let snippet = sso_bridge::export::credentials_file_section(profile, c);
+    let snippet = snippet.expose();
+    // Drop the existing section (header up to the next header), keep everything else.
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            let inner = trimmed.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            skipping = inner == profile;
+        }
+        if !skipping {
+            out.push_str(line);
+        }
+    }
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(snippet);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }

@@ -19,6 +19,20 @@ struct Cli {
 
 #[derive(clap::Subcommand, Debug)]
 enum Command {
+    /// Print the SSO token cache key (the file name in ~/.aws/sso/cache without `.json`).
+    ///
+    /// The key is the SHA-1 of an sso-session name, or of a legacy profile's sso_start_url exactly
+    /// as configured, as the AWS CLI and SDKs compute it.
+    CacheKey {
+        /// The sso-session name (as in `[sso-session NAME]`), or a legacy profile's start URL.
+        session_name_or_start_url: String,
+    },
+    /// List your AWS profiles with their SSO session, account, role, region and token status.
+    ///
+    /// Reads the config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else
+    /// ~/.aws/…) and each session's cached token in ~/.aws/sso/cache (valid until …, expiring,
+    /// expired, none). Never prints tokens or keys.
+    Profiles,
     /// Register the native-messaging helper with your browsers (host manifests; registry on Windows).
     Install {
         /// chrome, chromium, edge, brave, vivaldi, firefox or all (default: every browser found).
@@ -45,31 +59,45 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A browser launch has no subcommand: argv is the caller's origin (or manifest path + add-on ID).
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(caller) = caller::detect(&args) {
         return ExitCode::from(native_host::run(caller, Os::current(), &ProcessEnv));
     }
     let cli = Cli::parse();
     let (os, env) = (Os::current(), &ProcessEnv);
-    let result = match cli.command {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result: Result<u8, String> = match cli.command {
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
             return ExitCode::from(2);
         }
+        Some(Command::CacheKey { session_name_or_start_url }) => {
+            cli::cache_key::run(&session_name_or_start_url, &mut out).map(|()| 0).map_err(|e| e.to_string())
+        }
+        Some(Command::Profiles) => cli::profiles::run(
+            &cli::process_environment(),
+            sso_bridge::config::Platform::current(),
+            cli::system_now(),
+            &mut out,
+        )
+        .map(|()| 0)
+        .map_err(|e| e.to_string()),
         Some(Command::Install { browsers, extension_ids, system, user_data_dirs }) => {
             let options =
                 sso_bridge_host::install::InstallOptions { browsers, extension_ids, system, user_data_dirs };
-            cli::install(&options, os, env)
+            cli::setup::install(&options, os, env).map_err(|e| e.message)
         }
-        Some(Command::Uninstall { system }) => cli::uninstall(system, os, env),
-        Some(Command::Doctor) => cli::doctor(os, env),
+        Some(Command::Uninstall { system }) => cli::setup::uninstall(system, os, env).map_err(|e| e.message),
+        Some(Command::Doctor) => cli::setup::doctor(os, env).map_err(|e| e.message),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(error) => {
-            eprintln!("sso-bridge: {}", error.message);
-            ExitCode::from(1)
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
         }
     }
 }

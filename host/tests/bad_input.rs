@@ -52,6 +52,11 @@ fn role(credentials: Value) -> Value {
            "roleName": "R", "credentials": credentials})
 }
 
+fn profile(name: Value, region: Value) -> Value {
+    json!({"type": "writeProfile", "id": "w", "name": name, "ssoSession": "admin", "accountId": "123456789012",
+           "roleName": "R", "region": region})
+}
+
 fn cases() -> Vec<Case> {
     let huge = "A".repeat(40 * 1024);
     let good_creds =
@@ -143,6 +148,42 @@ fn cases() -> Vec<Case> {
         req("role credentials without secret", 22, role(creds_missing)),
         req("role credentials negative expiration", 24, role(creds_neg)),
         req("role credentials expiration as text", 23, role(creds_str)),
+        // Config edits: nothing may inject lines or sections into ~/.aws/config.
+        req("profile name with a space", 27, profile(json!("my dev"), json!("us-west-2"))),
+        req("profile name with ']'", 27, profile(json!("dev]"), json!("us-west-2"))),
+        req("region with a newline", 26, profile(json!("dev"), json!("us-west-2\n[profile evil]"))),
+        req("region that is not a region", 24, profile(json!("dev"), json!("us west"))),
+        req(
+            "account ID not 12 digits",
+            24,
+            json!({"type": "writeProfile", "id": 1, "name": "dev", "ssoSession": "admin",
+            "accountId": "12345", "roleName": "R"}),
+        ),
+        req(
+            "legacy profile without ssoRegion",
+            22,
+            json!({"type": "writeProfile", "id": 1, "name": "dev",
+            "startUrl": "https://d-abc123.awsapps.com/start", "accountId": "123456789012", "roleName": "R"}),
+        ),
+        req(
+            "session with ../ name",
+            27,
+            json!({"type": "writeSsoSession", "id": 1, "name": "../x",
+            "startUrl": "https://d-abc123.awsapps.com/start", "region": "us-east-1"}),
+        ),
+        req(
+            "session scopes with a newline",
+            26,
+            json!({"type": "writeSsoSession", "id": 1, "name": "admin",
+            "startUrl": "https://d-abc123.awsapps.com/start", "region": "us-east-1", "registrationScopes": "a\nb"}),
+        ),
+        req(
+            "credentials profile ../",
+            27,
+            json!({"type": "storeRoleCredentials", "id": "r", "sessionName": "admin",
+            "accountId": "123456789012", "roleName": "R", "credentialsProfile": "../../x",
+            "credentials": {"accessKeyId": "ASIA", "secretAccessKey": "S", "sessionToken": "T", "expiration": 1}}),
+        ),
         req(
             "registration without expiresAt",
             22,

@@ -24,6 +24,12 @@ impl Rng {
     }
 }
 
+/// Rewrite `[sso-session corp]` with a start URL that names the run.
+fn session_request(run: usize) -> Value {
+    json!({"type": "writeSsoSession", "id": run, "name": "corp",
+           "startUrl": format!("https://d-abc123.awsapps.com/start#{run}"), "region": "us-east-1"})
+}
+
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
@@ -59,6 +65,14 @@ fn killing_the_writer_at_random_moments_never_tears_a_file() {
     assert_eq!(s.request(&json!({"type": "storeToken", "id": 0, "sessionName": "admin", "token": token_json(&format!("AT-0-{padding}"))}))["ok"], true);
     let creds = |n: usize| json!({"accessKeyId": format!("ASIA{n}"), "secretAccessKey": padding, "sessionToken": "T", "expiration": 1_651_516_560_000u64});
     assert_eq!(s.request(&json!({"type": "storeRoleCredentials", "id": 1, "sessionName": "admin", "accountId": "1234567890", "roleName": "test-role", "credentials": creds(0)}))["ok"], true);
+    // A large config (3 MiB) makes each config rewrite long enough to be killed halfway.
+    let mut config =
+        String::from("[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = R\n");
+    while config.len() < 3 * 1024 * 1024 {
+        config.push_str("# padding comment so the config rewrite takes a while to write and fsync\n");
+    }
+    home.write(".aws/config", &config);
+    assert_eq!(s.request(&session_request(0))["ok"], true);
     s.finish();
 
     // Calibrate: how long a launch + write + reply takes here, so kills spread over all of it.
@@ -76,6 +90,7 @@ fn killing_the_writer_at_random_moments_never_tears_a_file() {
         std::fs::read_dir(home.aws().join("sso/cache"))
             .unwrap()
             .chain(std::fs::read_dir(home.aws().join("cli/cache")).unwrap())
+            .chain(std::fs::read_dir(home.aws()).unwrap())
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".sso-bridge.tmp"))
@@ -85,7 +100,9 @@ fn killing_the_writer_at_random_moments_never_tears_a_file() {
     let started = Instant::now();
     for run in 1..=runs {
         let mut s = home.session();
-        let request = if run % 2 == 0 {
+        let request = if run % 3 == 0 {
+            session_request(run)
+        } else if run % 3 == 1 {
             json!({"type": "storeToken", "id": run, "sessionName": "admin", "token": token_json(&format!("AT-{run}-{padding}"))})
         } else {
             json!({"type": "storeRoleCredentials", "id": run, "sessionName": "admin", "accountId": "1234567890", "roleName": "test-role", "credentials": creds(run)})
@@ -108,7 +125,20 @@ fn killing_the_writer_at_random_moments_never_tears_a_file() {
         let key = role["Credentials"]["AccessKeyId"].as_str().unwrap();
         assert!(role["Credentials"]["SecretAccessKey"] == json!(padding), "run {run}: torn credentials");
         let role_is_new = key == format!("ASIA{run}");
-        if token_is_new || role_is_new {
+        // The config: complete (the padding and the last line are there), with exactly one session
+        // section whose start URL is some run's.
+        let text = std::fs::read_to_string(home.aws().join("config"))
+            .unwrap_or_else(|e| panic!("run {run}: the config is missing: {e}"));
+        assert!(
+            text.starts_with("[profile dev]\n") && text.len() > 3 * 1024 * 1024,
+            "run {run}: config torn"
+        );
+        assert_eq!(text.matches("[sso-session corp]").count(), 1, "run {run}: config torn");
+        let tail = text.rsplit("sso_start_url = https://d-abc123.awsapps.com/start#").next().unwrap();
+        let (n, rest) = tail.split_once('\n').expect("complete start URL line");
+        assert_eq!(rest, "sso_region = us-east-1\n", "run {run}: config torn at the end");
+        let config_is_new = n.parse::<usize>().unwrap() == run;
+        if token_is_new || role_is_new || config_is_new {
             after_write += 1;
         } else if temp_files().len() > temps_before.len() {
             inside_write += 1;

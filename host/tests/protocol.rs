@@ -273,3 +273,92 @@ fn install_doctor_uninstall_cli() {
     assert_eq!(error_code(&s.request(&json!({"type": "ping", "id": 1}))), Some(40));
     assert_eq!(s.finish().0, Some(3));
 }
+
+#[test]
+fn config_edits_keep_other_bytes_and_leave_a_backup() {
+    let home = Home::installed();
+    let original = "# my settings\n[default]\nregion = eu-west-1\n\n[profile other]\noutput = text\n";
+    home.write(".aws/config", original);
+    let mut s = home.session();
+    let reply = s.request(&json!({"type": "writeSsoSession", "id": 1, "name": "corp",
+        "startUrl": "https://d-abc123.awsapps.com/start", "region": "us-east-1", "registrationScopes": "sso:account:access"}));
+    assert_eq!(reply["ok"], true, "{reply}");
+    assert_eq!(reply["changed"], true);
+    let backup = home.aws().join("config.sso-bridge.bak");
+    assert_eq!(reply["backup"], backup.display().to_string());
+    assert_eq!(fs::read_to_string(&backup).unwrap(), original);
+    let reply = s.request(&json!({"type": "writeProfile", "id": 2, "name": "dev", "ssoSession": "corp",
+        "accountId": "123456789012", "roleName": "Admin", "region": "us-west-2", "output": "json"}));
+    assert_eq!(reply["ok"], true, "{reply}");
+    let config = fs::read_to_string(home.aws().join("config")).unwrap();
+    // Every original byte is still there, first; the CLI's layout follows (spec §9.2).
+    assert_eq!(
+        config,
+        format!(
+            "{original}[sso-session corp]\nsso_start_url = https://d-abc123.awsapps.com/start\nsso_region = us-east-1\n\
+             sso_registration_scopes = sso:account:access\n[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
+             sso_role_name = Admin\nregion = us-west-2\noutput = json\n"
+        )
+    );
+    // The previous version is the backup now.
+    assert!(fs::read_to_string(&backup).unwrap().contains("[sso-session corp]"));
+    // Writing the same again changes nothing.
+    let again = s.request(&json!({"type": "writeProfile", "id": 3, "name": "dev", "ssoSession": "corp",
+        "accountId": "123456789012", "roleName": "Admin", "region": "us-west-2", "output": "json"}));
+    assert_eq!(again["changed"], false, "{again}");
+    // Legacy profile and the default profile.
+    let legacy = s.request(&json!({"type": "writeProfile", "id": 4, "name": "default",
+        "startUrl": "https://d-abc123.awsapps.com/start", "ssoRegion": "us-east-1", "accountId": "123456789012", "roleName": "R"}));
+    assert_eq!(legacy["ok"], true, "{legacy}");
+    let config = fs::read_to_string(home.aws().join("config")).unwrap();
+    assert!(config.starts_with("# my settings\n[default]\nregion = eu-west-1\nsso_start_url = https://d-abc123.awsapps.com/start\n"), "{config}");
+    // The core parser reads the result as the profiles we meant.
+    let profiles = home.command(&["profiles"]).output().unwrap();
+    let listed = String::from_utf8_lossy(&profiles.stdout);
+    assert!(listed.contains("dev") && listed.contains("corp"), "{listed}");
+    s.finish();
+}
+
+#[test]
+fn credentials_file_section_only_when_asked() {
+    let home = Home::installed();
+    home.write(".aws/credentials", "[static]\naws_access_key_id = AKIAKEEP\naws_secret_access_key = keep\n");
+    let creds = json!({"accessKeyId": "ASIANEW", "secretAccessKey": "SKNEW", "sessionToken": "STNEW", "expiration": 1_651_516_560_000u64});
+    let mut s = home.session();
+    let reply = s.request(
+        &json!({"type": "storeRoleCredentials", "id": 1, "startUrl": "https://d-92671207e4.awsapps.com/start",
+        "accountId": "1234567890", "roleName": "test-role", "credentials": creds}),
+    );
+    assert_eq!(reply["ok"], true, "{reply}");
+    // Spec §1.6 test vector (botocore TestSSOCredentialFetcher).
+    assert!(reply["file"].as_str().unwrap().ends_with("048db75bbe50955c16af7aba6ff9c41a3131bb7e.json"));
+    assert!(reply.get("credentialsFile").is_none());
+    assert!(!fs::read_to_string(home.aws().join("credentials")).unwrap().contains("ASIANEW"));
+    let reply = s.request(&json!({"type": "storeRoleCredentials", "id": 2, "sessionName": "admin",
+        "accountId": "1234567890", "roleName": "test-role", "credentials": creds, "credentialsProfile": "dev"}));
+    assert_eq!(reply["ok"], true, "{reply}");
+    let text = fs::read_to_string(home.aws().join("credentials")).unwrap();
+    assert!(
+        text.starts_with("[static]\naws_access_key_id = AKIAKEEP\naws_secret_access_key = keep\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "[dev]\naws_access_key_id = ASIANEW\naws_secret_access_key = SKNEW\naws_session_token = STNEW\n"
+        ),
+        "{text}"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(home.aws().join("credentials")).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // Replacing the section keeps one copy.
+    let mut newer = creds.clone();
+    newer["accessKeyId"] = json!("ASIANEWER");
+    s.request(&json!({"type": "storeRoleCredentials", "id": 3, "sessionName": "admin",
+        "accountId": "1234567890", "roleName": "test-role", "credentials": newer, "credentialsProfile": "dev"}));
+    let text = fs::read_to_string(home.aws().join("credentials")).unwrap();
+    assert_eq!(text.matches("[dev]").count(), 1, "{text}");
+    assert!(text.contains("ASIANEWER") && !text.contains("ASIANEW\n"), "{text}");
+    s.finish();
+}

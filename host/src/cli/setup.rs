@@ -1,4 +1,4 @@
-//! The command-line subcommands (everything `main.rs` dispatches to besides native-messaging mode).
+//! `install`, `uninstall` and `doctor`: registering the native-messaging helper with browsers.
 //! Each returns the process exit code, or an error whose message is printed to stderr.
 
 use crate::aws_files::AwsFiles;
