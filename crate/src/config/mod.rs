@@ -8,6 +8,7 @@
 //! Entry point: [`parse_files`].
 
 pub mod diagnostics;
+pub mod endpoint;
 pub mod env;
 pub mod location;
 pub mod model;
@@ -17,6 +18,7 @@ pub mod sso;
 pub mod writer;
 
 pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
+pub use endpoint::{resolve_endpoint, EndpointError, EndpointSource, ResolvedEndpoint, SsoService};
 pub use env::{EmptyEnvironment, Environment};
 pub use location::{file_locations, FileLocations, Platform};
 pub use model::{ConfigSet, FileKind, Origin, OtherSection, PlainConfig, Property, Section, SourceFile};
