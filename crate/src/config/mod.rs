@@ -7,6 +7,7 @@
 //!
 //! Entry point: [`parse_files`].
 
+pub mod botocore;
 pub mod diagnostics;
 pub mod endpoint;
 pub mod env;
@@ -45,5 +46,10 @@ pub fn parse_files(
     if let (Some(file), Some(sections)) = (credentials, &credentials_sections) {
         normalize::merge_file(&mut set, file, sections);
     }
+    let files: Vec<SourceFile<'_>> = config.into_iter().chain(credentials).copied().collect();
+    botocore::compare(&mut set, &files);
+    // In reading order: the config file first, then the credentials file, each by line.
+    let config_name = config.map(|file| file.name);
+    set.diagnostics.sort_by_key(|d| (Some(d.origin.file.as_str()) != config_name, d.origin.line));
     Ok(set)
 }
