@@ -1,6 +1,25 @@
 // Type-checked by `cargo xtask dist` with `tsc --strict --noEmit`: calls every export of the package
 // with the declared types, so a binding whose generated `.d.ts` drifts (or says `any`) fails the build.
-import init, { version, type SsoBridgeError } from "sso-bridge";
+import init, {
+  version,
+  tokenCacheKey,
+  registrationCacheKey,
+  tokenFileJson,
+  parseTokenFile,
+  registrationFileJson,
+  parseRegistrationFile,
+  parseConfig,
+  resolveProfile,
+  listSsoProfiles,
+  type SsoBridgeError,
+  type ParsedConfig,
+  type SsoProfile,
+  type SsoProfileEntry,
+  type Diagnostic,
+  type TokenFile,
+  type RegistrationFile,
+  type RegistrationCacheKeyInput,
+} from "sso-bridge";
 import * as bundler from "sso-bridge/bundler";
 
 // Fails to compile if `T` is `any`.
@@ -16,6 +35,38 @@ function isSsoBridgeError(error: unknown): error is SsoBridgeError {
 export async function useWeb(wasmUrl: URL): Promise<void> {
   await init({ module_or_path: wasmUrl });
   expectType<string>(version());
+
+  // Cache keys and files.
+  expectType<string>(tokenCacheKey("dev"));
+  const keyInput: RegistrationCacheKeyInput = { startUrl: "https://x.awsapps.com/start", region: "us-east-1" };
+  expectType<string>(registrationCacheKey({ ...keyInput, scopes: null, sessionName: "dev" }));
+  const token: TokenFile = parseTokenFile('{"accessToken": "a", "expiresAt": "2030-01-01T00:00:00Z"}');
+  expectType<string>(token.accessToken);
+  expectType<string | null | undefined>(token.refreshToken);
+  expectType<string>(tokenFileJson({ ...token, region: "us-east-1" }));
+  const registration: RegistrationFile = parseRegistrationFile(
+    '{"clientId": "c", "clientSecret": "s", "expiresAt": "2030-01-01T00:00:00Z"}',
+  );
+  expectType<string[] | null | undefined>(registration.grantTypes);
+  expectType<string>(registrationFileJson(registration));
+
+  // Config files.
+  const parsed: ParsedConfig = parseConfig("[profile dev]\nsso_session = corp\n", "[default]\n");
+  const parsedWithoutCredentials: ParsedConfig = parseConfig("[default]\n");
+  expectType<string>(parsed.profiles["dev"]!.properties["sso_session"]!.value);
+  expectType<number>(parsed.sessions["corp"]!.origin.line);
+  expectType<Record<string, string>>(
+    Object.fromEntries(Object.entries(parsedWithoutCredentials.otherSections).map(([k, s]) => [k, s.prefix])),
+  );
+  const diagnostics: Diagnostic[] = parsed.diagnostics;
+  expectType<"warning" | "error">(diagnostics[0]!.severity);
+  const profile: SsoProfile = resolveProfile("dev", "[profile dev]\n", "[default]\n");
+  expectType<string | null>(profile.accountId);
+  expectType<"roleCredentials" | "bearerToken">(profile.kind);
+  expectType<string | undefined>(resolveProfile("dev", "").session?.name);
+  const entries: SsoProfileEntry[] = listSsoProfiles("[profile dev]\n", "[default]\n");
+  expectType<string | undefined>(entries[0]?.error?.code);
+  expectType<number>(listSsoProfiles("").length);
   try {
     version();
   } catch (error: unknown) {
@@ -23,6 +74,8 @@ export async function useWeb(wasmUrl: URL): Promise<void> {
       expectType<string>(error.code);
       expectType<string>(error.variant);
       expectType<boolean>(error.retryable);
+      expectType<number | undefined>(error.line);
+      expectType<string | undefined>(error.operation);
     }
   }
 }
