@@ -4,6 +4,7 @@
 
 pub mod cache_key;
 pub mod profiles;
+pub mod setup;
 
 use std::collections::BTreeMap;
 
