@@ -2,3 +2,5 @@
 //! file writes and the native effects (HTTP, clock, sleep, randomness) the core is given.
 //!
 //! `main.rs` only parses arguments and dispatches here, so integration tests can use every part.
+
+pub mod native;
