@@ -361,10 +361,15 @@ pub enum TokenScope<'a> {
 }
 
 /// The token files a scope covers: (cache name, path, file text), only files holding a token.
-pub fn token_files_in(files: &AwsFiles, scope: &TokenScope) -> Result<Vec<(CacheFileName, PathBuf, String)>, HostError> {
+pub fn token_files_in(
+    files: &AwsFiles,
+    scope: &TokenScope,
+) -> Result<Vec<(CacheFileName, PathBuf, String)>, HostError> {
     let wanted = match scope {
         TokenScope::All => None,
-        TokenScope::One { identifier, .. } => Some(CacheFileName::from_sha1_hex(&cache::token_cache_key(identifier))?),
+        TokenScope::One { identifier, .. } => {
+            Some(CacheFileName::from_sha1_hex(&cache::token_cache_key(identifier))?)
+        }
     };
     Ok(cache_files(&files.sso_cache_dir())
         .into_iter()
@@ -379,7 +384,11 @@ pub fn token_files_in(files: &AwsFiles, scope: &TokenScope) -> Result<Vec<(Cache
 /// Delete the files of a logout, with `aws sso logout` semantics (spec §9.1): token files (not
 /// registrations), and role-credential entries with `"ProviderType": "sso"` — all of them, or those
 /// of the profiles that use the one session. Returns the paths removed.
-pub fn delete_tokens_in(files: &AwsFiles, scope: &TokenScope, config: Option<&ConfigSet>) -> Result<Vec<PathBuf>, HostError> {
+pub fn delete_tokens_in(
+    files: &AwsFiles,
+    scope: &TokenScope,
+    config: Option<&ConfigSet>,
+) -> Result<Vec<PathBuf>, HostError> {
     let _lock = files.lock()?;
     let mut deleted = Vec::new();
     for (name, path, _) in token_files_in(files, scope)? {
@@ -390,7 +399,10 @@ pub fn delete_tokens_in(files: &AwsFiles, scope: &TokenScope, config: Option<&Co
     match scope {
         TokenScope::All => {
             for (name, path) in cache_files(&files.cli_cache_dir()) {
-                if read_text(files, &path).ok().flatten().is_some_and(|t| CachedRoleCredentials::is_sso_entry(&t))
+                if read_text(files, &path)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|t| CachedRoleCredentials::is_sso_entry(&t))
                     && files.remove(&Target::CliCache(name))?
                 {
                     deleted.push(path);
