@@ -54,6 +54,7 @@ enum Command {
         #[arg(long = "browser", value_name = "BROWSER")]
         browsers: Vec<String>,
         /// The extension's ID (Chromium: 32 letters a-p; Firefox: name@domain). Repeatable.
+        /// Default: the sso-bridge extension's published IDs.
         #[arg(long = "extension-id", value_name = "ID")]
         extension_ids: Vec<String>,
         /// Install for every user of this machine (needs administrator rights).
