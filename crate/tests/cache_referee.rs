@@ -206,3 +206,115 @@ fn cache_files_match_the_aws_cli_device_flow() {
         );
     }
 }
+
+/// The CLI's role-credential cache (`~/.aws/cli/cache`): `SSOCredentialFetcher` with a stub
+/// portal client writes through `JSONFileCache`; file name and bytes must be ours. Debian's CLI
+/// 2.9.19 does not store `AccountId` yet (newer CLIs append it last), so that field is left out.
+const ROLE_SCRIPT: &str = r#"
+import json, os, sys, tempfile
+import awscli
+from botocore.credentials import SSOCredentialFetcher
+from botocore.utils import JSONFileCache
+
+class StubPortal:
+    def __init__(self, case):
+        self.case = case
+    def get_role_credentials(self, **kwargs):
+        c = self.case
+        return {"roleCredentials": {"accessKeyId": c["accessKeyId"], "secretAccessKey": c["secretAccessKey"],
+                                    "sessionToken": c["sessionToken"], "expiration": c["expirationMs"]}}
+
+out = []
+for case in json.load(sys.stdin):
+    with tempfile.TemporaryDirectory() as tmp:
+        fetcher = SSOCredentialFetcher(
+            case["startUrl"], "us-east-1", case["roleName"], case["accountId"],
+            client_creator=lambda *a, **k: StubPortal(case),
+            token_loader=lambda url: {"accessToken": "token"},
+            cache=JSONFileCache(tmp), sso_session_name=case["sessionName"])
+        fetcher.fetch_credentials()
+        files = {}
+        for name in os.listdir(tmp):
+            with open(os.path.join(tmp, name), "rb") as f:
+                files[name] = f.read().decode("ascii")
+        out.append(files)
+print(json.dumps(out))
+"#;
+
+#[test]
+fn role_credential_cache_matches_the_aws_cli() {
+    use sso_bridge::cache::{
+        role_credentials_cache_key, AwsCredentials, CachedRoleCredentials, RoleCacheSource,
+    };
+    assert!(Path::new(DEBIAN_PYTHON).exists(), "{DEBIAN_PYTHON} is missing: install Debian's awscli");
+    // (start URL, session, account, role, key id, secret, token, expiration ms); the expiry is far
+    // in the future so the fetcher does not consider the fresh credentials expired.
+    let cases = [
+        (
+            "https://d-92671207e4.awsapps.com/start",
+            None,
+            "1234567890",
+            "test-role",
+            "ASIA1",
+            "s/k+1=",
+            "tok1",
+            4_102_444_800_123_i64,
+        ),
+        (
+            "https://d-abc123.awsapps.com/start",
+            Some("admin"),
+            "123456789012",
+            "Admin",
+            "ASIA2",
+            "sé\"cret",
+            "tok2",
+            4_102_444_801_999,
+        ),
+    ];
+    let input: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|(url, session, account, role, akid, secret, token, ms)| {
+            serde_json::json!({"startUrl": url, "sessionName": session, "accountId": account, "roleName": role,
+                "accessKeyId": akid, "secretAccessKey": secret, "sessionToken": token, "expirationMs": ms})
+        })
+        .collect();
+    let mut child = Command::new(DEBIAN_PYTHON)
+        .args(["-c", ROLE_SCRIPT])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run Debian's python3");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(serde_json::Value::from(input).to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().expect("python3 finished");
+    assert!(
+        output.status.success(),
+        "the SSOCredentialFetcher referee failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let cli: Vec<BTreeMap<String, String>> = serde_json::from_slice(&output.stdout).expect("referee JSON");
+    for ((url, session, account, role, akid, secret, token, ms), cli_files) in cases.iter().zip(&cli) {
+        let source = match session {
+            Some(name) => RoleCacheSource::Session(name),
+            None => RoleCacheSource::LegacyStartUrl(url),
+        };
+        let entry = CachedRoleCredentials::new(AwsCredentials {
+            access_key_id: (*akid).into(),
+            secret_access_key: Secret::new(*secret),
+            session_token: Some(Secret::new(*token)),
+            expiration: Some(UtcTime::from_unix_millis(*ms)),
+            account_id: None,
+        });
+        let ours = BTreeMap::from([(
+            format!("{}.json", role_credentials_cache_key(account, role, &source)),
+            entry.to_cli_json(),
+        )]);
+        assert_eq!(&ours, cli_files, "role credential cache for {role} differs from the AWS CLI's");
+    }
+}
