@@ -155,6 +155,15 @@ fn device_login_with_auto_approve_then_accounts_and_credentials() {
     let again = device_start(&c, &emu, Some(registration_file));
     assert_eq!(again.registration.new_cache_file, None);
     assert_eq!(emu.control().requests()[0].operation.as_deref(), Some("StartDeviceAuthorization"));
+
+    // The service forgets every client: the cached registration is refused once, then replaced.
+    emu.control().reset();
+    emu.control().clear_requests();
+    let recovered = device_start(&c, &emu, Some(registration_file));
+    assert!(recovered.registration.new_cache_file.is_some());
+    let ops: Vec<_> = emu.control().requests().iter().filter_map(|r| r.operation.clone()).collect();
+    assert_eq!(ops, ["StartDeviceAuthorization", "RegisterClient", "StartDeviceAuthorization"]);
+    device_poll(&c, &emu, &recovered, &Cancellation::new()).unwrap();
 }
 
 #[test]
