@@ -155,11 +155,21 @@ fn device_login_with_auto_approve_then_accounts_and_credentials() {
     let again = device_start(&c, &emu, Some(registration_file));
     assert_eq!(again.registration.new_cache_file, None);
     assert_eq!(emu.control().requests()[0].operation.as_deref(), Some("StartDeviceAuthorization"));
+
+    // The service forgets every client: the cached registration is refused once, then replaced.
+    emu.control().reset();
+    emu.control().clear_requests();
+    let recovered = device_start(&c, &emu, Some(registration_file));
+    assert!(recovered.registration.new_cache_file.is_some());
+    let ops: Vec<_> = emu.control().requests().iter().filter_map(|r| r.operation.clone()).collect();
+    assert_eq!(ops, ["StartDeviceAuthorization", "RegisterClient", "StartDeviceAuthorization"]);
+    device_poll(&c, &emu, &recovered, &Cancellation::new()).unwrap();
 }
 
 #[test]
 fn device_login_waits_for_approval_with_the_server_interval() {
-    let emu = start(scenario());
+    // The emulator answers slow_down to any poll that comes sooner than the interval.
+    let emu = start(Scenario { enforce_poll_interval: true, ..scenario() });
     let c = Clients::new();
     let started = device_start(&c, &emu, None);
     assert_eq!(started.authorization.interval, Some(1));
@@ -172,7 +182,9 @@ fn device_login_waits_for_approval_with_the_server_interval() {
     let t0 = Instant::now();
     let token = device_poll(&c, &emu, &started, &Cancellation::new()).unwrap();
     approver.join().unwrap();
-    assert!(t0.elapsed() >= Duration::from_millis(1500));
+    let waited = t0.elapsed();
+    // Approved at 1.5 s, fetched by the next 1 s poll; a slow_down would have added 5 s.
+    assert!(waited >= Duration::from_millis(1500) && waited < Duration::from_secs(4), "{waited:?}");
     assert!(!token.access_token.is_empty());
     let create_tokens: Vec<_> = emu
         .control()
