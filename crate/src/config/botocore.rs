@@ -29,7 +29,8 @@ pub(crate) enum BotoValue {
 #[derive(Debug, Clone)]
 pub(crate) struct BotoOption {
     pub value: BotoValue,
-    pub line: u32,
+    /// Where the option was set (a credentials value can land in a config profile).
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone)]
@@ -253,7 +254,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             } else {
                 BotoValue::Text(text)
             };
-            result.insert(option.key, BotoOption { value, line: option.line });
+            result.insert(option.key, BotoOption { value, origin: origin(option.line) });
         }
         result
     };
@@ -354,24 +355,23 @@ pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind {
 }
 
 /// A section as botocore ends up with it, with the file and line of its header.
-struct BotoView<'a> {
+struct BotoView {
     values: BTreeMap<String, BotoOption>,
     inherited: BTreeSet<String>,
     origin: Origin,
-    file_name: &'a str,
 }
 
 /// Compares what botocore reads with what the SDKs read (`set`), adding diagnostics to `set`.
 /// Both files as botocore ends up with them (`session.full_config`'s profiles and sso-sessions).
-struct Built<'a> {
-    profiles: BTreeMap<String, BotoView<'a>>,
-    sso_sessions: BTreeMap<String, BotoView<'a>>,
+struct Built {
+    profiles: BTreeMap<String, BotoView>,
+    sso_sessions: BTreeMap<String, BotoView>,
     refused: bool,
     diagnostics: Vec<Diagnostic>,
     headers: BTreeMap<Origin, (FileKind, String)>,
 }
 
-fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
+fn build(files: &[SourceFile<'_>]) -> Built {
     let mut built = Built {
         profiles: BTreeMap::new(),
         sso_sessions: BTreeMap::new(),
@@ -389,13 +389,8 @@ fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
         for section in sections {
             let origin = Origin { file: file.name.to_owned(), line: section.line };
             built.headers.insert(origin.clone(), (file.kind, section.header.clone()));
-            let file_name: &'a str = file.name;
-            let view = |values| BotoView {
-                values,
-                inherited: section.inherited.clone(),
-                origin: origin.clone(),
-                file_name,
-            };
+            let view =
+                |values| BotoView { values, inherited: section.inherited.clone(), origin: origin.clone() };
             match file.kind {
                 // `[default]` and `[profile default]`: the later one replaces the earlier.
                 FileKind::Config => match classify_config_header(&section.header) {
@@ -452,7 +447,7 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
             .filter(|d| d.severity == super::diagnostics::Severity::Error)
             .collect());
     }
-    let plain = |views: BTreeMap<String, BotoView<'_>>| {
+    let plain = |views: BTreeMap<String, BotoView>| {
         views
             .into_iter()
             .map(|(name, view)| {
@@ -490,7 +485,7 @@ fn compare_sections(
     found: &mut Vec<Diagnostic>,
     kind: &str,
     sdk: &BTreeMap<String, super::model::Section>,
-    boto: &BTreeMap<String, BotoView<'_>>,
+    boto: &BTreeMap<String, BotoView>,
     already: &BTreeSet<Origin>,
     headers: &BTreeMap<Origin, (FileKind, String)>,
 ) {
@@ -576,7 +571,7 @@ fn compare_sections(
             if section.properties.contains_key(key) || view.inherited.contains(key) {
                 continue;
             }
-            let origin = Origin { file: view.file_name.to_owned(), line: option.line };
+            let origin = option.origin.clone();
             if already.contains(&origin) || found.iter().any(|d| d.origin == origin) {
                 continue;
             }
