@@ -70,7 +70,8 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let mut defaults: Vec<PendingOption> = Vec::new();
     let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
     let mut seen_sections: BTreeSet<String> = BTreeSet::new();
-    let mut seen_options: BTreeSet<(String, String)> = BTreeSet::new();
+    // (section index, `None` for [DEFAULT]; key): configparser's strict duplicate check.
+    let mut seen_options: std::collections::HashSet<(Option<usize>, String)> = Default::default();
     let mut have_option = false;
     let mut indent_level = usize::MAX;
 
@@ -192,11 +193,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             ));
         }
         let key = key.to_lowercase();
-        let section_name = match section_index {
-            Some(index) => sections.get(index).map(|s| s.0.clone()).unwrap_or_default(),
-            None => CONFIGPARSER_DEFAULT_SECTION.to_owned(),
-        };
-        if !seen_options.insert((section_name.clone(), key.clone())) {
+        if !seen_options.insert((section_index, key.clone())) {
+            let section_name = match section_index {
+                Some(index) => sections.get(index).map(|s| s.0.as_str()).unwrap_or_default(),
+                None => CONFIGPARSER_DEFAULT_SECTION,
+            };
             refuse(
                 &mut diagnostics,
                 DiagnosticCode::DuplicateKey,
@@ -389,29 +390,29 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         for section in sections {
             let origin = Origin { file: file.name.to_owned(), line: section.line };
             built.headers.insert(origin.clone(), (file.kind, section.header.clone()));
-            let view =
-                |values| BotoView { values, inherited: section.inherited.clone(), origin: origin.clone() };
+            let BotoSection { header, options, inherited, .. } = section;
+            let view = BotoView { values: options, inherited, origin };
             match file.kind {
                 // `[default]` and `[profile default]`: the later one replaces the earlier.
-                FileKind::Config => match classify_config_header(&section.header) {
+                FileKind::Config => match classify_config_header(&header) {
                     BotoSectionKind::Profile(name) => {
-                        built.profiles.insert(name, view(section.options.clone()));
+                        built.profiles.insert(name, view);
                     }
                     BotoSectionKind::SsoSession(name) => {
-                        built.sso_sessions.insert(name, view(section.options.clone()));
+                        built.sso_sessions.insert(name, view);
                     }
                     BotoSectionKind::Other => {}
                 },
                 // Credentials sections merge into profiles by their raw header (`dict.update`).
-                FileKind::Credentials => match built.profiles.get_mut(&section.header) {
+                FileKind::Credentials => match built.profiles.get_mut(&header) {
                     Some(existing) => {
-                        for (key, option) in section.options.clone() {
+                        for (key, option) in view.values {
                             existing.inherited.remove(&key);
                             existing.values.insert(key, option);
                         }
                     }
                     None => {
-                        built.profiles.insert(section.header.clone(), view(section.options.clone()));
+                        built.profiles.insert(header, view);
                     }
                 },
             }
