@@ -41,7 +41,7 @@ struct ConfigProblemJs {
 
 /// `"missing-equals"` / `"profileNotFound"` → `"missing_equals"` / `"profile_not_found"`: every
 /// `code` this package throws is snake_case.
-fn snake_case(code: &str) -> String {
+pub(super) fn snake_case(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + 4);
     for c in code.chars() {
         match c {
@@ -101,7 +101,10 @@ impl From<ParseError> for JsFailure {
     }
 }
 
-fn parse(config_text: &str, credentials_text: Option<String>) -> Result<ConfigSet, JsFailure> {
+pub(super) fn parse_files_js(
+    config_text: &str,
+    credentials_text: Option<String>,
+) -> Result<ConfigSet, JsFailure> {
     let config = SourceFile::config(CONFIG_FILE_NAME, config_text);
     let credentials =
         credentials_text.as_deref().map(|text| SourceFile::credentials(CREDENTIALS_FILE_NAME, text));
@@ -112,8 +115,11 @@ fn parse(config_text: &str, credentials_text: Option<String>) -> Result<ConfigSe
 /// line the SDKs refuse (with `file` and `line`); everything else, including where the AWS CLI would
 /// read the file differently, is in `diagnostics`.
 #[wasm_bindgen(js_name = parseConfig, unchecked_return_type = "ParsedConfig")]
-pub fn parse_config(config_text: &str, credentials_text: Option<String>) -> Result<JsValue, JsValue> {
-    let set = parse(config_text, credentials_text)?;
+pub fn parse_config(
+    #[wasm_bindgen(js_name = configText)] config_text: &str,
+    #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let set = parse_files_js(config_text, credentials_text)?;
     to_js(&ParsedConfigJs {
         profiles: &set.profiles,
         sessions: &set.sso_sessions,
@@ -126,19 +132,22 @@ pub fn parse_config(config_text: &str, credentials_text: Option<String>) -> Resu
 /// AWS CLI's errors for missing keys, a missing session and inconsistent values.
 #[wasm_bindgen(js_name = resolveProfile, unchecked_return_type = "SsoProfile")]
 pub fn resolve_profile(
-    profile_name: &str,
-    config_text: &str,
-    credentials_text: Option<String>,
+    #[wasm_bindgen(js_name = profileName)] profile_name: &str,
+    #[wasm_bindgen(js_name = configText)] config_text: &str,
+    #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let set = parse(config_text, credentials_text)?;
+    let set = parse_files_js(config_text, credentials_text)?;
     let profile = resolve_sso_profile(&set, profile_name).map_err(JsFailure::from)?;
     to_js(&profile)
 }
 
 /// Every profile that sets an SSO key, resolved or with the reason it cannot be, in name order.
 #[wasm_bindgen(js_name = listSsoProfiles, unchecked_return_type = "SsoProfileEntry[]")]
-pub fn list_sso_profiles(config_text: &str, credentials_text: Option<String>) -> Result<JsValue, JsValue> {
-    let set = parse(config_text, credentials_text)?;
+pub fn list_sso_profiles(
+    #[wasm_bindgen(js_name = configText)] config_text: &str,
+    #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let set = parse_files_js(config_text, credentials_text)?;
     let entries: Vec<SsoProfileEntryJs> = sso_profiles(&set)
         .into_iter()
         .map(|(name, result)| match result {
