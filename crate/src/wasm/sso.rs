@@ -96,7 +96,7 @@ impl RegistrationJs {
 struct ObtainedRegistrationJs {
     registration: RegistrationJs,
     cache_key: String,
-    new_cache_file: Option<String>,
+    new_cache_file: Option<Secret>,
 }
 
 /// `DeviceAuthorization`: StartDeviceAuthorization's answer plus when it came (polling resumes
