@@ -3,7 +3,7 @@
 use super::convert::{to_js, JsFailure};
 use crate::config::{
     parse_files, resolve_sso_profile, sso::sso_profiles, ConfigSet, Diagnostic, OtherSection, ParseError,
-    ParseErrorKind, Section, SourceFile, SsoConfigError, SsoProfile,
+    Section, SourceFile, SsoConfigError, SsoProfile,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -56,22 +56,23 @@ pub(super) fn snake_case(code: &str) -> String {
     out
 }
 
-fn sso_config_variant(error: &SsoConfigError) -> &'static str {
-    match error {
-        SsoConfigError::ProfileNotFound { .. } => "ProfileNotFound",
-        SsoConfigError::NotSso { .. } => "NotSso",
-        SsoConfigError::MissingKeys { .. } => "MissingKeys",
-        SsoConfigError::SessionMissingKeys { .. } => "SessionMissingKeys",
-        SsoConfigError::SessionNotFound { .. } => "SessionNotFound",
-        SsoConfigError::Inconsistent(_) => "Inconsistent",
+/// `"missingEquals"` (the serde tag of an internally tagged enum) → `"MissingEquals"`.
+pub(super) fn tagged_variant<T: Serialize>(value: &T, tag: &str) -> String {
+    let mut name = serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.get(tag).and_then(|c| c.as_str()).map(str::to_owned))
+        .unwrap_or_default();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
     }
+    name
 }
 
 impl From<&SsoConfigError> for ConfigProblemJs {
     fn from(error: &SsoConfigError) -> Self {
         ConfigProblemJs {
             code: snake_case(error.code()),
-            variant: sso_config_variant(error).to_owned(),
+            variant: tagged_variant(error, "code"),
             message: error.to_string(),
         }
     }
@@ -86,14 +87,9 @@ impl From<SsoConfigError> for JsFailure {
 
 impl From<ParseError> for JsFailure {
     fn from(error: ParseError) -> Self {
-        let variant = match error.kind {
-            ParseErrorKind::UnclosedSectionHeader => "UnclosedSectionHeader",
-            ParseErrorKind::PropertyOutsideSection => "PropertyOutsideSection",
-            ParseErrorKind::ContinuationOutsideSection => "ContinuationOutsideSection",
-            ParseErrorKind::ContinuationWithoutProperty => "ContinuationWithoutProperty",
-            ParseErrorKind::MissingEquals { .. } => "MissingEquals",
-            ParseErrorKind::MissingKey { .. } => "MissingKey",
-        };
+        // The variant name from the kind's serde tag (`{"code": "missingEquals", …}`), so a kind
+        // added to the core needs no change here.
+        let variant = tagged_variant(&error.kind, "code");
         let mut failure = JsFailure::new(snake_case(error.code()), variant, false, error.to_string());
         failure.file = Some(error.file);
         failure.line = Some(error.line);

@@ -265,15 +265,13 @@ fn portal_client(
 }
 
 fn endpoint_failure(error: EndpointError) -> JsFailure {
-    let code = serde_json::to_value(&error)
-        .ok()
-        .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| "endpoint".to_owned());
-    let mut variant = code.clone();
-    if let Some(first) = variant.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    JsFailure::new(super::config::snake_case(&code), variant, false, error.to_string())
+    let variant = super::config::tagged_variant(&error, "code");
+    JsFailure::new(
+        super::config::snake_case(&variant).trim_start_matches('_'),
+        variant,
+        false,
+        error.to_string(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
