@@ -6,8 +6,7 @@ use std::net::TcpStream;
 use serde_json::{json, Value};
 use sso_bridge_emulator::wire::{Request, Response};
 use sso_bridge_emulator::{
-    pkce_challenge, Emulator, Fault, FaultKind, Operation, Options, RunningEmulator, Scenario, Throttling,
-    User,
+    pkce_challenge, Emulator, Fault, FaultKind, Operation, Options, Scenario, Throttling, User,
 };
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -646,7 +645,7 @@ fn http(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &s
 
 #[test]
 fn serves_over_loopback_and_stops_on_drop() {
-    let running = RunningEmulator::start(Scenario { auto_approve: true, ..Scenario::default() }).unwrap();
+    let running = Emulator::start(Scenario { auto_approve: true, ..Scenario::default() }).unwrap();
     let base = running.base_url().to_string();
     assert!(base.starts_with("http://127.0.0.1:"));
     let (status, body) = http(
