@@ -3,6 +3,7 @@
 //! Thin on purpose: argument parsing and dispatch only; everything else is in the library.
 
 use clap::Parser;
+use sso_bridge_host::native::NativeEffects;
 use sso_bridge_host::platform::{Os, ProcessEnv};
 use sso_bridge_host::{caller, cli, native_host};
 use std::path::PathBuf;
@@ -27,6 +28,21 @@ enum Command {
         /// The sso-session name (as in `[sso-session NAME]`), or a legacy profile's start URL.
         session_name_or_start_url: String,
     },
+    /// Print the profiles and sso-sessions the AWS SDKs read from your config and credentials files,
+    /// as JSON.
+    ///
+    /// Output: {"profiles": {NAME: {KEY: VALUE}}, "sso_sessions": {…}}, the shape of the AWS SDKs'
+    /// config-parser conformance tables. Warnings about lines the SDKs ignore, or that the AWS CLI
+    /// reads differently or refuses, go to stderr. Exits 1, naming the file and line, on a line the
+    /// SDKs cannot parse.
+    Parse {
+        /// The config file (default: AWS_CONFIG_FILE, else ~/.aws/config).
+        #[arg(long, value_name = "FILE")]
+        config: Option<String>,
+        /// The credentials file (default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials).
+        #[arg(long, value_name = "FILE")]
+        credentials: Option<String>,
+    },
     /// List your AWS profiles with their SSO session, account, role, region and token status.
     ///
     /// Reads the config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else
@@ -39,6 +55,7 @@ enum Command {
         #[arg(long = "browser", value_name = "BROWSER")]
         browsers: Vec<String>,
         /// The extension's ID (Chromium: 32 letters a-p; Firefox: name@domain). Repeatable.
+        /// Default: the sso-bridge extension's published IDs.
         #[arg(long = "extension-id", value_name = "ID")]
         extension_ids: Vec<String>,
         /// Install for every user of this machine (needs administrator rights).
@@ -56,6 +73,29 @@ enum Command {
     },
     /// Check the installation per browser and the AWS directories, with the fix for each problem.
     Doctor,
+    /// Print role credentials as `credential_process` JSON (for tools that do not speak SSO).
+    ///
+    /// Use in ~/.aws/config: `credential_process = sso-bridge credential-process --profile P`.
+    /// Reuses the AWS CLI's role-credential cache, refreshes the SSO token when it is about to
+    /// expire, and caches new role credentials like the CLI.
+    CredentialProcess {
+        #[arg(long, value_name = "PROFILE")]
+        profile: String,
+    },
+    /// Print role credentials for a profile, like `aws configure export-credentials`.
+    Export {
+        #[arg(long, value_name = "PROFILE")]
+        profile: String,
+        /// process, env, env-no-export, fish, powershell or windows-cmd.
+        #[arg(long, default_value = "process")]
+        format: String,
+    },
+    /// Sign out like `aws sso logout`: portal Logout, then delete cached tokens and role credentials.
+    Logout {
+        /// Only this sso-session (default: every session).
+        #[arg(long, value_name = "SESSION")]
+        session: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -77,6 +117,15 @@ fn main() -> ExitCode {
         Some(Command::CacheKey { session_name_or_start_url }) => {
             cli::cache_key::run(&session_name_or_start_url, &mut out).map(|()| 0).map_err(|e| e.to_string())
         }
+        Some(Command::Parse { config, credentials }) => cli::parse::run(
+            &cli::parse::ParseArgs { config, credentials },
+            &cli::process_environment(),
+            sso_bridge::config::Platform::current(),
+            &mut out,
+            &mut std::io::stderr().lock(),
+        )
+        .map(|()| 0)
+        .map_err(|e| e.to_string()),
         Some(Command::Profiles) => cli::profiles::run(
             &cli::process_environment(),
             sso_bridge::config::Platform::current(),
@@ -92,6 +141,21 @@ fn main() -> ExitCode {
         }
         Some(Command::Uninstall { system }) => cli::setup::uninstall(system, os, env).map_err(|e| e.message),
         Some(Command::Doctor) => cli::setup::doctor(os, env).map_err(|e| e.message),
+        Some(Command::CredentialProcess { profile }) => {
+            let effects = NativeEffects::new();
+            cli::credentials::export(&profile, "process", os, env, effects.transport(), &effects, &mut out)
+                .map_err(|e| e.message)
+        }
+        Some(Command::Export { profile, format }) => {
+            let effects = NativeEffects::new();
+            cli::credentials::export(&profile, &format, os, env, effects.transport(), &effects, &mut out)
+                .map_err(|e| e.message)
+        }
+        Some(Command::Logout { session }) => {
+            let effects = NativeEffects::new();
+            cli::credentials::logout(session.as_deref(), os, env, effects.transport(), &mut out)
+                .map_err(|e| e.message)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

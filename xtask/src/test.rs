@@ -13,12 +13,17 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("clippy", clippy),
         ("native tests", native_tests),
         ("emulator referees (boto3, botocore, AWS CLI v2, pagination, load)", python::emulator_referees),
+        (
+            "helper referees (boto3, AWS CLI v2 on the helper's files; Chromium launches the helper)",
+            helper_referees,
+        ),
+        ("SSO error-code referee (botocore's RestJSONParser)", error_code_referee),
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
     ];
     if native_only {
-        steps.truncate(4);
+        steps.truncate(6);
     }
     let total = steps.len();
     for (i, (name, step)) in steps.into_iter().enumerate() {
@@ -72,5 +77,44 @@ fn wasm_build() -> Result<(), String> {
             "-D",
             "warnings",
         ],
+    )
+}
+
+/// The native helper's referee tests (`host/tests/referees.rs`: boto3 and `/usr/bin/aws` use only
+/// the files `sso-bridge` wrote, and the helper reads what `aws sso login` wrote) and its real
+/// Chromium launch (`host/tests/browser.rs`). They are
+/// `#[ignore]`d in a plain `cargo test` because they need the pinned venv this step provides.
+fn helper_referees() -> Result<(), String> {
+    let python = python::ensure_venv()?;
+    let python = python.to_string_lossy().into_owned();
+    util::run_in(
+        &util::root(),
+        "cargo",
+        &[
+            "test",
+            "--locked",
+            "-p",
+            "sso-bridge-host",
+            "--test",
+            "referees",
+            "--test",
+            "browser",
+            "--",
+            "--include-ignored",
+        ],
+        &[("SSO_BRIDGE_PYTHON", python.as_str())],
+    )
+}
+
+/// The core's error classification against botocore's (`crate/tests/error_referee.rs`), with the
+/// pinned venv's botocore; `#[ignore]`d in a plain `cargo test` for the same reason as above.
+fn error_code_referee() -> Result<(), String> {
+    let python = python::ensure_venv()?;
+    let python = python.to_string_lossy().into_owned();
+    util::run_in(
+        &util::root(),
+        "cargo",
+        &["test", "--locked", "-p", "sso-bridge", "--test", "error_referee", "--", "--include-ignored"],
+        &[("SSO_BRIDGE_PYTHON", python.as_str())],
     )
 }

@@ -19,20 +19,27 @@
 //!    lower-cases keys, so adding a second `region` would make the file a duplicate-key error.
 //! 4. **Indented lines belong to the property above them.** The CLI matches `  region = x` under
 //!    `s3 =` (a sub-property) as if it were the profile's `region` and replaces it, un-indented;
-//!    we only touch top-level keys. Replacing a key also removes its continuation lines, which
-//!    would otherwise be glued onto the new value.
+//!    we only touch top-level keys. Replacing a key also removes its continuation lines (an
+//!    indented `# …` under a key included: the SDKs read it as part of the value), which would
+//!    otherwise be glued onto the new value; and new keys never go right above an indented line.
 //! 5. **New keys go right after the section's last property** (or its continuation lines). The
 //!    CLI's insertion point is the last line matching its option regex, which includes comments
 //!    containing `=` or `:` (often the comment above the next section), and when the section runs to
 //!    the end of the file it inserts one line later than that (after a blank line, say).
-//! 6. **`[profile default]`.** For the default profile the CLI only looks for `[default]`; when the
-//!    file has only `[profile default]` we update that section (the Rust SDK ignores `[default]`
-//!    once `[profile default]` exists, so appending `[default]` would not take effect).
+//! 6. **`[profile default]`.** For the default profile the CLI only looks for `[default]`; we also
+//!    update `[profile default]` (the Rust SDK ignores every `[default]` once `[profile default]`
+//!    exists, and botocore takes whichever of the two comes later), so the values take effect
+//!    whichever sections the file has.
 //! 7. **Duplicate sections** (which botocore rejects and the SDKs merge, last value winning): existing
-//!    keys are replaced in every copy and missing keys go into the last one, so the new values win
-//!    in every parser. The CLI only edits the first copy.
+//!    keys are replaced in every copy and missing keys go into the last one of each header spelling,
+//!    so the new values win in every parser. The CLI only edits the first copy.
 //! 8. A section header written in botocore's other accepted quoting (`[profile "my name"]`) is
-//!    recognised as the same profile as `[profile 'my name']`.
+//!    recognised as the same profile as `[profile 'my name']` (handled like 6 when both exist).
+//! 9. **Keys of the other SSO layout are removed from the profile**: `sso_start_url`, `sso_region`
+//!    and `sso_registration_scopes` when writing the sso-session layout, `sso_session` when writing
+//!    the legacy layout. The CLI leaves them, and the result is then rejected by the Rust SDK
+//!    (`sso_start_url` beside `sso_session`, even with equal values) and by botocore when a value
+//!    differs from the session's.
 
 use std::fmt;
 
@@ -64,6 +71,15 @@ pub struct SectionUpdate<'a> {
     pub kind: SectionKind,
     pub name: &'a str,
     pub values: Vec<(&'a str, &'a str)>,
+    /// Keys to delete from the section if present (with their continuation lines).
+    pub remove: Vec<&'a str>,
+}
+
+impl<'a> SectionUpdate<'a> {
+    /// Set `values` in the section, removing nothing.
+    pub fn new(kind: SectionKind, name: &'a str, values: Vec<(&'a str, &'a str)>) -> Self {
+        SectionUpdate { kind, name, values, remove: Vec::new() }
+    }
 }
 
 /// The sso-session half of an SSO profile (`aws configure sso` with a session name).
@@ -101,14 +117,27 @@ pub struct SsoProfileSpec<'a> {
 impl<'a> SsoProfileSpec<'a> {
     /// The section updates in the CLI's order: the profile, then (if any) its sso-session.
     pub fn section_updates(&self) -> Vec<SectionUpdate<'a>> {
+        let mut updates = vec![self.profile_update()];
+        if let SsoLogin::Session(session) = &self.login {
+            updates.push(session_update(session));
+        }
+        updates
+    }
+
+    /// The `[profile …]` update alone (the session's own fields are not used).
+    pub fn profile_update(&self) -> SectionUpdate<'a> {
         let mut profile = Vec::new();
-        match &self.login {
-            SsoLogin::Session(session) => profile.push(("sso_session", session.name)),
+        let remove = match &self.login {
+            SsoLogin::Session(session) => {
+                profile.push(("sso_session", session.name));
+                vec!["sso_start_url", "sso_region", "sso_registration_scopes"]
+            }
             SsoLogin::Legacy { start_url, region } => {
                 profile.push(("sso_start_url", *start_url));
                 profile.push(("sso_region", *region));
+                vec!["sso_session"]
             }
-        }
+        };
         let optional = [
             ("sso_account_id", self.account_id),
             ("sso_role_name", self.role_name),
@@ -116,12 +145,7 @@ impl<'a> SsoProfileSpec<'a> {
             ("output", self.output),
         ];
         profile.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
-        let mut updates =
-            vec![SectionUpdate { kind: SectionKind::Profile, name: self.profile, values: profile }];
-        if let SsoLogin::Session(session) = &self.login {
-            updates.push(session_update(session));
-        }
-        updates
+        SectionUpdate { kind: SectionKind::Profile, name: self.profile, values: profile, remove }
     }
 }
 
@@ -131,7 +155,7 @@ pub fn session_update<'a>(session: &SsoSessionSpec<'a>) -> SectionUpdate<'a> {
     if let Some(scopes) = session.registration_scopes {
         values.push(("sso_registration_scopes", scopes));
     }
-    SectionUpdate { kind: SectionKind::SsoSession, name: session.name, values }
+    SectionUpdate::new(SectionKind::SsoSession, session.name, values)
 }
 
 /// Write an SSO profile (and its session) into the config file text `config` (empty for a new file).
@@ -262,10 +286,11 @@ fn classify(lines: &[Line<'_>]) -> Vec<LineKind> {
         let indented = c.starts_with([' ', '\t']);
         let kind = if trimmed.is_empty() {
             LineKind::Blank
+        } else if indented && in_property {
+            // Even an indented `# …`: the SDKs read it as part of the value (botocore skips it).
+            LineKind::Continuation
         } else if trimmed.starts_with(['#', ';']) {
             LineKind::Comment
-        } else if indented && in_property {
-            LineKind::Continuation
         } else if is_header(c) {
             in_property = false;
             LineKind::Header
@@ -281,16 +306,22 @@ fn classify(lines: &[Line<'_>]) -> Vec<LineKind> {
     kinds
 }
 
-/// Headers that name the section being updated: the CLI's own form (`[header]` at the start of
-/// the line, then anything) and, for quoted names, botocore's double-quoted alternative.
-fn header_matches(content: &str, wanted: &[String]) -> bool {
-    wanted.iter().any(|w| {
+/// Which of the `wanted` header spellings `content` is, if any: the CLI's own form (`[header]` at
+/// the start of the line, then anything) or an alternative spelling the parsers read as the same.
+fn header_form(content: &str, wanted: &[String]) -> Option<usize> {
+    wanted.iter().position(|w| {
         content.strip_prefix('[').and_then(|r| r.strip_prefix(w.as_str())).is_some_and(|r| r.starts_with(']'))
     })
 }
 
+/// The header spellings that name the section: the CLI's, then the alternatives. For the default
+/// profile both `[default]` and `[profile default]`; for names with whitespace botocore's
+/// double-quoted form beside the CLI's single-quoted one.
 fn wanted_headers(kind: SectionKind, name: &str) -> Vec<String> {
     let mut wanted = vec![section_header(kind, name)];
+    if kind == SectionKind::Profile && name == "default" {
+        wanted.push("profile default".to_owned());
+    }
     if name.contains([' ', '\t']) && !name.contains('"') {
         let prefix = match kind {
             SectionKind::Profile => "profile",
@@ -301,19 +332,24 @@ fn wanted_headers(kind: SectionKind, name: &str) -> Vec<String> {
     wanted
 }
 
-/// A section's extent: header line index and the index one past its last line.
+/// A section's extent: header line index, the index one past its last line, and which header
+/// spelling it uses.
 #[derive(Clone, Copy, Debug)]
 struct SectionSpan {
     header: usize,
     end: usize,
+    form: usize,
 }
 
 fn find_sections(lines: &[Line<'_>], kinds: &[LineKind], wanted: &[String]) -> Vec<SectionSpan> {
     let mut spans = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if kinds[i] == LineKind::Header && header_matches(line.content, wanted) {
+        if kinds[i] != LineKind::Header {
+            continue;
+        }
+        if let Some(form) = header_form(line.content, wanted) {
             let end = (i + 1..lines.len()).find(|&j| kinds[j] == LineKind::Header).unwrap_or(lines.len());
-            spans.push(SectionSpan { header: i, end });
+            spans.push(SectionSpan { header: i, end, form });
         }
     }
     spans
@@ -335,10 +371,7 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
     let kinds = classify(&lines);
     let eol = file_line_ending(&lines);
 
-    let mut sections = find_sections(&lines, &kinds, &wanted_headers(update.kind, update.name));
-    if sections.is_empty() && update.kind == SectionKind::Profile && update.name == "default" {
-        sections = find_sections(&lines, &kinds, &["profile default".to_owned()]);
-    }
+    let sections = find_sections(&lines, &kinds, &wanted_headers(update.kind, update.name));
     if sections.is_empty() {
         return Ok(append_section(config, eol, update));
     }
@@ -346,36 +379,60 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
     // Per line: replaced (Some(new text)), dropped, or kept.
     let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
     let mut dropped = vec![false; lines.len()];
-    let mut found = vec![false; update.values.len()];
+    // Per header spelling: which of our keys its sections already have.
+    let forms = sections.iter().map(|s| s.form).max().map_or(0, |m| m + 1);
+    let mut found = vec![vec![false; update.values.len()]; forms];
     for span in &sections {
-        let mut replacing = false;
+        // Inside a property we replaced or removed: its continuation lines go too.
+        let mut dropping_continuations = false;
         for i in span.header + 1..span.end {
             match kinds[i] {
                 LineKind::Property => {
-                    replacing = false;
+                    dropping_continuations = false;
                     let key = property_key(lines[i].content).unwrap_or_default();
                     if let Some(v) = update.values.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
                         let (k, value) = update.values[v];
                         replacement[i] = Some(format!("{k} = {value}"));
-                        found[v] = true;
-                        replacing = true;
+                        found[span.form][v] = true;
+                        dropping_continuations = true;
+                    } else if update.remove.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                        dropped[i] = true;
+                        dropping_continuations = true;
                     }
                 }
-                LineKind::Continuation if replacing => dropped[i] = true,
+                LineKind::Continuation if dropping_continuations => dropped[i] = true,
                 LineKind::Continuation | LineKind::Blank | LineKind::Comment => {}
-                LineKind::Header | LineKind::Other => replacing = false,
+                LineKind::Header | LineKind::Other => dropping_continuations = false,
             }
         }
     }
 
-    let missing: Vec<(&str, &str)> =
-        update.values.iter().zip(&found).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
-    let last = sections[sections.len() - 1];
-    // After the last property (or its continuation lines), else right after the header.
-    let insert_after = (last.header + 1..last.end)
-        .rev()
-        .find(|&i| matches!(kinds[i], LineKind::Property | LineKind::Continuation) && !dropped[i])
-        .unwrap_or(last.header);
+    // Missing keys go into the last section of each header spelling (so they win in every parser,
+    // see the module docs), after its last property (with its continuation lines).
+    let mut insertions: Vec<(usize, Vec<(&str, &str)>)> = Vec::new();
+    for (index, span) in sections.iter().enumerate() {
+        if sections[index + 1..].iter().any(|later| later.form == span.form) {
+            continue;
+        }
+        let missing: Vec<(&str, &str)> =
+            update.values.iter().zip(&found[span.form]).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        // After the section's last line that is neither blank nor a comment in the first column:
+        // nothing indented may follow our lines, or the parsers would glue it onto our last value.
+        let after = (span.header + 1..span.end)
+            .rev()
+            .find(|&i| {
+                let indented_comment =
+                    kinds[i] == LineKind::Comment && lines[i].content.starts_with([' ', '\t']);
+                !dropped[i]
+                    && (indented_comment
+                        || matches!(kinds[i], LineKind::Property | LineKind::Continuation | LineKind::Other))
+            })
+            .unwrap_or(span.header);
+        insertions.push((after, missing));
+    }
 
     let mut out = String::with_capacity(config.len() + 64 * update.values.len());
     for (i, line) in lines.iter().enumerate() {
@@ -384,10 +441,10 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
         }
         let content = replacement[i].as_deref().unwrap_or(line.content);
         out.push_str(content);
-        if i == insert_after && !missing.is_empty() {
+        if let Some((_, missing)) = insertions.iter().find(|(after, _)| *after == i) {
             // A last line without an ending gets one before our lines (as the CLI does).
             out.push_str(if line.ending.is_empty() { eol } else { line.ending });
-            for (k, v) in &missing {
+            for (k, v) in missing {
                 out.push_str(&format!("{k} = {v}{eol}"));
             }
         } else {
@@ -471,16 +528,14 @@ mod tests {
         assert_eq!(section_header(SectionKind::Profile, "it's me"), "profile 'it'\"'\"'s me'");
         assert_eq!(section_header(SectionKind::SsoSession, "a\tb"), "sso-session 'a\tb'");
         assert_eq!(section_header(SectionKind::Profile, "plain'quote"), "profile plain'quote");
-        let update =
-            SectionUpdate { kind: SectionKind::Profile, name: "my name", values: vec![("region", "x")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "my name", vec![("region", "x")]);
         let updated = update_section("[profile \"my name\"]\nregion = old\n", &update).unwrap();
         assert_eq!(updated, "[profile \"my name\"]\nregion = x\n");
     }
 
     #[test]
     fn appends_after_a_missing_final_newline() {
-        let update =
-            SectionUpdate { kind: SectionKind::SsoSession, name: "s", values: vec![("sso_region", "r")] };
+        let update = SectionUpdate::new(SectionKind::SsoSession, "s", vec![("sso_region", "r")]);
         assert_eq!(
             update_section("[default]\nregion = x", &update).unwrap(),
             "[default]\nregion = x\n[sso-session s]\nsso_region = r\n"
@@ -494,11 +549,11 @@ mod tests {
     #[test]
     fn replaces_in_place_and_inserts_after_the_last_property() {
         let before = "# top\n[profile dev]\nregion = us-east-1 # old\n\toutput = text\nsso_role_name=Old\n\n# about prod: x\n[profile prod]\nregion = x";
-        let update = SectionUpdate {
-            kind: SectionKind::Profile,
-            name: "dev",
-            values: vec![("sso_session", "s"), ("sso_role_name", "New"), ("region", "eu-west-1")],
-        };
+        let update = SectionUpdate::new(
+            SectionKind::Profile,
+            "dev",
+            vec![("sso_session", "s"), ("sso_role_name", "New"), ("region", "eu-west-1")],
+        );
         assert_eq!(
             update_section(before, &update).unwrap(),
             "# top\n[profile dev]\nregion = eu-west-1\nsso_role_name = New\nsso_session = s\n\n# about prod: x\n[profile prod]\nregion = x"
@@ -508,23 +563,20 @@ mod tests {
     #[test]
     fn sub_properties_are_not_keys() {
         let before = "[profile dev]\ns3 =\n  region = nested\n  max_concurrent_requests = 5\n[x]\n";
-        let update = SectionUpdate { kind: SectionKind::Profile, name: "dev", values: vec![("region", "r")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "dev", vec![("region", "r")]);
         assert_eq!(
             update_section(before, &update).unwrap(),
             "[profile dev]\ns3 =\n  region = nested\n  max_concurrent_requests = 5\nregion = r\n[x]\n"
         );
-        let update = SectionUpdate { kind: SectionKind::Profile, name: "dev", values: vec![("s3", "flat")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "dev", vec![("s3", "flat")]);
         assert_eq!(update_section(before, &update).unwrap(), "[profile dev]\ns3 = flat\n[x]\n");
     }
 
     #[test]
     fn crlf_and_case_insensitive_keys() {
         let before = "[profile dev]\r\nRegion: old\r\n";
-        let update = SectionUpdate {
-            kind: SectionKind::Profile,
-            name: "dev",
-            values: vec![("region", "new"), ("output", "json")],
-        };
+        let update =
+            SectionUpdate::new(SectionKind::Profile, "dev", vec![("region", "new"), ("output", "json")]);
         assert_eq!(
             update_section(before, &update).unwrap(),
             "[profile dev]\r\nregion = new\r\noutput = json\r\n"
@@ -533,25 +585,20 @@ mod tests {
 
     #[test]
     fn default_profile_falls_back_to_profile_default() {
-        let update =
-            SectionUpdate { kind: SectionKind::Profile, name: "default", values: vec![("region", "r")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "default", vec![("region", "r")]);
         assert_eq!(
             update_section("[profile default]\noutput = json\n", &update).unwrap(),
             "[profile default]\noutput = json\nregion = r\n"
         );
         assert_eq!(
             update_section("[profile default]\n[default]\n", &update).unwrap(),
-            "[profile default]\n[default]\nregion = r\n"
+            "[profile default]\nregion = r\n[default]\nregion = r\n"
         );
     }
 
     #[test]
     fn duplicate_sections_all_get_the_value() {
-        let update = SectionUpdate {
-            kind: SectionKind::Profile,
-            name: "a",
-            values: vec![("region", "r"), ("output", "o")],
-        };
+        let update = SectionUpdate::new(SectionKind::Profile, "a", vec![("region", "r"), ("output", "o")]);
         assert_eq!(
             update_section("[profile a]\nregion = 1\n[profile a]\nx = 2\n", &update).unwrap(),
             "[profile a]\nregion = r\n[profile a]\nx = 2\noutput = o\n"
@@ -559,13 +606,29 @@ mod tests {
     }
 
     #[test]
+    fn switching_layouts_removes_the_other_layouts_keys() {
+        let legacy_profile = "[profile dev]\nsso_start_url = https://old/start\nsso_region = us-west-2\n  odd-continuation\nregion = x\n";
+        let spec = session_spec("dev", "my-sso");
+        assert_eq!(
+            update_section(legacy_profile, &spec.profile_update()).unwrap(),
+            "[profile dev]\nregion = eu-west-1\nsso_session = my-sso\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\noutput = json\n"
+        );
+        let session_profile = "[profile dev]\nsso_session = my-sso\nsso_account_id = 1\n";
+        let legacy = SsoProfileSpec {
+            login: SsoLogin::Legacy { start_url: "https://x/start", region: "us-east-1" },
+            ..session_spec("dev", "unused")
+        };
+        assert_eq!(
+            update_section(session_profile, &legacy.profile_update()).unwrap(),
+            "[profile dev]\nsso_account_id = 123456789012\nsso_start_url = https://x/start\nsso_region = us-east-1\nsso_role_name = ReadOnly\nregion = eu-west-1\noutput = json\n"
+        );
+    }
+
+    #[test]
     fn refuses_values_that_would_corrupt_the_file() {
         let bad = |name: &'static str, key: &'static str, value: &'static str| {
-            update_section(
-                "",
-                &SectionUpdate { kind: SectionKind::Profile, name, values: vec![(key, value)] },
-            )
-            .unwrap_err()
+            update_section("", &SectionUpdate::new(SectionKind::Profile, name, vec![(key, value)]))
+                .unwrap_err()
         };
         assert!(matches!(bad("a]b", "region", "x"), ConfigWriteError::BadName { .. }));
         assert!(matches!(bad("", "region", "x"), ConfigWriteError::EmptyName { .. }));
