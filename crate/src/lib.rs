@@ -13,11 +13,13 @@
 //!   differs, SSO profile resolution, endpoint resolution, file locations, and the config writer.
 //! - [`cache`]: token and client-registration cache files and keys, the CLI role-credential cache.
 //! - [`export`]: `aws configure export-credentials` formats and credential_process JSON.
+//! - [`error`]: errors of the SSO calls and flows (stable codes, retryable, advice).
 //! - [`oidc`], [`portal`]: SSO OIDC and portal operations; [`flows`]: login, refresh and listing
 //!   state machines built on them.
 
 pub mod cache;
 pub mod config;
+pub mod error;
 pub mod export;
 pub mod flows;
 pub mod http;
@@ -25,3 +27,5 @@ pub mod oidc;
 pub mod portal;
 pub mod secret;
 pub mod time;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,15 +1,22 @@
 //! `cargo xtask dist`: the release artifacts.
 
-use crate::util;
+use crate::{util, wasm};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(other) = args.first() {
-        return Err(format!("unknown option for dist: `{other}`"));
+    let mut npm_only = false;
+    for arg in args {
+        match arg.as_str() {
+            "--npm-only" => npm_only = true,
+            other => return Err(format!("unknown option for dist: `{other}`")),
+        }
+    }
+    if npm_only {
+        return wasm::build_package();
     }
     util::run(
         "cargo",
         &["build", "--release", "--locked", "-p", "sso-bridge-host", "-p", "sso-bridge-emulator"],
     )?;
     eprintln!("xtask: built target/release/sso-bridge and target/release/sso-bridge-emulator");
-    Ok(())
+    wasm::build_package()
 }

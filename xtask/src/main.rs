@@ -7,6 +7,7 @@
 mod dist;
 mod test;
 mod util;
+mod wasm;
 
 use std::process::ExitCode;
 
@@ -15,7 +16,8 @@ usage: cargo xtask <command> [options]
 
 commands:
   test [--native-only]   format check, clippy (warnings denied), every test suite, wasm build
-  dist                   release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator
+  dist [--npm-only]      release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
+                         the npm package in pkg/
 ";
 
 fn main() -> ExitCode {

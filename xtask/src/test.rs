@@ -1,6 +1,7 @@
 //! `cargo xtask test`: everything CI checks, fast to slow.
 
 use crate::util::{self, ensure_rust_target};
+use crate::wasm;
 
 /// One named step of the test run.
 type Step = (&'static str, fn() -> Result<(), String>);
@@ -10,10 +11,12 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("format", format_check),
         ("clippy", clippy),
         ("native tests", native_tests),
-        ("wasm build of the core", wasm_build),
+        ("wasm build of the core and bindings (clippy)", wasm_build),
+        ("npm package: build, types, size, node tests", wasm::npm_package_tests),
+        ("wasm tests in Chromium", wasm::browser_tests),
     ];
     if native_only {
-        steps.retain(|(name, _)| *name != "wasm build of the core");
+        steps.truncate(3);
     }
     let total = steps.len();
     for (i, (name, step)) in steps.into_iter().enumerate() {
@@ -50,5 +53,22 @@ fn native_tests() -> Result<(), String> {
 
 fn wasm_build() -> Result<(), String> {
     ensure_rust_target("wasm32-unknown-unknown")?;
-    util::run("cargo", &["build", "--locked", "-p", "sso-bridge", "--target", "wasm32-unknown-unknown"])
+    // Clippy on the wasm32 target too: the bindings (crate/src/wasm/) and tests-wasm/ exist only there.
+    util::run(
+        "cargo",
+        &[
+            "clippy",
+            "--locked",
+            "-p",
+            "sso-bridge",
+            "-p",
+            "sso-bridge-wasm-tests",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
 }

@@ -1,0 +1,162 @@
+//! Lenient reading of the cache files: accept what botocore **or** the Rust SDK accepts (spec §1.4).
+//!
+//! - The top level must be one JSON object; anything after it is an error (both tools reject it).
+//! - Keys match ASCII case-insensitively (Rust SDK); an exact-case key wins over a case variant.
+//! - Unknown keys are ignored.
+//! - Optional fields that are `null` count as absent.
+
+use crate::time::{TimeParseError, UtcTime};
+use serde_json::{Map, Value};
+
+/// Why a cache file could not be read. Never contains a secret value: only field names, the file's
+/// role and, for timestamps, the (non-secret) timestamp text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CacheFileError {
+    #[error("the {what} is not valid JSON ({detail}); delete the file and sign in again")]
+    InvalidJson { what: &'static str, detail: String },
+    #[error("the {what} is not a JSON object; delete the file and sign in again")]
+    NotAnObject { what: &'static str },
+    #[error("the {what} has no `{field}` field; delete the file and sign in again")]
+    MissingField { what: &'static str, field: &'static str },
+    #[error("the `{field}` field of the {what} must be {expected}; delete the file and sign in again")]
+    WrongType { what: &'static str, field: &'static str, expected: &'static str },
+    #[error("the `{field}` field of the {what} is unreadable: {source}")]
+    BadTimestamp {
+        what: &'static str,
+        field: &'static str,
+        #[source]
+        source: TimeParseError,
+    },
+}
+
+/// A parsed cache object plus the name of the file's role, for error messages.
+pub(crate) struct LenientObject {
+    what: &'static str,
+    map: Map<String, Value>,
+}
+
+impl LenientObject {
+    pub(crate) fn parse(what: &'static str, text: &str) -> Result<Self, CacheFileError> {
+        // A UTF-8 BOM is not JSON; neither Python's json.loads nor serde_json accept it, and neither do we.
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| CacheFileError::InvalidJson { what, detail: describe_json_error(&e) })?;
+        match value {
+            Value::Object(map) => Ok(LenientObject { what, map }),
+            _ => Err(CacheFileError::NotAnObject { what }),
+        }
+    }
+
+    fn get(&self, field: &str) -> Option<&Value> {
+        self.map.get(field).or_else(|| {
+            self.map.iter().find(|(key, _)| key.eq_ignore_ascii_case(field)).map(|(_, value)| value)
+        })
+    }
+
+    /// The field as an object (for the nested `Credentials` of the role-credential cache).
+    pub(crate) fn required_object(&self, field: &'static str) -> Result<LenientObject, CacheFileError> {
+        match self.get(field) {
+            Some(Value::Object(map)) => Ok(LenientObject { what: self.what, map: map.clone() }),
+            None | Some(Value::Null) => Err(CacheFileError::MissingField { what: self.what, field }),
+            Some(_) => Err(CacheFileError::WrongType { what: self.what, field, expected: "an object" }),
+        }
+    }
+
+    pub(crate) fn optional_str(&self, field: &'static str) -> Result<Option<&str>, CacheFileError> {
+        match self.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(CacheFileError::WrongType { what: self.what, field, expected: "a string" }),
+        }
+    }
+
+    pub(crate) fn required_str(&self, field: &'static str) -> Result<&str, CacheFileError> {
+        self.optional_str(field)?.ok_or(CacheFileError::MissingField { what: self.what, field })
+    }
+
+    pub(crate) fn required_time(&self, field: &'static str) -> Result<UtcTime, CacheFileError> {
+        let text = self.required_str(field)?;
+        UtcTime::parse_lenient(text).map_err(|source| CacheFileError::BadTimestamp {
+            what: self.what,
+            field,
+            source,
+        })
+    }
+
+    pub(crate) fn optional_time(&self, field: &'static str) -> Result<Option<UtcTime>, CacheFileError> {
+        match self.optional_str(field)? {
+            None => Ok(None),
+            Some(text) => UtcTime::parse_lenient(text)
+                .map(Some)
+                .map_err(|source| CacheFileError::BadTimestamp { what: self.what, field, source }),
+        }
+    }
+
+    /// A list of strings (`scopes`, `grantTypes`); `null` or absent is `None`.
+    pub(crate) fn optional_str_list(
+        &self,
+        field: &'static str,
+    ) -> Result<Option<Vec<String>>, CacheFileError> {
+        match self.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => Ok(s.clone()),
+                    _ => Err(CacheFileError::WrongType {
+                        what: self.what,
+                        field,
+                        expected: "a list of strings",
+                    }),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => {
+                Err(CacheFileError::WrongType { what: self.what, field, expected: "a list of strings" })
+            }
+        }
+    }
+}
+
+/// serde_json's syntax errors name a position but never echo the input, so they are safe to show
+/// even when the file holds secrets.
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let kind = match e.classify() {
+        Category::Eof => "it ends too early",
+        Category::Syntax if e.to_string().starts_with("trailing characters") => {
+            "there is text after the JSON object"
+        }
+        Category::Syntax => "syntax error",
+        Category::Data => "unexpected data",
+        Category::Io => "read error",
+    };
+    format!("{kind} at line {} column {}", e.line(), e.column())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_sentences_without_content() {
+        let err =
+            LenientObject::parse("SSO token cache file", r#"{"accessToken": "SECRET"} x"#).err().unwrap();
+        let text = err.to_string();
+        assert!(text.contains("text after the JSON object"), "{text}");
+        assert!(!text.contains("SECRET"));
+        let err = LenientObject::parse("SSO token cache file", r#"{"accessToken": "SEC"#).err().unwrap();
+        assert!(err.to_string().contains("ends too early"), "{err}");
+        assert_eq!(
+            LenientObject::parse("SSO token cache file", "[]").err(),
+            Some(CacheFileError::NotAnObject { what: "SSO token cache file" })
+        );
+    }
+
+    #[test]
+    fn exact_case_wins_over_case_variants() {
+        let obj = LenientObject::parse("f", r#"{"ACCESSTOKEN": "upper", "accessToken": "exact"}"#).unwrap();
+        assert_eq!(obj.required_str("accessToken").unwrap(), "exact");
+        let obj = LenientObject::parse("f", r#"{"ACCESSTOKEN": "upper"}"#).unwrap();
+        assert_eq!(obj.required_str("accessToken").unwrap(), "upper");
+    }
+}

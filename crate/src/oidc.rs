@@ -1,1 +1,0 @@
-//! SSO OIDC operations (spec §3, §4).

@@ -1,0 +1,120 @@
+//! The few URL operations the SSO calls need: query encoding the way the CLI does it, query
+//! decoding for the PKCE callback, and the origin of an endpoint (for `/authorize`).
+//!
+//! Hand-written instead of a URL crate: the wasm size budget, and these rules are narrow and exact.
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything except ALPHA / DIGIT / `-._~` is percent-encoded: Python `urllib.parse.quote` with
+/// `safe=''`, as the CLI's `urlencode(..., quote_via=quote)` does (spec §4): `:` → `%3A`,
+/// `/` → `%2F`, space → `%20`.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encode one query key or value.
+pub fn encode_component(value: &str) -> String {
+    utf8_percent_encode(value, COMPONENT).to_string()
+}
+
+/// Decode one `application/x-www-form-urlencoded` component (`+` is a space, like Python's
+/// `parse_qs`). `None` when the bytes are not UTF-8.
+pub fn decode_component(value: &str) -> Option<String> {
+    let spaced = value.replace('+', " ");
+    percent_decode_str(&spaced).decode_utf8().ok().map(|s| s.into_owned())
+}
+
+/// `scheme://authority` of an absolute http(s) URL, without path, query or fragment.
+pub fn origin(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")?;
+    let scheme = &url[..scheme_end];
+    if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
+        return None;
+    }
+    let rest = &url[scheme_end + 3..];
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if authority_len == 0 {
+        return None;
+    }
+    Some(&url[..scheme_end + 3 + authority_len])
+}
+
+/// Whether `url` is an absolute http(s) URL with a host.
+pub fn is_http_url(url: &str) -> bool {
+    origin(url).is_some() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The decoded `key=value` pairs of a URL's query, in order. The fragment is ignored. `None` when a
+/// component is not valid UTF-8 after decoding.
+pub fn query_pairs(url: &str) -> Option<Vec<(String, String)>> {
+    let without_fragment = url.split('#').next().unwrap_or("");
+    let Some((_, query)) = without_fragment.split_once('?') else {
+        return Some(Vec::new());
+    };
+    query
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            Some((decode_component(key)?, decode_component(value)?))
+        })
+        .collect()
+}
+
+/// `base` (which may carry a path, kept for API calls, spec §6) joined with an absolute `path`.
+pub fn join(base: &str, path: &str) -> String {
+    format!("{}{}", base.trim_end_matches('/'), path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_like_python_quote_with_empty_safe() {
+        assert_eq!(
+            encode_component("http://127.0.0.1:55555/oauth/callback"),
+            "http%3A%2F%2F127.0.0.1%3A55555%2Foauth%2Fcallback"
+        );
+        assert_eq!(encode_component("sso:foo sso:bar"), "sso%3Afoo%20sso%3Abar");
+        assert_eq!(encode_component("a-b.c_d~e+f=g/h"), "a-b.c_d~e%2Bf%3Dg%2Fh");
+        assert_eq!(encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn decodes_query_pairs() {
+        let pairs =
+            query_pairs("http://127.0.0.1:1/oauth/callback?code=a%2Bb+c&state=s&flag#frag=x").unwrap();
+        assert_eq!(
+            pairs,
+            vec![
+                ("code".to_owned(), "a+b c".to_owned()),
+                ("state".to_owned(), "s".to_owned()),
+                ("flag".to_owned(), String::new())
+            ]
+        );
+        assert_eq!(query_pairs("http://x/").unwrap(), vec![]);
+        assert!(query_pairs("http://x/?code=%FF").is_none());
+    }
+
+    #[test]
+    fn origin_drops_path_query_and_fragment() {
+        assert_eq!(
+            origin("https://oidc.us-east-1.amazonaws.com"),
+            Some("https://oidc.us-east-1.amazonaws.com")
+        );
+        assert_eq!(origin("http://127.0.0.1:4566/some/path?x#y"), Some("http://127.0.0.1:4566"));
+        assert_eq!(origin("http://127.0.0.1:4566?x"), Some("http://127.0.0.1:4566"));
+        assert_eq!(origin("ftp://host/"), None);
+        assert_eq!(origin("https:///path"), None);
+        assert_eq!(origin("not a url"), None);
+        assert!(!is_http_url("https://host/a b"));
+    }
+
+    #[test]
+    fn join_keeps_base_path() {
+        assert_eq!(join("http://h:1/base/", "/token"), "http://h:1/base/token");
+        assert_eq!(
+            join("https://oidc.us-east-1.amazonaws.com", "/token"),
+            "https://oidc.us-east-1.amazonaws.com/token"
+        );
+    }
+}

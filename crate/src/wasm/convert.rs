@@ -1,0 +1,71 @@
+//! Crossing the JS boundary: values as JSON (serde on the Rust side, `JSON.parse`/`JSON.stringify`
+//! on the JS side, which is smaller than a per-field converter), errors as JS `Error`s.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// A failure on its way to JavaScript: thrown (or rejected) as an `Error` whose `name` is
+/// `SsoBridgeError`, with `code` (stable, snake_case), `variant` (the Rust variant name) and
+/// `retryable` properties. The message is the sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsFailure {
+    pub code: String,
+    pub variant: String,
+    pub retryable: bool,
+    pub message: String,
+}
+
+impl JsFailure {
+    pub fn new(
+        code: impl Into<String>,
+        variant: impl Into<String>,
+        retryable: bool,
+        message: impl Into<String>,
+    ) -> Self {
+        JsFailure { code: code.into(), variant: variant.into(), retryable, message: message.into() }
+    }
+
+    /// An argument that does not have the documented shape (a JS caller bypassing the types).
+    pub fn invalid_argument(what: &str, detail: impl std::fmt::Display) -> Self {
+        JsFailure::new(
+            "invalid_argument",
+            "InvalidArgument",
+            false,
+            format!(
+                "{what} does not have the expected shape: {detail}. Check it against the TypeScript types."
+            ),
+        )
+    }
+}
+
+impl From<JsFailure> for JsValue {
+    fn from(failure: JsFailure) -> JsValue {
+        let error = js_sys::Error::new(&failure.message);
+        error.set_name("SsoBridgeError");
+        let set = |key: &str, value: JsValue| {
+            // Setting a property on a fresh, extensible Error object cannot fail.
+            let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
+        };
+        set("code", JsValue::from_str(&failure.code));
+        set("variant", JsValue::from_str(&failure.variant));
+        set("retryable", JsValue::from_bool(failure.retryable));
+        error.into()
+    }
+}
+
+/// A Rust value as a plain JS object (through its serde shape).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| {
+        JsFailure::new("internal", "Internal", false, format!("could not encode a result: {e}"))
+    })?;
+    js_sys::JSON::parse(&text)
+}
+
+/// A plain JS value as a Rust value (through its serde shape); `what` names the argument.
+pub fn from_js<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, JsFailure> {
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| JsFailure::invalid_argument(what, "it cannot be converted to JSON"))?;
+    let text = text.as_string().unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| JsFailure::invalid_argument(what, e))
+}

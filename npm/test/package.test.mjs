@@ -1,0 +1,36 @@
+// Tests of the built npm package in pkg/ (run by `cargo xtask test` after `cargo xtask dist`'s
+// package step): its manifest, its files, and that the web build loads and answers in Node.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
+const pkg = new URL("../../pkg/", import.meta.url);
+const manifest = JSON.parse(await readFile(new URL("package.json", pkg), "utf8"));
+const cargoToml = await readFile(new URL("../../Cargo.toml", import.meta.url), "utf8");
+
+test("package.json is named sso-bridge and its version equals the crate's", async () => {
+  assert.equal(manifest.name, "sso-bridge");
+  const workspaceVersion = cargoToml.match(/\[workspace\.package\][^[]*?\nversion = "([^"]+)"/)?.[1];
+  assert.ok(workspaceVersion, "workspace version not found in Cargo.toml");
+  assert.equal(manifest.version, workspaceVersion);
+
+  const web = await import(fileURLToPath(new URL("web/sso_bridge.js", pkg)));
+  web.initSync({ module: await readFile(new URL("web/sso_bridge_bg.wasm", pkg)) });
+  assert.equal(web.version(), manifest.version, "the wasm module reports the crate version");
+});
+
+test("every file the manifest points at exists, with types for both targets", async () => {
+  const targets = [manifest.main, manifest.types];
+  for (const entry of Object.values(manifest.exports)) {
+    if (typeof entry === "string") targets.push(entry);
+    else targets.push(entry.types, entry.default);
+  }
+  for (const file of targets) {
+    const info = await stat(new URL(file, pkg));
+    assert.ok(info.size > 0, `${file} is empty`);
+  }
+  const dts = await readFile(new URL("web/sso_bridge.d.ts", pkg), "utf8");
+  assert.doesNotMatch(dts, /:\s*any\b/, "the generated types must not use `any`");
+  assert.match(await readFile(new URL("README.md", pkg), "utf8"), /^# sso-bridge/);
+});

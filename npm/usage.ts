@@ -1,0 +1,32 @@
+// Type-checked by `cargo xtask dist` with `tsc --strict --noEmit`: calls every export of the package
+// with the declared types, so a binding whose generated `.d.ts` drifts (or says `any`) fails the build.
+import init, { version, type SsoBridgeError } from "sso-bridge";
+import * as bundler from "sso-bridge/bundler";
+
+// Fails to compile if `T` is `any`.
+type NotAny<T> = 0 extends 1 & T ? never : T;
+function expectType<T>(value: NotAny<T>): T {
+  return value;
+}
+
+function isSsoBridgeError(error: unknown): error is SsoBridgeError {
+  return error instanceof Error && error.name === "SsoBridgeError";
+}
+
+export async function useWeb(wasmUrl: URL): Promise<void> {
+  await init({ module_or_path: wasmUrl });
+  expectType<string>(version());
+  try {
+    version();
+  } catch (error: unknown) {
+    if (isSsoBridgeError(error)) {
+      expectType<string>(error.code);
+      expectType<string>(error.variant);
+      expectType<boolean>(error.retryable);
+    }
+  }
+}
+
+export function useBundler(): string {
+  return expectType<string>(bundler.version());
+}

@@ -1,0 +1,231 @@
+//! The npm package `sso-bridge` (in `pkg/`) and its checks: wasm build, bindings, size
+//! optimisation, TypeScript type check, size budget.
+//!
+//! wasm-bindgen is run directly rather than through wasm-pack: wasm-pack adds a long `cargo install`
+//! to CI and would try to download its own wasm-bindgen and wasm-opt binaries; everything it does
+//! for us is the few steps below.
+
+use crate::util::{self, ensure_rust_target, root};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Must equal the `wasm-bindgen` version pinned in the workspace Cargo.toml.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+/// Release `.wasm` + JS glue of the `web` target, gzip -9, must stay under this (issue 4).
+const SIZE_BUDGET_GZIP: u64 = 100 * 1024;
+
+/// The two wasm-bindgen targets shipped in the package: `web` (the default export, plain ESM with
+/// an `init()`), and `bundler` (for webpack/Vite/Rollup, as `sso-bridge/bundler`).
+const TARGETS: &[&str] = &["web", "bundler"];
+
+pub fn pkg_dir() -> PathBuf {
+    root().join("pkg")
+}
+
+/// Makes sure `wasm-bindgen` (and its test runner) are the pinned version, installing them if not.
+pub fn ensure_wasm_bindgen() -> Result<(), String> {
+    let found = util::output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if found.split_whitespace().nth(1) == Some(WASM_BINDGEN_VERSION) {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: wasm-bindgen {WASM_BINDGEN_VERSION} is needed (found: {}); installing it",
+        if found.is_empty() { "none" } else { found.trim() }
+    );
+    util::run("cargo", &["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION])
+}
+
+/// `npm ci` in `dir` when its `node_modules` is missing or older than its lockfile.
+pub fn npm_ci(dir: &Path) -> Result<(), String> {
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules/.package-lock.json");
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (modified(&lock), modified(&installed)) {
+        (Some(lock), Some(installed)) => installed >= lock,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    util::run_in(dir, "npm", &["ci", "--no-audit", "--no-fund"], &[])
+}
+
+/// The version of the `sso-bridge` crate, from `cargo pkgid` (`…#sso-bridge@0.1.0` or `…#0.1.0`).
+pub fn crate_version() -> Result<String, String> {
+    let id =
+        util::output("cargo", &["pkgid", "-p", "sso-bridge"]).ok_or("`cargo pkgid -p sso-bridge` failed")?;
+    let version = id.trim().rsplit(['@', '#']).next().unwrap_or_default();
+    if version.is_empty() || !version.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!("could not read the crate version from `{}`", id.trim()));
+    }
+    Ok(version.to_string())
+}
+
+/// Builds `pkg/`: both targets, wasm-opt -Oz, package.json, README; then type-checks and measures.
+pub fn build_package() -> Result<(), String> {
+    ensure_rust_target("wasm32-unknown-unknown")?;
+    ensure_wasm_bindgen()?;
+    let tools = root().join("npm");
+    npm_ci(&tools)?;
+
+    util::run(
+        "cargo",
+        &[
+            "build",
+            "--locked",
+            "-p",
+            "sso-bridge",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ],
+    )?;
+    let wasm = root().join("target/wasm32-unknown-unknown/wasm-release/sso_bridge.wasm");
+    let pkg = pkg_dir();
+    if pkg.exists() {
+        fs::remove_dir_all(&pkg).map_err(|e| format!("could not clear {}: {e}", pkg.display()))?;
+    }
+    let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
+    for target in TARGETS {
+        let out = pkg.join(target);
+        util::run(
+            "wasm-bindgen",
+            &[path_str(&wasm)?, "--target", target, "--out-dir", path_str(&out)?, "--out-name", "sso_bridge"],
+        )?;
+        let module = out.join("sso_bridge_bg.wasm");
+        util::run(
+            path_str(&wasm_opt)?,
+            &[
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                path_str(&module)?,
+                "-o",
+                path_str(&module)?,
+            ],
+        )?;
+    }
+
+    let version = crate_version()?;
+    fs::write(pkg.join("package.json"), package_json(&version))
+        .map_err(|e| format!("could not write pkg/package.json: {e}"))?;
+    fs::copy(tools.join("README.md"), pkg.join("README.md"))
+        .map_err(|e| format!("could not copy npm/README.md: {e}"))?;
+
+    type_check()?;
+    let gzip = report_size()?;
+    if gzip > SIZE_BUDGET_GZIP {
+        return Err(format!(
+            "the web package is {gzip} bytes gzip, over the {SIZE_BUDGET_GZIP}-byte budget: see what grew \
+             with twiggy (README of npm/)"
+        ));
+    }
+    eprintln!("xtask: built pkg/ (sso-bridge {version})");
+    Ok(())
+}
+
+fn package_json(version: &str) -> String {
+    format!(
+        r#"{{
+  "name": "sso-bridge",
+  "version": "{version}",
+  "description": "AWS IAM Identity Center (SSO) login in the browser: config parsing, CLI-exact cache files, SSO OIDC and portal flows, compiled from Rust to WebAssembly.",
+  "license": "Apache-2.0",
+  "repository": {{ "type": "git", "url": "https://github.com/sso-bridge/sso-bridge" }},
+  "type": "module",
+  "main": "./web/sso_bridge.js",
+  "module": "./web/sso_bridge.js",
+  "types": "./web/sso_bridge.d.ts",
+  "exports": {{
+    ".": {{ "types": "./web/sso_bridge.d.ts", "default": "./web/sso_bridge.js" }},
+    "./bundler": {{ "types": "./bundler/sso_bridge.d.ts", "default": "./bundler/sso_bridge.js" }},
+    "./web/sso_bridge_bg.wasm": "./web/sso_bridge_bg.wasm",
+    "./bundler/sso_bridge_bg.wasm": "./bundler/sso_bridge_bg.wasm",
+    "./package.json": "./package.json"
+  }},
+  "files": ["web/", "bundler/", "README.md"],
+  "sideEffects": ["./bundler/sso_bridge.js", "./bundler/sso_bridge_bg.js"],
+  "keywords": ["aws", "sso", "iam-identity-center", "oidc", "wasm"]
+}}
+"#
+    )
+}
+
+/// `tsc --strict --noEmit` over `npm/usage.ts`, which calls every export of both targets.
+pub fn type_check() -> Result<(), String> {
+    let tools = root().join("npm");
+    npm_ci(&tools)?;
+    let tsc = tools.join("node_modules/.bin/tsc");
+    util::run_in(&tools, path_str(&tsc)?, &["--strict", "--noEmit", "-p", "tsconfig.json"], &[])
+}
+
+/// Prints the raw and gzip sizes of the web target; returns wasm + JS glue gzip bytes.
+fn report_size() -> Result<u64, String> {
+    let web = pkg_dir().join("web");
+    let wasm = web.join("sso_bridge_bg.wasm");
+    let glue = web.join("sso_bridge.js");
+    let raw = |p: &Path| fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", p.display()));
+    let (wasm_gz, glue_gz) = (gzip_size(&wasm)?, gzip_size(&glue)?);
+    eprintln!(
+        "xtask: pkg/web size: sso_bridge_bg.wasm {} B ({wasm_gz} B gzip), sso_bridge.js {} B ({glue_gz} B \
+         gzip); total {} B gzip (budget {SIZE_BUDGET_GZIP} B)",
+        raw(&wasm)?,
+        raw(&glue)?,
+        wasm_gz + glue_gz
+    );
+    Ok(wasm_gz + glue_gz)
+}
+
+fn gzip_size(path: &Path) -> Result<u64, String> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("could not run gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip failed on {}", path.display()));
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+pub fn path_str(path: &Path) -> Result<&str, String> {
+    path.to_str().ok_or_else(|| format!("path is not UTF-8: {}", path.display()))
+}
+
+/// Test step: build `pkg/` (types and size checked on the way), then run the package's node tests.
+pub fn npm_package_tests() -> Result<(), String> {
+    build_package()?;
+    util::run("node", &["--test", "npm/test/"])
+}
+
+/// Test step: the wasm-bindgen-test suites of `tests-wasm/` in headless Chromium.
+pub fn browser_tests() -> Result<(), String> {
+    ensure_rust_target("wasm32-unknown-unknown")?;
+    ensure_wasm_bindgen()?;
+    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_string());
+    if !Path::new(&chromedriver).exists() {
+        return Err(format!(
+            "chromedriver not found at {chromedriver}: install Debian's chromium-driver (or set CHROMEDRIVER)"
+        ));
+    }
+    let webdriver_json = root().join("tests-wasm/webdriver.json");
+    util::run_in(
+        &root(),
+        "cargo",
+        &["test", "--locked", "-p", "sso-bridge-wasm-tests", "--target", "wasm32-unknown-unknown"],
+        &[
+            ("CHROMEDRIVER", &chromedriver),
+            ("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner"),
+            ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", path_str(&webdriver_json)?),
+            ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        ],
+    )
+}
