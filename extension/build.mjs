@@ -16,7 +16,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 const dist = join(root, 'dist');
-const pkg = process.env.SSO_BRIDGE_PKG_DIR ?? join(root, 'pkg');
+const pkg = process.env.SSO_BRIDGE_PKG_DIR ?? join(root, 'pkg', 'web');
 const WASM_FILES = ['sso_bridge.js', 'sso_bridge.d.ts', 'sso_bridge_bg.wasm'];
 
 function die(message) {

@@ -5,7 +5,7 @@ import type { UserError } from '../messages.js';
 import { WorkerError } from './errors.js';
 
 /** The native-messaging host name the helper registers (host/PROTOCOL.md). */
-export const HOST_NAME = 'dev.sso_bridge.helper';
+export const HOST_NAME = 'com.sso_bridge.helper';
 
 /** How long one request may take before we give up on the helper. */
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -16,15 +16,42 @@ export function installCommand(): string {
   return `sso-bridge install --browser ${browser} --extension-id ${chrome.runtime.id}`;
 }
 
-/** A helper reply's error (numbered, host/PROTOCOL.md) as a sentence with the next step. */
+/** Helper error numbers the worker reacts to (host/PROTOCOL.md, append-only). */
+export const HELPER_ERROR = {
+  callerNotAllowed: 40,
+  tokenNotFound: 50,
+  busy: 54,
+  configInvalid: 55,
+} as const;
+
+/** A helper reply's error (numbered, host/PROTOCOL.md); its message already says what to do. */
 function helperError(error: { code?: unknown; message?: unknown; name?: unknown }): UserError {
-  const code = typeof error.code === 'number' || typeof error.code === 'string' ? String(error.code) : '?';
+  const code = typeof error.code === 'number' ? error.code : -1;
   const message = typeof error.message === 'string' ? error.message : 'The helper refused the request.';
+  const action =
+    code === HELPER_ERROR.callerNotAllowed
+      ? 'Register the helper for this extension with this command:'
+      : code === HELPER_ERROR.busy
+        ? 'Another sso-bridge process is writing: try again in a moment.'
+        : code === HELPER_ERROR.configInvalid
+          ? 'Fix the config file at the line the message names, then try again.'
+          : 'Fix what the message says, then try again; `sso-bridge doctor` checks the installation.';
   return {
     code: `helper-${code}`,
-    message: `The sso-bridge helper answered: ${message}`,
-    action: 'Fix what the message says, then try again; `sso-bridge doctor` checks the installation.',
+    message,
+    action,
+    ...(code === HELPER_ERROR.callerNotAllowed ? { command: installCommand() } : {}),
   };
+}
+
+/** True when `error` is the helper's numbered error `code`. */
+export function isHelperError(error: unknown, code: number): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'userError' in error &&
+    (error as { userError: UserError }).userError.code === `helper-${code}`
+  );
 }
 
 /** The browser's own reason for a closed port, as a user error with the exact fix. */
@@ -56,6 +83,8 @@ function disconnectError(reason: string | undefined): UserError {
 }
 
 interface Pending {
+  /** Chunk texts of a reply over 1 MiB (PROTOCOL.md "Chunked reply"), in arrival order. */
+  chunks: string[];
   resolve: (value: Record<string, unknown>) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -81,7 +110,7 @@ export class NativeHelper {
           }),
         );
       }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, chunks: [] });
       try {
         port.postMessage({ ...fields, type, id });
       } catch (e) {
@@ -113,10 +142,29 @@ export class NativeHelper {
 
   private onMessage(message: unknown): void {
     if (typeof message !== 'object' || message === null) return;
-    const reply = message as { id?: unknown; ok?: unknown; error?: unknown };
+    const reply = message as { id?: unknown; ok?: unknown; error?: unknown; chunk?: unknown };
     const id = typeof reply.id === 'string' || typeof reply.id === 'number' ? String(reply.id) : undefined;
     const pending = id === undefined ? undefined : this.pending.get(id);
     if (!pending || id === undefined) return;
+    if (reply.ok === true && typeof reply.chunk === 'object' && reply.chunk !== null) {
+      const chunk = reply.chunk as { index?: unknown; count?: unknown; data?: unknown };
+      if (typeof chunk.data === 'string') pending.chunks.push(chunk.data);
+      if (typeof chunk.count !== 'number' || pending.chunks.length < chunk.count) return;
+      this.pending.delete(id);
+      clearTimeout(pending.timer);
+      try {
+        pending.resolve(JSON.parse(pending.chunks.join('')) as Record<string, unknown>);
+      } catch {
+        pending.reject(
+          new WorkerError({
+            code: 'helper-bad-chunks',
+            message: 'The helper sent a long reply that could not be put back together.',
+            action: 'Try again; if it keeps failing, update the sso-bridge helper.',
+          }),
+        );
+      }
+      return;
+    }
     this.pending.delete(id);
     clearTimeout(pending.timer);
     if (reply.ok === true) {

@@ -17,13 +17,17 @@ import type {
 import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
-import { helper, installCommand } from './native.js';
+import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
 import { lastErrors, setLastError } from './session-store.js';
 import { loadSettings, saveSettings } from './settings.js';
 import { badgeColor, badgeText, parseExpiry, refreshAt, tokenStatus } from './status.js';
 
 const REFRESH_ALARM = 'refresh:';
 const WIZARD_KEY = 'wizard';
+/** `noRefresh:<session key>` → the expiresAt of a token whose refresh failed for good. */
+const NO_REFRESH = 'noRefresh:';
+/** A refresh that failed for a passing reason is tried again after this long. */
+const RETRY_REFRESH_MS = 60 * 1000;
 /** Recomputes the badge and re-arms refresh alarms even when nothing else happens. */
 export const TICK_ALARM = 'tick';
 
@@ -117,12 +121,13 @@ async function overview(): Promise<Overview> {
 async function scheduleRefreshes(snap: Snapshot, now: number): Promise<void> {
   let soonest: number | undefined;
   const wanted = new Set<string>();
+  const stored = await chrome.storage.session.get(null);
   for (const session of snap.config.sessions) {
     const token = tokenFor(snap, session);
     const expiry = parseExpiry(token?.expiresAt);
     if (expiry === undefined) continue;
     if (expiry > now || token?.refreshable) soonest = soonest === undefined ? expiry : Math.min(soonest, expiry);
-    if (!token?.refreshable) continue;
+    if (!token?.refreshable || stored[NO_REFRESH + session.key] === token.expiresAt) continue;
     const name = REFRESH_ALARM + session.key;
     wanted.add(name);
     const when = refreshAt(expiry, now);
@@ -153,26 +158,38 @@ export async function refreshSession(sessionKey: string): Promise<void> {
   const snap = await snapshot();
   const session = snap.config.sessions.find((s) => s.key === sessionKey);
   if (!session) return;
+  let token: core.TokenFile | undefined;
   try {
-    const token = await readToken(session);
+    token = await readToken(session);
     const fresh = await core.refreshToken(session, token);
     await helper.request('storeToken', { ...(session.name ? { sessionName: session.name } : {}), token: fresh });
     await setLastError(sessionKey, undefined);
   } catch (error) {
     const userError = toUserError(error);
     await setLastError(sessionKey, userError);
-    if (!userError.code.startsWith('helper-')) {
-      chrome.notifications.create(`signin:${sessionKey}`, {
-        type: 'basic',
-        iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-        title: `Sign in again: ${session.name ?? session.startUrl}`,
-        message: `${userError.message} ${userError.action}`,
-        priority: 2,
-      });
+    if (isRetryable(error) || token === undefined) {
+      // Network trouble, throttling, or the helper: try again in a minute, no notification yet.
+      await chrome.alarms.create(REFRESH_ALARM + sessionKey, { when: Date.now() + RETRY_REFRESH_MS });
+      changed();
+      return;
     }
+    // The session cannot be refreshed (ended, revoked, registration expired): ask for a sign-in
+    // once, and do not retry this token again.
+    await chrome.storage.session.set({ [NO_REFRESH + sessionKey]: token.expiresAt });
+    chrome.notifications.create(`signin:${sessionKey}`, {
+      type: 'basic',
+      iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
+      title: `Sign in again: ${session.name ?? session.startUrl}`,
+      message: `${userError.message} ${userError.action}`,
+      priority: 2,
+    });
   }
   await scheduleRefreshes(await snapshot(), Date.now());
   changed();
+}
+
+function isRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true;
 }
 
 export async function onAlarm(alarm: chrome.alarms.Alarm): Promise<void> {
@@ -215,8 +232,7 @@ async function accessTokenFor(
   try {
     token = await readToken(session);
   } catch (error) {
-    const userError = toUserError(error);
-    if (userError.code.startsWith('helper-')) throw error;
+    if (!isHelperError(error, HELPER_ERROR.tokenNotFound)) throw error;
     fail('not-signed-in', `You are not signed in to "${session.name ?? session.startUrl}".`, 'Click "Sign in" first.');
   }
   const expiry = parseExpiry(token.expiresAt);
@@ -236,9 +252,8 @@ async function loginStatus(sessionKey: string, draft?: SessionDraft): Promise<Lo
     const token = await readToken(session);
     return { expiresAt: token.expiresAt };
   } catch (error) {
-    const userError = toUserError(error);
-    if (userError.code.startsWith('helper-') && userError.code !== 'helper-not-found') throw error;
-    return {};
+    if (isHelperError(error, HELPER_ERROR.tokenNotFound)) return {};
+    throw error;
   }
 }
 
