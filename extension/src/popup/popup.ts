@@ -418,7 +418,7 @@ class Wizard {
         return this.detailsForm();
       case 'done':
         return h('div', {}, h('p', { 'data-done': '' }, `Saved to ${this.state.configPath ?? 'your AWS config file'}.`), h('button', { type: 'button', class: 'primary', onclick: () => { wizard = undefined; setScreen({ kind: 'home' }); } }, 'Done'),
-          h('button', { type: 'button', onclick: () => { wizard = undefined; call('setWizard', { state: null }).finally(() => setScreen({ kind: 'configure' })); } }, 'Configure another'));
+          h('button', { type: 'button', onclick: () => { wizard = undefined; void call('setWizard', { state: null }).finally(() => setScreen({ kind: 'configure' })); } }, 'Configure another'));
     }
   }
 

@@ -6,7 +6,7 @@ import { isRequestEnvelope, type ReplyEnvelope } from '../messages.js';
 import * as core from './core.js';
 import { toUserError } from './errors.js';
 import { CALLBACK_PATH, onLoopbackNavigation, onTabClosed, resumeLogins } from './login.js';
-import { changed, handle, onAlarm, TICK_ALARM } from './service.js';
+import { changed, handle, onAlarm, tick, TICK_ALARM } from './service.js';
 
 const loaded = core.ready();
 
@@ -46,5 +46,5 @@ chrome.runtime.onStartup.addListener(() => {
 // Every worker start (first run, browser start, or waking after being killed) resumes pending logins.
 void loaded
   .then(() => resumeLogins(changed))
-  .then(() => onAlarm({ name: TICK_ALARM, scheduledTime: Date.now() }))
+  .then(() => tick())
   .catch((error: unknown) => console.error('resume failed', toUserError(error).message));

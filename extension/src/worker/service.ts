@@ -176,7 +176,7 @@ export async function refreshSession(sessionKey: string): Promise<void> {
     // The session cannot be refreshed (ended, revoked, registration expired): ask for a sign-in
     // once, and do not retry this token again.
     await chrome.storage.session.set({ [NO_REFRESH + sessionKey]: token.expiresAt });
-    chrome.notifications.create(`signin:${sessionKey}`, {
+    await chrome.notifications.create(`signin:${sessionKey}`, {
       type: 'basic',
       iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
       title: `Sign in again: ${session.name ?? session.startUrl}`,
@@ -196,11 +196,16 @@ export async function onAlarm(alarm: chrome.alarms.Alarm): Promise<void> {
   if (alarm.name.startsWith(REFRESH_ALARM)) {
     await refreshSession(alarm.name.slice(REFRESH_ALARM.length));
   } else if (alarm.name === TICK_ALARM) {
-    try {
-      await scheduleRefreshes(await snapshot(), Date.now());
-    } catch {
-      await updateBadge(undefined);
-    }
+    await tick();
+  }
+}
+
+/** Re-arms the refresh alarms and the badge from the files as they are now. */
+export async function tick(): Promise<void> {
+  try {
+    await scheduleRefreshes(await snapshot(), Date.now());
+  } catch {
+    await updateBadge(undefined);
   }
 }
 
