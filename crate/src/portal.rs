@@ -56,6 +56,19 @@ pub struct RoleCredentials {
     pub expiration: UtcTime,
 }
 
+impl RoleCredentials {
+    /// As the credentials type the cache and export formats use.
+    pub fn into_aws_credentials(self, account_id: &str) -> crate::cache::AwsCredentials {
+        crate::cache::AwsCredentials {
+            access_key_id: self.access_key_id,
+            secret_access_key: self.secret_access_key,
+            session_token: Some(self.session_token),
+            expiration: Some(self.expiration),
+            account_id: Some(account_id.to_owned()),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Request builders
 

@@ -1,3 +1,47 @@
 //! Shared config and credentials files (spec §6, §8, §9.2).
+//!
+//! Reading follows smithy-rs' pipeline, parse → normalize → typed:
+//! - [`parse`]: one file's lines into raw sections, with the SDKs' error phrases plus file and line;
+//! - [`normalize`]: raw sections into profiles, sso-sessions and other sections ([`ConfigSet`]);
+//! - [`diagnostics`]: what the SDKs ignore, and where botocore / the AWS CLI read the file differently.
+//!
+//! Entry point: [`parse_files`].
 
+pub mod diagnostics;
+pub mod env;
+pub mod location;
+pub mod model;
+pub mod normalize;
+pub mod parse;
+pub mod sso;
 pub mod writer;
+
+pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
+pub use env::{EmptyEnvironment, Environment};
+pub use location::{file_locations, FileLocations, Platform};
+pub use model::{ConfigSet, FileKind, Origin, OtherSection, PlainConfig, Property, Section, SourceFile};
+pub use parse::{ParseError, ParseErrorKind};
+pub use sso::{
+    resolve_sso_profile, SsoConfigError, SsoProfile, SsoProfileKind, SsoSessionConfig, SsoSessionRef,
+};
+
+/// Parses the config file and the credentials file (either may be absent) into one [`ConfigSet`],
+/// the credentials file's values winning for the same profile and key, as in every AWS SDK.
+///
+/// Fails on the first line the SDKs refuse; everything they merely ignore, and everything the AWS
+/// CLI would read differently, becomes a [`Diagnostic`] in [`ConfigSet::diagnostics`].
+pub fn parse_files(
+    config: Option<&SourceFile<'_>>,
+    credentials: Option<&SourceFile<'_>>,
+) -> Result<ConfigSet, ParseError> {
+    let config_sections = config.map(parse::parse_file).transpose()?;
+    let credentials_sections = credentials.map(parse::parse_file).transpose()?;
+    let mut set = ConfigSet::default();
+    if let (Some(file), Some(sections)) = (config, &config_sections) {
+        normalize::merge_file(&mut set, file, sections);
+    }
+    if let (Some(file), Some(sections)) = (credentials, &credentials_sections) {
+        normalize::merge_file(&mut set, file, sections);
+    }
+    Ok(set)
+}

@@ -1,2 +1,578 @@
 //! The config writer: creates or updates `[profile …]` and `[sso-session …]` exactly as `aws configure sso`
 //! lays them out (spec §9.2), preserving every other byte of the file.
+//!
+//! It follows the AWS CLI's `ConfigFileWriter` (`awscli/customizations/configure/writer.py`):
+//! - a missing section is appended as `[header]\n` + `key = value\n` lines, after a line break only
+//!   if the file does not already end with one; no blank separator lines;
+//! - an existing key is replaced in place by `key = value`; missing keys are inserted after the
+//!   section's last property;
+//! - headers are `default`, `profile NAME`, `sso-session NAME`, with a name containing a space or
+//!   tab shell-quoted (`[profile 'my name']`).
+//!
+//! Deliberate differences, where the CLI would damage the file or write something a parser reads
+//! differently (each is exercised by the corpus referee test, `crate/tests/config_writer_referee.rs`):
+//! 1. **Line endings are kept.** The CLI rewrites the whole file with `\n` when it updates a section
+//!    (Python text mode); we keep every `\r\n` and use the file's own style for the lines we add.
+//! 2. **No final newline stays no final newline** when our lines go in the middle of the file (the
+//!    CLI appends a `\n` at the end of the file in that case).
+//! 3. **Keys match case-insensitively** (`Region = x` is replaced by `region = …`): botocore
+//!    lower-cases keys, so adding a second `region` would make the file a duplicate-key error.
+//! 4. **Indented lines belong to the property above them.** The CLI matches `  region = x` under
+//!    `s3 =` (a sub-property) as if it were the profile's `region` and replaces it, un-indented;
+//!    we only touch top-level keys. Replacing a key also removes its continuation lines, which
+//!    would otherwise be glued onto the new value.
+//! 5. **New keys go right after the section's last property** (or its continuation lines). The
+//!    CLI's insertion point is the last line matching its option regex, which includes comments
+//!    containing `=` or `:` (often the comment above the next section), and when the section runs to
+//!    the end of the file it inserts one line later than that (after a blank line, say).
+//! 6. **`[profile default]`.** For the default profile the CLI only looks for `[default]`; when the
+//!    file has only `[profile default]` we update that section (the Rust SDK ignores `[default]`
+//!    once `[profile default]` exists, so appending `[default]` would not take effect).
+//! 7. **Duplicate sections** (which botocore rejects and the SDKs merge, last value winning): existing
+//!    keys are replaced in every copy and missing keys go into the last one, so the new values win
+//!    in every parser. The CLI only edits the first copy.
+//! 8. A section header written in botocore's other accepted quoting (`[profile "my name"]`) is
+//!    recognised as the same profile as `[profile 'my name']`.
+
+use std::fmt;
+
+/// Which kind of section to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionKind {
+    /// `[profile NAME]`, or `[default]` for the profile named `default`.
+    Profile,
+    /// `[sso-session NAME]`.
+    SsoSession,
+}
+
+/// Why the writer refused to write. Each message says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigWriteError {
+    #[error("the {what} name must not be empty")]
+    EmptyName { what: &'static str },
+    #[error("the {what} name `{name}` contains `{bad}`, which cannot be written in a config section header")]
+    BadName { what: &'static str, name: String, bad: String },
+    #[error("the key `{key}` is not a valid config key; use letters, digits and `_`")]
+    BadKey { key: String },
+    #[error("the value for `{key}` contains a line break or starts or ends with whitespace, which the config file cannot hold")]
+    BadValue { key: String },
+}
+
+/// A section to create or update, with its values in the order the CLI writes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionUpdate<'a> {
+    pub kind: SectionKind,
+    pub name: &'a str,
+    pub values: Vec<(&'a str, &'a str)>,
+}
+
+/// The sso-session half of an SSO profile (`aws configure sso` with a session name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SsoSessionSpec<'a> {
+    pub name: &'a str,
+    pub start_url: &'a str,
+    pub region: &'a str,
+    /// `sso_registration_scopes` as typed (comma-separated); `None` leaves the key out.
+    pub registration_scopes: Option<&'a str>,
+}
+
+/// How the profile signs in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SsoLogin<'a> {
+    /// `sso_session = NAME` plus an `[sso-session NAME]` section.
+    Session(SsoSessionSpec<'a>),
+    /// Legacy layout: `sso_start_url` and `sso_region` in the profile itself.
+    Legacy { start_url: &'a str, region: &'a str },
+}
+
+/// Everything `aws configure sso` writes for one profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SsoProfileSpec<'a> {
+    pub profile: &'a str,
+    pub login: SsoLogin<'a>,
+    pub account_id: Option<&'a str>,
+    pub role_name: Option<&'a str>,
+    /// Default client region (`region`), if one was given.
+    pub region: Option<&'a str>,
+    /// Default output format (`output`), if one was given.
+    pub output: Option<&'a str>,
+}
+
+impl<'a> SsoProfileSpec<'a> {
+    /// The section updates in the CLI's order: the profile, then (if any) its sso-session.
+    pub fn section_updates(&self) -> Vec<SectionUpdate<'a>> {
+        let mut profile = Vec::new();
+        match &self.login {
+            SsoLogin::Session(session) => profile.push(("sso_session", session.name)),
+            SsoLogin::Legacy { start_url, region } => {
+                profile.push(("sso_start_url", *start_url));
+                profile.push(("sso_region", *region));
+            }
+        }
+        let optional = [
+            ("sso_account_id", self.account_id),
+            ("sso_role_name", self.role_name),
+            ("region", self.region),
+            ("output", self.output),
+        ];
+        profile.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
+        let mut updates =
+            vec![SectionUpdate { kind: SectionKind::Profile, name: self.profile, values: profile }];
+        if let SsoLogin::Session(session) = &self.login {
+            updates.push(session_update(session));
+        }
+        updates
+    }
+}
+
+/// The `[sso-session …]` update `aws configure sso-session` writes.
+pub fn session_update<'a>(session: &SsoSessionSpec<'a>) -> SectionUpdate<'a> {
+    let mut values = vec![("sso_start_url", session.start_url), ("sso_region", session.region)];
+    if let Some(scopes) = session.registration_scopes {
+        values.push(("sso_registration_scopes", scopes));
+    }
+    SectionUpdate { kind: SectionKind::SsoSession, name: session.name, values }
+}
+
+/// Write an SSO profile (and its session) into the config file text `config` (empty for a new file).
+pub fn write_sso_profile(config: &str, spec: &SsoProfileSpec<'_>) -> Result<String, ConfigWriteError> {
+    let mut text = config.to_owned();
+    for update in spec.section_updates() {
+        text = update_section(&text, &update)?;
+    }
+    Ok(text)
+}
+
+/// The header text (inside the brackets) the CLI writes: `default`, `profile NAME`,
+/// `sso-session NAME`, the name shell-quoted when it contains a space or tab.
+pub fn section_header(kind: SectionKind, name: &str) -> String {
+    match kind {
+        SectionKind::Profile if name == "default" => "default".to_owned(),
+        SectionKind::Profile => format!("profile {}", quote_name(name)),
+        SectionKind::SsoSession => format!("sso-session {}", quote_name(name)),
+    }
+}
+
+/// Python's `shlex.quote`, applied by the CLI only to names with a space or tab.
+fn quote_name(name: &str) -> String {
+    if name.contains([' ', '\t']) {
+        format!("'{}'", name.replace('\'', "'\"'\"'"))
+    } else {
+        name.to_owned()
+    }
+}
+
+fn validate(update: &SectionUpdate<'_>) -> Result<(), ConfigWriteError> {
+    let what = match update.kind {
+        SectionKind::Profile => "profile",
+        SectionKind::SsoSession => "sso-session",
+    };
+    if update.name.trim().is_empty() {
+        return Err(ConfigWriteError::EmptyName { what });
+    }
+    if let Some(bad) = update.name.chars().find(|c| matches!(c, '[' | ']' | '\n' | '\r')) {
+        return Err(ConfigWriteError::BadName {
+            what,
+            name: update.name.to_owned(),
+            bad: bad.escape_default().to_string(),
+        });
+    }
+    if update.name != update.name.trim_matches([' ', '\t']) {
+        return Err(ConfigWriteError::BadName {
+            what,
+            name: update.name.to_owned(),
+            bad: "surrounding whitespace".into(),
+        });
+    }
+    for (key, value) in &update.values {
+        if key.is_empty()
+            || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        {
+            return Err(ConfigWriteError::BadKey { key: (*key).to_owned() });
+        }
+        if value.contains(['\n', '\r']) || *value != value.trim_matches([' ', '\t']) {
+            return Err(ConfigWriteError::BadValue { key: (*key).to_owned() });
+        }
+    }
+    Ok(())
+}
+
+/// One physical line: its content and its ending (`"\n"`, `"\r\n"` or `""` for a last line
+/// without one).
+#[derive(Clone, Debug)]
+struct Line<'t> {
+    content: &'t str,
+    ending: &'t str,
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, after) = match rest.find('\n') {
+            Some(i) => (&rest[..=i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        let (content, ending) = if let Some(c) = line.strip_suffix("\r\n") {
+            (c, "\r\n")
+        } else if let Some(c) = line.strip_suffix('\n') {
+            (c, "\n")
+        } else {
+            (line, "")
+        };
+        lines.push(Line { content, ending });
+        rest = after;
+    }
+    lines
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Comment,
+    /// A section header; the boundary test of the CLI (`^\s*\[[^]]+\]`).
+    Header,
+    /// `key = value` or `key: value` at the top level of a section.
+    Property,
+    /// An indented line under a property: continuation or sub-property.
+    Continuation,
+    /// Anything else (not valid INI; left alone).
+    Other,
+}
+
+fn is_header(content: &str) -> bool {
+    let trimmed = content.trim_start();
+    trimmed.strip_prefix('[').is_some_and(|rest| rest.find(']').is_some_and(|end| end > 0))
+}
+
+/// The key of a property line: the text before the first `=` or `:`, trimmed (configparser's
+/// delimiters); `None` when there is no delimiter or nothing before it.
+fn property_key(content: &str) -> Option<&str> {
+    let at = content.find(['=', ':'])?;
+    let key = content[..at].trim();
+    (!key.is_empty()).then_some(key)
+}
+
+fn classify(lines: &[Line<'_>]) -> Vec<LineKind> {
+    let mut kinds = Vec::with_capacity(lines.len());
+    let mut in_property = false;
+    for line in lines {
+        let c = line.content;
+        let trimmed = c.trim();
+        let indented = c.starts_with([' ', '\t']);
+        let kind = if trimmed.is_empty() {
+            LineKind::Blank
+        } else if trimmed.starts_with(['#', ';']) {
+            LineKind::Comment
+        } else if indented && in_property {
+            LineKind::Continuation
+        } else if is_header(c) {
+            in_property = false;
+            LineKind::Header
+        } else if property_key(c).is_some() {
+            in_property = true;
+            LineKind::Property
+        } else {
+            in_property = false;
+            LineKind::Other
+        };
+        kinds.push(kind);
+    }
+    kinds
+}
+
+/// Headers that name the section being updated: the CLI's own form (`[header]` at the start of
+/// the line, then anything) and, for quoted names, botocore's double-quoted alternative.
+fn header_matches(content: &str, wanted: &[String]) -> bool {
+    wanted.iter().any(|w| {
+        content.strip_prefix('[').and_then(|r| r.strip_prefix(w.as_str())).is_some_and(|r| r.starts_with(']'))
+    })
+}
+
+fn wanted_headers(kind: SectionKind, name: &str) -> Vec<String> {
+    let mut wanted = vec![section_header(kind, name)];
+    if name.contains([' ', '\t']) && !name.contains('"') {
+        let prefix = match kind {
+            SectionKind::Profile => "profile",
+            SectionKind::SsoSession => "sso-session",
+        };
+        wanted.push(format!("{prefix} \"{name}\""));
+    }
+    wanted
+}
+
+/// A section's extent: header line index and the index one past its last line.
+#[derive(Clone, Copy, Debug)]
+struct SectionSpan {
+    header: usize,
+    end: usize,
+}
+
+fn find_sections(lines: &[Line<'_>], kinds: &[LineKind], wanted: &[String]) -> Vec<SectionSpan> {
+    let mut spans = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if kinds[i] == LineKind::Header && header_matches(line.content, wanted) {
+            let end = (i + 1..lines.len()).find(|&j| kinds[j] == LineKind::Header).unwrap_or(lines.len());
+            spans.push(SectionSpan { header: i, end });
+        }
+    }
+    spans
+}
+
+/// The line ending we use for lines we add: the file's first one, else `\n`.
+fn file_line_ending(lines: &[Line<'_>]) -> &'static str {
+    match lines.iter().map(|l| l.ending).find(|e| !e.is_empty()) {
+        Some("\r\n") => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Create or update one section in the config file text, the way `ConfigFileWriter.update_config`
+/// does (see the module docs for the deliberate differences).
+pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String, ConfigWriteError> {
+    validate(update)?;
+    let lines = split_lines(config);
+    let kinds = classify(&lines);
+    let eol = file_line_ending(&lines);
+
+    let mut sections = find_sections(&lines, &kinds, &wanted_headers(update.kind, update.name));
+    if sections.is_empty() && update.kind == SectionKind::Profile && update.name == "default" {
+        sections = find_sections(&lines, &kinds, &["profile default".to_owned()]);
+    }
+    if sections.is_empty() {
+        return Ok(append_section(config, eol, update));
+    }
+
+    // Per line: replaced (Some(new text)), dropped, or kept.
+    let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
+    let mut dropped = vec![false; lines.len()];
+    let mut found = vec![false; update.values.len()];
+    for span in &sections {
+        let mut replacing = false;
+        for i in span.header + 1..span.end {
+            match kinds[i] {
+                LineKind::Property => {
+                    replacing = false;
+                    let key = property_key(lines[i].content).unwrap_or_default();
+                    if let Some(v) = update.values.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                        let (k, value) = update.values[v];
+                        replacement[i] = Some(format!("{k} = {value}"));
+                        found[v] = true;
+                        replacing = true;
+                    }
+                }
+                LineKind::Continuation if replacing => dropped[i] = true,
+                LineKind::Continuation | LineKind::Blank | LineKind::Comment => {}
+                LineKind::Header | LineKind::Other => replacing = false,
+            }
+        }
+    }
+
+    let missing: Vec<(&str, &str)> =
+        update.values.iter().zip(&found).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
+    let last = sections[sections.len() - 1];
+    // After the last property (or its continuation lines), else right after the header.
+    let insert_after = (last.header + 1..last.end)
+        .rev()
+        .find(|&i| matches!(kinds[i], LineKind::Property | LineKind::Continuation) && !dropped[i])
+        .unwrap_or(last.header);
+
+    let mut out = String::with_capacity(config.len() + 64 * update.values.len());
+    for (i, line) in lines.iter().enumerate() {
+        if dropped[i] {
+            continue;
+        }
+        let content = replacement[i].as_deref().unwrap_or(line.content);
+        out.push_str(content);
+        if i == insert_after && !missing.is_empty() {
+            // A last line without an ending gets one before our lines (as the CLI does).
+            out.push_str(if line.ending.is_empty() { eol } else { line.ending });
+            for (k, v) in &missing {
+                out.push_str(&format!("{k} = {v}{eol}"));
+            }
+        } else {
+            out.push_str(line.ending);
+        }
+    }
+    Ok(out)
+}
+
+fn append_section(config: &str, eol: &str, update: &SectionUpdate<'_>) -> String {
+    let mut out = String::with_capacity(config.len() + 64 * (update.values.len() + 1));
+    out.push_str(config);
+    if !config.is_empty() && !config.ends_with('\n') {
+        out.push_str(eol);
+    }
+    out.push_str(&format!("[{}]{eol}", section_header(update.kind, update.name)));
+    for (k, v) in &update.values {
+        out.push_str(&format!("{k} = {v}{eol}"));
+    }
+    out
+}
+
+impl fmt::Display for SectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SectionKind::Profile => "profile",
+            SectionKind::SsoSession => "sso-session",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session_spec<'a>(profile: &'a str, session: &'a str) -> SsoProfileSpec<'a> {
+        SsoProfileSpec {
+            profile,
+            login: SsoLogin::Session(SsoSessionSpec {
+                name: session,
+                start_url: "https://d-abc123.awsapps.com/start",
+                region: "us-east-1",
+                registration_scopes: Some("sso:account:access"),
+            }),
+            account_id: Some("123456789012"),
+            role_name: Some("ReadOnly"),
+            region: Some("eu-west-1"),
+            output: Some("json"),
+        }
+    }
+
+    #[test]
+    fn new_file_gets_the_cli_layout() {
+        assert_eq!(
+            write_sso_profile("", &session_spec("dev", "my-sso")).unwrap(),
+            "[profile dev]\nsso_session = my-sso\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\n\
+             region = eu-west-1\noutput = json\n[sso-session my-sso]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
+             sso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
+        );
+    }
+
+    #[test]
+    fn legacy_layout_and_default_header() {
+        let spec = SsoProfileSpec {
+            profile: "default",
+            login: SsoLogin::Legacy { start_url: "https://x.awsapps.com/start", region: "us-west-2" },
+            account_id: Some("1"),
+            role_name: Some("R"),
+            region: None,
+            output: None,
+        };
+        assert_eq!(
+            write_sso_profile("", &spec).unwrap(),
+            "[default]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-west-2\nsso_account_id = 1\nsso_role_name = R\n"
+        );
+    }
+
+    #[test]
+    fn names_with_whitespace_are_shell_quoted() {
+        assert_eq!(section_header(SectionKind::Profile, "my name"), "profile 'my name'");
+        assert_eq!(section_header(SectionKind::Profile, "it's me"), "profile 'it'\"'\"'s me'");
+        assert_eq!(section_header(SectionKind::SsoSession, "a\tb"), "sso-session 'a\tb'");
+        assert_eq!(section_header(SectionKind::Profile, "plain'quote"), "profile plain'quote");
+        let update =
+            SectionUpdate { kind: SectionKind::Profile, name: "my name", values: vec![("region", "x")] };
+        let updated = update_section("[profile \"my name\"]\nregion = old\n", &update).unwrap();
+        assert_eq!(updated, "[profile \"my name\"]\nregion = x\n");
+    }
+
+    #[test]
+    fn appends_after_a_missing_final_newline() {
+        let update =
+            SectionUpdate { kind: SectionKind::SsoSession, name: "s", values: vec![("sso_region", "r")] };
+        assert_eq!(
+            update_section("[default]\nregion = x", &update).unwrap(),
+            "[default]\nregion = x\n[sso-session s]\nsso_region = r\n"
+        );
+        assert_eq!(
+            update_section("[default]\r\nregion = x", &update).unwrap(),
+            "[default]\r\nregion = x\r\n[sso-session s]\r\nsso_region = r\r\n"
+        );
+    }
+
+    #[test]
+    fn replaces_in_place_and_inserts_after_the_last_property() {
+        let before = "# top\n[profile dev]\nregion = us-east-1 # old\n\toutput = text\nsso_role_name=Old\n\n# about prod: x\n[profile prod]\nregion = x";
+        let update = SectionUpdate {
+            kind: SectionKind::Profile,
+            name: "dev",
+            values: vec![("sso_session", "s"), ("sso_role_name", "New"), ("region", "eu-west-1")],
+        };
+        assert_eq!(
+            update_section(before, &update).unwrap(),
+            "# top\n[profile dev]\nregion = eu-west-1\nsso_role_name = New\nsso_session = s\n\n# about prod: x\n[profile prod]\nregion = x"
+        );
+    }
+
+    #[test]
+    fn sub_properties_are_not_keys() {
+        let before = "[profile dev]\ns3 =\n  region = nested\n  max_concurrent_requests = 5\n[x]\n";
+        let update = SectionUpdate { kind: SectionKind::Profile, name: "dev", values: vec![("region", "r")] };
+        assert_eq!(
+            update_section(before, &update).unwrap(),
+            "[profile dev]\ns3 =\n  region = nested\n  max_concurrent_requests = 5\nregion = r\n[x]\n"
+        );
+        let update = SectionUpdate { kind: SectionKind::Profile, name: "dev", values: vec![("s3", "flat")] };
+        assert_eq!(update_section(before, &update).unwrap(), "[profile dev]\ns3 = flat\n[x]\n");
+    }
+
+    #[test]
+    fn crlf_and_case_insensitive_keys() {
+        let before = "[profile dev]\r\nRegion: old\r\n";
+        let update = SectionUpdate {
+            kind: SectionKind::Profile,
+            name: "dev",
+            values: vec![("region", "new"), ("output", "json")],
+        };
+        assert_eq!(
+            update_section(before, &update).unwrap(),
+            "[profile dev]\r\nregion = new\r\noutput = json\r\n"
+        );
+    }
+
+    #[test]
+    fn default_profile_falls_back_to_profile_default() {
+        let update =
+            SectionUpdate { kind: SectionKind::Profile, name: "default", values: vec![("region", "r")] };
+        assert_eq!(
+            update_section("[profile default]\noutput = json\n", &update).unwrap(),
+            "[profile default]\noutput = json\nregion = r\n"
+        );
+        assert_eq!(
+            update_section("[profile default]\n[default]\n", &update).unwrap(),
+            "[profile default]\n[default]\nregion = r\n"
+        );
+    }
+
+    #[test]
+    fn duplicate_sections_all_get_the_value() {
+        let update = SectionUpdate {
+            kind: SectionKind::Profile,
+            name: "a",
+            values: vec![("region", "r"), ("output", "o")],
+        };
+        assert_eq!(
+            update_section("[profile a]\nregion = 1\n[profile a]\nx = 2\n", &update).unwrap(),
+            "[profile a]\nregion = r\n[profile a]\nx = 2\noutput = o\n"
+        );
+    }
+
+    #[test]
+    fn refuses_values_that_would_corrupt_the_file() {
+        let bad = |name: &'static str, key: &'static str, value: &'static str| {
+            update_section(
+                "",
+                &SectionUpdate { kind: SectionKind::Profile, name, values: vec![(key, value)] },
+            )
+            .unwrap_err()
+        };
+        assert!(matches!(bad("a]b", "region", "x"), ConfigWriteError::BadName { .. }));
+        assert!(matches!(bad("", "region", "x"), ConfigWriteError::EmptyName { .. }));
+        assert!(matches!(bad(" a", "region", "x"), ConfigWriteError::BadName { .. }));
+        assert!(matches!(bad("a", "reg ion", "x"), ConfigWriteError::BadKey { .. }));
+        assert!(matches!(bad("a", "region", "x\n[evil]"), ConfigWriteError::BadValue { .. }));
+        assert!(matches!(bad("a", "region", "x "), ConfigWriteError::BadValue { .. }));
+        assert!(bad("a\nb", "region", "x").to_string().contains("cannot be written"));
+    }
+}

@@ -69,18 +69,18 @@ impl RegisterClientInput {
     }
 }
 
-/// The scopes PKCE uses: the configured ones, or `sso:account:access` when none (or an empty list)
-/// is configured.
+/// The scopes PKCE uses: the configured ones, or `sso:account:access` when `sso_registration_scopes`
+/// is absent (the same rule as the cached registration, [`crate::cache::ClientRegistration`]).
 pub fn pkce_scopes(configured: Option<&[String]>) -> Vec<String> {
     match configured {
-        Some(list) if !list.is_empty() => list.to_vec(),
-        _ => vec![DEFAULT_SCOPE.to_owned()],
+        Some(list) => list.to_vec(),
+        None => vec![DEFAULT_SCOPE.to_owned()],
     }
 }
 
-/// A client registration as RegisterClient returns it.
+/// RegisterClient output. The cached form (with kind and scopes) is [`crate::cache::ClientRegistration`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientRegistration {
+pub struct RegisterClientOutput {
     pub client_id: String,
     pub client_secret: Secret,
     /// `clientIdIssuedAt` (epoch seconds), when sent.
@@ -97,8 +97,8 @@ pub struct ClientCredentials {
     pub client_secret: Secret,
 }
 
-impl From<&ClientRegistration> for ClientCredentials {
-    fn from(registration: &ClientRegistration) -> Self {
+impl From<&RegisterClientOutput> for ClientCredentials {
+    fn from(registration: &RegisterClientOutput) -> Self {
         ClientCredentials {
             client_id: registration.client_id.clone(),
             client_secret: registration.client_secret.clone(),
@@ -307,11 +307,11 @@ impl<'a> Fields<'a> {
 }
 
 /// RegisterClient response.
-pub fn parse_register_client(response: &HttpResponse) -> Result<ClientRegistration, SsoError> {
+pub fn parse_register_client(response: &HttpResponse) -> Result<RegisterClientOutput, SsoError> {
     let op = Operation::RegisterClient;
     let map = success_json(op, response)?;
     let f = Fields::new(op, &map);
-    Ok(ClientRegistration {
+    Ok(RegisterClientOutput {
         client_id: f.str("clientId")?,
         client_secret: Secret::new(f.str("clientSecret")?),
         client_id_issued_at: f.opt_i64("clientIdIssuedAt")?.map(UtcTime::from_unix_seconds),
@@ -410,7 +410,10 @@ impl<T: Transport> OidcClient<T> {
         format!("{origin}/authorize")
     }
 
-    pub async fn register_client(&self, input: &RegisterClientInput) -> Result<ClientRegistration, SsoError> {
+    pub async fn register_client(
+        &self,
+        input: &RegisterClientInput,
+    ) -> Result<RegisterClientOutput, SsoError> {
         let request = register_client_request(&self.base_url, input);
         parse_register_client(&send(&self.transport, Operation::RegisterClient, request).await?)
     }
@@ -469,10 +472,7 @@ mod tests {
         );
         let scoped = RegisterClientInput::pkce("n", Some(vec!["a".into(), "b".into()]), "https://x");
         assert_eq!(scoped.scopes, Some(vec!["a".to_owned(), "b".to_owned()]));
-        assert_eq!(
-            RegisterClientInput::pkce("n", Some(vec![]), "https://x").scopes.unwrap(),
-            [DEFAULT_SCOPE]
-        );
+        assert_eq!(RegisterClientInput::pkce("n", None, "https://x").scopes.unwrap(), [DEFAULT_SCOPE]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Crossing the JS boundary: values as JSON (serde on the Rust side, `JSON.parse`/`JSON.stringify`
 //! on the JS side, which is smaller than a per-field converter), errors as JS `Error`s.
 
+use crate::error::SsoError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -14,6 +15,10 @@ pub struct JsFailure {
     pub variant: String,
     pub retryable: bool,
     pub message: String,
+    /// The AWS operation (e.g. "CreateToken"), for SSO call errors.
+    pub operation: Option<String>,
+    /// The HTTP status, when the service answered.
+    pub status: Option<u16>,
 }
 
 impl JsFailure {
@@ -23,7 +28,14 @@ impl JsFailure {
         retryable: bool,
         message: impl Into<String>,
     ) -> Self {
-        JsFailure { code: code.into(), variant: variant.into(), retryable, message: message.into() }
+        JsFailure {
+            code: code.into(),
+            variant: variant.into(),
+            retryable,
+            message: message.into(),
+            operation: None,
+            status: None,
+        }
     }
 
     /// An argument that does not have the documented shape (a JS caller bypassing the types).
@@ -50,7 +62,33 @@ impl From<JsFailure> for JsValue {
         set("code", JsValue::from_str(&failure.code));
         set("variant", JsValue::from_str(&failure.variant));
         set("retryable", JsValue::from_bool(failure.retryable));
+        if let Some(operation) = &failure.operation {
+            set("operation", JsValue::from_str(operation));
+        }
+        if let Some(status) = failure.status {
+            set("status", JsValue::from(status));
+        }
         error.into()
+    }
+}
+
+impl From<SsoError> for JsFailure {
+    fn from(error: SsoError) -> Self {
+        JsFailure {
+            code: error.code().to_owned(),
+            variant: format!("{:?}", error.kind()),
+            retryable: error.retryable(),
+            // The Display form: operation, what happened, the service's code/message, advice.
+            message: error.to_string(),
+            operation: Some(error.operation().as_str().to_owned()),
+            status: error.status(),
+        }
+    }
+}
+
+impl From<SsoError> for JsValue {
+    fn from(error: SsoError) -> JsValue {
+        JsFailure::from(error).into()
     }
 }
 

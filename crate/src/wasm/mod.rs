@@ -7,6 +7,7 @@
 //! JS `Error`s carrying `code`, `variant` and `retryable` ([`convert::JsFailure`]). Any logic that is
 //! not conversion belongs in the core, where it is tested natively.
 
+pub mod cache;
 pub mod convert;
 pub mod effects;
 mod types;

@@ -1,0 +1,252 @@
+//! The typed result of parsing the config and credentials files: profiles, sso-sessions and other
+//! sections (such as `[services …]`), every value carrying the file and line it came from.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::diagnostics::Diagnostic;
+
+/// Which of the two shared files a text came from. The two are normalized differently (spec §8.2):
+/// the config file wants `[profile name]`, the credentials file wants a bare `[name]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FileKind {
+    Config,
+    Credentials,
+}
+
+/// One file's text plus the name shown in errors and diagnostics (for example `~/.aws/config`).
+#[derive(Clone, Copy, Debug)]
+pub struct SourceFile<'a> {
+    pub kind: FileKind,
+    pub name: &'a str,
+    pub contents: &'a str,
+}
+
+impl<'a> SourceFile<'a> {
+    pub fn config(name: &'a str, contents: &'a str) -> Self {
+        SourceFile { kind: FileKind::Config, name, contents }
+    }
+
+    pub fn credentials(name: &'a str, contents: &'a str) -> Self {
+        SourceFile { kind: FileKind::Credentials, name, contents }
+    }
+}
+
+/// Where something was written: the file's display name and a 1-based line number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}", self.file, self.line)
+    }
+}
+
+/// Key names whose values are secrets: they never appear in `Debug` output or diagnostics.
+pub fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["secret", "token", "password"].iter().any(|word| key.contains(word))
+}
+
+/// One `key = value` after normalization. Keys are ASCII lower-cased (spec §8.2); the value is
+/// trimmed, and continuation lines are joined with `\n`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Property {
+    pub key: String,
+    pub value: String,
+    pub origin: Origin,
+}
+
+impl Property {
+    /// The `name = value` pairs of a property written as a block (`s3 =` followed by indented
+    /// lines), as the SDKs read them: keys trimmed and lower-cased, lines without `=` skipped.
+    pub fn sub_properties(&self) -> Vec<(String, String)> {
+        parse_sub_properties(&self.value)
+    }
+}
+
+pub(crate) fn parse_sub_properties(value: &str) -> Vec<(String, String)> {
+    value
+        .split('\n')
+        .filter_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            Some((
+                key.trim_matches(super::parse::WHITESPACE).to_ascii_lowercase(),
+                value.trim_matches(super::parse::WHITESPACE).to_owned(),
+            ))
+        })
+        .collect()
+}
+
+impl fmt::Debug for Property {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Property");
+        debug.field("key", &self.key);
+        if is_secret_key(&self.key) {
+            debug.field("value", &"** redacted **");
+        } else {
+            debug.field("value", &self.value);
+        }
+        debug.field("origin", &self.origin).finish()
+    }
+}
+
+/// A `[profile name]` (or credentials `[name]`) or `[sso-session name]` after merging every
+/// occurrence in both files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Section {
+    pub name: String,
+    /// The first header that defined this section.
+    pub origin: Origin,
+    pub properties: BTreeMap<String, Property>,
+}
+
+impl Section {
+    pub(crate) fn new(name: &str, origin: Origin) -> Self {
+        Section { name: name.to_owned(), origin, properties: BTreeMap::new() }
+    }
+
+    /// The value of `key` (matched case-insensitively, as the SDKs do).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.property(key).map(|property| property.value.as_str())
+    }
+
+    pub fn property(&self, key: &str) -> Option<&Property> {
+        if key.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            self.properties.get(&key.to_ascii_lowercase())
+        } else {
+            self.properties.get(key)
+        }
+    }
+}
+
+/// Any other `[prefix name]` section of the config file, such as `[services my-endpoints]`. Its
+/// properties are blocks of sub-properties: `sso_oidc =` then `  endpoint_url = …`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherSection {
+    pub prefix: String,
+    pub name: String,
+    pub origin: Origin,
+    /// property name → sub-property name → value.
+    pub properties: BTreeMap<String, BTreeMap<String, Property>>,
+}
+
+impl OtherSection {
+    pub fn sub_property(&self, property: &str, sub_property: &str) -> Option<&Property> {
+        self.properties.get(&property.to_ascii_lowercase())?.get(&sub_property.to_ascii_lowercase())
+    }
+}
+
+/// Everything the SDKs read from the config and credentials files, plus the diagnostics about
+/// places where botocore / the AWS CLI would read them differently.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigSet {
+    pub profiles: BTreeMap<String, Section>,
+    pub sso_sessions: BTreeMap<String, Section>,
+    /// Keyed by `"prefix name"`, for example `"services local"`.
+    pub other_sections: BTreeMap<String, OtherSection>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ConfigSet {
+    pub fn profile(&self, name: &str) -> Option<&Section> {
+        self.profiles.get(name)
+    }
+
+    pub fn sso_session(&self, name: &str) -> Option<&Section> {
+        self.sso_sessions.get(name)
+    }
+
+    pub fn other_section(&self, prefix: &str, name: &str) -> Option<&OtherSection> {
+        self.other_sections.get(&format!("{prefix} {name}"))
+    }
+
+    /// `[services name]`, referenced from a profile's `services = name`.
+    pub fn services_section(&self, name: &str) -> Option<&OtherSection> {
+        self.other_section("services", name)
+    }
+
+    /// The plain view used by the SDK conformance tables and `sso-bridge parse`.
+    pub fn to_plain(&self) -> PlainConfig {
+        fn plain(sections: &BTreeMap<String, Section>) -> BTreeMap<String, BTreeMap<String, String>> {
+            sections
+                .iter()
+                .map(|(name, section)| {
+                    let values = section
+                        .properties
+                        .iter()
+                        .map(|(key, property)| (key.clone(), property.value.clone()))
+                        .collect();
+                    (name.clone(), values)
+                })
+                .collect()
+        }
+        PlainConfig { profiles: plain(&self.profiles), sso_sessions: plain(&self.sso_sessions) }
+    }
+}
+
+/// `{"profiles": {name: {key: value}}, "sso_sessions": {…}}`: the shape of the conformance tables'
+/// `output.config` (snake_case on purpose: it is the tables' format, not a JS-facing type).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PlainConfig {
+    pub profiles: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    pub sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl fmt::Debug for PlainConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn redacted(
+            sections: &BTreeMap<String, BTreeMap<String, String>>,
+        ) -> BTreeMap<&str, BTreeMap<&str, &str>> {
+            sections
+                .iter()
+                .map(|(name, values)| {
+                    let values = values
+                        .iter()
+                        .map(|(key, value)| {
+                            (key.as_str(), if is_secret_key(key) { "** redacted **" } else { value.as_str() })
+                        })
+                        .collect();
+                    (name.as_str(), values)
+                })
+                .collect()
+        }
+        f.debug_struct("PlainConfig")
+            .field("profiles", &redacted(&self.profiles))
+            .field("sso_sessions", &redacted(&self.sso_sessions))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_redacts_secret_values() {
+        let set = crate::config::parse_files(
+            None,
+            Some(&SourceFile::credentials(
+                "credentials",
+                "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI\n\
+                 aws_session_token = IQoJb3JpZ2lu",
+            )),
+        )
+        .unwrap();
+        for debug in [format!("{set:?}"), format!("{:?}", set.to_plain())] {
+            assert!(debug.contains("AKIDEXAMPLE"), "{debug}");
+            assert!(!debug.contains("wJalr") && !debug.contains("IQoJ"), "{debug}");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Step two of parse → normalize → typed: turn raw sections into profiles, sso-sessions and other
+//! sections as the AWS SDKs do (spec §8.2), and record a diagnostic for everything they ignore.
+
+use std::collections::BTreeMap;
+
+use super::diagnostics::{Diagnostic, DiagnosticCode};
+use super::model::{ConfigSet, FileKind, Origin, OtherSection, Property, Section, SourceFile};
+use super::parse::{RawProperty, RawSection, WHITESPACE};
+
+pub(crate) const PROFILE_PREFIX: &str = "profile";
+pub(crate) const SSO_SESSION_PREFIX: &str = "sso-session";
+pub(crate) const SERVICES_PREFIX: &str = "services";
+pub(crate) const DEFAULT_PROFILE: &str = "default";
+
+/// Names and keys the SDKs accept: `[A-Za-z0-9_\-/.%@:+]+`.
+pub fn is_valid_identifier(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&byte))
+}
+
+/// `[prefix name]` or `[name]`, split at the first space or tab after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SectionName<'a> {
+    pub prefix: Option<&'a str>,
+    pub name: &'a str,
+}
+
+impl<'a> SectionName<'a> {
+    pub fn parse(header: &'a str) -> Self {
+        let header = header.trim_matches(WHITESPACE);
+        match header.split_once(WHITESPACE) {
+            Some((prefix, name)) => SectionName { prefix: Some(prefix), name: name.trim_matches(WHITESPACE) },
+            None => SectionName { prefix: None, name: header },
+        }
+    }
+
+    fn is_prefixed_default(&self) -> bool {
+        self.prefix == Some(PROFILE_PREFIX) && self.name == DEFAULT_PROFILE
+    }
+
+    fn is_unprefixed_default(&self) -> bool {
+        self.prefix.is_none() && self.name == DEFAULT_PROFILE
+    }
+}
+
+fn origin(file: &SourceFile<'_>, line: u32) -> Origin {
+    Origin { file: file.name.to_owned(), line }
+}
+
+/// Why a section is ignored by the SDKs, or `None` if they read it.
+fn ignored_because(kind: FileKind, section: &SectionName<'_>) -> Option<(DiagnosticCode, String)> {
+    match (kind, section.prefix) {
+        (FileKind::Config, Some(prefix)) if !is_valid_identifier(section.name) => Some((
+            DiagnosticCode::InvalidSectionName,
+            format!(
+                "the AWS SDKs ignore [{prefix} {}] because the name may only contain letters, digits \
+                 and _ - / . % @ : + (no spaces or quotes); rename it",
+                section.name
+            ),
+        )),
+        (FileKind::Config, Some(_)) => None,
+        (FileKind::Config, None) if section.is_unprefixed_default() => None,
+        (FileKind::Config, None) => Some((
+            DiagnosticCode::UnprefixedConfigSection,
+            format!(
+                "[{name}] is ignored: in the config file every section except [default] needs a \
+                 prefix; write [profile {name}]",
+                name = section.name
+            ),
+        )),
+        (FileKind::Credentials, Some(PROFILE_PREFIX)) => Some((
+            DiagnosticCode::PrefixedCredentialsSection,
+            format!(
+                "[profile {name}] is ignored by the AWS SDKs (the AWS CLI reads it as a profile named \
+                 \"profile {name}\"): in the credentials file write [{name}]",
+                name = section.name
+            ),
+        )),
+        (FileKind::Credentials, Some(prefix)) => Some((
+            DiagnosticCode::PrefixedCredentialsSection,
+            format!(
+                "[{prefix} {}] is ignored: the credentials file holds only [name] profile sections; \
+                 move this section to the config file",
+                section.name
+            ),
+        )),
+        (FileKind::Credentials, None) if !is_valid_identifier(section.name) => Some((
+            DiagnosticCode::InvalidSectionName,
+            format!(
+                "the AWS SDKs ignore [{}] because a profile name may only contain letters, digits \
+                 and _ - / . % @ : + (no spaces or quotes); rename it",
+                section.name
+            ),
+        )),
+        (FileKind::Credentials, None) => None,
+    }
+}
+
+/// Merges one parsed file into `set`, later values winning (the credentials file is merged last).
+pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &[RawSection<'_>]) {
+    let mut readable: Vec<(SectionName<'_>, &RawSection<'_>)> = Vec::new();
+    for section in sections {
+        let name = SectionName::parse(section.header);
+        match ignored_because(file.kind, &name) {
+            Some((code, message)) => {
+                set.diagnostics.push(Diagnostic::warning(code, origin(file, section.line), message))
+            }
+            None => readable.push((name, section)),
+        }
+    }
+
+    // `[profile default]` anywhere in the config file hides every bare `[default]` (spec §8.2).
+    let ignore_unprefixed_default =
+        file.kind == FileKind::Config && readable.iter().any(|(name, _)| name.is_prefixed_default());
+
+    for (name, section) in readable {
+        if ignore_unprefixed_default && name.is_unprefixed_default() {
+            set.diagnostics.push(Diagnostic::warning(
+                DiagnosticCode::DefaultShadowed,
+                origin(file, section.line),
+                "the AWS SDKs ignore this [default] section because the file also has \
+                 [profile default]; the AWS CLI instead uses whichever of the two comes last. Keep \
+                 only one of them",
+            ));
+            continue;
+        }
+        let target = match (file.kind, name.prefix) {
+            (_, None) | (FileKind::Config, Some(PROFILE_PREFIX)) => &mut set.profiles,
+            (FileKind::Config, Some(SSO_SESSION_PREFIX)) => &mut set.sso_sessions,
+            (_, Some(prefix)) => {
+                merge_other_section(set, file, prefix, name.name, section);
+                continue;
+            }
+        };
+        let merged = target
+            .entry(name.name.to_owned())
+            .or_insert_with(|| Section::new(name.name, origin(file, section.line)));
+        for property in &section.properties {
+            if !is_valid_identifier(&property.key) {
+                set.diagnostics.push(invalid_key(file, &name, property));
+                continue;
+            }
+            merged.properties.insert(
+                property.key.clone(),
+                Property {
+                    key: property.key.clone(),
+                    value: property.value(),
+                    origin: origin(file, property.line),
+                },
+            );
+        }
+    }
+}
+
+fn invalid_key(file: &SourceFile<'_>, section: &SectionName<'_>, property: &RawProperty<'_>) -> Diagnostic {
+    let shown = match section.prefix {
+        Some(prefix) => format!("[{prefix} {}]", section.name),
+        None => format!("[{}]", section.name),
+    };
+    Diagnostic::warning(
+        DiagnosticCode::InvalidKey,
+        origin(file, property.line),
+        format!(
+            "the key \"{}\" in {shown} is ignored because keys may only contain letters, digits and \
+             _ - / . % @ : + (no spaces); fix its spelling",
+            property.key
+        ),
+    )
+}
+
+/// `[services name]` and any other prefix: each property is a block of sub-properties.
+fn merge_other_section(
+    set: &mut ConfigSet,
+    file: &SourceFile<'_>,
+    prefix: &str,
+    name: &str,
+    section: &RawSection<'_>,
+) {
+    if prefix != SERVICES_PREFIX && prefix != SSO_SESSION_PREFIX {
+        let hint = if prefix.eq_ignore_ascii_case(PROFILE_PREFIX) {
+            format!("; write [profile {name}] (the prefix is case-sensitive)")
+        } else if prefix.eq_ignore_ascii_case(SSO_SESSION_PREFIX) || prefix.starts_with("sso-") {
+            format!("; did you mean [sso-session {name}]?")
+        } else {
+            String::new()
+        };
+        set.diagnostics.push(Diagnostic::warning(
+            DiagnosticCode::UnknownSectionPrefix,
+            origin(file, section.line),
+            format!(
+                "[{prefix} {name}] is not a profile or sso-session: the AWS SDKs only know the \
+                 prefixes profile, sso-session and services{hint}"
+            ),
+        ));
+    }
+    let other = set.other_sections.entry(format!("{prefix} {name}")).or_insert_with(|| OtherSection {
+        prefix: prefix.to_owned(),
+        name: name.to_owned(),
+        origin: origin(file, section.line),
+        properties: BTreeMap::new(),
+    });
+    for property in &section.properties {
+        if !is_valid_identifier(&property.key) {
+            set.diagnostics.push(invalid_key(file, &SectionName { prefix: Some(prefix), name }, property));
+            continue;
+        }
+        let block = other.properties.entry(property.key.clone()).or_default();
+        // A block's first line is normally empty; the SDKs also read `key = a = b` as sub-property a.
+        let lines = std::iter::once((property.line, property.first_value))
+            .chain(property.continuations.iter().copied());
+        for (line, text) in lines {
+            if let Some((sub_key, value)) = text.split_once('=') {
+                let sub_key = sub_key.trim_matches(WHITESPACE).to_ascii_lowercase();
+                block.insert(
+                    sub_key.clone(),
+                    Property {
+                        key: sub_key,
+                        value: value.trim_matches(WHITESPACE).to_owned(),
+                        origin: origin(file, line),
+                    },
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert!(is_valid_identifier("some-thing:long/the_one%only.foo@bar+"));
+        assert!(!is_valid_identifier("foo!bar"));
+        assert!(!is_valid_identifier(""));
+        assert!(!is_valid_identifier("in valid"));
+        assert!(!is_valid_identifier("ünïcode"));
+    }
+
+    #[test]
+    fn section_names_split_at_the_first_space_or_tab() {
+        assert_eq!(
+            SectionName::parse("  profile \t foo  "),
+            SectionName { prefix: Some("profile"), name: "foo" }
+        );
+        assert_eq!(SectionName::parse("profile\tfoo"), SectionName { prefix: Some("profile"), name: "foo" });
+        assert_eq!(SectionName::parse("default"), SectionName { prefix: None, name: "default" });
+        assert_eq!(SectionName::parse("profile a b"), SectionName { prefix: Some("profile"), name: "a b" });
+    }
+}

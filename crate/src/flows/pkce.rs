@@ -1,0 +1,417 @@
+//! Authorization code + PKCE (spec §4), the AWS CLI's default sign-in since 2.22.
+//!
+//! Split in two so a browser extension can survive a service-worker restart in between:
+//! [`pkce_start`] returns the authorize URL to open and a [`PendingPkce`] (serialisable: keep it in
+//! `chrome.storage.session`, it holds the verifier and client secret); once the browser reaches
+//! `http://127.0.0.1:<port>/oauth/callback?...`, [`pkce_finish`] checks that URL and exchanges the
+//! code.
+
+use super::registration::{obtain_registration, ObtainedRegistration, RegistrationRequest};
+use super::IssuedToken;
+use crate::cache::RegistrationKind;
+use crate::error::{ErrorKind, Operation, SsoError};
+use crate::http::{Clock, Random, Transport};
+use crate::oidc::url::{encode_component, query_pairs};
+use crate::oidc::{pkce_scopes, ClientCredentials, Grant, OidcClient};
+use crate::secret::Secret;
+use crate::time::UtcTime;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Length of the code verifier (the CLI's; RFC 7636 allows 43–128).
+pub const CODE_VERIFIER_LEN: usize = 64;
+/// The verifier alphabet: RFC 7636 unreserved characters, as the CLI draws from.
+const VERIFIER_ALPHABET: &[u8; 66] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+/// How long a started PKCE sign-in stays valid (the CLI waits 600 s for the callback).
+pub const PKCE_TIMEOUT_SECONDS: i64 = 600;
+
+/// A random code verifier: 64 characters from `[A-Za-z0-9-._~]`, uniformly (rejection sampling).
+pub fn code_verifier(random: &impl Random) -> Secret {
+    // 198 = 3 × 66: bytes at or above it are discarded so every character is equally likely.
+    const ACCEPT_BELOW: u8 = 198;
+    let mut verifier = String::with_capacity(CODE_VERIFIER_LEN);
+    let mut buffer = [0u8; 96];
+    while verifier.len() < CODE_VERIFIER_LEN {
+        random.fill_bytes(&mut buffer);
+        for &byte in buffer.iter().filter(|b| **b < ACCEPT_BELOW) {
+            if verifier.len() == CODE_VERIFIER_LEN {
+                break;
+            }
+            verifier.push(char::from(VERIFIER_ALPHABET[usize::from(byte % 66)]));
+        }
+    }
+    Secret::new(verifier)
+}
+
+/// `S256` challenge: base64url(SHA-256(verifier)) without padding (43 characters).
+pub fn code_challenge(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// A random version-4 UUID in its usual text form (the CLI's `state` is `str(uuid4())`).
+pub fn random_state(random: &impl Random) -> String {
+    let mut b = [0u8; 16];
+    random.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+/// `http://127.0.0.1:<port>/oauth/callback`, the redirect URI of the authorize request and the
+/// token exchange (the registration holds the port-less form).
+pub fn redirect_uri(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/oauth/callback")
+}
+
+/// The authorize URL exactly as the CLI builds it: parameters in this order, values
+/// percent-encoded except `-._~`, scopes space-joined under the name `scopes`, and the challenge
+/// appended as is.
+pub fn authorize_url(
+    authorize_endpoint: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    state: &str,
+    scopes: &[String],
+    challenge: &str,
+) -> String {
+    format!(
+        "{authorize_endpoint}?response_type=code&client_id={}&redirect_uri={}&state={}&code_challenge_method=S256&scopes={}&code_challenge={challenge}",
+        encode_component(client_id),
+        encode_component(redirect_uri),
+        encode_component(state),
+        encode_component(&scopes.join(" ")),
+    )
+}
+
+/// A started PKCE sign-in, waiting for the browser's callback. Serialise it (`to_json`) to keep it
+/// across a restart; it holds secrets (the verifier, the client secret), so store it only where
+/// secrets may live. `Debug` redacts them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingPkce {
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// `http://127.0.0.1:<port>/oauth/callback`.
+    pub redirect_uri: String,
+    pub state: String,
+    pub code_verifier: Secret,
+    /// Unix seconds after which the callback is refused.
+    pub expires_at: i64,
+}
+
+impl PendingPkce {
+    pub fn to_json(&self) -> String {
+        // Plain strings and numbers: serialising cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Result<PendingPkce, SsoError> {
+        serde_json::from_str(text).map_err(|e| {
+            SsoError::new(
+                ErrorKind::InvalidInput,
+                Operation::Authorize,
+                format!("the saved sign-in state is unreadable (line {}, column {})", e.line(), e.column()),
+            )
+        })
+    }
+
+    pub fn client(&self) -> ClientCredentials {
+        ClientCredentials { client_id: self.client_id.clone(), client_secret: self.client_secret.clone() }
+    }
+}
+
+/// Start a PKCE sign-in: returns the URL to open in the browser and the state to keep.
+/// `authorize_endpoint` comes from [`OidcClient::authorize_endpoint`]; `scopes` from
+/// [`pkce_scopes`]; `port` is the loopback port whose callback will be watched.
+pub fn pkce_start(
+    random: &impl Random,
+    clock: &impl Clock,
+    authorize_endpoint: &str,
+    client: &ClientCredentials,
+    scopes: &[String],
+    port: u16,
+) -> (String, PendingPkce) {
+    let verifier = code_verifier(random);
+    let state = random_state(random);
+    let redirect = redirect_uri(port);
+    let url = authorize_url(
+        authorize_endpoint,
+        &client.client_id,
+        &redirect,
+        &state,
+        scopes,
+        &code_challenge(verifier.expose()),
+    );
+    let pending = PendingPkce {
+        client_id: client.client_id.clone(),
+        client_secret: client.client_secret.clone(),
+        redirect_uri: redirect,
+        state,
+        code_verifier: verifier,
+        expires_at: clock.now().plus_seconds(PKCE_TIMEOUT_SECONDS).unix_seconds(),
+    };
+    (url, pending)
+}
+
+/// The authorization code from the callback URL, after the checks the CLI makes: an `error`
+/// parameter fails the sign-in; `state` must be this sign-in's; `code` must be present.
+pub fn parse_callback(pending: &PendingPkce, callback_url: &str, now: UtcTime) -> Result<Secret, SsoError> {
+    let op = Operation::Authorize;
+    if now.unix_seconds() >= pending.expires_at {
+        return Err(SsoError::new(
+            ErrorKind::ExpiredToken,
+            op,
+            "the sign-in was not completed within 10 minutes",
+        ));
+    }
+    let pairs = query_pairs(callback_url).ok_or_else(|| {
+        SsoError::new(ErrorKind::InvalidCallback, op, "the callback URL is not valid UTF-8")
+    })?;
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    if let Some(error) = get("error") {
+        let detail = match get("error_description").filter(|d| !d.is_empty()) {
+            Some(description) => format!("{error}: {description}"),
+            None => error.to_owned(),
+        };
+        return Err(SsoError::new(ErrorKind::AuthorizationFailed, op, detail));
+    }
+    let (Some(code), Some(state)) = (get("code").filter(|c| !c.is_empty()), get("state")) else {
+        return Err(SsoError::new(
+            ErrorKind::InvalidCallback,
+            op,
+            "the callback URL has no `code` and `state`",
+        ));
+    };
+    if state != pending.state {
+        return Err(SsoError::new(
+            ErrorKind::StateMismatch,
+            op,
+            "State parameter does not match expected value",
+        ));
+    }
+    Ok(Secret::new(code))
+}
+
+/// Finish a PKCE sign-in: check the callback URL and exchange its code (CreateToken,
+/// authorization_code grant, with the port-bearing redirect URI and the verifier).
+pub async fn pkce_finish<T: Transport, C: Clock>(
+    oidc: &OidcClient<T>,
+    clock: &C,
+    pending: &PendingPkce,
+    callback_url: &str,
+) -> Result<IssuedToken, SsoError> {
+    let code = parse_callback(pending, callback_url, clock.now())?;
+    let grant = Grant::AuthorizationCode {
+        code,
+        redirect_uri: pending.redirect_uri.clone(),
+        code_verifier: pending.code_verifier.clone(),
+    };
+    let response = oidc.create_token(&pending.client(), &grant).await?;
+    Ok(IssuedToken::from_response(response, clock.now()))
+}
+
+/// A PKCE login ready for the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PkceLoginStarted {
+    pub registration: ObtainedRegistration,
+    pub authorize_url: String,
+    pub pending: PendingPkce,
+}
+
+/// Registration (reused or new, PKCE kind) and [`pkce_start`] in one step.
+pub async fn start_pkce_login<T: Transport, C: Clock, R: Random>(
+    oidc: &OidcClient<T>,
+    clock: &C,
+    random: &R,
+    request: &RegistrationRequest<'_>,
+    cached_registration_file: Option<&str>,
+    port: u16,
+) -> Result<PkceLoginStarted, SsoError> {
+    let registration = obtain_registration(
+        oidc,
+        clock,
+        request,
+        RegistrationKind::AuthorizationCode,
+        cached_registration_file,
+    )
+    .await?;
+    let scopes = pkce_scopes(request.scopes);
+    let client = ClientCredentials::from(&registration.registration);
+    let (authorize_url, pending) =
+        pkce_start(random, clock, &oidc.authorize_endpoint(), &client, &scopes, port);
+    Ok(PkceLoginStarted { registration, authorize_url, pending })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flows::fakes::{aws_error, json, CountingRandom, FakeTime, Scripted};
+
+    #[test]
+    fn challenge_matches_the_spec_example() {
+        assert_eq!(
+            code_challenge("dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc"
+        );
+        assert_eq!(code_challenge("x").len(), 43);
+    }
+
+    #[test]
+    fn verifier_is_64_unreserved_characters_using_the_whole_alphabet() {
+        let random = CountingRandom::default();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..50 {
+            let v = code_verifier(&random);
+            assert_eq!(v.expose().len(), 64);
+            assert!(v.expose().bytes().all(|c| VERIFIER_ALPHABET.contains(&c)));
+            seen.extend(v.expose().bytes());
+        }
+        assert_eq!(seen.len(), 66);
+        // A source that only yields rejected bytes would loop; one rejected byte among good ones is skipped.
+        struct Mostly(std::cell::Cell<u8>);
+        impl Random for Mostly {
+            fn fill_bytes(&self, dest: &mut [u8]) {
+                for b in dest {
+                    self.0.set(self.0.get().wrapping_add(1));
+                    *b = if self.0.get() % 2 == 0 { 255 } else { 0 };
+                }
+            }
+        }
+        assert_eq!(code_verifier(&Mostly(Default::default())).expose(), "A".repeat(64));
+    }
+
+    #[test]
+    fn state_is_uuid4_text() {
+        let s = random_state(&CountingRandom::default());
+        assert_eq!(s.len(), 36);
+        let parts: Vec<_> = s.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12]);
+        assert_eq!(&s[14..15], "4");
+        assert!(matches!(&s[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn authorize_url_matches_the_cli_test() {
+        let url = authorize_url(
+            "https://oidc.us-east-1.amazonaws.com/authorize",
+            "auth-client-id",
+            &redirect_uri(55555),
+            "00000000-0000-0000-0000-000000000000",
+            &["sso:account:access".to_owned()],
+            "ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc",
+        );
+        assert_eq!(
+            url,
+            "https://oidc.us-east-1.amazonaws.com/authorize?response_type=code&client_id=auth-client-id&redirect_uri=http%3A%2F%2F127.0.0.1%3A55555%2Foauth%2Fcallback&state=00000000-0000-0000-0000-000000000000&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge=ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc"
+        );
+        let two =
+            authorize_url("https://x/authorize", "c", "r", "s", &["sso:foo".into(), "sso:bar".into()], "ch");
+        assert!(two.contains("&scopes=sso%3Afoo%20sso%3Abar&code_challenge=ch"), "{two}");
+    }
+
+    fn started(time: &FakeTime) -> (String, PendingPkce) {
+        let client = ClientCredentials { client_id: "cid".into(), client_secret: Secret::new("csecret") };
+        pkce_start(
+            &CountingRandom::default(),
+            time,
+            "http://127.0.0.1:4566/authorize",
+            &client,
+            &pkce_scopes(None),
+            50123,
+        )
+    }
+
+    #[test]
+    fn start_builds_a_consistent_url_and_pending_state() {
+        let time = FakeTime::at(1_700_000_000);
+        let (url, pending) = started(&time);
+        assert!(url.starts_with("http://127.0.0.1:4566/authorize?response_type=code&client_id=cid&redirect_uri=http%3A%2F%2F127.0.0.1%3A50123%2Foauth%2Fcallback&state="));
+        assert!(url.contains(&format!("&state={}&", pending.state)));
+        assert!(url.ends_with(&format!("&code_challenge={}", code_challenge(pending.code_verifier.expose()))));
+        assert_eq!(pending.redirect_uri, "http://127.0.0.1:50123/oauth/callback");
+        assert_eq!(pending.expires_at, 1_700_000_600);
+        // Survives a restart, and Debug keeps its secrets.
+        assert_eq!(PendingPkce::from_json(&pending.to_json()).unwrap(), pending);
+        let shown = format!("{pending:?}");
+        assert!(!shown.contains("csecret") && !shown.contains(pending.code_verifier.expose()), "{shown}");
+        assert_eq!(PendingPkce::from_json("{").unwrap_err().code(), "invalid_input");
+    }
+
+    #[test]
+    fn callback_checks() {
+        let time = FakeTime::at(1_700_000_000);
+        let (_, pending) = started(&time);
+        let now = time.now();
+        let good = format!("http://127.0.0.1:50123/oauth/callback?code=the%2Bcode&state={}", pending.state);
+        assert_eq!(parse_callback(&pending, &good, now).unwrap().expose(), "the+code");
+        let cases = [
+            (
+                "http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=User+said+no"
+                    .to_owned(),
+                "authorization_failed",
+            ),
+            (
+                format!("http://127.0.0.1:50123/oauth/callback?error=server_error&state={}", pending.state),
+                "authorization_failed",
+            ),
+            (
+                "http://127.0.0.1:50123/oauth/callback?code=c&state=00000000-0000-4000-8000-000000000000"
+                    .to_owned(),
+                "state_mismatch",
+            ),
+            (format!("http://127.0.0.1:50123/oauth/callback?state={}", pending.state), "invalid_callback"),
+            ("http://127.0.0.1:50123/favicon.ico".to_owned(), "invalid_callback"),
+            ("http://127.0.0.1:50123/oauth/callback?code=%FF&state=x".to_owned(), "invalid_callback"),
+        ];
+        for (url, code) in cases {
+            assert_eq!(parse_callback(&pending, &url, now).unwrap_err().code(), code, "{url}");
+        }
+        let err = parse_callback(&pending, &cases_first(), now).unwrap_err();
+        assert!(err.to_string().contains("access_denied: User said no"), "{err}");
+        let late = parse_callback(&pending, &good, now.plus_seconds(600)).unwrap_err();
+        assert_eq!(late.code(), "expired_token");
+    }
+
+    fn cases_first() -> String {
+        "http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=User+said+no".to_owned()
+    }
+
+    #[test]
+    fn finish_exchanges_the_code_with_the_verifier() {
+        let time = FakeTime::at(1_700_000_000);
+        let (_, pending) = started(&time);
+        let transport = Scripted::new(
+            &time,
+            vec![
+                json(200, r#"{"accessToken":"at","expiresIn":3600,"refreshToken":"rt"}"#),
+                aws_error(400, "InvalidGrantException"),
+            ],
+        );
+        let oidc = OidcClient::new("http://127.0.0.1:4566", &transport).unwrap();
+        let callback = format!("http://127.0.0.1:50123/oauth/callback?code=abc&state={}", pending.state);
+        let token = pollster::block_on(pkce_finish(&oidc, &time, &pending, &callback)).unwrap();
+        assert_eq!(token.expires_at.unix_seconds(), 1_700_003_600);
+        let body = String::from_utf8(transport.sent.borrow()[0].1.body.clone()).unwrap();
+        assert_eq!(
+            body,
+            format!(
+                r#"{{"clientId":"cid","clientSecret":"csecret","grantType":"authorization_code","redirectUri":"http://127.0.0.1:50123/oauth/callback","codeVerifier":"{}","code":"abc"}}"#,
+                pending.code_verifier.expose()
+            )
+        );
+        let err = pollster::block_on(pkce_finish(&oidc, &time, &pending, &callback)).unwrap_err();
+        assert_eq!(err.code(), "invalid_grant");
+        // A bad callback never reaches the network.
+        let err = pollster::block_on(pkce_finish(
+            &oidc,
+            &time,
+            &pending,
+            "http://127.0.0.1:50123/oauth/callback?code=abc&state=nope",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "state_mismatch");
+        assert_eq!(transport.sent.borrow().len(), 2);
+    }
+}

@@ -1,0 +1,167 @@
+//! Cache keys and the CLI's cache files (`~/.aws/sso/cache/`), over [`crate::cache`].
+
+use super::convert::{from_js, to_js, JsFailure};
+use crate::cache::{
+    token_cache_key as core_token_cache_key, CacheFileError, CachedToken, ClientRegistration,
+    RegistrationCacheKeyInput,
+};
+use crate::secret::Secret;
+use crate::time::UtcTime;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+/// `TokenFile` in TypeScript: a token cache file's fields, timestamps as the CLI writes them.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenFileJs {
+    #[serde(default)]
+    start_url: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    access_token: Secret,
+    expires_at: String,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    client_secret: Option<Secret>,
+    #[serde(default)]
+    registration_expires_at: Option<String>,
+    #[serde(default)]
+    refresh_token: Option<Secret>,
+}
+
+/// `RegistrationFile` in TypeScript.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RegistrationFileJs {
+    client_id: String,
+    client_secret: Secret,
+    expires_at: String,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+    #[serde(default)]
+    grant_types: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RegistrationKeyJs {
+    start_url: String,
+    region: String,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+    #[serde(default)]
+    session_name: Option<String>,
+}
+
+pub(super) fn time_arg(field: &str, text: &str) -> Result<UtcTime, JsFailure> {
+    UtcTime::parse_lenient(text).map_err(|e| {
+        JsFailure::new(
+            "invalid_argument",
+            "InvalidArgument",
+            false,
+            format!("`{field}` is not a timestamp: {e}"),
+        )
+    })
+}
+
+fn cache_file_failure(error: CacheFileError) -> JsFailure {
+    let variant = match &error {
+        CacheFileError::InvalidJson { .. } => "InvalidJson",
+        CacheFileError::NotAnObject { .. } => "NotAnObject",
+        CacheFileError::MissingField { .. } => "MissingField",
+        CacheFileError::WrongType { .. } => "WrongType",
+        CacheFileError::BadTimestamp { .. } => "BadTimestamp",
+    };
+    JsFailure::new("invalid_cache_file", variant, false, error.to_string())
+}
+
+/// The token cache key, `sha1_hex(name)`, for an sso-session name or a legacy profile's start URL
+/// (exactly as configured). The file is `~/.aws/sso/cache/<key>.json`.
+#[wasm_bindgen(js_name = tokenCacheKey)]
+pub fn token_cache_key(session_name_or_start_url: &str) -> String {
+    core_token_cache_key(session_name_or_start_url)
+}
+
+/// The client-registration cache key the AWS CLI uses (sha1 of its sorted `json.dumps`).
+#[wasm_bindgen(js_name = registrationCacheKey)]
+pub fn registration_cache_key(
+    #[wasm_bindgen(unchecked_param_type = "RegistrationCacheKeyInput")] input: JsValue,
+) -> Result<String, JsValue> {
+    let input: RegistrationKeyJs = from_js("the registration cache key input", &input)?;
+    Ok(RegistrationCacheKeyInput {
+        start_url: &input.start_url,
+        region: &input.region,
+        scopes: input.scopes.as_deref(),
+        session_name: input.session_name.as_deref(),
+    }
+    .cache_key())
+}
+
+/// A token cache file's text, byte-identical to what `aws sso login` writes.
+#[wasm_bindgen(js_name = tokenFileJson)]
+pub fn token_file_json(
+    #[wasm_bindgen(unchecked_param_type = "TokenFile")] token: JsValue,
+) -> Result<String, JsValue> {
+    let token: TokenFileJs = from_js("the token", &token)?;
+    let registration_expires_at = match &token.registration_expires_at {
+        Some(text) => Some(time_arg("registrationExpiresAt", text)?),
+        None => None,
+    };
+    let cached = CachedToken {
+        start_url: token.start_url,
+        region: token.region,
+        expires_at: time_arg("expiresAt", &token.expires_at)?,
+        access_token: token.access_token,
+        client_id: token.client_id,
+        client_secret: token.client_secret,
+        registration_expires_at,
+        refresh_token: token.refresh_token,
+    };
+    Ok(cached.to_cli_json())
+}
+
+/// Reads a token cache file as leniently as botocore or the Rust SDK do.
+#[wasm_bindgen(js_name = parseTokenFile, unchecked_return_type = "TokenFile")]
+pub fn parse_token_file(text: &str) -> Result<JsValue, JsValue> {
+    let token = CachedToken::from_json(text).map_err(cache_file_failure)?;
+    to_js(&TokenFileJs {
+        start_url: token.start_url,
+        region: token.region,
+        access_token: token.access_token,
+        expires_at: token.expires_at.to_cli_string(),
+        client_id: token.client_id,
+        client_secret: token.client_secret,
+        registration_expires_at: token.registration_expires_at.map(UtcTime::to_cli_string),
+        refresh_token: token.refresh_token,
+    })
+}
+
+/// A client-registration cache file's text, byte-identical to the AWS CLI's.
+#[wasm_bindgen(js_name = registrationFileJson)]
+pub fn registration_file_json(
+    #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
+) -> Result<String, JsValue> {
+    let registration: RegistrationFileJs = from_js("the registration", &registration)?;
+    Ok(ClientRegistration {
+        expires_at: time_arg("expiresAt", &registration.expires_at)?,
+        client_id: registration.client_id,
+        client_secret: registration.client_secret,
+        scopes: registration.scopes,
+        grant_types: registration.grant_types,
+    }
+    .to_cli_json())
+}
+
+/// Reads a client-registration cache file leniently.
+#[wasm_bindgen(js_name = parseRegistrationFile, unchecked_return_type = "RegistrationFile")]
+pub fn parse_registration_file(text: &str) -> Result<JsValue, JsValue> {
+    let registration = ClientRegistration::from_json(text).map_err(cache_file_failure)?;
+    to_js(&RegistrationFileJs {
+        client_id: registration.client_id,
+        client_secret: registration.client_secret,
+        expires_at: registration.expires_at.to_cli_string(),
+        scopes: registration.scopes,
+        grant_types: registration.grant_types,
+    })
+}
