@@ -8,7 +8,14 @@ import init, {
   parseTokenFile,
   registrationFileJson,
   parseRegistrationFile,
+  parseConfig,
+  resolveProfile,
+  listSsoProfiles,
   type SsoBridgeError,
+  type ParsedConfig,
+  type SsoProfile,
+  type SsoProfileEntry,
+  type Diagnostic,
   type TokenFile,
   type RegistrationFile,
   type RegistrationCacheKeyInput,
@@ -42,6 +49,24 @@ export async function useWeb(wasmUrl: URL): Promise<void> {
   );
   expectType<string[] | null | undefined>(registration.grantTypes);
   expectType<string>(registrationFileJson(registration));
+
+  // Config files.
+  const parsed: ParsedConfig = parseConfig("[profile dev]\nsso_session = corp\n", "[default]\n");
+  const parsedWithoutCredentials: ParsedConfig = parseConfig("[default]\n");
+  expectType<string>(parsed.profiles["dev"]!.properties["sso_session"]!.value);
+  expectType<number>(parsed.sessions["corp"]!.origin.line);
+  expectType<Record<string, string>>(
+    Object.fromEntries(Object.entries(parsedWithoutCredentials.otherSections).map(([k, s]) => [k, s.prefix])),
+  );
+  const diagnostics: Diagnostic[] = parsed.diagnostics;
+  expectType<"warning" | "error">(diagnostics[0]!.severity);
+  const profile: SsoProfile = resolveProfile("dev", "[profile dev]\n", "[default]\n");
+  expectType<string | null>(profile.accountId);
+  expectType<"roleCredentials" | "bearerToken">(profile.kind);
+  expectType<string | undefined>(resolveProfile("dev", "").session?.name);
+  const entries: SsoProfileEntry[] = listSsoProfiles("[profile dev]\n", "[default]\n");
+  expectType<string | undefined>(entries[0]?.error?.code);
+  expectType<number>(listSsoProfiles("").length);
   try {
     version();
   } catch (error: unknown) {
@@ -49,6 +74,8 @@ export async function useWeb(wasmUrl: URL): Promise<void> {
       expectType<string>(error.code);
       expectType<string>(error.variant);
       expectType<boolean>(error.retryable);
+      expectType<number | undefined>(error.line);
+      expectType<string | undefined>(error.operation);
     }
   }
 }

@@ -2,13 +2,16 @@
 //! 1. the AWS CLI's own `ConfigFileWriter.update_config` (Debian's awscli Python package, run with
 //!    Debian's `/usr/bin/python3`) must produce the same bytes as ours, line endings aside, except
 //!    for the documented deliberate differences listed in [`KNOWN_DIFFERENCES`];
-//! 2. botocore's config loader must read the values we wrote back from our output;
-//! 3. every line we did not mean to change must still be there, in order, byte for byte.
+//! 2. botocore's config loader, and our own SDK-spec parser (what the AWS SDKs read), must read the
+//!    values we wrote back from our output;
+//! 3. every line we did not mean to change must still be there, in order, byte for byte;
+//! 4. writing the same profile again changes nothing.
 //!
 //! Debian's awscli is required (CI installs it); if it is missing the test fails loudly with what
 //! to install, since the byte comparison is the point of the test.
 
-use sso_bridge::config::writer::{write_sso_profile, SsoLogin, SsoProfileSpec, SsoSessionSpec};
+use sso_bridge::config::writer::{write_sso_profile, SectionKind, SsoLogin, SsoProfileSpec, SsoSessionSpec};
+use sso_bridge::config::{parse_files, SourceFile};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -237,6 +240,7 @@ fn config_writer_matches_the_cli_writer_over_the_corpus() {
     let mut same = 0;
     let mut differing = Vec::new();
     let mut unexpected = Vec::new();
+    let mut sdk_checked = 0;
     for ((file, scenario, spec, input, ours), result) in ours_all.iter().zip(&results) {
         let cli = result["cli"].as_str().expect("cli output");
         // Line endings: the CLI rewrites files with LF (deliberate difference 1).
@@ -267,8 +271,8 @@ fn config_writer_matches_the_cli_writer_over_the_corpus() {
         } else {
             for update in spec.section_updates() {
                 let table = match update.kind {
-                    sso_bridge::config::writer::SectionKind::Profile => "profiles",
-                    sso_bridge::config::writer::SectionKind::SsoSession => "sso_sessions",
+                    SectionKind::Profile => "profiles",
+                    SectionKind::SsoSession => "sso_sessions",
                 };
                 for (key, value) in &update.values {
                     assert_eq!(
@@ -280,6 +284,32 @@ fn config_writer_matches_the_cli_writer_over_the_corpus() {
                 }
             }
         }
+
+        // The AWS SDKs (our SDK-spec parser) read back what we wrote, for inputs they accept at all
+        // (`region: x` and an indented first key are errors for them). Names with whitespace are
+        // not valid profile names for the SDKs (botocore alone accepts them), so they are skipped.
+        if parse_files(Some(&SourceFile::config("config", input)), None).is_ok() {
+            let parsed = parse_files(Some(&SourceFile::config("config", ours)), None).unwrap_or_else(|e| {
+                panic!("{file} / {scenario}: the SDK parser rejects our output: {e}\n{ours}")
+            });
+            for update in spec.section_updates().iter().filter(|u| !u.name.contains(' ')) {
+                let section = match update.kind {
+                    SectionKind::Profile => parsed.profile(update.name),
+                    SectionKind::SsoSession => parsed.sso_session(update.name),
+                };
+                for (key, value) in &update.values {
+                    assert_eq!(
+                        section.and_then(|s| s.get(key)),
+                        Some(*value),
+                        "{file} / {scenario}: the SDK parser reads [{}] {key} differently:\n{ours}",
+                        update.name
+                    );
+                }
+            }
+            sdk_checked += 1;
+        }
+        let again = write_sso_profile(ours, spec).expect("second write");
+        assert_eq!(&again, ours, "{file} / {scenario}: writing the same profile twice changed the file");
 
         let keys: Vec<&str> =
             spec.section_updates().iter().flat_map(|u| u.values.iter().map(|(k, _)| *k)).collect();
@@ -297,4 +327,6 @@ fn config_writer_matches_the_cli_writer_over_the_corpus() {
         differing.join("\n  ")
     );
     assert!(same >= corpus.len() * 2, "too few byte-identical cases: {same}");
+    assert!(sdk_checked >= corpus.len() * 2, "too few cases read back by the SDK parser: {sdk_checked}");
+    eprintln!("config writer referee: {sdk_checked} cases read back by the SDK-spec parser");
 }

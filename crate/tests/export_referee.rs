@@ -82,42 +82,53 @@ fn export_formats_match_the_real_aws_cli_v2() {
         );
         return;
     }
-    let mut compared = 0;
-    for credentials in credential_sets() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let home = dir.path().join("home");
-        std::fs::create_dir_all(home.join(".aws")).expect("mkdir");
-        let creds_file = dir.path().join("creds.json");
-        std::fs::write(&creds_file, process_json(&credentials)).expect("write creds");
-        std::fs::write(
-            home.join(".aws/config"),
-            format!("[profile p]\ncredential_process = cat '{}'\n", creds_file.display()),
-        )
-        .expect("write config");
-        for format in ExportFormat::ALL {
-            match run_cli(&home, format) {
-                Ok(cli) => {
-                    let ours = export_credentials(&credentials, format);
-                    assert_eq!(
-                        ours.expose().as_bytes(),
-                        cli.as_slice(),
-                        "format {format} differs from the AWS CLI for {:?}:\nours: {:?}\ncli:  {:?}",
-                        credentials.access_key_id,
-                        ours.expose(),
-                        String::from_utf8_lossy(&cli),
-                    );
-                    compared += 1;
-                }
-                Err(stderr) if stderr.contains("Invalid choice") => {
-                    eprintln!(
-                        "\n!!!!!!!! NOTE: {AWS_CLI_V2} does not know `--format {format}` (too old); that \
-                         format is checked against the upstream pattern in the unit tests only. !!!!!!!!\n"
-                    );
-                }
-                Err(stderr) => panic!("{AWS_CLI_V2} failed for --format {format}: {stderr}"),
-            }
-        }
-    }
+    // One thread per credential set: each CLI start costs about a second of Python start-up.
+    let compared: usize = std::thread::scope(|scope| {
+        let workers: Vec<_> = credential_sets()
+            .into_iter()
+            .map(|credentials| scope.spawn(move || compare_one_set(&credentials)))
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("a comparison failed")).sum()
+    });
     // Five formats that every CLI v2 with export-credentials has, times three credential sets.
     assert!(compared >= 15, "only {compared} comparisons ran");
+}
+
+/// Run every format for one credential set; returns how many were compared with the CLI.
+fn compare_one_set(credentials: &AwsCredentials) -> usize {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join(".aws")).expect("mkdir");
+    let creds_file = dir.path().join("creds.json");
+    std::fs::write(&creds_file, process_json(credentials)).expect("write creds");
+    std::fs::write(
+        home.join(".aws/config"),
+        format!("[profile p]\ncredential_process = cat '{}'\n", creds_file.display()),
+    )
+    .expect("write config");
+    let mut compared = 0;
+    for format in ExportFormat::ALL {
+        match run_cli(&home, format) {
+            Ok(cli) => {
+                let ours = export_credentials(credentials, format);
+                assert_eq!(
+                    ours.expose().as_bytes(),
+                    cli.as_slice(),
+                    "format {format} differs from the AWS CLI for {:?}:\nours: {:?}\ncli:  {:?}",
+                    credentials.access_key_id,
+                    ours.expose(),
+                    String::from_utf8_lossy(&cli),
+                );
+                compared += 1;
+            }
+            Err(stderr) if stderr.contains("Invalid choice") => {
+                eprintln!(
+                    "\n!!!!!!!! NOTE: {AWS_CLI_V2} does not know `--format {format}` (too old); that \
+                     format is checked against the upstream pattern in the unit tests only. !!!!!!!!\n"
+                );
+            }
+            Err(stderr) => panic!("{AWS_CLI_V2} failed for --format {format}: {stderr}"),
+        }
+    }
+    compared
 }

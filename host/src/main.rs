@@ -1,6 +1,11 @@
 //! `sso-bridge`: the command-line tool and (when a browser launches it) the native-messaging helper.
+//!
+//! Thin on purpose: argument parsing and dispatch only; everything else is in the library.
 
 use clap::Parser;
+use sso_bridge_host::platform::{Os, ProcessEnv};
+use sso_bridge_host::{caller, cli, native_host};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// AWS IAM Identity Center (SSO) sign-in from the browser: reads and writes the files the AWS CLI
@@ -13,15 +18,86 @@ struct Cli {
 }
 
 #[derive(clap::Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Print the SSO token cache key (the file name in ~/.aws/sso/cache without `.json`).
+    ///
+    /// The key is the SHA-1 of an sso-session name, or of a legacy profile's sso_start_url exactly
+    /// as configured, as the AWS CLI and SDKs compute it.
+    CacheKey {
+        /// The sso-session name (as in `[sso-session NAME]`), or a legacy profile's start URL.
+        session_name_or_start_url: String,
+    },
+    /// List your AWS profiles with their SSO session, account, role, region and token status.
+    ///
+    /// Reads the config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else
+    /// ~/.aws/…) and each session's cached token in ~/.aws/sso/cache (valid until …, expiring,
+    /// expired, none). Never prints tokens or keys.
+    Profiles,
+    /// Register the native-messaging helper with your browsers (host manifests; registry on Windows).
+    Install {
+        /// chrome, chromium, edge, brave, vivaldi, firefox or all (default: every browser found).
+        #[arg(long = "browser", value_name = "BROWSER")]
+        browsers: Vec<String>,
+        /// The extension's ID (Chromium: 32 letters a-p; Firefox: name@domain). Repeatable.
+        #[arg(long = "extension-id", value_name = "ID")]
+        extension_ids: Vec<String>,
+        /// Install for every user of this machine (needs administrator rights).
+        #[arg(long)]
+        system: bool,
+        /// A Chromium started with --user-data-dir DIR reads manifests from DIR/NativeMessagingHosts.
+        #[arg(long = "user-data-dir", value_name = "DIR")]
+        user_data_dirs: Vec<PathBuf>,
+    },
+    /// Remove the host manifests (and registry keys) that `install` wrote.
+    Uninstall {
+        /// Remove the system-wide install instead of this user's.
+        #[arg(long)]
+        system: bool,
+    },
+    /// Check the installation per browser and the AWS directories, with the fix for each problem.
+    Doctor,
+}
 
 fn main() -> ExitCode {
+    // A browser launch has no subcommand: argv is the caller's origin (or manifest path + add-on ID).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(caller) = caller::detect(&args) {
+        return ExitCode::from(native_host::run(caller, Os::current(), &ProcessEnv));
+    }
     let cli = Cli::parse();
-    match cli.command {
+    let (os, env) = (Os::current(), &ProcessEnv);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result: Result<u8, String> = match cli.command {
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+        Some(Command::CacheKey { session_name_or_start_url }) => {
+            cli::cache_key::run(&session_name_or_start_url, &mut out).map(|()| 0).map_err(|e| e.to_string())
+        }
+        Some(Command::Profiles) => cli::profiles::run(
+            &cli::process_environment(),
+            sso_bridge::config::Platform::current(),
+            cli::system_now(),
+            &mut out,
+        )
+        .map(|()| 0)
+        .map_err(|e| e.to_string()),
+        Some(Command::Install { browsers, extension_ids, system, user_data_dirs }) => {
+            let options =
+                sso_bridge_host::install::InstallOptions { browsers, extension_ids, system, user_data_dirs };
+            cli::setup::install(&options, os, env).map_err(|e| e.message)
+        }
+        Some(Command::Uninstall { system }) => cli::setup::uninstall(system, os, env).map_err(|e| e.message),
+        Some(Command::Doctor) => cli::setup::doctor(os, env).map_err(|e| e.message),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
         }
     }
 }

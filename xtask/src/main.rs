@@ -6,6 +6,7 @@
 
 mod dist;
 mod extension;
+mod python;
 mod test;
 mod util;
 mod wasm;

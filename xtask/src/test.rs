@@ -1,5 +1,6 @@
 //! `cargo xtask test`: everything CI checks, fast to slow.
 
+use crate::python;
 use crate::util::{self, ensure_rust_target};
 use crate::{extension, wasm};
 
@@ -11,6 +12,7 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("format", format_check),
         ("clippy", clippy),
         ("native tests", native_tests),
+        ("emulator referees (boto3, botocore, AWS CLI v2, pagination, load)", python::emulator_referees),
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
@@ -18,7 +20,7 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];
     if native_only {
-        steps.truncate(3);
+        steps.truncate(4);
     }
     let total = steps.len();
     for (i, (name, step)) in steps.into_iter().enumerate() {

@@ -7,7 +7,9 @@
 //!
 //! Entry point: [`parse_files`].
 
+pub mod botocore;
 pub mod diagnostics;
+pub mod endpoint;
 pub mod env;
 pub mod location;
 pub mod model;
@@ -17,6 +19,7 @@ pub mod sso;
 pub mod writer;
 
 pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
+pub use endpoint::{resolve_endpoint, EndpointError, EndpointSource, ResolvedEndpoint, SsoService};
 pub use env::{EmptyEnvironment, Environment};
 pub use location::{file_locations, FileLocations, Platform};
 pub use model::{ConfigSet, FileKind, Origin, OtherSection, PlainConfig, Property, Section, SourceFile};
@@ -43,5 +46,10 @@ pub fn parse_files(
     if let (Some(file), Some(sections)) = (credentials, &credentials_sections) {
         normalize::merge_file(&mut set, file, sections);
     }
+    let files: Vec<SourceFile<'_>> = config.into_iter().chain(credentials).copied().collect();
+    botocore::compare(&mut set, &files);
+    // In reading order: the config file first, then the credentials file, each by line.
+    let config_name = config.map(|file| file.name);
+    set.diagnostics.sort_by_key(|d| (Some(d.origin.file.as_str()) != config_name, d.origin.line));
     Ok(set)
 }

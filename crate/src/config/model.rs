@@ -35,7 +35,7 @@ impl<'a> SourceFile<'a> {
 }
 
 /// Where something was written: the file's display name and a 1-based line number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Origin {
     pub file: String,

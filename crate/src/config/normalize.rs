@@ -59,6 +59,8 @@ fn ignored_because(kind: FileKind, section: &SectionName<'_>) -> Option<(Diagnos
         )),
         (FileKind::Config, Some(_)) => None,
         (FileKind::Config, None) if section.is_unprefixed_default() => None,
+        // Python's configparser gives `[DEFAULT]` a meaning of its own; `botocore` explains it.
+        (FileKind::Config, None) if section.name == "DEFAULT" => None,
         (FileKind::Config, None) => Some((
             DiagnosticCode::UnprefixedConfigSection,
             format!(
@@ -78,8 +80,9 @@ fn ignored_because(kind: FileKind, section: &SectionName<'_>) -> Option<(Diagnos
         (FileKind::Credentials, Some(prefix)) => Some((
             DiagnosticCode::PrefixedCredentialsSection,
             format!(
-                "[{prefix} {}] is ignored: the credentials file holds only [name] profile sections; \
-                 move this section to the config file",
+                "[{prefix} {}] is ignored by the AWS SDKs: in the credentials file a section header is \
+                 just a profile name, without spaces; sections like [sso-session name] belong in the \
+                 config file",
                 section.name
             ),
         )),
@@ -113,6 +116,9 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
         file.kind == FileKind::Config && readable.iter().any(|(name, _)| name.is_prefixed_default());
 
     for (name, section) in readable {
+        if file.kind == FileKind::Config && name.prefix.is_none() && name.name == "DEFAULT" {
+            continue;
+        }
         if ignore_unprefixed_default && name.is_unprefixed_default() {
             set.diagnostics.push(Diagnostic::warning(
                 DiagnosticCode::DefaultShadowed,

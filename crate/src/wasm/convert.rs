@@ -19,6 +19,9 @@ pub struct JsFailure {
     pub operation: Option<String>,
     /// The HTTP status, when the service answered.
     pub status: Option<u16>,
+    /// For config syntax errors: the file's display name and 1-based line.
+    pub file: Option<String>,
+    pub line: Option<u32>,
 }
 
 impl JsFailure {
@@ -35,6 +38,8 @@ impl JsFailure {
             message: message.into(),
             operation: None,
             status: None,
+            file: None,
+            line: None,
         }
     }
 
@@ -68,6 +73,12 @@ impl From<JsFailure> for JsValue {
         if let Some(status) = failure.status {
             set("status", JsValue::from(status));
         }
+        if let Some(file) = &failure.file {
+            set("file", JsValue::from_str(file));
+        }
+        if let Some(line) = failure.line {
+            set("line", JsValue::from(line));
+        }
         error.into()
     }
 }
@@ -82,6 +93,8 @@ impl From<SsoError> for JsFailure {
             message: error.to_string(),
             operation: Some(error.operation().as_str().to_owned()),
             status: error.status(),
+            file: None,
+            line: None,
         }
     }
 }

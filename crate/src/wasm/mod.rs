@@ -8,6 +8,7 @@
 //! not conversion belongs in the core, where it is tested natively.
 
 pub mod cache;
+pub mod config;
 pub mod convert;
 pub mod effects;
 mod types;

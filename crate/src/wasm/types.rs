@@ -19,6 +19,9 @@ export interface SsoBridgeError extends Error {
   operation?: string;
   /** For SSO call errors: the HTTP status, when the service answered. */
   status?: number;
+  /** For config syntax errors: the file's display name ("~/.aws/config") and 1-based line. */
+  file?: string;
+  line?: number;
 }
 "#;
 
@@ -59,5 +62,90 @@ export interface RegistrationCacheKeyInput {
   scopes?: string[] | null;
   /** The sso-session name; null/absent for legacy profiles. */
   sessionName?: string | null;
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CONFIG: &str = r#"
+/** Where something is: the file's display name ("~/.aws/config", "~/.aws/credentials") and 1-based line. */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+export interface ConfigProperty {
+  key: string;
+  /** Sub-property blocks (e.g. `s3 =` followed by indented lines) keep their raw text here. */
+  value: string;
+  origin: Origin;
+}
+
+/** A `[profile NAME]`/`[default]` or `[sso-session NAME]` section; keys are lower-cased. */
+export interface ConfigSection {
+  name: string;
+  origin: Origin;
+  properties: Record<string, ConfigProperty>;
+}
+
+/** Any other `[prefix NAME]` section (e.g. `[services NAME]`), with its sub-properties. */
+export interface OtherConfigSection {
+  prefix: string;
+  name: string;
+  origin: Origin;
+  properties: Record<string, Record<string, ConfigProperty>>;
+}
+
+/** Something the SDKs ignore, or that the AWS CLI / boto3 read differently. */
+export interface Diagnostic {
+  /** Stable kebab-case identifier, e.g. "duplicate-key", "inline-comment". */
+  code: string;
+  severity: "warning" | "error";
+  origin: Origin;
+  message: string;
+}
+
+export interface ParsedConfig {
+  /** Profiles by name, the credentials file's values winning for the same key (as in the SDKs). */
+  profiles: Record<string, ConfigSection>;
+  /** `[sso-session NAME]` sections by name. */
+  sessions: Record<string, ConfigSection>;
+  /** Other sections by "prefix name". */
+  otherSections: Record<string, OtherConfigSection>;
+  diagnostics: Diagnostic[];
+}
+
+/** A profile resolved for SSO sign-in. */
+export interface SsoProfile {
+  name: string;
+  origin: Origin;
+  /** null for a legacy profile (start URL and region in the profile itself). */
+  session: { name: string; origin: Origin } | null;
+  startUrl: string;
+  /** sso_region: where IAM Identity Center lives. */
+  region: string;
+  accountId: string | null;
+  roleName: string | null;
+  /** sso_registration_scopes, parsed. */
+  scopes: string[];
+  /** What tokenCacheKey() hashes: the session name, or the legacy start URL. */
+  tokenCacheIdentifier: string;
+  /** The profile's own `region` (default region for AWS calls). */
+  defaultRegion: string | null;
+  kind: "roleCredentials" | "bearerToken";
+  diagnostics: Diagnostic[];
+}
+
+/** Why a profile cannot be used for SSO, as data. */
+export interface ConfigProblem {
+  /** e.g. "missing_keys", "session_not_found", "inconsistent". */
+  code: string;
+  variant: string;
+  message: string;
+}
+
+export interface SsoProfileEntry {
+  name: string;
+  profile: SsoProfile | null;
+  error: ConfigProblem | null;
 }
 "#;

@@ -1,0 +1,687 @@
+//! How botocore (boto3, the AWS CLI) reads the same files: a small model of Python's
+//! `configparser.RawConfigParser` in strict mode plus botocore's `raw_config_parse` and
+//! `build_profile_map` (spec §8.3). It exists only to explain disagreements: the SDK-spec parser in
+//! [`super::parse`] stays the source of truth, and this module turns every difference into a
+//! [`Diagnostic`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::diagnostics::{Diagnostic, DiagnosticCode};
+use super::model::{is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
+use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
+
+/// Python's `str.isspace` (also what `str.strip()` and `\s` use), close enough for config files.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// configparser's name for the special section whose keys are copied into every other section.
+const CONFIGPARSER_DEFAULT_SECTION: &str = "DEFAULT";
+
+/// One option as botocore stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BotoValue {
+    Text(String),
+    /// A value starting with a newline, parsed into `name = value` pairs (keys keep their case).
+    Nested(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct BotoOption {
+    pub value: BotoValue,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct BotoSection {
+    pub header: String,
+    pub line: u32,
+    pub options: BTreeMap<String, BotoOption>,
+    /// Keys copied in from `[DEFAULT]`.
+    pub inherited: BTreeSet<String>,
+}
+
+/// A file as botocore reads it: sections in order of first appearance, or `None` when botocore
+/// raises `ConfigParseError` (the reasons are in the diagnostics).
+pub(crate) struct BotoFile {
+    pub sections: Option<Vec<BotoSection>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct PendingOption {
+    key: String,
+    line: u32,
+    lines: Vec<String>,
+}
+
+/// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
+pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
+    let origin = |line: u32| Origin { file: file.name.to_owned(), line };
+    let mut diagnostics = Vec::new();
+    let mut refused = false;
+    let mut refuse = |diagnostics: &mut Vec<Diagnostic>, code, line, message: String| {
+        refused = true;
+        diagnostics.push(Diagnostic::error(code, origin(line), message));
+    };
+
+    // Sections in order; index of the section currently being filled; the pending option.
+    let mut sections: Vec<(String, u32, Vec<PendingOption>)> = Vec::new();
+    let mut defaults: Vec<PendingOption> = Vec::new();
+    let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
+    let mut seen_sections: BTreeSet<String> = BTreeSet::new();
+    let mut seen_options: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut have_option = false;
+    let mut indent_level = usize::MAX;
+
+    for (index, raw_line) in file.contents.split('\n').enumerate() {
+        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let stripped = line.trim_matches(is_python_space);
+        let is_comment = stripped.starts_with(['#', ';']);
+        if stripped.is_empty() || is_comment {
+            // A blank line inside a multi-line value is kept (`empty_lines_in_values`).
+            if !is_comment && have_option {
+                let options = match current {
+                    Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
+                    Some(None) => Some(&mut defaults),
+                    None => None,
+                };
+                if let Some(option) = options.and_then(|options| options.last_mut()) {
+                    option.lines.push(String::new());
+                }
+            }
+            continue;
+        }
+        let indent = line.chars().take_while(|c| is_python_space(*c)).count();
+        if current.is_some() && have_option && indent > indent_level {
+            let options = match current {
+                Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
+                _ => Some(&mut defaults),
+            };
+            if let Some(option) = options.and_then(|options| options.last_mut()) {
+                option.lines.push(stripped.to_owned());
+            }
+            continue;
+        }
+        indent_level = indent;
+
+        // `\[(?P<header>.+)\]` matched at the start: the header runs to the last `]`.
+        if let Some(header) = stripped
+            .strip_prefix('[')
+            .and_then(|rest| rest.rfind(']').filter(|end| *end > 0).map(|end| &rest[..end]))
+        {
+            have_option = false;
+            if header == CONFIGPARSER_DEFAULT_SECTION {
+                diagnostics.push(Diagnostic::warning(
+                    DiagnosticCode::ConfigparserDefaults,
+                    origin(line_number),
+                    "[DEFAULT] is special to the AWS CLI (Python's configparser copies its keys into \
+                     every section of this file) while the AWS SDKs ignore it; rename it to \
+                     [default] if you meant the default profile",
+                ));
+                current = Some(None);
+                continue;
+            }
+            if !seen_sections.insert(header.to_owned()) {
+                refuse(
+                    &mut diagnostics,
+                    DiagnosticCode::DuplicateSection,
+                    line_number,
+                    format!(
+                        "[{header}] appears twice in this file: the AWS SDKs merge the two, but the \
+                         AWS CLI refuses the whole file (DuplicateSectionError); merge them into one \
+                         section"
+                    ),
+                );
+                current = sections.iter().position(|(name, _, _)| name == header).map(Some);
+                continue;
+            }
+            sections.push((header.to_owned(), line_number, Vec::new()));
+            current = Some(Some(sections.len() - 1));
+            continue;
+        }
+
+        let Some(section_index) = current else {
+            refuse(
+                &mut diagnostics,
+                DiagnosticCode::NoSectionHeader,
+                line_number,
+                "this line comes before any [section] header: the AWS CLI refuses the whole file \
+                 (MissingSectionHeaderError); start the file with a header such as [default]"
+                    .to_owned(),
+            );
+            // configparser stops at the first such error.
+            break;
+        };
+
+        // `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`.
+        let Some(delimiter_index) = stripped.find(['=', ':']) else {
+            refuse(
+                &mut diagnostics,
+                DiagnosticCode::CliSyntax,
+                line_number,
+                "the AWS CLI cannot parse this line (it has no '=' or ':') and refuses the whole \
+                 file; write it as key = value, or indent it to continue the value above"
+                    .to_owned(),
+            );
+            continue;
+        };
+        let key = stripped[..delimiter_index].trim_end_matches(is_python_space);
+        let value = stripped[delimiter_index + 1..].trim_matches(is_python_space);
+        if key.is_empty() {
+            refuse(
+                &mut diagnostics,
+                DiagnosticCode::CliSyntax,
+                line_number,
+                "the AWS CLI cannot parse this line (nothing before the '=') and refuses the whole \
+                 file; write the key before the '='"
+                    .to_owned(),
+            );
+            continue;
+        }
+        if stripped[delimiter_index..].starts_with(':') {
+            diagnostics.push(Diagnostic::warning(
+                DiagnosticCode::ColonSeparator,
+                origin(line_number),
+                format!(
+                    "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
+                     while the AWS SDKs split only at '='; use key = value",
+                    key.to_lowercase()
+                ),
+            ));
+        }
+        let key = key.to_lowercase();
+        let section_name = match section_index {
+            Some(index) => sections.get(index).map(|s| s.0.clone()).unwrap_or_default(),
+            None => CONFIGPARSER_DEFAULT_SECTION.to_owned(),
+        };
+        if !seen_options.insert((section_name.clone(), key.clone())) {
+            refuse(
+                &mut diagnostics,
+                DiagnosticCode::DuplicateKey,
+                line_number,
+                format!(
+                    "\"{key}\" is set twice in [{section_name}]: the AWS SDKs use the last value, but \
+                     the AWS CLI refuses the whole file (DuplicateOptionError); keep one"
+                ),
+            );
+        }
+        let options = match section_index {
+            Some(index) => match sections.get_mut(index) {
+                Some(section) => &mut section.2,
+                None => continue,
+            },
+            None => &mut defaults,
+        };
+        options.retain(|option| option.key != key);
+        options.push(PendingOption { key, line: line_number, lines: vec![value.to_owned()] });
+        have_option = true;
+    }
+
+    let joined = |options: Vec<PendingOption>, diagnostics: &mut Vec<Diagnostic>, refused: &mut bool| {
+        let mut result = BTreeMap::new();
+        for option in options {
+            let text = option.lines.join("\n").trim_end_matches(is_python_space).to_owned();
+            let value = if text.starts_with('\n') {
+                let mut nested = BTreeMap::new();
+                for nested_line in
+                    text.lines().map(|l| l.trim_matches(is_python_space)).filter(|l| !l.is_empty())
+                {
+                    match nested_line.split_once('=') {
+                        Some((name, value)) => {
+                            nested.insert(
+                                name.trim_matches(is_python_space).to_owned(),
+                                value.trim_matches(is_python_space).to_owned(),
+                            );
+                        }
+                        None => {
+                            *refused = true;
+                            diagnostics.push(Diagnostic::error(
+                                DiagnosticCode::CliSubProperty,
+                                origin(option.line),
+                                format!(
+                                    "the AWS CLI refuses the whole file because the indented lines under \
+                                     \"{}\" must each look like name = value",
+                                    option.key
+                                ),
+                            ));
+                            break;
+                        }
+                    }
+                }
+                BotoValue::Nested(nested)
+            } else {
+                BotoValue::Text(text)
+            };
+            result.insert(option.key, BotoOption { value, line: option.line });
+        }
+        result
+    };
+
+    let defaults = joined(defaults, &mut diagnostics, &mut refused);
+    let mut built = Vec::new();
+    for (header, line, options) in sections {
+        let mut options = joined(options, &mut diagnostics, &mut refused);
+        let mut inherited = BTreeSet::new();
+        for (key, option) in &defaults {
+            if !options.contains_key(key) {
+                options.insert(key.clone(), option.clone());
+                inherited.insert(key.clone());
+            }
+        }
+        built.push(BotoSection { header, line, options, inherited });
+    }
+    BotoFile { sections: if refused { None } else { Some(built) }, diagnostics }
+}
+
+/// Python's `shlex.split` (POSIX mode, no comments); `None` where it raises `ValueError`.
+pub(crate) fn shlex_split(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_ascii_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\\' => {
+                word.push(chars.next()?);
+                in_word = true;
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        other => word.push(other),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => {
+                            let escaped = chars.next()?;
+                            if escaped != '"' && escaped != '\\' {
+                                word.push('\\');
+                            }
+                            word.push(escaped);
+                        }
+                        other => word.push(other),
+                    }
+                }
+            }
+            other => {
+                word.push(other);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// What botocore's `build_profile_map` makes of one config-file section header.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BotoSectionKind {
+    Profile(String),
+    SsoSession(String),
+    Other,
+}
+
+pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind {
+    let two_words = |header: &str| match shlex_split(header) {
+        Some(parts) if parts.len() == 2 => parts.into_iter().nth(1),
+        _ => None,
+    };
+    if header.starts_with(PROFILE_PREFIX) {
+        two_words(header).map(BotoSectionKind::Profile).unwrap_or(BotoSectionKind::Other)
+    } else if header.starts_with(SSO_SESSION_PREFIX) {
+        two_words(header).map(BotoSectionKind::SsoSession).unwrap_or(BotoSectionKind::Other)
+    } else if header == DEFAULT_PROFILE {
+        BotoSectionKind::Profile(DEFAULT_PROFILE.to_owned())
+    } else {
+        BotoSectionKind::Other
+    }
+}
+
+/// A section as botocore ends up with it, with the file and line of its header.
+struct BotoView<'a> {
+    values: BTreeMap<String, BotoOption>,
+    inherited: BTreeSet<String>,
+    origin: Origin,
+    file_name: &'a str,
+}
+
+/// Compares what botocore reads with what the SDKs read (`set`), adding diagnostics to `set`.
+/// Both files as botocore ends up with them (`session.full_config`'s profiles and sso-sessions).
+struct Built<'a> {
+    profiles: BTreeMap<String, BotoView<'a>>,
+    sso_sessions: BTreeMap<String, BotoView<'a>>,
+    refused: bool,
+    diagnostics: Vec<Diagnostic>,
+    headers: BTreeMap<Origin, (FileKind, String)>,
+}
+
+fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
+    let mut built = Built {
+        profiles: BTreeMap::new(),
+        sso_sessions: BTreeMap::new(),
+        refused: false,
+        diagnostics: Vec::new(),
+        headers: BTreeMap::new(),
+    };
+    for file in files {
+        let parsed = read(file);
+        built.diagnostics.extend(parsed.diagnostics);
+        let Some(sections) = parsed.sections else {
+            built.refused = true;
+            continue;
+        };
+        for section in sections {
+            let origin = Origin { file: file.name.to_owned(), line: section.line };
+            built.headers.insert(origin.clone(), (file.kind, section.header.clone()));
+            let file_name: &'a str = file.name;
+            let view = |values| BotoView {
+                values,
+                inherited: section.inherited.clone(),
+                origin: origin.clone(),
+                file_name,
+            };
+            match file.kind {
+                // `[default]` and `[profile default]`: the later one replaces the earlier.
+                FileKind::Config => match classify_config_header(&section.header) {
+                    BotoSectionKind::Profile(name) => {
+                        built.profiles.insert(name, view(section.options.clone()));
+                    }
+                    BotoSectionKind::SsoSession(name) => {
+                        built.sso_sessions.insert(name, view(section.options.clone()));
+                    }
+                    BotoSectionKind::Other => {}
+                },
+                // Credentials sections merge into profiles by their raw header (`dict.update`).
+                FileKind::Credentials => match built.profiles.get_mut(&section.header) {
+                    Some(existing) => {
+                        for (key, option) in section.options.clone() {
+                            existing.inherited.remove(&key);
+                            existing.values.insert(key, option);
+                        }
+                    }
+                    None => {
+                        built.profiles.insert(section.header.clone(), view(section.options.clone()));
+                    }
+                },
+            }
+        }
+    }
+    built
+}
+
+/// A value as the AWS CLI holds it: text, or a block of sub-properties.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CliValue {
+    Text(String),
+    Nested(BTreeMap<String, String>),
+}
+
+/// What the AWS CLI (botocore) reads from the files: `{"profiles": …, "sso_sessions": …}` in the
+/// shape of botocore's `full_config`, so the popup can show both readings side by side.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CliConfig {
+    pub profiles: BTreeMap<String, BTreeMap<String, CliValue>>,
+    pub sso_sessions: BTreeMap<String, BTreeMap<String, CliValue>>,
+}
+
+/// Reads the files as the AWS CLI would, or returns why it refuses them (diagnostics of severity
+/// [`super::Severity::Error`]).
+pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnostic>> {
+    let built = build(files);
+    if built.refused {
+        return Err(built
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == super::diagnostics::Severity::Error)
+            .collect());
+    }
+    let plain = |views: BTreeMap<String, BotoView<'_>>| {
+        views
+            .into_iter()
+            .map(|(name, view)| {
+                let values = view
+                    .values
+                    .into_iter()
+                    .map(|(key, option)| {
+                        let value = match option.value {
+                            BotoValue::Text(text) => CliValue::Text(text),
+                            BotoValue::Nested(nested) => CliValue::Nested(nested),
+                        };
+                        (key, value)
+                    })
+                    .collect();
+                (name, values)
+            })
+            .collect()
+    };
+    Ok(CliConfig { profiles: plain(built.profiles), sso_sessions: plain(built.sso_sessions) })
+}
+
+/// Compares what botocore reads with what the SDKs read (`set`), adding diagnostics to `set`.
+pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
+    let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files);
+    // Where botocore refuses a file, only its reasons matter: everything else would be noise.
+    if !refused {
+        let already: BTreeSet<Origin> = set.diagnostics.iter().map(|d| d.origin.clone()).collect();
+        compare_sections(&mut found, "profile", &set.profiles, &profiles, &already, &headers);
+        compare_sections(&mut found, "sso-session", &set.sso_sessions, &sso_sessions, &already, &headers);
+    }
+    set.diagnostics.extend(found);
+}
+
+fn compare_sections(
+    found: &mut Vec<Diagnostic>,
+    kind: &str,
+    sdk: &BTreeMap<String, super::model::Section>,
+    boto: &BTreeMap<String, BotoView<'_>>,
+    already: &BTreeSet<Origin>,
+    headers: &BTreeMap<Origin, (FileKind, String)>,
+) {
+    for (name, section) in sdk {
+        let Some(view) = boto.get(name) else {
+            if already.contains(&section.origin) {
+                continue;
+            }
+            let expected = match (kind, headers.get(&section.origin)) {
+                (_, Some((FileKind::Credentials, _))) => format!("[{name}]"),
+                ("profile", _) if name == DEFAULT_PROFILE => "[default]".to_owned(),
+                (kind, _) => format!("[{kind} {name}]"),
+            };
+            let (code, message) = match headers.get(&section.origin) {
+                Some((file_kind, header))
+                    if header.starts_with(is_python_space)
+                        || (*file_kind == FileKind::Credentials && header.ends_with(is_python_space)) =>
+                {
+                    (
+                        DiagnosticCode::HeaderWhitespace,
+                        format!(
+                            "the AWS SDKs read {kind} \"{name}\" here but the AWS CLI does not, because \
+                             it does not trim the spaces inside [{header}]; write {expected}"
+                        ),
+                    )
+                }
+                Some((_, header)) => (
+                    DiagnosticCode::CliProfileDiffers,
+                    format!(
+                        "the AWS SDKs read {kind} \"{name}\" here but the AWS CLI reads [{header}] as \
+                         something else (it treats quotes and backslashes as shell quoting); write \
+                         {expected}"
+                    ),
+                ),
+                None => (
+                    DiagnosticCode::CliProfileDiffers,
+                    format!(
+                        "the AWS SDKs read {kind} \"{name}\" here but the AWS CLI does not; write {expected}"
+                    ),
+                ),
+            };
+            found.push(Diagnostic::warning(code, section.origin.clone(), message));
+            continue;
+        };
+        // Different sections won (`[default]` vs `[profile default]`): the SDK side said so.
+        if already.contains(&section.origin) || already.contains(&view.origin) {
+            continue;
+        }
+        for (key, property) in &section.properties {
+            if already.contains(&property.origin) {
+                continue;
+            }
+            let message = match view.values.get(key).map(|option| &option.value) {
+                None => Some((
+                    DiagnosticCode::CliReadsDifferently,
+                    format!("the AWS CLI does not see \"{key}\" in {kind} \"{name}\"; check the line's spelling and indentation"),
+                )),
+                Some(BotoValue::Text(text)) if *text != property.value => {
+                    Some(describe_difference(kind, name, key, &property.value, text))
+                }
+                Some(BotoValue::Nested(nested)) => {
+                    let sdk_pairs: BTreeMap<String, String> = property.sub_properties().into_iter().collect();
+                    let boto_pairs: BTreeMap<String, String> =
+                        nested.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+                    (sdk_pairs != boto_pairs).then(|| {
+                        (
+                            DiagnosticCode::CliReadsDifferently,
+                            format!(
+                                "the AWS CLI and the AWS SDKs read the indented lines under \"{key}\" in \
+                                 {kind} \"{name}\" differently; write each as name = value without \
+                                 comments"
+                            ),
+                        )
+                    })
+                }
+                Some(BotoValue::Text(_)) => None,
+            };
+            if let Some((code, message)) = message {
+                found.push(Diagnostic::warning(code, property.origin.clone(), message));
+            }
+        }
+        for (key, option) in &view.values {
+            if section.properties.contains_key(key) || view.inherited.contains(key) {
+                continue;
+            }
+            let origin = Origin { file: view.file_name.to_owned(), line: option.line };
+            if already.contains(&origin) || found.iter().any(|d| d.origin == origin) {
+                continue;
+            }
+            found.push(Diagnostic::warning(
+                DiagnosticCode::CliReadsDifferently,
+                origin,
+                format!(
+                    "the AWS CLI reads \"{key}\" in {kind} \"{name}\" but the AWS SDKs do not; write \
+                     it as key = value with a plain key"
+                ),
+            ));
+        }
+    }
+    for (name, view) in boto {
+        if !sdk.contains_key(name)
+            && !already.contains(&view.origin)
+            && !found.iter().any(|d| d.origin == view.origin)
+        {
+            found.push(Diagnostic::warning(
+                DiagnosticCode::CliProfileDiffers,
+                view.origin.clone(),
+                format!(
+                    "the AWS CLI reads this section as {kind} \"{name}\" but the AWS SDKs do not see \
+                     it; write the header as [{}{name}] with a name of letters, digits and _ - / . % @ : +",
+                    if kind == "profile" { "profile " } else { "sso-session " }
+                ),
+            ));
+        }
+    }
+}
+
+fn describe_difference(kind: &str, name: &str, key: &str, sdk: &str, boto: &str) -> (DiagnosticCode, String) {
+    let comment =
+        boto.strip_prefix(sdk).map(|rest| rest.trim_start()).filter(|rest| rest.starts_with(['#', ';']));
+    if comment.is_some() {
+        return (
+            DiagnosticCode::InlineComment,
+            format!(
+                "the AWS CLI keeps the comment at the end of this line as part of \"{key}\" in {kind} \
+                 \"{name}\" (the AWS SDKs drop it); move the comment to a line of its own"
+            ),
+        );
+    }
+    let detail = if is_secret_key(key) {
+        String::new()
+    } else {
+        format!(" (the AWS CLI reads {boto:?}, the AWS SDKs read {sdk:?})")
+    };
+    (
+        DiagnosticCode::CliReadsDifferently,
+        format!(
+            "the AWS CLI and the AWS SDKs read \"{key}\" in {kind} \"{name}\" differently{detail}; avoid \
+             comment or blank lines inside indented continuation lines"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shlex_like_python() {
+        assert_eq!(shlex_split("profile foo"), Some(vec!["profile".into(), "foo".into()]));
+        assert_eq!(shlex_split("profile \"my name\""), Some(vec!["profile".into(), "my name".into()]));
+        assert_eq!(shlex_split("profile 'a b' c"), Some(vec!["profile".into(), "a b".into(), "c".into()]));
+        assert_eq!(shlex_split("profile a\\ b"), Some(vec!["profile".into(), "a b".into()]));
+        assert_eq!(shlex_split("profile \"a"), None);
+        assert_eq!(shlex_split("profile a\\"), None);
+        assert_eq!(shlex_split("profile \"\""), Some(vec!["profile".into(), "".into()]));
+    }
+
+    #[test]
+    fn section_classification() {
+        assert_eq!(classify_config_header("profile foo"), BotoSectionKind::Profile("foo".into()));
+        assert_eq!(classify_config_header(" profile foo"), BotoSectionKind::Other);
+        assert_eq!(classify_config_header("Profile foo"), BotoSectionKind::Other);
+        assert_eq!(classify_config_header("profile a b"), BotoSectionKind::Other);
+        assert_eq!(classify_config_header("profiles x"), BotoSectionKind::Profile("x".into()));
+        assert_eq!(classify_config_header("default"), BotoSectionKind::Profile("default".into()));
+        assert_eq!(classify_config_header("sso-session s"), BotoSectionKind::SsoSession("s".into()));
+    }
+
+    fn read_config(text: &str) -> BotoFile {
+        read(&SourceFile::config("c", text))
+    }
+
+    #[test]
+    fn configparser_rules() {
+        let file = read_config("[default]\nregion = us-east-1 # c\nkey: value\n  # indented comment\n");
+        let sections = file.sections.unwrap();
+        assert_eq!(sections[0].options["region"].value, BotoValue::Text("us-east-1 # c".into()));
+        assert_eq!(sections[0].options["key"].value, BotoValue::Text("value".into()));
+        let file = read_config("[a]\nx = 1\n\n  more\n[a]\n");
+        assert!(file.sections.is_none());
+        let file = read_config("[a]\nx = 1\n  \n  more");
+        assert_eq!(file.sections.unwrap()[0].options["x"].value, BotoValue::Text("1\n\nmore".into()));
+        let file = read_config("[a]\ns3 =\n  addressing_style = path\n");
+        let expected = BTreeMap::from([("addressing_style".to_owned(), "path".to_owned())]);
+        assert_eq!(file.sections.unwrap()[0].options["s3"].value, BotoValue::Nested(expected));
+        let file = read_config("[DEFAULT]\nregion = x\n[profile a]\n");
+        assert_eq!(file.sections.unwrap()[0].options["region"].value, BotoValue::Text("x".into()));
+        assert!(read_config("x = 1\n[a]").sections.is_none());
+        assert!(read_config("[a]\nX = 1\nx = 2").sections.is_none());
+        assert!(read_config("[a]\ns3 =\n  broken\n").sections.is_none());
+        assert!(read_config("[a]\nnot a property\n").sections.is_none());
+    }
+}

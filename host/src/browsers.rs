@@ -1,0 +1,358 @@
+//! Where each browser looks for native-messaging host manifests, per OS, and what the manifests
+//! contain (native-messaging spec §3.1, §3.2). Pure data and pure functions: every OS's table is
+//! unit-tested on every OS.
+
+use crate::platform::{self, Env, Os};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// The host name the extension passes to `connectNative` / `sendNativeMessage`.
+pub const HOST_NAME: &str = "com.sso_bridge.helper";
+/// The manifest's file name in every location.
+pub const MANIFEST_FILE: &str = "com.sso_bridge.helper.json";
+const DESCRIPTION: &str = "sso-bridge: writes the AWS CLI's SSO token, config and credential files";
+
+/// Which manifest schema a browser reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// `allowed_origins: ["chrome-extension://<id>/"]`.
+    Chromium,
+    /// `allowed_extensions: ["<add-on id>"]`.
+    Firefox,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Browser {
+    Chrome,
+    Chromium,
+    Edge,
+    Brave,
+    Vivaldi,
+    Firefox,
+}
+
+/// Whether a manifest is for this user or for every user of the machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    User,
+    System,
+}
+
+impl Browser {
+    pub const ALL: &'static [Browser] = &[
+        Browser::Chrome,
+        Browser::Chromium,
+        Browser::Edge,
+        Browser::Brave,
+        Browser::Vivaldi,
+        Browser::Firefox,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Browser::Chrome => "chrome",
+            Browser::Chromium => "chromium",
+            Browser::Edge => "edge",
+            Browser::Brave => "brave",
+            Browser::Vivaldi => "vivaldi",
+            Browser::Firefox => "firefox",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Browser> {
+        Browser::ALL.iter().copied().find(|b| b.name() == name)
+    }
+
+    pub const fn family(self) -> Family {
+        match self {
+            Browser::Firefox => Family::Firefox,
+            _ => Family::Chromium,
+        }
+    }
+
+    /// Manifest directories relative to the home directory (user scope). Several when sources
+    /// disagree (Brave on macOS: its own directory and Chrome's; spec §3.2 says write both).
+    pub fn user_dirs(self, os: Os) -> &'static [&'static str] {
+        match (os, self) {
+            (Os::Linux, Browser::Chrome) => &[".config/google-chrome/NativeMessagingHosts"],
+            (Os::Linux, Browser::Chromium) => &[".config/chromium/NativeMessagingHosts"],
+            (Os::Linux, Browser::Edge) => &[".config/microsoft-edge/NativeMessagingHosts"],
+            (Os::Linux, Browser::Brave) => &[".config/BraveSoftware/Brave-Browser/NativeMessagingHosts"],
+            (Os::Linux, Browser::Vivaldi) => &[".config/vivaldi/NativeMessagingHosts"],
+            (Os::Linux, Browser::Firefox) => &[".mozilla/native-messaging-hosts"],
+            (Os::MacOs, Browser::Chrome) => {
+                &["Library/Application Support/Google/Chrome/NativeMessagingHosts"]
+            }
+            (Os::MacOs, Browser::Chromium) => &["Library/Application Support/Chromium/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Edge) => {
+                &["Library/Application Support/Microsoft Edge/NativeMessagingHosts"]
+            }
+            (Os::MacOs, Browser::Brave) => &[
+                "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+                "Library/Application Support/Google/Chrome/NativeMessagingHosts",
+            ],
+            (Os::MacOs, Browser::Vivaldi) => &["Library/Application Support/Vivaldi/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Firefox) => &["Library/Application Support/Mozilla/NativeMessagingHosts"],
+            // Windows: the manifest can live anywhere; the registry points at it.
+            (Os::Windows, _) => &[],
+        }
+    }
+
+    /// System-wide manifest directories (absolute), where known.
+    pub fn system_dirs(self, os: Os) -> &'static [&'static str] {
+        match (os, self) {
+            (Os::Linux, Browser::Chrome) => &["/etc/opt/chrome/native-messaging-hosts"],
+            (Os::Linux, Browser::Chromium) => &["/etc/chromium/native-messaging-hosts"],
+            (Os::Linux, Browser::Edge) => &["/etc/opt/edge/native-messaging-hosts"],
+            (Os::Linux, Browser::Brave) => &["/etc/opt/chrome/native-messaging-hosts"],
+            (Os::Linux, Browser::Vivaldi) => &["/etc/opt/vivaldi/native-messaging-hosts"],
+            (Os::Linux, Browser::Firefox) => &["/usr/lib/mozilla/native-messaging-hosts"],
+            (Os::MacOs, Browser::Chrome) => &["/Library/Google/Chrome/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Chromium) => &["/Library/Application Support/Chromium/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Firefox) => &["/Library/Application Support/Mozilla/NativeMessagingHosts"],
+            _ => &[],
+        }
+    }
+
+    /// The directory whose existence means "this browser is installed for this user" (the parent
+    /// of the first user manifest directory), used by `install --browser all`.
+    pub fn profile_marker(self, os: Os) -> Option<&'static str> {
+        self.user_dirs(os).first().and_then(|d| d.rsplit_once('/').map(|(parent, _)| parent))
+    }
+
+    /// Windows: the registry key (under HKCU or HKLM) whose default value is the manifest path.
+    /// Brave and Vivaldi read Chrome's key (spec §3.2, KeePassXC); Edge has its own.
+    pub fn windows_registry_key(self) -> String {
+        let base = match self {
+            Browser::Chrome | Browser::Brave | Browser::Vivaldi => r"Software\Google\Chrome",
+            Browser::Chromium => r"Software\Chromium",
+            Browser::Edge => r"Software\Microsoft\Edge",
+            Browser::Firefox => r"Software\Mozilla",
+        };
+        format!(r"{base}\NativeMessagingHosts\{HOST_NAME}")
+    }
+}
+
+/// Every manifest path for a browser, scope and OS. On Windows this is the file the registry key
+/// points at, in the helper's own data directory.
+pub fn manifest_paths(browser: Browser, scope: Scope, os: Os, env: &impl Env) -> Vec<PathBuf> {
+    match (os, scope) {
+        (Os::Windows, Scope::User) => platform::state_dir(os, env)
+            .map(|d| vec![d.join("manifests").join(browser.name()).join(MANIFEST_FILE)])
+            .unwrap_or_default(),
+        (Os::Windows, Scope::System) => env
+            .var("ProgramData")
+            .map(|d| vec![PathBuf::from(d).join("sso-bridge").join(browser.name()).join(MANIFEST_FILE)])
+            .unwrap_or_default(),
+        (_, Scope::User) => match platform::home_dir(os, env) {
+            Some(home) => {
+                browser.user_dirs(os).iter().map(|d| platform::join(&home, d).join(MANIFEST_FILE)).collect()
+            }
+            None => Vec::new(),
+        },
+        (_, Scope::System) => {
+            browser.system_dirs(os).iter().map(|d| Path::new(d).join(MANIFEST_FILE)).collect()
+        }
+    }
+}
+
+/// The manifest path for a Chromium started with `--user-data-dir DIR`.
+pub fn user_data_dir_manifest(dir: &Path) -> PathBuf {
+    dir.join("NativeMessagingHosts").join(MANIFEST_FILE)
+}
+
+/// The `reg.exe` arguments that register a manifest (run on Windows only; built and tested
+/// everywhere).
+pub fn windows_register_args(browser: Browser, scope: Scope, manifest: &Path) -> Vec<String> {
+    vec![
+        "add".into(),
+        format!(r"{}\{}", hive(scope), browser.windows_registry_key()),
+        "/ve".into(),
+        "/t".into(),
+        "REG_SZ".into(),
+        "/d".into(),
+        manifest.display().to_string(),
+        "/f".into(),
+    ]
+}
+
+/// The `reg.exe` arguments that remove the registration.
+pub fn windows_unregister_args(browser: Browser, scope: Scope) -> Vec<String> {
+    vec!["delete".into(), format!(r"{}\{}", hive(scope), browser.windows_registry_key()), "/f".into()]
+}
+
+fn hive(scope: Scope) -> &'static str {
+    match scope {
+        Scope::User => "HKCU",
+        Scope::System => "HKLM",
+    }
+}
+
+/// A Chromium extension ID: 32 letters `a`–`p`.
+pub fn is_chromium_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b))
+}
+
+/// A Firefox add-on ID: `name@domain` or a `{GUID}` (MDN `browser_specific_settings`).
+pub fn is_firefox_id(id: &str) -> bool {
+    let email_like = id.split_once('@').is_some_and(|(local, domain)| {
+        !domain.is_empty()
+            && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b))
+            && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b".-".contains(&b))
+    });
+    let guid = id.len() == 38
+        && id.starts_with('{')
+        && id.ends_with('}')
+        && id[1..37].bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    id.len() <= 80 && (email_like || guid)
+}
+
+/// The manifest JSON for a family, pointing at `binary` and allowing `ids`.
+pub fn manifest_json(family: Family, binary: &Path, ids: &[String]) -> Value {
+    let mut m = json!({
+        "name": HOST_NAME,
+        "description": DESCRIPTION,
+        "path": binary.display().to_string(),
+        "type": "stdio",
+    });
+    match family {
+        Family::Chromium => {
+            m["allowed_origins"] =
+                json!(ids.iter().map(|id| format!("chrome-extension://{id}/")).collect::<Vec<_>>())
+        }
+        Family::Firefox => m["allowed_extensions"] = json!(ids),
+    }
+    m
+}
+
+/// The extension IDs a manifest allows, read back (for the caller check and `doctor`).
+pub fn allowed_ids(manifest: &Value) -> Vec<String> {
+    let mut ids = Vec::new();
+    if let Some(origins) = manifest.get("allowed_origins").and_then(Value::as_array) {
+        for origin in origins.iter().filter_map(Value::as_str) {
+            if let Some(id) = origin.strip_prefix("chrome-extension://").and_then(|s| s.strip_suffix('/')) {
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    if let Some(exts) = manifest.get("allowed_extensions").and_then(Value::as_array) {
+        ids.extend(exts.iter().filter_map(Value::as_str).map(str::to_owned));
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(k: &str) -> Option<String> {
+        match k {
+            "HOME" => Some("/home/u".into()),
+            "LOCALAPPDATA" => Some(r"C:\Users\u\AppData\Local".into()),
+            "ProgramData" => Some(r"C:\ProgramData".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn linux_table() {
+        let p = |b| manifest_paths(b, Scope::User, Os::Linux, &env);
+        assert_eq!(
+            p(Browser::Chrome),
+            [PathBuf::from("/home/u/.config/google-chrome/NativeMessagingHosts/com.sso_bridge.helper.json")]
+        );
+        assert_eq!(
+            p(Browser::Chromium),
+            [PathBuf::from("/home/u/.config/chromium/NativeMessagingHosts/com.sso_bridge.helper.json")]
+        );
+        assert_eq!(
+            p(Browser::Firefox),
+            [PathBuf::from("/home/u/.mozilla/native-messaging-hosts/com.sso_bridge.helper.json")]
+        );
+        assert_eq!(
+            manifest_paths(Browser::Firefox, Scope::System, Os::Linux, &env),
+            [PathBuf::from("/usr/lib/mozilla/native-messaging-hosts/com.sso_bridge.helper.json")]
+        );
+        assert_eq!(Browser::Chromium.profile_marker(Os::Linux), Some(".config/chromium"));
+        assert_eq!(Browser::Firefox.profile_marker(Os::Linux), Some(".mozilla"));
+    }
+
+    #[test]
+    fn macos_table_writes_brave_twice() {
+        let brave = manifest_paths(Browser::Brave, Scope::User, Os::MacOs, &env);
+        assert_eq!(brave.len(), 2);
+        assert!(brave[0].starts_with("/home/u/Library/Application Support/BraveSoftware/Brave-Browser"));
+        assert!(
+            brave[1].starts_with("/home/u/Library/Application Support/Google/Chrome/NativeMessagingHosts")
+        );
+        assert_eq!(
+            manifest_paths(Browser::Chrome, Scope::System, Os::MacOs, &env),
+            [PathBuf::from("/Library/Google/Chrome/NativeMessagingHosts/com.sso_bridge.helper.json")]
+        );
+        assert!(manifest_paths(Browser::Edge, Scope::System, Os::MacOs, &env).is_empty());
+    }
+
+    #[test]
+    fn windows_registry_table() {
+        assert_eq!(
+            Browser::Edge.windows_registry_key(),
+            r"Software\Microsoft\Edge\NativeMessagingHosts\com.sso_bridge.helper"
+        );
+        assert_eq!(Browser::Brave.windows_registry_key(), Browser::Chrome.windows_registry_key());
+        assert_eq!(
+            Browser::Firefox.windows_registry_key(),
+            r"Software\Mozilla\NativeMessagingHosts\com.sso_bridge.helper"
+        );
+        let manifest = PathBuf::from(r"C:\m.json");
+        assert_eq!(
+            windows_register_args(Browser::Chromium, Scope::User, &manifest),
+            [
+                "add",
+                r"HKCU\Software\Chromium\NativeMessagingHosts\com.sso_bridge.helper",
+                "/ve",
+                "/t",
+                "REG_SZ",
+                "/d",
+                r"C:\m.json",
+                "/f"
+            ]
+        );
+        assert_eq!(
+            windows_unregister_args(Browser::Chrome, Scope::System)[1],
+            r"HKLM\Software\Google\Chrome\NativeMessagingHosts\com.sso_bridge.helper"
+        );
+        let user = manifest_paths(Browser::Edge, Scope::User, Os::Windows, &env);
+        assert_eq!(user.len(), 1);
+        assert!(user[0].starts_with(r"C:\Users\u\AppData\Local"));
+    }
+
+    #[test]
+    fn manifests_per_family_and_read_back() {
+        let id = "abcdefghijklmnopabcdefghijklmnop".to_string();
+        let chromium =
+            manifest_json(Family::Chromium, Path::new("/bin/sso-bridge"), std::slice::from_ref(&id));
+        assert_eq!(chromium["allowed_origins"], json!([format!("chrome-extension://{id}/")]));
+        assert!(chromium.get("allowed_extensions").is_none());
+        assert_eq!(chromium["type"], "stdio");
+        assert_eq!(chromium["name"], HOST_NAME);
+        assert_eq!(allowed_ids(&chromium), [id]);
+        let firefox = manifest_json(Family::Firefox, Path::new("/bin/sso-bridge"), &["a@b.org".to_string()]);
+        assert_eq!(firefox["allowed_extensions"], json!(["a@b.org"]));
+        assert!(firefox.get("allowed_origins").is_none());
+    }
+
+    #[test]
+    fn id_formats() {
+        assert!(is_chromium_id("abcdefghijklmnopabcdefghijklmnop"));
+        assert!(!is_chromium_id("abcdefghijklmnopabcdefghijklmnoz"));
+        assert!(is_firefox_id("sso-bridge@example.org"));
+        assert!(is_firefox_id("{12345678-1234-1234-1234-123456789abc}"));
+        assert!(!is_firefox_id("no-at-sign"));
+        assert!(!is_firefox_id("a@b/c"));
+        // Host name rules (spec §3.1): lowercase alphanumerics, `_` and `.`, no `..`, no edge dots.
+        assert!(HOST_NAME
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.'));
+        assert!(!HOST_NAME.contains("..") && !HOST_NAME.starts_with('.') && !HOST_NAME.ends_with('.'));
+    }
+}

@@ -1,0 +1,597 @@
+//! `sso-bridge install`, `uninstall` and `doctor`, the install record, and the caller check that
+//! reads the allowed extension IDs back from the installed manifests.
+//!
+//! The install record (`<config dir>/installations.json`, see [`crate::platform`]) lists every
+//! manifest `install` wrote, so `uninstall`, `doctor` and the caller check also find manifests in
+//! places outside the tables (a Chromium `--user-data-dir`). The manifests themselves stay the
+//! source of truth for which extension IDs may call the helper: the browser enforces them, and the
+//! helper checks the caller against the same lists.
+
+use crate::aws_files::{self, AwsFiles};
+use crate::browsers::{self, Browser, Family, Scope, MANIFEST_FILE};
+use crate::error_codes::{ErrorCode, HostError};
+use crate::platform::{self, Env, Os};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const RECORD_FILE: &str = "installations.json";
+/// Manifests are tiny; anything larger is not ours.
+const MAX_MANIFEST_BYTES: u64 = 64 * 1024;
+
+/// What `install` was asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct InstallOptions {
+    /// Browsers named with `--browser`; empty or `all` means every browser found for this user.
+    pub browsers: Vec<String>,
+    /// `--extension-id`: Chromium IDs (32 letters a–p) and Firefox add-on IDs, sorted by format.
+    pub extension_ids: Vec<String>,
+    pub system: bool,
+    /// `--user-data-dir`: install only into these Chromium user-data directories.
+    pub user_data_dirs: Vec<PathBuf>,
+}
+
+/// One manifest written by `install` (an entry of the install record).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordEntry {
+    pub browser: Browser,
+    pub path: PathBuf,
+    pub scope: &'static str,
+}
+
+fn record_path(os: Os, env: &impl Env) -> Option<PathBuf> {
+    platform::config_dir(os, env).map(|d| d.join(RECORD_FILE))
+}
+
+/// Read the install record (missing or unreadable means empty: it is only a list of extra places).
+pub fn read_record(os: Os, env: &impl Env) -> Vec<RecordEntry> {
+    let Some(path) = record_path(os, env) else { return Vec::new() };
+    let Ok(Some(bytes)) = aws_files::read_limited(&path, MAX_MANIFEST_BYTES) else { return Vec::new() };
+    let Ok(value) = serde_json::from_slice::<Value>(&bytes) else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in value.get("manifests").and_then(Value::as_array).into_iter().flatten() {
+        let browser = entry.get("browser").and_then(Value::as_str).and_then(Browser::from_name);
+        let path = entry.get("path").and_then(Value::as_str);
+        let scope = match entry.get("scope").and_then(Value::as_str) {
+            Some("system") => "system",
+            Some("userDataDir") => "userDataDir",
+            _ => "user",
+        };
+        if let (Some(browser), Some(path)) = (browser, path) {
+            out.push(RecordEntry { browser, path: PathBuf::from(path), scope });
+        }
+    }
+    out
+}
+
+fn write_record(os: Os, env: &impl Env, entries: &[RecordEntry]) -> Result<(), HostError> {
+    let path = record_path(os, env)
+        .ok_or_else(|| HostError::new(ErrorCode::Internal, "cannot find a configuration directory"))?;
+    let list: Vec<Value> = entries
+        .iter()
+        .map(|e| json!({"browser": e.browser.name(), "path": e.path.display().to_string(), "scope": e.scope}))
+        .collect();
+    let text = serde_json::to_string_pretty(&json!({ "version": 1, "manifests": list }))
+        .map_err(|e| HostError::new(ErrorCode::Internal, e.to_string()))?;
+    aws_files::write_owned_file(&path, text.as_bytes(), 0o600, 0o700).map_err(|e| {
+        HostError::new(ErrorCode::WriteFailed, format!("could not write {}: {e}", path.display()))
+    })
+}
+
+/// Every place a manifest of ours may be for `browser`: the user and system table entries and
+/// whatever the install record lists.
+fn candidate_manifests(
+    browser: Browser,
+    os: Os,
+    env: &impl Env,
+    record: &[RecordEntry],
+) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = Vec::new();
+    for (scope, label) in [(Scope::User, "user"), (Scope::System, "system")] {
+        for p in browsers::manifest_paths(browser, scope, os, env) {
+            out.push((p, label.to_owned()));
+        }
+    }
+    for e in record.iter().filter(|e| e.browser == browser) {
+        if !out.iter().any(|(p, _)| *p == e.path) {
+            out.push((e.path.clone(), e.scope.to_owned()));
+        }
+    }
+    out
+}
+
+/// Read one of our manifests; `None` if absent or not ours.
+pub fn read_manifest(path: &Path) -> Option<Value> {
+    let bytes = aws_files::read_limited(path, MAX_MANIFEST_BYTES).ok()??;
+    let value: Value = serde_json::from_slice(&bytes).ok()?;
+    (value.get("name").and_then(Value::as_str) == Some(browsers::HOST_NAME)).then_some(value)
+}
+
+/// The extension IDs allowed to call the helper for a browser family, read back from every
+/// installed manifest of that family (plus `extra_manifest`, the path Firefox passes in argv).
+pub fn allowed_ids(family: Family, os: Os, env: &impl Env, extra_manifest: Option<&Path>) -> Vec<String> {
+    let record = read_record(os, env);
+    let mut ids = Vec::new();
+    let mut paths: Vec<PathBuf> = Browser::ALL
+        .iter()
+        .filter(|b| b.family() == family)
+        .flat_map(|b| candidate_manifests(*b, os, env, &record).into_iter().map(|(p, _)| p))
+        .collect();
+    if let Some(extra) = extra_manifest.filter(|p| p.file_name().is_some_and(|n| n == MANIFEST_FILE)) {
+        paths.push(extra.to_path_buf());
+    }
+    for path in paths {
+        if let Some(manifest) = read_manifest(&path) {
+            for id in browsers::allowed_ids(&manifest) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// Split `--extension-id` values into Chromium and Firefox IDs, refusing ones that are neither.
+fn sort_ids(ids: &[String]) -> Result<(Vec<String>, Vec<String>), HostError> {
+    let (mut chromium, mut firefox) = (Vec::new(), Vec::new());
+    for id in ids {
+        if browsers::is_chromium_id(id) {
+            chromium.push(id.clone());
+        } else if browsers::is_firefox_id(id) {
+            firefox.push(id.clone());
+        } else {
+            return Err(HostError::new(
+                ErrorCode::InvalidValue,
+                format!(
+                    "`{id}` is neither a Chromium extension ID (32 letters a-p, see chrome://extensions) \
+                     nor a Firefox add-on ID (name@domain or {{GUID}}, see about:debugging)"
+                ),
+            ));
+        }
+    }
+    Ok((chromium, firefox))
+}
+
+fn parse_browsers(names: &[String], os: Os, env: &impl Env) -> Result<Vec<Browser>, HostError> {
+    if names.is_empty() || names.iter().any(|n| n == "all") {
+        let home = platform::home_dir(os, env);
+        let found: Vec<Browser> = Browser::ALL
+            .iter()
+            .copied()
+            .filter(|b| match (os, &home, b.profile_marker(os)) {
+                (Os::Windows, _, _) => true,
+                (_, Some(home), Some(marker)) => platform::join(home, marker).is_dir(),
+                _ => false,
+            })
+            .collect();
+        return Ok(found);
+    }
+    names
+        .iter()
+        .map(|n| {
+            Browser::from_name(n).ok_or_else(|| {
+                HostError::new(
+                    ErrorCode::InvalidValue,
+                    format!(
+                        "unknown browser `{n}`; use chrome, chromium, edge, brave, vivaldi, firefox or all"
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// This binary's absolute path, as the manifests must name it.
+pub fn current_binary() -> Result<PathBuf, HostError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| HostError::new(ErrorCode::Internal, format!("cannot find this program's path: {e}")))?;
+    Ok(fs::canonicalize(&exe).unwrap_or(exe))
+}
+
+/// `sso-bridge install`. Returns the report printed to the user.
+pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) -> Result<String, HostError> {
+    let (chromium_ids, firefox_ids) = sort_ids(&options.extension_ids)?;
+    if chromium_ids.is_empty() && firefox_ids.is_empty() {
+        return Err(HostError::new(
+            ErrorCode::MissingField,
+            "give the extension's ID with --extension-id (Chromium: chrome://extensions with developer \
+             mode on; Firefox: about:debugging)",
+        ));
+    }
+    let scope = if options.system { Scope::System } else { Scope::User };
+    let mut targets: Vec<(Browser, PathBuf, &'static str)> = Vec::new();
+    let mut report = String::new();
+    if !options.user_data_dirs.is_empty() {
+        let browser = match options.browsers.first().map(String::as_str) {
+            Some("all") | None => Browser::Chromium,
+            Some(name) => {
+                Browser::from_name(name).filter(|b| b.family() == Family::Chromium).ok_or_else(|| {
+                    HostError::new(ErrorCode::InvalidValue, "--user-data-dir is for Chromium browsers")
+                })?
+            }
+        };
+        for dir in &options.user_data_dirs {
+            let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+            targets.push((browser, browsers::user_data_dir_manifest(&dir), "userDataDir"));
+        }
+    } else {
+        let chosen = parse_browsers(&options.browsers, os, env)?;
+        if chosen.is_empty() {
+            return Err(HostError::new(
+                ErrorCode::InvalidValue,
+                "found no browser profile for this user; name one with --browser chrome|chromium|edge|brave|vivaldi|firefox",
+            ));
+        }
+        for browser in chosen {
+            let paths = browsers::manifest_paths(browser, scope, os, env);
+            if paths.is_empty() {
+                let _ = writeln!(
+                    report,
+                    "{}: no {} manifest location is known on {}; skipped",
+                    browser.name(),
+                    if options.system { "system-wide" } else { "per-user" },
+                    os.name()
+                );
+            }
+            for p in paths {
+                targets.push((browser, p, if options.system { "system" } else { "user" }));
+            }
+        }
+    }
+    let mut record = read_record(os, env);
+    let (file_mode, dir_mode) = if options.system { (0o644, 0o755) } else { (0o644, 0o700) };
+    for (browser, path, scope_label) in targets {
+        let ids = match browser.family() {
+            Family::Chromium => &chromium_ids,
+            Family::Firefox => &firefox_ids,
+        };
+        if ids.is_empty() {
+            let _ = writeln!(
+                report,
+                "{}: skipped (no {} extension ID given)",
+                browser.name(),
+                if browser.family() == Family::Firefox { "Firefox" } else { "Chromium" }
+            );
+            continue;
+        }
+        let manifest = browsers::manifest_json(browser.family(), binary, ids);
+        let text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| HostError::new(ErrorCode::Internal, e.to_string()))?;
+        aws_files::write_owned_file(&path, text.as_bytes(), file_mode, dir_mode).map_err(|e| {
+            HostError::new(
+                ErrorCode::WriteFailed,
+                format!(
+                    "could not write {}: {e}{}",
+                    path.display(),
+                    if options.system { " (a system-wide install needs administrator rights)" } else { "" }
+                ),
+            )
+        })?;
+        register_on_windows(browser, scope, &path, os)?;
+        let _ = writeln!(report, "{}: wrote {} (allows {})", browser.name(), path.display(), ids.join(", "));
+        if !record.iter().any(|e| e.path == path && e.browser == browser) {
+            record.push(RecordEntry { browser, path, scope: scope_label });
+        }
+    }
+    write_record(os, env, &record)?;
+    Ok(report)
+}
+
+fn register_on_windows(browser: Browser, scope: Scope, manifest: &Path, os: Os) -> Result<(), HostError> {
+    if os != Os::Windows || !cfg!(windows) {
+        return Ok(());
+    }
+    run_reg(&browsers::windows_register_args(browser, scope, manifest))
+}
+
+fn run_reg(args: &[String]) -> Result<(), HostError> {
+    let status = std::process::Command::new("reg")
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|e| HostError::new(ErrorCode::WriteFailed, format!("could not run reg.exe: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(HostError::new(ErrorCode::WriteFailed, format!("reg.exe {} failed ({status})", args.join(" "))))
+    }
+}
+
+/// `sso-bridge uninstall`: remove every manifest of ours (user scope, or system with `system`, and
+/// everything in the install record) and the Windows registry keys.
+pub fn uninstall(system: bool, os: Os, env: &impl Env) -> Result<String, HostError> {
+    let record = read_record(os, env);
+    let scope = if system { Scope::System } else { Scope::User };
+    let mut report = String::new();
+    let mut remaining = Vec::new();
+    let mut paths: Vec<(Browser, PathBuf)> = Vec::new();
+    for browser in Browser::ALL {
+        for p in browsers::manifest_paths(*browser, scope, os, env) {
+            paths.push((*browser, p));
+        }
+        if os == Os::Windows && cfg!(windows) {
+            let _ = run_reg(&browsers::windows_unregister_args(*browser, scope));
+        }
+    }
+    for e in &record {
+        if (e.scope == "system") == system {
+            paths.push((e.browser, e.path.clone()));
+        } else {
+            remaining.push(e.clone());
+        }
+    }
+    for (browser, path) in paths {
+        if read_manifest(&path).is_some() {
+            fs::remove_file(&path).map_err(|e| {
+                HostError::new(ErrorCode::WriteFailed, format!("could not remove {}: {e}", path.display()))
+            })?;
+            let _ = writeln!(report, "{}: removed {}", browser.name(), path.display());
+        }
+    }
+    write_record(os, env, &remaining)?;
+    if report.is_empty() {
+        report.push_str("no sso-bridge host manifests were installed\n");
+    }
+    Ok(report)
+}
+
+/// `sso-bridge doctor`: per browser, whether the manifest is found, points at this binary, the
+/// binary is executable and which IDs are allowed; then whether the AWS directories are writable.
+/// Every problem comes with the exact command that fixes it. Returns (report, problems found).
+pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (String, usize) {
+    let record = read_record(os, env);
+    let mut out = String::new();
+    let mut problems = 0;
+    let exe_display = binary.display().to_string();
+    for browser in Browser::ALL {
+        let candidates = candidate_manifests(*browser, os, env, &record);
+        let found: Vec<(PathBuf, String, Value)> = candidates
+            .into_iter()
+            .filter_map(|(p, scope)| read_manifest(&p).map(|m| (p, scope, m)))
+            .collect();
+        if found.is_empty() {
+            let _ = writeln!(out, "{}: no manifest installed", browser.name());
+            let _ = writeln!(
+                out,
+                "  fix (if you use {0}): sso-bridge install --browser {0} --extension-id <ID>",
+                browser.name()
+            );
+            continue;
+        }
+        for (path, scope, manifest) in found {
+            let _ = writeln!(out, "{}: manifest found ({scope}): {}", browser.name(), path.display());
+            let points_at = manifest.get("path").and_then(Value::as_str).unwrap_or("");
+            let canonical_target = fs::canonicalize(points_at).ok();
+            if canonical_target.as_deref() == Some(binary) {
+                let _ = writeln!(out, "  ok: points at this binary ({exe_display})");
+            } else {
+                problems += 1;
+                let _ = writeln!(out, "  PROBLEM: points at `{points_at}`, not this binary ({exe_display})");
+                let _ = writeln!(
+                    out,
+                    "  fix: {exe_display} install --browser {} --extension-id <ID>",
+                    browser.name()
+                );
+            }
+            match fs::metadata(points_at) {
+                Ok(meta) if is_executable(&meta) => {
+                    let _ = writeln!(out, "  ok: the binary is executable");
+                }
+                Ok(_) => {
+                    problems += 1;
+                    let _ = writeln!(out, "  PROBLEM: `{points_at}` is not executable");
+                    let _ = writeln!(out, "  fix: chmod 755 '{points_at}'");
+                }
+                Err(_) => {
+                    problems += 1;
+                    let _ = writeln!(out, "  PROBLEM: `{points_at}` does not exist");
+                    let _ = writeln!(
+                        out,
+                        "  fix: {exe_display} install --browser {} --extension-id <ID>",
+                        browser.name()
+                    );
+                }
+            }
+            let ids = browsers::allowed_ids(&manifest);
+            let wrong_key = match browser.family() {
+                Family::Chromium => manifest.get("allowed_extensions").is_some(),
+                Family::Firefox => manifest.get("allowed_origins").is_some(),
+            };
+            if ids.is_empty() || wrong_key {
+                problems += 1;
+                let _ = writeln!(out, "  PROBLEM: the manifest allows no extension of this browser family");
+                let _ = writeln!(
+                    out,
+                    "  fix: {exe_display} install --browser {} --extension-id <ID>",
+                    browser.name()
+                );
+            } else {
+                let _ = writeln!(out, "  allowed extension IDs: {}", ids.join(", "));
+            }
+        }
+    }
+    for (label, dir) in [
+        ("~/.aws", files.aws_dir().to_path_buf()),
+        ("~/.aws/sso/cache", files.sso_cache_dir()),
+        ("~/.aws/cli/cache", files.cli_cache_dir()),
+    ] {
+        problems += check_dir(&mut out, label, &dir, files.aws_dir());
+    }
+    let _ = writeln!(out, "\n{} problem(s) found", problems);
+    (out, problems)
+}
+
+fn check_dir(out: &mut String, label: &str, dir: &Path, aws_dir: &Path) -> usize {
+    let shown = dir.display();
+    match fs::symlink_metadata(dir) {
+        Err(_) => {
+            let _ = writeln!(out, "{label}: missing; it will be created (mode 0700) at the first sign-in");
+            0
+        }
+        Ok(_) => {
+            let root = fs::canonicalize(aws_dir).ok();
+            let resolved = fs::canonicalize(dir).ok();
+            if let (Some(root), Some(resolved)) = (&root, &resolved) {
+                if !resolved.starts_with(root) {
+                    let _ = writeln!(
+                        out,
+                        "{label}: PROBLEM: {shown} links to {} outside ~/.aws",
+                        resolved.display()
+                    );
+                    let _ = writeln!(out, "  fix: rm '{shown}' && mkdir -m 700 '{shown}'");
+                    return 1;
+                }
+            }
+            match fs::metadata(dir) {
+                Ok(meta) if !meta.is_dir() => {
+                    let _ = writeln!(out, "{label}: PROBLEM: {shown} is not a directory");
+                    let _ = writeln!(out, "  fix: move '{shown}' away, then: mkdir -m 700 '{shown}'");
+                    1
+                }
+                Ok(meta) if meta.permissions().readonly() || !owner_writable(&meta) => {
+                    let _ = writeln!(out, "{label}: PROBLEM: {shown} is not writable");
+                    let _ = writeln!(out, "  fix: chmod u+rwx '{shown}'");
+                    1
+                }
+                Ok(_) => {
+                    let _ = writeln!(out, "{label}: ok, writable ({shown})");
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(out, "{label}: PROBLEM: cannot read {shown}: {e}");
+                    let _ = writeln!(out, "  fix: rm '{shown}' && mkdir -m 700 '{shown}'");
+                    1
+                }
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.is_file() && meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    meta.is_file()
+}
+
+#[cfg(unix)]
+fn owner_writable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o300 == 0o300
+}
+
+#[cfg(not(unix))]
+fn owner_writable(_meta: &fs::Metadata) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHROMIUM_ID: &str = "abcdefghijklmnopabcdefghijklmnop";
+
+    fn env_for(home: &Path) -> impl Fn(&str) -> Option<String> + '_ {
+        move |k: &str| (k == "HOME").then(|| home.display().to_string())
+    }
+
+    #[test]
+    fn install_read_back_uninstall() {
+        let home = tempfile::tempdir().unwrap();
+        let env = env_for(home.path());
+        let opts = InstallOptions {
+            browsers: vec!["chromium".into(), "firefox".into()],
+            extension_ids: vec![CHROMIUM_ID.into(), "sso-bridge@example.org".into()],
+            ..Default::default()
+        };
+        let report = install(&opts, Path::new("/usr/bin/sso-bridge"), Os::Linux, &env).unwrap();
+        assert!(report.contains("chromium: wrote"), "{report}");
+        let m = read_manifest(
+            &home.path().join(".config/chromium/NativeMessagingHosts/com.sso_bridge.helper.json"),
+        )
+        .unwrap();
+        assert_eq!(m["allowed_origins"], json!([format!("chrome-extension://{CHROMIUM_ID}/")]));
+        assert_eq!(m["path"], "/usr/bin/sso-bridge");
+        assert_eq!(allowed_ids(Family::Chromium, Os::Linux, &env, None), [CHROMIUM_ID]);
+        assert_eq!(allowed_ids(Family::Firefox, Os::Linux, &env, None), ["sso-bridge@example.org"]);
+        let report = uninstall(false, Os::Linux, &env).unwrap();
+        assert!(report.contains("removed"), "{report}");
+        assert!(allowed_ids(Family::Chromium, Os::Linux, &env, None).is_empty());
+    }
+
+    #[test]
+    fn user_data_dir_is_recorded_and_read_back() {
+        let home = tempfile::tempdir().unwrap();
+        let udd = tempfile::tempdir().unwrap();
+        let env = env_for(home.path());
+        let opts = InstallOptions {
+            extension_ids: vec![CHROMIUM_ID.into()],
+            user_data_dirs: vec![udd.path().to_path_buf()],
+            ..Default::default()
+        };
+        install(&opts, Path::new("/x/sso-bridge"), Os::Linux, &env).unwrap();
+        assert!(fs::canonicalize(udd.path())
+            .unwrap()
+            .join("NativeMessagingHosts/com.sso_bridge.helper.json")
+            .is_file());
+        assert!(!home.path().join(".config/chromium").exists());
+        assert_eq!(allowed_ids(Family::Chromium, Os::Linux, &env, None), [CHROMIUM_ID]);
+        assert_eq!(read_record(Os::Linux, &env)[0].scope, "userDataDir");
+    }
+
+    #[test]
+    fn refuses_bad_ids_and_unknown_browsers() {
+        let home = tempfile::tempdir().unwrap();
+        let env = env_for(home.path());
+        let bad = InstallOptions { extension_ids: vec!["nope".into()], ..Default::default() };
+        assert_eq!(
+            install(&bad, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
+            ErrorCode::InvalidValue
+        );
+        let none = InstallOptions::default();
+        assert_eq!(
+            install(&none, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
+            ErrorCode::MissingField
+        );
+        let unknown = InstallOptions {
+            browsers: vec!["netscape".into()],
+            extension_ids: vec![CHROMIUM_ID.into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            install(&unknown, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
+            ErrorCode::InvalidValue
+        );
+        // `all` with no browser profile found is an error, not a silent no-op.
+        let all = InstallOptions { extension_ids: vec![CHROMIUM_ID.into()], ..Default::default() };
+        assert!(install(&all, Path::new("/b"), Os::Linux, &env).is_err());
+        fs::create_dir_all(home.path().join(".config/chromium")).unwrap();
+        let report = install(&all, Path::new("/b"), Os::Linux, &env).unwrap();
+        assert!(report.contains("chromium: wrote") && !report.contains("chrome:"), "{report}");
+    }
+
+    #[test]
+    fn doctor_names_problems_and_fixes() {
+        let home = tempfile::tempdir().unwrap();
+        let env = env_for(home.path());
+        let files = AwsFiles::from_env(Os::Linux, &env).unwrap();
+        let opts = InstallOptions {
+            browsers: vec!["chromium".into()],
+            extension_ids: vec![CHROMIUM_ID.into()],
+            ..Default::default()
+        };
+        install(&opts, Path::new("/nonexistent/sso-bridge"), Os::Linux, &env).unwrap();
+        let (report, problems) = doctor(Path::new("/usr/local/bin/sso-bridge"), &files, Os::Linux, &env);
+        assert!(problems >= 2, "{report}");
+        assert!(report.contains("does not exist"), "{report}");
+        assert!(report.contains("fix: /usr/local/bin/sso-bridge install --browser chromium"), "{report}");
+        assert!(report.contains(&format!("allowed extension IDs: {CHROMIUM_ID}")), "{report}");
+        assert!(report.contains("~/.aws: missing"), "{report}");
+    }
+}

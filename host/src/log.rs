@@ -1,0 +1,119 @@
+//! The helper's log file, in the user's state directory ([`crate::platform::state_dir`]), because
+//! stdout carries only frames in native-messaging mode and the browser swallows stderr.
+//!
+//! What is logged: request type and id, outcome, error code and message, timings. Never request
+//! or reply bodies. Error messages are built never to contain values (see
+//! [`crate::protocol::Fields`]); as a second line of defence every line passes through
+//! [`redact`], which blanks anything that looks like a token or key.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The log is rotated to `helper.log.1` beyond this size.
+const MAX_LOG_BYTES: u64 = 1024 * 1024;
+
+pub struct Logger {
+    path: Option<PathBuf>,
+}
+
+impl Logger {
+    /// A logger writing `helper.log` in `state_dir` (created 0700). Logging never fails the caller:
+    /// if the file cannot be written, lines are dropped.
+    pub fn new(state_dir: Option<&Path>) -> Logger {
+        let path = state_dir.and_then(|dir| {
+            crate::aws_files::create_private_dirs(dir).ok()?;
+            Some(dir.join("helper.log"))
+        });
+        Logger { path }
+    }
+
+    pub fn disabled() -> Logger {
+        Logger { path: None }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn line(&self, message: &str) {
+        let Some(path) = &self.path else { return };
+        if fs::metadata(path).map(|m| m.len() > MAX_LOG_BYTES).unwrap_or(false) {
+            let _ = fs::rename(path, path.with_extension("log.1"));
+        }
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        if let Ok(mut file) = options.open(path) {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            let stamp = sso_bridge::time::UtcTime::from_unix_seconds(now).to_cli_string();
+            let _ = writeln!(file, "{stamp} [{}] {}", std::process::id(), redact(message));
+        }
+    }
+}
+
+/// Blank every run of 24 or more token-like characters (letters, digits, `+/=_-.`), which covers
+/// access and refresh tokens, client secrets, secret access keys and session tokens, while names,
+/// paths, error codes, timestamps and cache file names (40 hex digits, a SHA-1 of a session name,
+/// not a secret) stay readable. Control characters become spaces so a line
+/// cannot forge another.
+pub fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let is_cache_key = |seg: &str| {
+            seg.len() == 40 && seg.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        };
+        // A path: `/`-separated segments that are each short or a cache key.
+        let path_like = run.contains('/') && run.split('/').all(|seg| seg.len() < 24 || is_cache_key(seg));
+        if run.chars().count() >= 24 && !is_cache_key(run) && !path_like {
+            out.push_str("** redacted **");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in message.chars() {
+        if c.is_ascii_alphanumeric() || "+/=_-".contains(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(if c.is_control() { ' ' } else { c });
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_token_like_runs_and_keeps_the_rest() {
+        let line = "storeToken id=4 ok token aoaAAAAAGVhbGxvd2VkdG9rZW5fZm9yX3Rlc3Q secret wJalrXUtnFEMI+K7MDENG+bPxRfiCYEXAMPLEKEY";
+        let r = redact(line);
+        assert!(!r.contains("aoaAAAA") && !r.contains("wJalrXUtnFEMI"), "{r}");
+        assert!(r.starts_with("storeToken id=4 ok token ** redacted **"), "{r}");
+        let path = "wrote /home/u/.aws/sso/cache/d033e22ae348aeb5660fc2140aec35850c4da997.json";
+        assert_eq!(redact(path), path);
+        assert!(!redact("t=abcdefghijklmnopqrstuvwxyz0123/def+ghi").contains("abcdefghijklmnop"));
+        assert_eq!(redact("a\nb"), "a b");
+    }
+
+    #[test]
+    fn writes_and_rotates() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Logger::new(Some(dir.path()));
+        log.line("hello");
+        let text = fs::read_to_string(dir.path().join("helper.log")).unwrap();
+        assert!(text.trim_end().ends_with("hello"));
+    }
+}

@@ -1,0 +1,142 @@
+//! The config parser and SSO profile resolution through the JS API.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{error_parts, get, json};
+use sso_bridge::wasm::config::{list_sso_profiles, parse_config, resolve_profile};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CONFIG: &str = "\
+[default]
+region = us-east-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Admin
+region = eu-west-1
+output = json # kept by the CLI
+
+[sso-session corp]
+sso_start_url = https://d-abc123.awsapps.com/start
+sso_region = us-west-2
+sso_registration_scopes = sso:account:access
+
+[profile legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 444455556666
+sso_role_name = ReadOnly
+
+[profile broken]
+sso_session = missing
+
+[tools]
+a = b
+";
+
+const CREDENTIALS: &str = "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalr\n";
+
+#[wasm_bindgen_test]
+fn parse_config_returns_profiles_sessions_and_diagnostics() {
+    let parsed = parse_config(CONFIG, Some(CREDENTIALS.to_owned())).unwrap();
+    let profiles = get(&parsed, "profiles");
+    let names: Vec<String> = js_sys::Object::keys(profiles.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    assert_eq!(names, ["broken", "default", "dev", "legacy"]);
+
+    let dev_role = get(&get(&get(&profiles, "dev"), "properties"), "sso_role_name");
+    assert_eq!(get(&dev_role, "value").as_string().as_deref(), Some("Admin"));
+    assert_eq!(json(&get(&dev_role, "origin")), r#"{"file":"~/.aws/config","line":7}"#);
+
+    // The credentials file's keys are merged into the same profile.
+    let default_key = get(&get(&get(&profiles, "default"), "properties"), "aws_access_key_id");
+    assert_eq!(get(&get(&default_key, "origin"), "file").as_string().as_deref(), Some("~/.aws/credentials"));
+
+    let session = get(&get(&parsed, "sessions"), "corp");
+    assert_eq!(get(&session, "name").as_string().as_deref(), Some("corp"));
+
+    let diagnostics: js_sys::Array = get(&parsed, "diagnostics").into();
+    let unprefixed = diagnostics
+        .iter()
+        .find(|d| get(d, "code").as_string().as_deref() == Some("unprefixed-config-section"))
+        .expect("a diagnostic for `[tools]` in the config file");
+    assert_eq!(get(&unprefixed, "severity").as_string().as_deref(), Some("warning"));
+    assert_eq!(get(&get(&unprefixed, "origin"), "line").as_f64(), Some(25.0));
+    assert!(get(&unprefixed, "message").as_string().unwrap().contains("[profile tools]"));
+}
+
+#[wasm_bindgen_test]
+fn parse_errors_are_thrown_with_file_and_line() {
+    let error =
+        parse_config("[profile dev]\nregion = us-east-1\nthis line has no equals\n", None).unwrap_err();
+    let (code, variant, retryable, message) = error_parts(&error);
+    assert_eq!((code.as_str(), variant.as_str(), retryable), ("missing_equals", "MissingEquals", false));
+    assert!(message.starts_with("~/.aws/config line 3"), "{message}");
+    assert_eq!(get(&error, "file").as_string().as_deref(), Some("~/.aws/config"));
+    assert_eq!(get(&error, "line").as_f64(), Some(3.0));
+}
+
+#[wasm_bindgen_test]
+fn resolve_profile_gives_the_sso_settings() {
+    let dev = resolve_profile("dev", CONFIG, None).unwrap();
+    assert_eq!(get(&dev, "startUrl").as_string().as_deref(), Some("https://d-abc123.awsapps.com/start"));
+    assert_eq!(get(&dev, "region").as_string().as_deref(), Some("us-west-2"));
+    assert_eq!(get(&dev, "defaultRegion").as_string().as_deref(), Some("eu-west-1"));
+    assert_eq!(get(&dev, "accountId").as_string().as_deref(), Some("111122223333"));
+    assert_eq!(get(&dev, "tokenCacheIdentifier").as_string().as_deref(), Some("corp"));
+    assert_eq!(get(&dev, "kind").as_string().as_deref(), Some("roleCredentials"));
+    assert_eq!(get(&get(&dev, "session"), "name").as_string().as_deref(), Some("corp"));
+    assert_eq!(json(&get(&dev, "scopes")), r#"["sso:account:access"]"#);
+
+    let legacy = resolve_profile("legacy", CONFIG, None).unwrap();
+    assert!(get(&legacy, "session").is_null());
+    assert_eq!(
+        get(&legacy, "tokenCacheIdentifier").as_string().as_deref(),
+        Some("https://legacy.awsapps.com/start")
+    );
+}
+
+#[wasm_bindgen_test]
+fn resolve_profile_throws_the_cli_errors() {
+    let (code, variant, retryable, message) =
+        error_parts(&resolve_profile("broken", CONFIG, None).unwrap_err());
+    assert_eq!((code.as_str(), variant.as_str(), retryable), ("session_not_found", "SessionNotFound", false));
+    assert!(message.contains("missing"), "{message}");
+
+    let (code, variant, ..) = error_parts(&resolve_profile("nope", CONFIG, None).unwrap_err());
+    assert_eq!((code.as_str(), variant.as_str()), ("profile_not_found", "ProfileNotFound"));
+
+    let (code, ..) = error_parts(&resolve_profile("default", CONFIG, None).unwrap_err());
+    assert_eq!(code, "not_sso");
+}
+
+#[wasm_bindgen_test]
+fn list_sso_profiles_reports_each_sso_profile_or_its_problem() {
+    let entries: js_sys::Array = list_sso_profiles(CONFIG, None).unwrap().into();
+    let summary: Vec<(String, bool, Option<String>)> = entries
+        .iter()
+        .map(|entry| {
+            let error = get(&entry, "error");
+            (
+                get(&entry, "name").as_string().unwrap(),
+                !get(&entry, "profile").is_null(),
+                (!error.is_null()).then(|| get(&error, "code").as_string().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("broken".to_owned(), false, Some("session_not_found".to_owned())),
+            ("dev".to_owned(), true, None),
+            ("legacy".to_owned(), true, None),
+        ]
+    );
+}
