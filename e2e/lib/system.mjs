@@ -132,19 +132,9 @@ export async function tempHome({ install = true } = {}) {
   };
 }
 
-/**
- * A Python venv with pinned boto3 (made once per checkout in target/e2e-venv). Returns the python path,
- * or undefined when it cannot be created (the caller reports that as a test failure).
- */
+/** The project's Python venv with pinned boto3 (`.venv/`, made by the xtask; see xtask/src/python.rs). */
 export async function boto3Python() {
-  const venv = join(REPO, 'target', 'e2e-venv');
-  const python = join(venv, 'bin', 'python');
-  if (!existsSync(join(venv, '.boto3-ok'))) {
-    await run('python3', ['-m', 'venv', venv]);
-    await run(python, ['-m', 'pip', 'install', '--quiet', 'boto3==1.35.99'], { maxBuffer: 1 << 24 });
-    writeFileSync(join(venv, '.boto3-ok'), '');
-  }
-  return python;
+  return required('SSO_BRIDGE_PYTHON');
 }
 
 /** Role credentials through boto3's SSO provider, from the files in `home` only. */

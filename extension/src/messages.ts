@@ -72,6 +72,8 @@ export interface Overview {
   /** The exact command that registers the helper for this extension (shown when the helper is missing). */
   installCommand: string;
   helper: { ok: true; info: HelperInfo } | { ok: false; error: UserError };
+  /** The config file cannot be read the way the SDKs read it (file and line in the message). */
+  configError?: UserError;
   sessions: SessionView[];
   profiles: ProfileView[];
   /** Warnings about the config file (line numbers included), from the core's parser. */
@@ -95,8 +97,8 @@ export interface AccessKeysView {
   accountId: string;
   roleName: string;
   accessKeyId: string;
-  /** Epoch milliseconds. */
-  expiration: number;
+  /** CLI timestamp (`2026-01-01T00:00:00Z`). */
+  expiration?: string;
   formats: { id: ExportFormatId; label: string; text: string }[];
 }
 

@@ -1,5 +1,6 @@
 //! The MV3 extension (`extension/`, `manifest.json`): build, lint, end-to-end tests, demo.
 
+use crate::python;
 use crate::util::{self, root};
 use crate::wasm::{self, path_str};
 use std::path::{Path, PathBuf};
@@ -53,7 +54,9 @@ fn native_binaries() -> Result<(PathBuf, PathBuf), String> {
 }
 
 fn e2e_env(helper: &Path, emulator: &Path) -> Result<Vec<(&'static str, String)>, String> {
+    let python = python::ensure_venv()?;
     Ok(vec![
+        ("SSO_BRIDGE_PYTHON", path_str(&python)?.to_string()),
         ("SSO_BRIDGE_BIN", path_str(helper)?.to_string()),
         ("SSO_BRIDGE_EMULATOR_BIN", path_str(emulator)?.to_string()),
         ("SSO_BRIDGE_EXTENSION_DIR", path_str(&root().join("dist/chromium"))?.to_string()),

@@ -216,6 +216,7 @@ function homeView(overview: Overview): HTMLElement {
     root.append(h('p', { class: 'hint' }, `This extension's ID: ${overview.extensionId}`));
     return root;
   }
+  if (overview.configError) root.append(errorBox(overview.configError));
   if (overview.diagnostics.length) {
     root.append(h('details', {}, h('summary', {}, `${overview.diagnostics.length} note(s) about your config file`), h('ul', {}, ...overview.diagnostics.map((d) => h('li', {}, d)))));
   }
@@ -319,7 +320,7 @@ async function keysView(profile: string): Promise<HTMLElement> {
     'div',
     { 'data-keys': profile },
     h('div', { class: 'spread' }, h('h2', {}, `Access keys: ${profile}`), h('button', { type: 'button', onclick: () => setScreen({ kind: 'home' }) }, 'Back')),
-    h('p', { class: 'hint' }, `${keys.roleName} in ${keys.accountId}. Expires ${formatExpiry(keys.expiration)}.`),
+    h('p', { class: 'hint' }, `${keys.roleName} in ${keys.accountId}.`, keys.expiration ? ` Expires ${formatExpiry(keys.expiration)}.` : ''),
     tabs,
     panel,
   );

@@ -57,11 +57,93 @@ export interface HelperInfo {
   cacheDir?: string;
 }
 
-export type TokenFile = sso.CachedToken;
-export type Registration = sso.ClientRegistration;
-export type DeviceAuthorization = sso.DeviceAuthorization;
-export type PkcePending = sso.PkcePending;
-export type RoleCredentials = sso.RoleCredentials;
+export type TokenFile = sso.TokenFile;
+export type RoleCredentials = sso.AwsCredentials;
+
+// ---------------------------------------------------------------------------------------------
+// Config: sessions and profiles as the popup shows them, parsed by the core
+
+function diagnosticLine(d: sso.Diagnostic): string {
+  return `${d.origin.file}:${d.origin.line}: ${d.message}`;
+}
+
+/**
+ * Sessions (`[sso-session]` sections, plus one per legacy start URL) and SSO profiles, from the
+ * config text. Throws the core's error (with file and line) for a file the SDKs refuse.
+ */
+export function parseConfig(configText: string, credentialsText: string | undefined, endpointOverride: string): ParsedConfig {
+  const parsed = sso.parseConfig(configText, credentialsText);
+  const entries = sso.listSsoProfiles(configText, credentialsText);
+  const endpoint = endpointOverride ? { endpoint: endpointOverride } : {};
+  const sessions: SessionDef[] = Object.values(parsed.sessions).map((section) => {
+    const value = (key: string) => section.properties[key]?.value.trim() ?? '';
+    return {
+      key: `session:${section.name}`,
+      name: section.name,
+      startUrl: value('sso_start_url'),
+      region: value('sso_region'),
+      scopes: value('sso_registration_scopes').split(',').map((scope) => scope.trim()).filter(Boolean),
+      ...endpoint,
+    };
+  });
+  const profiles: ProfileDef[] = [];
+  const diagnostics = parsed.diagnostics.map(diagnosticLine);
+  for (const entry of entries) {
+    const profile = entry.profile;
+    if (!profile) {
+      if (entry.error) diagnostics.push(`profile ${entry.name}: ${entry.error.message}`);
+      continue;
+    }
+    diagnostics.push(...profile.diagnostics.map(diagnosticLine));
+    let sessionKey: string;
+    if (profile.session) {
+      sessionKey = `session:${profile.session.name}`;
+    } else {
+      sessionKey = `legacy:${profile.startUrl}`;
+      if (!sessions.some((s) => s.key === sessionKey)) {
+        sessions.push({ key: sessionKey, startUrl: profile.startUrl, region: profile.region, scopes: [], ...endpoint });
+      }
+    }
+    profiles.push({
+      name: profile.name,
+      sessionKey,
+      legacy: profile.session === null,
+      ...(profile.accountId ? { accountId: profile.accountId } : {}),
+      ...(profile.roleName ? { roleName: profile.roleName } : {}),
+      ...(profile.defaultRegion ? { region: profile.defaultRegion } : {}),
+      ...(parsed.profiles[profile.name]?.properties['output']?.value ? { output: parsed.profiles[profile.name]?.properties['output']?.value } : {}),
+    });
+  }
+  return { sessions, profiles, diagnostics: [...new Set(diagnostics)] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access keys: every format of `aws configure export-credentials`, rendered by the core
+
+const FORMATS: { id: ExportFormatId; label: string; format?: sso.ExportFormat }[] = [
+  { id: 'env', label: 'bash/zsh', format: 'env' },
+  { id: 'fish', label: 'fish', format: 'fish' },
+  { id: 'powershell', label: 'PowerShell', format: 'powershell' },
+  { id: 'windows-cmd', label: 'cmd', format: 'windows-cmd' },
+  { id: 'credentials-file', label: 'credentials file' },
+];
+
+export function exportFormats(credentials: RoleCredentials, profile: string): { id: ExportFormatId; label: string; text: string }[] {
+  return FORMATS.map(({ id, label, format }) => ({
+    id,
+    label,
+    text: format ? sso.exportCredentials(credentials, format) : sso.credentialsFileSection(profile, credentials),
+  }));
+}
+
+/** `readToken` → the token cache file's members. */
+export function tokenFromReply(reply: Record<string, unknown>): TokenFile {
+  const token = obj(reply['token']);
+  if (typeof token['accessToken'] !== 'string' || typeof token['expiresAt'] !== 'string') {
+    fail('token-unreadable', 'The cached token has no access token or expiry.', 'Sign in again.');
+  }
+  return token as unknown as TokenFile;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The helper's replies (host/PROTOCOL.md) and requests
@@ -159,17 +241,4 @@ export function sessionFromDraft(draft: SessionDraft, endpointOverride: string):
   };
 }
 
-// TEMPORARY signatures until the wasm OIDC/portal API lands.
-export declare function parseConfig(configText: string, credentialsText: string | undefined, endpointOverride: string): ParsedConfig;
-export declare function registerClient(session: SessionDef, kind: 'pkce' | 'device'): Promise<Registration>;
-export declare function pkceStart(session: SessionDef, registration: Registration, redirectUri: string): Promise<{ authorizeUrl: string; pending: PkcePending }>;
-export declare function pkceFinish(session: SessionDef, registration: Registration, pending: PkcePending, url: string): Promise<TokenFile>;
-export declare function startDeviceAuthorization(session: SessionDef, registration: Registration): Promise<DeviceAuthorization>;
-export declare function pollDeviceToken(session: SessionDef, registration: Registration, device: DeviceAuthorization, signal: AbortSignal): Promise<TokenFile>;
-export declare function refreshToken(session: SessionDef, token: TokenFile): Promise<TokenFile>;
-export declare function listAccounts(session: SessionDef, token: TokenFile): Promise<AccountView[]>;
-export declare function listAccountRoles(session: SessionDef, token: TokenFile, accountId: string): Promise<RoleView[]>;
-export declare function getRoleCredentials(session: SessionDef, token: TokenFile, accountId: string, roleName: string): Promise<RoleCredentials>;
-export declare function logout(session: SessionDef, token: TokenFile): Promise<void>;
-export declare function exportFormats(c: RoleCredentials, profile: string, region?: string): { id: ExportFormatId; label: string; text: string }[];
-export declare function tokenFromReply(reply: Record<string, unknown>, session: SessionDef): TokenFile;
+

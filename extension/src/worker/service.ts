@@ -4,6 +4,7 @@ import type {
   AccessKeysView,
   Api,
   LoginStatus,
+  UserError,
   Overview,
   ProfileView,
   ReplyOf,
@@ -43,6 +44,8 @@ interface Snapshot {
   config: core.ParsedConfig;
   tokens: core.TokenStatusEntry[];
   info: core.HelperInfo;
+  /** Set when the config file cannot be parsed (then `config` is empty). */
+  configError?: UserError;
 }
 
 async function snapshot(): Promise<Snapshot> {
@@ -50,8 +53,16 @@ async function snapshot(): Promise<Snapshot> {
   const reply = await helper.request('readConfig');
   const files = core.readConfigReply(reply);
   const settings = await loadSettings();
-  const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverride);
-  return { config, tokens: files.tokens, info: files.info };
+  try {
+    const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverride);
+    return { config, tokens: files.tokens, info: files.info };
+  } catch (error) {
+    const configError: UserError = {
+      ...toUserError(error),
+      action: `Fix that line of ${files.info.configPath ?? 'the config file'} (the AWS CLI refuses it too), then reopen the popup.`,
+    };
+    return { config: { sessions: [], profiles: [], diagnostics: [] }, tokens: files.tokens, info: files.info, configError };
+  }
 }
 
 function tokenFor(snap: Snapshot, session: core.SessionDef): core.TokenStatusEntry | undefined {
@@ -114,7 +125,14 @@ async function overview(): Promise<Overview> {
     ...(p.output ? { output: p.output } : {}),
   }));
   await scheduleRefreshes(snap, now);
-  return { ...base, helper: { ok: true, info: snap.info }, sessions, profiles, diagnostics: snap.config.diagnostics };
+  return {
+    ...base,
+    helper: { ok: true, info: snap.info },
+    ...(snap.configError ? { configError: snap.configError } : {}),
+    sessions,
+    profiles,
+    diagnostics: snap.config.diagnostics,
+  };
 }
 
 /** Arms one alarm per refreshable session and sets the badge to the soonest expiry. */
@@ -211,7 +229,7 @@ export async function tick(): Promise<void> {
 
 async function readToken(session: core.SessionDef): Promise<core.TokenFile> {
   const reply = await helper.request('readToken', session.name ? { sessionName: session.name } : { startUrl: session.startUrl });
-  return core.tokenFromReply(reply, session);
+  return core.tokenFromReply(reply);
 }
 
 async function findSession(sessionKey: string, draft?: SessionDraft): Promise<core.SessionDef> {
@@ -276,8 +294,8 @@ async function accessKeys(profileName: string): Promise<AccessKeysView> {
     accountId: profile.accountId,
     roleName: profile.roleName,
     accessKeyId: credentials.accessKeyId,
-    expiration: credentials.expiration,
-    formats: core.exportFormats(credentials, profileName, profile.region),
+    ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
+    formats: core.exportFormats(credentials, profileName),
   };
 }
 
