@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { decideAuthorize, decideDevice, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
-import { awsCliCredentials, boto3Credentials } from '../lib/system.mjs';
+import { awsCliCredentials, boto3Credentials, scenario } from '../lib/system.mjs';
 
 /** Cache file contents (parsed) keyed by file name, under ~/.aws/sso/cache. */
 function tokenFiles(home) {
@@ -110,9 +110,9 @@ describe('PKCE sign-in, access keys, referees, sign out', () => {
 describe('device-code sign-in approved on the emulator page, refresh by alarm', () => {
   let t;
   before(async () => {
-    // Short access tokens so the refresh alarm fires within the test.
-    const { scenario } = await import('../lib/system.mjs');
-    t = await setup({ scenario: scenario({ lifetimes: { access_token_seconds: 40 } }) });
+    // Access tokens of 20 min 30 s: the core refreshes 20 min before expiry, so the alarm fires
+    // about 30 s after sign-in.
+    t = await setup({ scenario: scenario({ lifetimes: { access_token_seconds: 1230 } }) });
     writeFileSync(t.home.configPath, writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl }));
     await t.popup.reload();
   });
@@ -129,13 +129,13 @@ describe('device-code sign-in approved on the emulator page, refresh by alarm', 
     const shownOnPage = await decideDevice(tab, 'allow');
     assert.equal(shownOnPage, code, 'the verification page shows the code the popup shows');
     await t.popup.bringToFront();
-    await waitForStatus(t.popup, 'e2e', 'expiring');
+    await waitForStatus(t.popup, 'e2e', 'valid');
     assert.equal(Object.keys(tokenFiles(t.home)).length, 1);
   });
 
   it('refreshes the token by alarm before it expires', async () => {
     const before = Object.values(tokenFiles(t.home))[0];
-    const deadline = Date.now() + 45_000;
+    const deadline = Date.now() + 75_000;
     let after = before;
     while (Date.now() < deadline && after.accessToken === before.accessToken) {
       await new Promise((r) => setTimeout(r, 1000));

@@ -20,11 +20,8 @@ export interface SessionDef {
   startUrl: string;
   region: string;
   scopes: string[];
-  /**
-   * One base URL for both SSO OIDC and the portal (the Settings override, e.g. the local emulator);
-   * absent means the core resolves the AWS endpoints of `region` (all partitions).
-   */
-  endpoint?: string;
+  /** Where SSO OIDC and portal calls go: the Settings override, or what the core resolved. */
+  endpoints: { oidc: string; portal: string };
 }
 
 export interface ProfileDef {
@@ -59,6 +56,24 @@ export interface HelperInfo {
 
 export type TokenFile = sso.TokenFile;
 export type RoleCredentials = sso.AwsCredentials;
+export type Registration = sso.ObtainedRegistration;
+export type DeviceAuthorization = sso.DeviceAuthorization;
+export type PkcePending = sso.PendingPkce;
+
+/**
+ * The OIDC and portal endpoints: the Settings override when set (one base URL for both, the local
+ * emulator), else the core's resolution for the region and the profile's `[services]` /
+ * `endpoint_url` settings (AWS defaults for every partition otherwise).
+ */
+function endpointsFor(region: string, override: string, configText?: string, profileName?: string): SessionDef['endpoints'] {
+  if (override) return { oidc: override, portal: override };
+  const resolved = sso.resolveEndpoints({
+    region,
+    ...(configText !== undefined ? { configText } : {}),
+    ...(profileName !== undefined ? { profileName } : {}),
+  });
+  return { oidc: resolved.oidc.url, portal: resolved.portal.url };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Config: sessions and profiles as the popup shows them, parsed by the core
@@ -74,20 +89,31 @@ function diagnosticLine(d: sso.Diagnostic): string {
 export function parseConfig(configText: string, credentialsText: string | undefined, endpointOverride: string): ParsedConfig {
   const parsed = sso.parseConfig(configText, credentialsText);
   const entries = sso.listSsoProfiles(configText, credentialsText);
-  const endpoint = endpointOverride ? { endpoint: endpointOverride } : {};
-  const sessions: SessionDef[] = Object.values(parsed.sessions).map((section) => {
+  const diagnostics = parsed.diagnostics.map(diagnosticLine);
+  // A session's endpoints follow the settings of the first profile that uses it (as the CLI does
+  // for `aws sso login --profile P`).
+  const profileOf = (sessionName: string) =>
+    entries.find((e) => e.profile?.session?.name === sessionName)?.name;
+  const sessions: SessionDef[] = [];
+  for (const section of Object.values(parsed.sessions)) {
     const value = (key: string) => section.properties[key]?.value.trim() ?? '';
-    return {
+    const region = value('sso_region');
+    if (!region || !value('sso_start_url')) {
+      diagnostics.push(
+        `${section.origin.file}:${section.origin.line}: [sso-session ${section.name}] needs sso_start_url and sso_region.`,
+      );
+      continue;
+    }
+    sessions.push({
       key: `session:${section.name}`,
       name: section.name,
       startUrl: value('sso_start_url'),
-      region: value('sso_region'),
+      region,
       scopes: value('sso_registration_scopes').split(',').map((scope) => scope.trim()).filter(Boolean),
-      ...endpoint,
-    };
-  });
+      endpoints: endpointsFor(region, endpointOverride, configText, profileOf(section.name)),
+    });
+  }
   const profiles: ProfileDef[] = [];
-  const diagnostics = parsed.diagnostics.map(diagnosticLine);
   for (const entry of entries) {
     const profile = entry.profile;
     if (!profile) {
@@ -101,7 +127,13 @@ export function parseConfig(configText: string, credentialsText: string | undefi
     } else {
       sessionKey = `legacy:${profile.startUrl}`;
       if (!sessions.some((s) => s.key === sessionKey)) {
-        sessions.push({ key: sessionKey, startUrl: profile.startUrl, region: profile.region, scopes: [], ...endpoint });
+        sessions.push({
+          key: sessionKey,
+          startUrl: profile.startUrl,
+          region: profile.region,
+          scopes: [],
+          endpoints: endpointsFor(profile.region, endpointOverride, configText, profile.name),
+        });
       }
     }
     profiles.push({
@@ -237,8 +269,118 @@ export function sessionFromDraft(draft: SessionDraft, endpointOverride: string):
     startUrl: draft.startUrl,
     region: draft.region,
     scopes: draft.scopes,
-    ...(endpointOverride ? { endpoint: endpointOverride } : {}),
+    endpoints: endpointsFor(draft.region, endpointOverride),
   };
 }
 
 
+
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in, refresh, portal: the core's flows (registration rules, PKCE, polling, backoff)
+
+function oidc(session: SessionDef): sso.OidcClient {
+  return new sso.OidcClient(session.endpoints.oidc);
+}
+
+function portal(session: SessionDef): sso.PortalClient {
+  return new sso.PortalClient(session.endpoints.portal);
+}
+
+/** What the token file records about the session (the configured start URL and SSO region). */
+function sessionInfo(session: SessionDef): sso.SsoSessionInfo {
+  return { startUrl: session.startUrl, region: session.region };
+}
+
+/** A client registration of the kind the flow needs (PKCE or device code). */
+export function registerClient(session: SessionDef, kind: 'pkce' | 'device'): Promise<Registration> {
+  return oidc(session).register({
+    kind: kind === 'pkce' ? 'authorizationCode' : 'deviceCode',
+    startUrl: session.startUrl,
+    region: session.region,
+    sessionName: session.name ?? null,
+    scopes: session.scopes.length ? session.scopes : null,
+  });
+}
+
+/** The authorize URL to open, and the pending state (a secret) for `pkceFinish`. */
+export function pkceStart(session: SessionDef, registration: Registration, port: number): sso.PkceStart {
+  return oidc(session).pkceStart(registration.registration, {
+    port,
+    scopes: session.scopes.length ? session.scopes : null,
+  });
+}
+
+/** Checks the callback URL (state, error) and exchanges the code; the token file entry to store. */
+export async function pkceFinish(
+  session: SessionDef,
+  registration: Registration,
+  pending: PkcePending,
+  callbackUrl: string,
+): Promise<TokenFile> {
+  const issued = await oidc(session).pkceFinish(pending, callbackUrl);
+  return sso.tokenFileFor(issued, sessionInfo(session), registration.registration);
+}
+
+export function startDeviceAuthorization(session: SessionDef, registration: Registration): Promise<DeviceAuthorization> {
+  return oidc(session).startDeviceAuthorization(registration.registration, session.startUrl);
+}
+
+export async function pollDeviceToken(
+  session: SessionDef,
+  registration: Registration,
+  device: DeviceAuthorization,
+  signal: AbortSignal,
+): Promise<TokenFile> {
+  const issued = await oidc(session).pollDeviceToken(registration.registration, device, { signal });
+  return sso.tokenFileFor(issued, sessionInfo(session), registration.registration);
+}
+
+/** The `registration` member of `storeToken`: the client-registration cache file, as the CLI writes it. */
+export function registrationForHelper(session: SessionDef, registration: Registration): Record<string, unknown> {
+  const file = registration.registration;
+  return {
+    clientId: file.clientId,
+    clientSecret: file.clientSecret,
+    expiresAt: file.expiresAt,
+    ...(file.scopes ? { scopes: file.scopes } : {}),
+    ...(file.grantTypes ? { grantTypes: file.grantTypes } : {}),
+    configuredScopes: session.scopes.length ? session.scopes : null,
+  };
+}
+
+export function refreshToken(session: SessionDef, token: TokenFile): Promise<TokenFile> {
+  return oidc(session).refresh(token, sessionInfo(session));
+}
+
+/** When the core says to refresh this token (20-minute window, at most one attempt a minute). */
+export function planRefresh(token: TokenFile, lastAttemptAt?: string): sso.RefreshPlan {
+  return sso.planRefresh(token, lastAttemptAt ?? null);
+}
+
+export async function listAccounts(session: SessionDef, token: TokenFile): Promise<AccountView[]> {
+  const accounts = await portal(session).listAccounts(token.accessToken, undefined);
+  return accounts.map((a) => ({
+    accountId: a.accountId,
+    accountName: a.accountName ?? a.accountId,
+    emailAddress: a.emailAddress ?? '',
+  }));
+}
+
+export async function listAccountRoles(session: SessionDef, token: TokenFile, accountId: string): Promise<RoleView[]> {
+  const roles = await portal(session).listAccountRoles(token.accessToken, accountId, undefined);
+  return roles.map((r) => ({ accountId: r.accountId, roleName: r.roleName }));
+}
+
+export function getRoleCredentials(
+  session: SessionDef,
+  token: TokenFile,
+  accountId: string,
+  roleName: string,
+): Promise<RoleCredentials> {
+  return portal(session).getRoleCredentials(token, accountId, roleName, undefined);
+}
+
+export function logout(session: SessionDef, token: TokenFile): Promise<void> {
+  return portal(session).logout(token.accessToken);
+}

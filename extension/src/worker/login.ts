@@ -19,8 +19,8 @@ type Changed = () => void;
 
 interface PkceState {
   registration: core.Registration;
+  /** The core's pending PKCE state: verifier, state, client secret, redirect URI with our port. */
   pending: core.PkcePending;
-  redirectUri: string;
 }
 
 interface DeviceState {
@@ -57,10 +57,9 @@ export async function startSignIn(
 
 async function startPkce(session: core.SessionDef, changed: Changed): Promise<LoginView> {
   const registration = await core.registerClient(session, 'pkce');
-  const redirectUri = `http://127.0.0.1:${randomLoopbackPort()}${CALLBACK_PATH}`;
-  const { authorizeUrl, pending } = await core.pkceStart(session, registration, redirectUri);
+  const { authorizeUrl, pending } = core.pkceStart(session, registration, randomLoopbackPort());
   const view: LoginView = { method: 'pkce', sessionKey: session.key, startedAt: Date.now(), authorizeUrl };
-  const state: PkceState = { registration, pending, redirectUri };
+  const state: PkceState = { registration, pending };
   const login: PendingLogin = {
     sessionKey: session.key,
     view,
@@ -79,6 +78,7 @@ async function startDevice(session: core.SessionDef, changed: Changed): Promise<
   const registration = await core.registerClient(session, 'device');
   const device = await core.startDeviceAuthorization(session, registration);
   const expiresAt = Date.now() + device.expiresIn * 1000;
+  const verificationUriComplete = device.verificationUriComplete ?? undefined;
   const view: LoginView = {
     method: 'device',
     sessionKey: session.key,
@@ -86,12 +86,12 @@ async function startDevice(session: core.SessionDef, changed: Changed): Promise<
     userCode: device.userCode,
     verificationUri: device.verificationUri,
     expiresAt,
-    ...(device.verificationUriComplete ? { verificationUriComplete: device.verificationUriComplete } : {}),
+    ...(verificationUriComplete ? { verificationUriComplete } : {}),
   };
   const state: DeviceState = { registration, device };
   const login: PendingLogin = { sessionKey: session.key, view, state, session, deadline: expiresAt };
   await savePending(login);
-  const tab = await chrome.tabs.create({ url: device.verificationUriComplete ?? device.verificationUri, active: true });
+  const tab = await chrome.tabs.create({ url: verificationUriComplete ?? device.verificationUri, active: true });
   const withTab = tab.id !== undefined ? { ...login, tabId: tab.id } : login;
   await savePending(withTab);
   pollDevice(withTab, changed);
@@ -120,12 +120,17 @@ function pollDevice(login: PendingLogin, changed: Changed): void {
   void run();
 }
 
-/** The token goes to the helper, which writes the cache file the CLI reads. */
+/**
+ * The token goes to the helper, which writes the cache file the CLI reads, and the client
+ * registration file when we registered a new client (so the CLI can reuse it, as after `aws sso login`).
+ */
 async function finishWithToken(login: PendingLogin, token: core.TokenFile): Promise<void> {
   const session = login.session as core.SessionDef;
+  const { registration } = login.state as { registration: core.Registration };
   await helper.request('storeToken', {
     ...(session.name ? { sessionName: session.name } : {}),
     token,
+    ...(registration.newCacheFile !== null ? { registration: core.registrationForHelper(session, registration) } : {}),
   });
   await removePending(login.sessionKey);
   await setLastError(login.sessionKey, undefined);
@@ -168,7 +173,7 @@ export async function onLoopbackNavigation(urlText: string, tabId: number, chang
   }
   const logins = await allPending();
   const login = logins.find(
-    (l) => l.view.method === 'pkce' && isRedirectFor(url, (l.state as PkceState).redirectUri),
+    (l) => l.view.method === 'pkce' && isRedirectFor(url, (l.state as PkceState).pending.redirectUri),
   );
   if (!login) return false;
   // Claim it first, so a second event for the same navigation (or a restart) does not reuse the code.

@@ -21,13 +21,15 @@ import { cancelSignIn, pendingViews, startSignIn } from './login.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
 import { lastErrors, setLastError } from './session-store.js';
 import { loadSettings, saveSettings } from './settings.js';
-import { badgeColor, badgeText, parseExpiry, refreshAt, tokenStatus } from './status.js';
+import { badgeColor, badgeText, parseExpiry, tokenStatus } from './status.js';
 
 const REFRESH_ALARM = 'refresh:';
 const WIZARD_KEY = 'wizard';
 /** `noRefresh:<session key>` → the expiresAt of a token whose refresh failed for good. */
 const NO_REFRESH = 'noRefresh:';
-/** A refresh that failed for a passing reason is tried again after this long. */
+/** `lastRefresh:<session key>` → when the last refresh attempt started (ISO timestamp). */
+const LAST_ATTEMPT = 'lastRefresh:';
+/** Fallback retry delay when the core's plan has no parsable time. */
 const RETRY_REFRESH_MS = 60 * 1000;
 /** Recomputes the badge and re-arms refresh alarms even when nothing else happens. */
 export const TICK_ALARM = 'tick';
@@ -135,23 +137,38 @@ async function overview(): Promise<Overview> {
   };
 }
 
-/** Arms one alarm per refreshable session and sets the badge to the soonest expiry. */
+/**
+ * Arms one alarm per refreshable session at the time the core's refresh plan says (20 minutes
+ * before expiry, at most one attempt a minute), and sets the badge to the soonest expiry.
+ */
 async function scheduleRefreshes(snap: Snapshot, now: number): Promise<void> {
   let soonest: number | undefined;
   const wanted = new Set<string>();
   const stored = await chrome.storage.session.get(null);
   for (const session of snap.config.sessions) {
-    const token = tokenFor(snap, session);
-    const expiry = parseExpiry(token?.expiresAt);
-    if (expiry === undefined) continue;
-    if (expiry > now || token?.refreshable) soonest = soonest === undefined ? expiry : Math.min(soonest, expiry);
-    if (!token?.refreshable || stored[NO_REFRESH + session.key] === token.expiresAt) continue;
+    const entry = tokenFor(snap, session);
+    const expiry = parseExpiry(entry?.expiresAt);
+    if (expiry === undefined || !entry) continue;
+    soonest = soonest === undefined ? expiry : Math.min(soonest, expiry);
+    if (!entry.refreshable || stored[NO_REFRESH + session.key] === entry.expiresAt) continue;
+    let token: core.TokenFile;
+    try {
+      token = await readToken(session);
+    } catch {
+      continue;
+    }
+    const lastAttempt = stored[LAST_ATTEMPT + session.key] as string | undefined;
+    const plan = core.planRefresh(token, lastAttempt);
+    let when: number;
+    if (plan.action === 'notYet') when = parseExpiry(plan.refreshAt) ?? expiry;
+    else if (plan.action === 'wait') when = parseExpiry(plan.retryAt) ?? now + RETRY_REFRESH_MS;
+    else if (plan.action === 'due') when = now;
+    else continue; // signInAgain: nothing to refresh with; the status shows it expiring
     const name = REFRESH_ALARM + session.key;
     wanted.add(name);
-    const when = refreshAt(expiry, now);
     const existing = await chrome.alarms.get(name);
     if (!existing || Math.abs(existing.scheduledTime - when) > 1000) {
-      await chrome.alarms.create(name, { when });
+      await chrome.alarms.create(name, { when: Math.max(when, now + 100) });
     }
   }
   for (const alarm of await chrome.alarms.getAll()) {
@@ -177,6 +194,7 @@ export async function refreshSession(sessionKey: string): Promise<void> {
   const session = snap.config.sessions.find((s) => s.key === sessionKey);
   if (!session) return;
   let token: core.TokenFile | undefined;
+  await chrome.storage.session.set({ [LAST_ATTEMPT + sessionKey]: new Date().toISOString() });
   try {
     token = await readToken(session);
     const fresh = await core.refreshToken(session, token);
@@ -186,8 +204,8 @@ export async function refreshSession(sessionKey: string): Promise<void> {
     const userError = toUserError(error);
     await setLastError(sessionKey, userError);
     if (isRetryable(error) || token === undefined) {
-      // Network trouble, throttling, or the helper: try again in a minute, no notification yet.
-      await chrome.alarms.create(REFRESH_ALARM + sessionKey, { when: Date.now() + RETRY_REFRESH_MS });
+      // Network trouble, throttling, or the helper: the plan retries a minute after this attempt.
+      await scheduleRefreshes(await snapshot(), Date.now());
       changed();
       return;
     }

@@ -1,15 +1,9 @@
-// Token status, refresh timing and the toolbar badge. Pure functions, so they are easy to reason about.
+// Token status for display and the toolbar badge. (When to refresh is the core's `planRefresh`.)
 
 import type { TokenStatus } from '../messages.js';
 
 /** A token with less than this left is shown as "expiring" (botocore's refresh window is 15 min). */
 export const EXPIRING_WINDOW_MS = 15 * 60 * 1000;
-
-/** The refresh alarm fires this long before expiry at most (botocore starts refreshing at 15 min). */
-export const REFRESH_LEAD_MAX_MS = 10 * 60 * 1000;
-
-/** ...and at least this long before, so short test lifetimes still refresh in time. */
-export const REFRESH_LEAD_MIN_MS = 5 * 1000;
 
 /** Parses the CLI timestamp (`2026-01-01T00:00:00Z`, also with fractions or `+00:00`). */
 export function parseExpiry(expiresAt: string | undefined): number | undefined {
@@ -24,17 +18,6 @@ export function tokenStatus(expiresAt: string | undefined, now: number): TokenSt
   if (ms <= now) return 'expired';
   if (ms - now < EXPIRING_WINDOW_MS) return 'expiring';
   return 'valid';
-}
-
-/**
- * When to refresh a token that expires at `expiry`: a quarter of the remaining lifetime before it,
- * clamped to [5 s, 10 min]. For an 8 h token that is 10 min before expiry (inside botocore's 15 min
- * window, so the CLI and we rarely both refresh); for a 60 s test token it is 15 s before.
- */
-export function refreshAt(expiry: number, now: number): number {
-  const remaining = Math.max(expiry - now, 0);
-  const lead = Math.min(Math.max(remaining / 4, REFRESH_LEAD_MIN_MS), REFRESH_LEAD_MAX_MS);
-  return Math.max(expiry - lead, now);
 }
 
 /** Short text for the badge: time left until the soonest expiry ("45m", "7h", "!" when expired). */
