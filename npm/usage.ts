@@ -11,7 +11,11 @@ import init, {
   parseConfig,
   resolveProfile,
   listSsoProfiles,
+  exportCredentials,
+  credentialsFileSection,
   type SsoBridgeError,
+  type AwsCredentials,
+  type ExportFormat,
   type ParsedConfig,
   type SsoProfile,
   type SsoProfileEntry,
@@ -67,6 +71,12 @@ export async function useWeb(wasmUrl: URL): Promise<void> {
   const entries: SsoProfileEntry[] = listSsoProfiles("[profile dev]\n", "[default]\n");
   expectType<string | undefined>(entries[0]?.error?.code);
   expectType<number>(listSsoProfiles("").length);
+
+  // Credential export.
+  const credentials: AwsCredentials = { accessKeyId: "AKID", secretAccessKey: "s", sessionToken: null };
+  const formats: ExportFormat[] = ["process", "env", "env-no-export", "powershell", "windows-cmd", "fish"];
+  for (const format of formats) expectType<string>(exportCredentials(credentials, format));
+  expectType<string>(credentialsFileSection("dev", { ...credentials, expiration: "2030-01-01T00:00:00Z" }));
   try {
     version();
   } catch (error: unknown) {

@@ -11,7 +11,7 @@
 //! to install, since the byte comparison is the point of the test.
 
 use sso_bridge::config::writer::{write_sso_profile, SectionKind, SsoLogin, SsoProfileSpec, SsoSessionSpec};
-use sso_bridge::config::{parse_files, SourceFile};
+use sso_bridge::config::{parse_files, resolve_sso_profile, Severity, SourceFile};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -40,6 +40,12 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
         "session",
         "5: at the end of the file the CLI inserts one line late",
     ),
+    (
+        "27-switch-sso-layout.ini",
+        "session",
+        "9: the CLI keeps the legacy sso_start_url/sso_region beside sso_session",
+    ),
+    ("27-switch-sso-layout.ini", "legacy", "9: the CLI keeps sso_session beside the legacy keys"),
 ];
 
 fn scenarios() -> Vec<(&'static str, SsoProfileSpec<'static>)> {
@@ -306,13 +312,28 @@ fn config_writer_matches_the_cli_writer_over_the_corpus() {
                     );
                 }
             }
+            // …and resolve the profile as an SSO profile without errors (spec §8.4).
+            if !spec.profile.contains(' ') {
+                let profile = resolve_sso_profile(&parsed, spec.profile).unwrap_or_else(|e| {
+                    panic!("{file} / {scenario}: our profile does not resolve: {e}\n{ours}")
+                });
+                let refused: Vec<_> =
+                    profile.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+                assert!(
+                    refused.is_empty(),
+                    "{file} / {scenario}: an SDK refuses our profile: {refused:?}\n{ours}"
+                );
+            }
             sdk_checked += 1;
         }
         let again = write_sso_profile(ours, spec).expect("second write");
         assert_eq!(&again, ours, "{file} / {scenario}: writing the same profile twice changed the file");
 
-        let keys: Vec<&str> =
-            spec.section_updates().iter().flat_map(|u| u.values.iter().map(|(k, _)| *k)).collect();
+        let keys: Vec<&str> = spec
+            .section_updates()
+            .iter()
+            .flat_map(|u| u.values.iter().map(|(k, _)| *k).chain(u.remove.iter().copied()))
+            .collect();
         assert_untouched_lines_kept(file, scenario, input, ours, &keys);
     }
     assert!(

@@ -463,3 +463,20 @@ mod tests {
         assert!(Cors { allowed_origins: vec!["*".into()] }.allows("https://anything.example"));
     }
 }
+
+#[cfg(test)]
+mod shipped_scenarios {
+    use super::*;
+
+    /// The example files in `emulator/scenarios/` must stay loadable.
+    #[test]
+    fn examples_parse() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let demo = Scenario::from_path(&dir.join("demo.toml")).unwrap();
+        assert_eq!(demo.directory().len(), 5);
+        assert_eq!(demo.users[0].password.as_deref(), Some("wonderland"));
+        let flaky = Scenario::from_path(&dir.join("flaky.json")).unwrap();
+        assert_eq!(flaky.directory().len(), 1000);
+        assert_eq!(flaky.faults.len(), 3);
+    }
+}

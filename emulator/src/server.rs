@@ -49,8 +49,11 @@ impl RunningEmulator {
     }
 
     pub fn start_with(scenario: Scenario, config: ServerConfig) -> Result<RunningEmulator, String> {
-        let server = tiny_http::Server::http(("127.0.0.1", config.port))
+        let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", config.port))?;
+        disable_nagle(&listener);
+        let server = tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| format!("cannot serve on 127.0.0.1:{}: {e}", config.port))?;
         let address =
             server.server_addr().to_ip().ok_or_else(|| "the listener has no IP address".to_string())?;
         let base_url = format!("http://127.0.0.1:{}", address.port());
@@ -109,6 +112,32 @@ impl Drop for RunningEmulator {
         self.shutdown();
     }
 }
+
+/// tiny_http writes a response head and a large body in separate writes; with Nagle's algorithm on,
+/// the body then waits for the client's delayed ACK (about 40 ms on Linux). Accepted sockets inherit
+/// TCP_NODELAY from the listener on Linux, so set it there. Failure only costs latency.
+#[cfg(unix)]
+fn disable_nagle(listener: &std::net::TcpListener) {
+    use std::os::fd::AsRawFd;
+    let enable: libc::c_int = 1;
+    // SAFETY: the descriptor is a live TCP socket owned by `listener`; the option value is a c_int
+    // read by the kernel during the call only.
+    let result = unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_NODELAY,
+            (&enable as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if result != 0 {
+        eprintln!("sso-bridge-emulator: could not set TCP_NODELAY; large responses may be slower");
+    }
+}
+
+#[cfg(not(unix))]
+fn disable_nagle(_listener: &std::net::TcpListener) {}
 
 fn serve(server: &tiny_http::Server, emulator: &Emulator, stop: &AtomicBool) {
     while !stop.load(Ordering::SeqCst) {

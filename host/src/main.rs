@@ -27,6 +27,21 @@ enum Command {
         /// The sso-session name (as in `[sso-session NAME]`), or a legacy profile's start URL.
         session_name_or_start_url: String,
     },
+    /// Print the profiles and sso-sessions the AWS SDKs read from your config and credentials files,
+    /// as JSON.
+    ///
+    /// Output: {"profiles": {NAME: {KEY: VALUE}}, "sso_sessions": {…}}, the shape of the AWS SDKs'
+    /// config-parser conformance tables. Warnings about lines the SDKs ignore, or that the AWS CLI
+    /// reads differently or refuses, go to stderr. Exits 1, naming the file and line, on a line the
+    /// SDKs cannot parse.
+    Parse {
+        /// The config file (default: AWS_CONFIG_FILE, else ~/.aws/config).
+        #[arg(long, value_name = "FILE")]
+        config: Option<String>,
+        /// The credentials file (default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials).
+        #[arg(long, value_name = "FILE")]
+        credentials: Option<String>,
+    },
     /// List your AWS profiles with their SSO session, account, role, region and token status.
     ///
     /// Reads the config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else
@@ -77,6 +92,15 @@ fn main() -> ExitCode {
         Some(Command::CacheKey { session_name_or_start_url }) => {
             cli::cache_key::run(&session_name_or_start_url, &mut out).map(|()| 0).map_err(|e| e.to_string())
         }
+        Some(Command::Parse { config, credentials }) => cli::parse::run(
+            &cli::parse::ParseArgs { config, credentials },
+            &cli::process_environment(),
+            sso_bridge::config::Platform::current(),
+            &mut out,
+            &mut std::io::stderr().lock(),
+        )
+        .map(|()| 0)
+        .map_err(|e| e.to_string()),
         Some(Command::Profiles) => cli::profiles::run(
             &cli::process_environment(),
             sso_bridge::config::Platform::current(),

@@ -38,6 +38,14 @@ fn registration_cache_key_rejects_a_wrong_shape() {
     let (code, variant, retryable, message) = error_parts(&error);
     assert_eq!((code.as_str(), variant.as_str(), retryable), ("invalid_argument", "InvalidArgument", false));
     assert!(message.contains("registration cache key input"), "{message}");
+
+    // A wrong-typed string value is not echoed (it could be a token pasted into the wrong field).
+    let error =
+        registration_cache_key(js(r#"{"startUrl": "u", "region": "r", "scopes": "sekrit"}"#)).unwrap_err();
+    let (code, _, _, message) = error_parts(&error);
+    assert_eq!(code, "invalid_argument");
+    assert!(!message.contains("sekrit"), "{message}");
+    assert!(message.contains("expected a sequence"), "{message}");
 }
 
 const FULL_TOKEN_FILE: &str = r#"{"startUrl": "start-url", "region": "region", "accessToken": "access-token", "expiresAt": "1971-08-02T16:53:20Z", "clientId": "client-id", "clientSecret": "client-secret", "registrationExpiresAt": "1973-03-03T09:46:40Z", "refreshToken": "refresh-token"}"#;

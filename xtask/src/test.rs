@@ -13,6 +13,7 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("clippy", clippy),
         ("native tests", native_tests),
         ("emulator referees (boto3, botocore, AWS CLI v2, pagination, load)", python::emulator_referees),
+        ("helper referees (boto3 and AWS CLI v2 on the helper's files)", helper_referees),
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
@@ -20,7 +21,7 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];
     if native_only {
-        steps.truncate(4);
+        steps.truncate(5);
     }
     let total = steps.len();
     for (i, (name, step)) in steps.into_iter().enumerate() {
@@ -74,5 +75,19 @@ fn wasm_build() -> Result<(), String> {
             "-D",
             "warnings",
         ],
+    )
+}
+
+/// The native helper's referee tests (`host/tests/referees.rs`): boto3 and `/usr/bin/aws` use only
+/// the files `sso-bridge` wrote, and the helper reads what `aws sso login` wrote. They are
+/// `#[ignore]`d in a plain `cargo test` because they need the pinned venv this step provides.
+fn helper_referees() -> Result<(), String> {
+    let python = python::ensure_venv()?;
+    let python = python.to_string_lossy().into_owned();
+    util::run_in(
+        &util::root(),
+        "cargo",
+        &["test", "--locked", "-p", "sso-bridge-host", "--test", "referees", "--", "--include-ignored"],
+        &[("SSO_BRIDGE_PYTHON", python.as_str())],
     )
 }

@@ -33,6 +33,10 @@
 //!    in every parser. The CLI only edits the first copy.
 //! 8. A section header written in botocore's other accepted quoting (`[profile "my name"]`) is
 //!    recognised as the same profile as `[profile 'my name']`.
+//! 9. **Keys of the other SSO layout are removed from the profile**: `sso_start_url`/`sso_region`
+//!    when writing the sso-session layout, `sso_session` when writing the legacy layout. The CLI
+//!    leaves them, and the result is then rejected by the Rust SDK (`sso_start_url` beside
+//!    `sso_session`, even with equal values) and by botocore when the values differ.
 
 use std::fmt;
 
@@ -64,6 +68,15 @@ pub struct SectionUpdate<'a> {
     pub kind: SectionKind,
     pub name: &'a str,
     pub values: Vec<(&'a str, &'a str)>,
+    /// Keys to delete from the section if present (with their continuation lines).
+    pub remove: Vec<&'a str>,
+}
+
+impl<'a> SectionUpdate<'a> {
+    /// Set `values` in the section, removing nothing.
+    pub fn new(kind: SectionKind, name: &'a str, values: Vec<(&'a str, &'a str)>) -> Self {
+        SectionUpdate { kind, name, values, remove: Vec::new() }
+    }
 }
 
 /// The sso-session half of an SSO profile (`aws configure sso` with a session name).
@@ -101,14 +114,27 @@ pub struct SsoProfileSpec<'a> {
 impl<'a> SsoProfileSpec<'a> {
     /// The section updates in the CLI's order: the profile, then (if any) its sso-session.
     pub fn section_updates(&self) -> Vec<SectionUpdate<'a>> {
+        let mut updates = vec![self.profile_update()];
+        if let SsoLogin::Session(session) = &self.login {
+            updates.push(session_update(session));
+        }
+        updates
+    }
+
+    /// The `[profile …]` update alone (the session's own fields are not used).
+    pub fn profile_update(&self) -> SectionUpdate<'a> {
         let mut profile = Vec::new();
-        match &self.login {
-            SsoLogin::Session(session) => profile.push(("sso_session", session.name)),
+        let remove = match &self.login {
+            SsoLogin::Session(session) => {
+                profile.push(("sso_session", session.name));
+                vec!["sso_start_url", "sso_region"]
+            }
             SsoLogin::Legacy { start_url, region } => {
                 profile.push(("sso_start_url", *start_url));
                 profile.push(("sso_region", *region));
+                vec!["sso_session"]
             }
-        }
+        };
         let optional = [
             ("sso_account_id", self.account_id),
             ("sso_role_name", self.role_name),
@@ -116,12 +142,7 @@ impl<'a> SsoProfileSpec<'a> {
             ("output", self.output),
         ];
         profile.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
-        let mut updates =
-            vec![SectionUpdate { kind: SectionKind::Profile, name: self.profile, values: profile }];
-        if let SsoLogin::Session(session) = &self.login {
-            updates.push(session_update(session));
-        }
-        updates
+        SectionUpdate { kind: SectionKind::Profile, name: self.profile, values: profile, remove }
     }
 }
 
@@ -131,7 +152,7 @@ pub fn session_update<'a>(session: &SsoSessionSpec<'a>) -> SectionUpdate<'a> {
     if let Some(scopes) = session.registration_scopes {
         values.push(("sso_registration_scopes", scopes));
     }
-    SectionUpdate { kind: SectionKind::SsoSession, name: session.name, values }
+    SectionUpdate::new(SectionKind::SsoSession, session.name, values)
 }
 
 /// Write an SSO profile (and its session) into the config file text `config` (empty for a new file).
@@ -348,22 +369,26 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
     let mut dropped = vec![false; lines.len()];
     let mut found = vec![false; update.values.len()];
     for span in &sections {
-        let mut replacing = false;
+        // Inside a property we replaced or removed: its continuation lines go too.
+        let mut dropping_continuations = false;
         for i in span.header + 1..span.end {
             match kinds[i] {
                 LineKind::Property => {
-                    replacing = false;
+                    dropping_continuations = false;
                     let key = property_key(lines[i].content).unwrap_or_default();
                     if let Some(v) = update.values.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
                         let (k, value) = update.values[v];
                         replacement[i] = Some(format!("{k} = {value}"));
                         found[v] = true;
-                        replacing = true;
+                        dropping_continuations = true;
+                    } else if update.remove.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                        dropped[i] = true;
+                        dropping_continuations = true;
                     }
                 }
-                LineKind::Continuation if replacing => dropped[i] = true,
+                LineKind::Continuation if dropping_continuations => dropped[i] = true,
                 LineKind::Continuation | LineKind::Blank | LineKind::Comment => {}
-                LineKind::Header | LineKind::Other => replacing = false,
+                LineKind::Header | LineKind::Other => dropping_continuations = false,
             }
         }
     }
@@ -471,16 +496,14 @@ mod tests {
         assert_eq!(section_header(SectionKind::Profile, "it's me"), "profile 'it'\"'\"'s me'");
         assert_eq!(section_header(SectionKind::SsoSession, "a\tb"), "sso-session 'a\tb'");
         assert_eq!(section_header(SectionKind::Profile, "plain'quote"), "profile plain'quote");
-        let update =
-            SectionUpdate { kind: SectionKind::Profile, name: "my name", values: vec![("region", "x")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "my name", vec![("region", "x")]);
         let updated = update_section("[profile \"my name\"]\nregion = old\n", &update).unwrap();
         assert_eq!(updated, "[profile \"my name\"]\nregion = x\n");
     }
 
     #[test]
     fn appends_after_a_missing_final_newline() {
-        let update =
-            SectionUpdate { kind: SectionKind::SsoSession, name: "s", values: vec![("sso_region", "r")] };
+        let update = SectionUpdate::new(SectionKind::SsoSession, "s", vec![("sso_region", "r")]);
         assert_eq!(
             update_section("[default]\nregion = x", &update).unwrap(),
             "[default]\nregion = x\n[sso-session s]\nsso_region = r\n"
@@ -494,11 +517,11 @@ mod tests {
     #[test]
     fn replaces_in_place_and_inserts_after_the_last_property() {
         let before = "# top\n[profile dev]\nregion = us-east-1 # old\n\toutput = text\nsso_role_name=Old\n\n# about prod: x\n[profile prod]\nregion = x";
-        let update = SectionUpdate {
-            kind: SectionKind::Profile,
-            name: "dev",
-            values: vec![("sso_session", "s"), ("sso_role_name", "New"), ("region", "eu-west-1")],
-        };
+        let update = SectionUpdate::new(
+            SectionKind::Profile,
+            "dev",
+            vec![("sso_session", "s"), ("sso_role_name", "New"), ("region", "eu-west-1")],
+        );
         assert_eq!(
             update_section(before, &update).unwrap(),
             "# top\n[profile dev]\nregion = eu-west-1\nsso_role_name = New\nsso_session = s\n\n# about prod: x\n[profile prod]\nregion = x"
@@ -508,23 +531,20 @@ mod tests {
     #[test]
     fn sub_properties_are_not_keys() {
         let before = "[profile dev]\ns3 =\n  region = nested\n  max_concurrent_requests = 5\n[x]\n";
-        let update = SectionUpdate { kind: SectionKind::Profile, name: "dev", values: vec![("region", "r")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "dev", vec![("region", "r")]);
         assert_eq!(
             update_section(before, &update).unwrap(),
             "[profile dev]\ns3 =\n  region = nested\n  max_concurrent_requests = 5\nregion = r\n[x]\n"
         );
-        let update = SectionUpdate { kind: SectionKind::Profile, name: "dev", values: vec![("s3", "flat")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "dev", vec![("s3", "flat")]);
         assert_eq!(update_section(before, &update).unwrap(), "[profile dev]\ns3 = flat\n[x]\n");
     }
 
     #[test]
     fn crlf_and_case_insensitive_keys() {
         let before = "[profile dev]\r\nRegion: old\r\n";
-        let update = SectionUpdate {
-            kind: SectionKind::Profile,
-            name: "dev",
-            values: vec![("region", "new"), ("output", "json")],
-        };
+        let update =
+            SectionUpdate::new(SectionKind::Profile, "dev", vec![("region", "new"), ("output", "json")]);
         assert_eq!(
             update_section(before, &update).unwrap(),
             "[profile dev]\r\nregion = new\r\noutput = json\r\n"
@@ -533,8 +553,7 @@ mod tests {
 
     #[test]
     fn default_profile_falls_back_to_profile_default() {
-        let update =
-            SectionUpdate { kind: SectionKind::Profile, name: "default", values: vec![("region", "r")] };
+        let update = SectionUpdate::new(SectionKind::Profile, "default", vec![("region", "r")]);
         assert_eq!(
             update_section("[profile default]\noutput = json\n", &update).unwrap(),
             "[profile default]\noutput = json\nregion = r\n"
@@ -547,11 +566,7 @@ mod tests {
 
     #[test]
     fn duplicate_sections_all_get_the_value() {
-        let update = SectionUpdate {
-            kind: SectionKind::Profile,
-            name: "a",
-            values: vec![("region", "r"), ("output", "o")],
-        };
+        let update = SectionUpdate::new(SectionKind::Profile, "a", vec![("region", "r"), ("output", "o")]);
         assert_eq!(
             update_section("[profile a]\nregion = 1\n[profile a]\nx = 2\n", &update).unwrap(),
             "[profile a]\nregion = r\n[profile a]\nx = 2\noutput = o\n"
@@ -559,13 +574,29 @@ mod tests {
     }
 
     #[test]
+    fn switching_layouts_removes_the_other_layouts_keys() {
+        let legacy_profile = "[profile dev]\nsso_start_url = https://old/start\nsso_region = us-west-2\n  odd-continuation\nregion = x\n";
+        let spec = session_spec("dev", "my-sso");
+        assert_eq!(
+            update_section(legacy_profile, &spec.profile_update()).unwrap(),
+            "[profile dev]\nregion = eu-west-1\nsso_session = my-sso\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\noutput = json\n"
+        );
+        let session_profile = "[profile dev]\nsso_session = my-sso\nsso_account_id = 1\n";
+        let legacy = SsoProfileSpec {
+            login: SsoLogin::Legacy { start_url: "https://x/start", region: "us-east-1" },
+            ..session_spec("dev", "unused")
+        };
+        assert_eq!(
+            update_section(session_profile, &legacy.profile_update()).unwrap(),
+            "[profile dev]\nsso_account_id = 123456789012\nsso_start_url = https://x/start\nsso_region = us-east-1\nsso_role_name = ReadOnly\nregion = eu-west-1\noutput = json\n"
+        );
+    }
+
+    #[test]
     fn refuses_values_that_would_corrupt_the_file() {
         let bad = |name: &'static str, key: &'static str, value: &'static str| {
-            update_section(
-                "",
-                &SectionUpdate { kind: SectionKind::Profile, name, values: vec![(key, value)] },
-            )
-            .unwrap_err()
+            update_section("", &SectionUpdate::new(SectionKind::Profile, name, vec![(key, value)]))
+                .unwrap_err()
         };
         assert!(matches!(bad("a]b", "region", "x"), ConfigWriteError::BadName { .. }));
         assert!(matches!(bad("", "region", "x"), ConfigWriteError::EmptyName { .. }));

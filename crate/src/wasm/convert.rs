@@ -44,7 +44,11 @@ impl JsFailure {
     }
 
     /// An argument that does not have the documented shape (a JS caller bypassing the types).
+    /// serde's message names fields in backticks but quotes a wrong string value in full
+    /// (`invalid type: string "…", expected …`), and that value may be a token: quoted text is
+    /// dropped from the message.
     pub fn invalid_argument(what: &str, detail: impl std::fmt::Display) -> Self {
+        let detail = redact_quoted(&detail.to_string());
         JsFailure::new(
             "invalid_argument",
             "InvalidArgument",
@@ -54,6 +58,25 @@ impl JsFailure {
             ),
         )
     }
+}
+
+/// `a "secret" b` → `a "…" b` (an unpaired quote hides the rest).
+fn redact_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut inside = true;
+    for part in parts {
+        if inside {
+            out.push_str("\"…\"");
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
 }
 
 impl From<JsFailure> for JsValue {

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod convert;
 pub mod effects;
+pub mod export;
 mod types;
 
 use wasm_bindgen::prelude::*;

@@ -149,3 +149,18 @@ export interface SsoProfileEntry {
   error: ConfigProblem | null;
 }
 "#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const EXPORT: &str = r#"
+/** AWS credentials, as getRoleCredentials returns them and exportCredentials takes them. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | null;
+  expiration?: Timestamp | null;
+  accountId?: string | null;
+}
+
+/** The `--format` choices of `aws configure export-credentials`. */
+export type ExportFormat = "process" | "env" | "env-no-export" | "powershell" | "windows-cmd" | "fish";
+"#;

@@ -1,0 +1,78 @@
+//! `aws configure export-credentials` formats and the credentials-file snippet, over
+//! [`crate::export`].
+
+use super::cache::time_arg;
+use super::convert::{from_js, JsFailure};
+use crate::cache::AwsCredentials;
+use crate::export::{
+    credentials_file_section as core_section, export_credentials as core_export, ExportFormat,
+};
+use crate::secret::Secret;
+use crate::time::UtcTime;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+/// `AwsCredentials` in TypeScript (what `getRoleCredentials` returns).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct AwsCredentialsJs {
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    #[serde(default)]
+    pub session_token: Option<Secret>,
+    #[serde(default)]
+    pub expiration: Option<String>,
+    #[serde(default)]
+    pub account_id: Option<String>,
+}
+
+impl AwsCredentialsJs {
+    fn into_core(self) -> Result<AwsCredentials, JsFailure> {
+        let expiration = match &self.expiration {
+            Some(text) => Some(time_arg("expiration", text)?),
+            None => None,
+        };
+        Ok(AwsCredentials {
+            access_key_id: self.access_key_id,
+            secret_access_key: self.secret_access_key,
+            session_token: self.session_token,
+            expiration,
+            account_id: self.account_id,
+        })
+    }
+
+    #[allow(dead_code)] // used by the portal bindings
+    pub(super) fn from_core(credentials: AwsCredentials) -> Self {
+        AwsCredentialsJs {
+            access_key_id: credentials.access_key_id,
+            secret_access_key: credentials.secret_access_key,
+            session_token: credentials.session_token,
+            expiration: credentials.expiration.map(UtcTime::to_cli_string),
+            account_id: credentials.account_id,
+        }
+    }
+}
+
+/// What `aws configure export-credentials --format FORMAT` prints for these credentials
+/// (`process`, `env`, `env-no-export`, `powershell`, `windows-cmd`, `fish`). The text holds secrets.
+#[wasm_bindgen(js_name = exportCredentials)]
+pub fn export_credentials(
+    #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ExportFormat")] format: &str,
+) -> Result<String, JsValue> {
+    let format: ExportFormat = format.parse().map_err(|e: crate::export::UnknownExportFormat| {
+        JsFailure::new("invalid_argument", "UnknownExportFormat", false, e.to_string())
+    })?;
+    let credentials = from_js::<AwsCredentialsJs>("the credentials", &credentials)?.into_core()?;
+    Ok(core_export(&credentials, format).expose().to_owned())
+}
+
+/// A `~/.aws/credentials` section (`[name]` and the key lines) for these credentials.
+#[wasm_bindgen(js_name = credentialsFileSection)]
+pub fn credentials_file_section(
+    section_name: &str,
+    #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
+) -> Result<String, JsValue> {
+    let credentials = from_js::<AwsCredentialsJs>("the credentials", &credentials)?.into_core()?;
+    Ok(core_section(section_name, &credentials).expose().to_owned())
+}
