@@ -19,13 +19,18 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
   return true;
 });
 
-chrome.webNavigation.onBeforeNavigate.addListener(
-  (details) => {
-    if (details.frameId !== 0) return;
-    void loaded.then(() => onLoopbackNavigation(details.url, details.tabId, changed));
-  },
-  { url: [{ hostEquals: '127.0.0.1', pathEquals: CALLBACK_PATH, schemes: ['http'] }] },
-);
+// The redirect to http://127.0.0.1:<port>/oauth/callback: a direct navigation fires
+// onBeforeNavigate with that URL, a server redirect (the authorize page's 302) only onCommitted or
+// onErrorOccurred (nothing listens on the port, so Chromium commits an error page). Listen to all
+// three; login.ts handles each redirect once.
+const callbackFilter = { url: [{ hostEquals: '127.0.0.1', pathEquals: CALLBACK_PATH, schemes: ['http'] }] };
+const onCallback = (details: { frameId: number; tabId: number; url: string }) => {
+  if (details.frameId !== 0) return;
+  void loaded.then(() => onLoopbackNavigation(details.url, details.tabId, changed));
+};
+chrome.webNavigation.onBeforeNavigate.addListener(onCallback, callbackFilter);
+chrome.webNavigation.onCommitted.addListener(onCallback, callbackFilter);
+chrome.webNavigation.onErrorOccurred.addListener(onCallback, callbackFilter);
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   void onTabClosed(tabId, changed);

@@ -163,8 +163,17 @@ function isRedirectFor(url: URL, redirectUri: string): boolean {
   );
 }
 
+/** Navigation events arrive in bursts (before-navigate, error, commit): handle them one at a time. */
+let navigationQueue: Promise<unknown> = Promise.resolve();
+
 /** A navigation to the loopback host: if it is one of our PKCE redirects, finish that sign-in. */
-export async function onLoopbackNavigation(urlText: string, tabId: number, changed: Changed): Promise<boolean> {
+export function onLoopbackNavigation(urlText: string, tabId: number, changed: Changed): Promise<boolean> {
+  const next = navigationQueue.then(() => handleLoopbackNavigation(urlText, tabId, changed));
+  navigationQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function handleLoopbackNavigation(urlText: string, tabId: number, changed: Changed): Promise<boolean> {
   let url: URL;
   try {
     url = new URL(urlText);
