@@ -280,7 +280,8 @@ impl ErrorKind {
             "AuthorizationPendingException" => ErrorKind::AuthorizationPending,
             "SlowDownException" => ErrorKind::SlowDown,
             "ExpiredTokenException" => ErrorKind::ExpiredToken,
-            "AccessDeniedException" => ErrorKind::AccessDenied,
+            // The portal answers 403 `ForbiddenException` ("No access") for an unassigned role.
+            "AccessDeniedException" | "ForbiddenException" => ErrorKind::AccessDenied,
             "InvalidGrantException" => ErrorKind::InvalidGrant,
             "InvalidClientException" => ErrorKind::InvalidClient,
             "InvalidClientMetadataException" => ErrorKind::InvalidClientMetadata,

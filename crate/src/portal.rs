@@ -3,7 +3,8 @@
 //! Request builders and response parsers are pure; [`PortalClient`] sends them through the injected
 //! transport. Every call carries the access token in `x-amz-sso_bearer_token` (redacted in `Debug`
 //! by `crate::http`). The base URL is the resolved `sso` endpoint (default
-//! `https://portal.sso.<region>.amazonaws.com`).
+//! `https://portal.sso.<region>.amazonaws.com`): pass
+//! `crate::config::endpoint::resolve_endpoint(SsoService::Portal, …)?.url` to [`PortalClient::new`].
 //!
 //! These are single calls; following every page, bounded concurrency and 429 backoff are in
 //! [`crate::flows::listing`].
@@ -363,5 +364,50 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.to_string().contains("expiration") && !err.to_string().contains("SEKRIT"));
+    }
+
+    /// Every parser, fed every prefix and single-byte corruption of a valid body under several
+    /// statuses, returns a value or a typed error: never a panic (a panic would kill the wasm module).
+    #[test]
+    fn parsers_never_panic_on_damaged_input() {
+        use crate::oidc::{parse_create_token, parse_register_client, parse_start_device_authorization};
+        let bodies = [
+            r#"{"clientId":"c","clientSecret":"s","clientIdIssuedAt":1,"clientSecretExpiresAt":1722513600}"#,
+            r#"{"deviceCode":"d","userCode":"U","verificationUri":"https://v","expiresIn":600,"interval":1}"#,
+            r#"{"accessToken":"a","expiresIn":28800,"refreshToken":"r","idToken":"i"}"#,
+            r#"{"accountList":[{"accountId":"1","accountName":"n","emailAddress":"e"}],"nextToken":"t"}"#,
+            r#"{"roleList":[{"roleName":"r","accountId":"1"}]}"#,
+            r#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":1651516560000}}"#,
+            r#"{"__type":"x#FooException:y","message":"m"}"#,
+        ];
+        let replacements = [b'"', b'{', b'}', b'[', b'1', b'-', b':', 0xff, b'\\', b'e'];
+        let mut checked = 0;
+        for body in bodies {
+            let bytes = body.as_bytes();
+            let mut variants: Vec<Vec<u8>> = (0..=bytes.len()).map(|n| bytes[..n].to_vec()).collect();
+            for i in 0..bytes.len() {
+                for r in replacements {
+                    let mut v = bytes.to_vec();
+                    v[i] = r;
+                    variants.push(v);
+                }
+            }
+            for variant in variants {
+                for status in [200, 400, 401, 429, 500] {
+                    let resp = HttpResponse::new(status)
+                        .with_header("x-amzn-ErrorType", ":#:")
+                        .with_body(variant.clone());
+                    let _ = parse_register_client(&resp);
+                    let _ = parse_start_device_authorization(&resp);
+                    let _ = parse_create_token(&resp);
+                    let _ = parse_list_accounts(&resp);
+                    let _ = parse_list_account_roles(&resp);
+                    let _ = parse_get_role_credentials(&resp);
+                    let _ = parse_logout(&resp);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 }

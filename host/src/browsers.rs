@@ -10,6 +10,12 @@ use std::path::{Path, PathBuf};
 pub const HOST_NAME: &str = "com.sso_bridge.helper";
 /// The manifest's file name in every location.
 pub const MANIFEST_FILE: &str = "com.sso_bridge.helper.json";
+/// The published extension's Chromium ID: derived from the `key` in the repository's
+/// `manifest.json` (first 32 hex digits of SHA-256 of the key, mapped 0-f to a-p), so it is the
+/// same in every Chromium browser and every unpacked copy. A test checks it against the manifest.
+pub const DEFAULT_CHROMIUM_ID: &str = "llndfjhkbfcplfncdemailgbbllcdlka";
+/// The extension's Firefox add-on ID (`browser_specific_settings.gecko.id` in `manifest.json`).
+pub const DEFAULT_FIREFOX_ID: &str = "sso-bridge@sso-bridge.dev";
 const DESCRIPTION: &str = "sso-bridge: writes the AWS CLI's SSO token, config and credential files";
 
 /// Which manifest schema a browser reads.
@@ -339,6 +345,30 @@ mod tests {
         let firefox = manifest_json(Family::Firefox, Path::new("/bin/sso-bridge"), &["a@b.org".to_string()]);
         assert_eq!(firefox["allowed_extensions"], json!(["a@b.org"]));
         assert!(firefox.get("allowed_origins").is_none());
+    }
+
+    /// The defaults must be the IDs of the extension this repository builds.
+    #[test]
+    fn default_ids_match_the_extension_manifest() {
+        use base64::Engine;
+        use sha2::Digest;
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifest.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            // The extension's manifest is delivered separately; checked once it is in the tree.
+            return;
+        };
+        let manifest: Value = serde_json::from_str(&text).unwrap();
+        let key =
+            base64::engine::general_purpose::STANDARD.decode(manifest["key"].as_str().unwrap()).unwrap();
+        let id: String = sha2::Sha256::digest(&key)
+            .iter()
+            .take(16)
+            .flat_map(|b| [b >> 4, b & 15])
+            .map(|n| (b'a' + n) as char)
+            .collect();
+        assert_eq!(id, DEFAULT_CHROMIUM_ID);
+        assert_eq!(manifest["browser_specific_settings"]["gecko"]["id"], DEFAULT_FIREFOX_ID);
+        assert!(is_chromium_id(DEFAULT_CHROMIUM_ID) && is_firefox_id(DEFAULT_FIREFOX_ID));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! [`Fields`]), does its work through the core (file formats, keys, config writer) and
 //! [`crate::aws_files`] (every write), and returns the reply's fields.
 
-use crate::aws_files::{CacheFileName, Target};
+use crate::aws_files::{AwsFiles, CacheFileName, Target};
 use crate::error_codes::{ErrorCode, HostError};
 use crate::native_host::Context;
 use crate::protocol::{Fields, Request};
@@ -17,7 +17,7 @@ use sso_bridge::config::{ConfigSet, SourceFile};
 use sso_bridge::secret::Secret;
 use sso_bridge::time::UtcTime;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Every request type, as `ping` advertises them.
 pub const REQUEST_TYPES: &[&str] =
@@ -78,8 +78,8 @@ fn ping(ctx: &Context) -> Reply {
 }
 
 /// Read a text file the helper reports or edits; `None` when it does not exist.
-fn read_text(ctx: &Context, path: &Path) -> Result<Option<String>, HostError> {
-    match ctx.files.read(path)? {
+pub fn read_text(files: &AwsFiles, path: &Path) -> Result<Option<String>, HostError> {
+    match files.read(path)? {
         None => Ok(None),
         Some(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
             HostError::new(
@@ -91,20 +91,27 @@ fn read_text(ctx: &Context, path: &Path) -> Result<Option<String>, HostError> {
 }
 
 fn file_report(ctx: &Context, path: &Path) -> Result<Value, HostError> {
-    let content = read_text(ctx, path)?;
+    let content = read_text(&ctx.files, path)?;
     Ok(json!({ "path": path_value(path), "exists": content.is_some(), "content": content }))
 }
 
-/// The config and credentials files parsed by the core (`None` when they cannot be parsed: the
-/// caller then reports without session names rather than failing).
-fn parsed_config(ctx: &Context) -> Result<Option<ConfigSet>, HostError> {
-    let config_path = ctx.files.config_file().display().to_string();
-    let credentials_path = ctx.files.credentials_file().display().to_string();
-    let config = read_text(ctx, ctx.files.config_file())?;
-    let credentials = read_text(ctx, ctx.files.credentials_file())?;
+/// The config and credentials files parsed by the core. The inner error is the parser's (file and
+/// line); the outer one is about reading the files.
+pub fn load_config(files: &AwsFiles) -> Result<Result<ConfigSet, HostError>, HostError> {
+    let config_path = files.config_file().display().to_string();
+    let credentials_path = files.credentials_file().display().to_string();
+    let config = read_text(files, files.config_file())?;
+    let credentials = read_text(files, files.credentials_file())?;
     let config_file = config.as_deref().map(|c| SourceFile::config(&config_path, c));
     let credentials_file = credentials.as_deref().map(|c| SourceFile::credentials(&credentials_path, c));
-    Ok(sso_bridge::config::parse_files(config_file.as_ref(), credentials_file.as_ref()).ok())
+    Ok(sso_bridge::config::parse_files(config_file.as_ref(), credentials_file.as_ref())
+        .map_err(|e| HostError::new(ErrorCode::ConfigInvalid, e.to_string())))
+}
+
+/// The parsed config, or `None` when it cannot be parsed (callers then do without session names
+/// rather than fail).
+fn parsed_config(ctx: &Context) -> Result<Option<ConfigSet>, HostError> {
+    Ok(load_config(&ctx.files)?.ok())
 }
 
 fn read_config(ctx: &Context) -> Reply {
@@ -117,7 +124,7 @@ fn read_config(ctx: &Context) -> Reply {
     let mut tokens = Vec::new();
     let mut unreadable = Vec::new();
     for (name, path) in cache_files(&ctx.files.sso_cache_dir()) {
-        let text = match read_text(ctx, &path) {
+        let text = match read_text(&ctx.files, &path) {
             Ok(Some(text)) => text,
             Ok(None) => continue,
             Err(e) => {
@@ -209,7 +216,7 @@ fn read_token(ctx: &Context, f: &Fields) -> Reply {
     let path = ctx.files.path_of(&target);
     let what =
         if is_session { format!("sso-session `{identifier}`") } else { format!("start URL {identifier}") };
-    let text = read_text(ctx, &path)?.ok_or_else(|| {
+    let text = read_text(&ctx.files, &path)?.ok_or_else(|| {
         HostError::new(
             ErrorCode::TokenNotFound,
             format!("there is no cached token for {what}; sign in first"),
@@ -335,49 +342,89 @@ fn delete_tokens(ctx: &Context, f: &Fields) -> Reply {
             "deleteTokens needs exactly one of `sessionName`, `startUrl` or `\"all\": true`",
         ));
     }
-    let _lock = ctx.files.lock()?;
+    let scope = match one {
+        None => TokenScope::All,
+        Some((identifier, is_session)) => TokenScope::One { identifier, is_session },
+    };
+    let config = parsed_config(ctx)?;
+    let deleted = delete_tokens_in(&ctx.files, &scope, config.as_ref())?;
+    Ok(object(vec![("deleted", json!(deleted.iter().map(|p| path_value(p)).collect::<Vec<_>>()))]))
+}
+
+/// Which tokens a logout covers.
+#[derive(Clone, Debug)]
+pub enum TokenScope<'a> {
+    /// Every cached token and every SSO role-credential entry (`aws sso logout`).
+    All,
+    /// One sso-session (`is_session`) or legacy start URL, and its profiles' role credentials.
+    One { identifier: &'a str, is_session: bool },
+}
+
+/// The token files a scope covers: (cache name, path, file text), only files holding a token.
+pub fn token_files_in(
+    files: &AwsFiles,
+    scope: &TokenScope,
+) -> Result<Vec<(CacheFileName, PathBuf, String)>, HostError> {
+    let wanted = match scope {
+        TokenScope::All => None,
+        TokenScope::One { identifier, .. } => {
+            Some(CacheFileName::from_sha1_hex(&cache::token_cache_key(identifier))?)
+        }
+    };
+    Ok(cache_files(&files.sso_cache_dir())
+        .into_iter()
+        .filter(|(name, _)| wanted.as_ref().is_none_or(|w| w == name))
+        .filter_map(|(name, path)| {
+            let text = read_text(files, &path).ok().flatten()?;
+            has_access_token(&text).then_some((name, path, text))
+        })
+        .collect())
+}
+
+/// Delete the files of a logout, with `aws sso logout` semantics (spec §9.1): token files (not
+/// registrations), and role-credential entries with `"ProviderType": "sso"` — all of them, or those
+/// of the profiles that use the one session. Returns the paths removed.
+pub fn delete_tokens_in(
+    files: &AwsFiles,
+    scope: &TokenScope,
+    config: Option<&ConfigSet>,
+) -> Result<Vec<PathBuf>, HostError> {
+    let _lock = files.lock()?;
     let mut deleted = Vec::new();
-    match one {
-        None => {
-            for (name, path) in cache_files(&ctx.files.sso_cache_dir()) {
-                if read_text(ctx, &path).ok().flatten().is_some_and(|t| has_access_token(&t))
-                    && ctx.files.remove(&Target::SsoCache(name))?
-                {
-                    deleted.push(path_value(&path));
-                }
-            }
-            for (name, path) in cache_files(&ctx.files.cli_cache_dir()) {
-                if read_text(ctx, &path)
+    for (name, path, _) in token_files_in(files, scope)? {
+        if files.remove(&Target::SsoCache(name))? {
+            deleted.push(path);
+        }
+    }
+    match scope {
+        TokenScope::All => {
+            for (name, path) in cache_files(&files.cli_cache_dir()) {
+                if read_text(files, &path)
                     .ok()
                     .flatten()
                     .is_some_and(|t| CachedRoleCredentials::is_sso_entry(&t))
-                    && ctx.files.remove(&Target::CliCache(name))?
+                    && files.remove(&Target::CliCache(name))?
                 {
-                    deleted.push(path_value(&path));
+                    deleted.push(path);
                 }
             }
         }
-        Some((identifier, is_session)) => {
-            let target = token_target(identifier)?;
-            if ctx.files.remove(&target)? {
-                deleted.push(path_value(&ctx.files.path_of(&target)));
-            }
-            let source = if is_session {
+        TokenScope::One { identifier, is_session } => {
+            let source = if *is_session {
                 RoleCacheSource::Session(identifier)
             } else {
                 RoleCacheSource::LegacyStartUrl(identifier)
             };
-            let config = parsed_config(ctx)?;
-            for (account, role) in profile_roles(config.as_ref(), identifier, is_session) {
+            for (account, role) in profile_roles(config, identifier, *is_session) {
                 let key = cache::role_credentials_cache_key(&account, &role, &source);
                 let target = Target::CliCache(CacheFileName::from_sha1_hex(&key)?);
-                if ctx.files.remove(&target)? {
-                    deleted.push(path_value(&ctx.files.path_of(&target)));
+                if files.remove(&target)? {
+                    deleted.push(files.path_of(&target));
                 }
             }
         }
     }
-    Ok(object(vec![("deleted", json!(deleted))]))
+    Ok(deleted)
 }
 
 /// (account, role) of every profile that signs in through `identifier` (a session name, or a
@@ -397,7 +444,7 @@ fn profile_roles(set: Option<&ConfigSet>, identifier: &str, is_session: bool) ->
 fn edit_config(ctx: &Context, edit: impl FnOnce(&str) -> Result<String, HostError>) -> Reply {
     let _lock = ctx.files.lock()?;
     let path = ctx.files.config_file().to_path_buf();
-    let old = read_text(ctx, &path)?;
+    let old = read_text(&ctx.files, &path)?;
     let new = edit(old.as_deref().unwrap_or(""))?;
     let changed = old.as_deref() != Some(new.as_str());
     let mut backup = Value::Null;
@@ -516,7 +563,7 @@ fn write_credentials_section(
     c: &AwsCredentials,
 ) -> Result<std::path::PathBuf, HostError> {
     let path = ctx.files.credentials_file().to_path_buf();
-    let old = read_text(ctx, &path)?;
+    let old = read_text(&ctx.files, &path)?;
     let new = credentials_file_with_section(old.as_deref().unwrap_or(""), profile, c);
     if let Some(old) = &old {
         ctx.files.write(&Target::CredentialsBackup, old.as_bytes())?;

@@ -192,17 +192,21 @@ pub fn current_binary() -> Result<PathBuf, HostError> {
 
 /// `sso-bridge install`. Returns the report printed to the user.
 pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) -> Result<String, HostError> {
-    let (chromium_ids, firefox_ids) = sort_ids(&options.extension_ids)?;
-    if chromium_ids.is_empty() && firefox_ids.is_empty() {
-        return Err(HostError::new(
-            ErrorCode::MissingField,
-            "give the extension's ID with --extension-id (Chromium: chrome://extensions with developer \
-             mode on; Firefox: about:debugging)",
-        ));
-    }
+    let mut report = String::new();
+    let ids = if options.extension_ids.is_empty() {
+        let _ = writeln!(
+            report,
+            "no --extension-id given: allowing the sso-bridge extension ({} in Chromium browsers, {} in Firefox)",
+            browsers::DEFAULT_CHROMIUM_ID,
+            browsers::DEFAULT_FIREFOX_ID
+        );
+        vec![browsers::DEFAULT_CHROMIUM_ID.to_owned(), browsers::DEFAULT_FIREFOX_ID.to_owned()]
+    } else {
+        options.extension_ids.clone()
+    };
+    let (chromium_ids, firefox_ids) = sort_ids(&ids)?;
     let scope = if options.system { Scope::System } else { Scope::User };
     let mut targets: Vec<(Browser, PathBuf, &'static str)> = Vec::new();
-    let mut report = String::new();
     if !options.user_data_dirs.is_empty() {
         let browser = match options.browsers.first().map(String::as_str) {
             Some("all") | None => Browser::Chromium,
@@ -554,11 +558,6 @@ mod tests {
             install(&bad, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
             ErrorCode::InvalidValue
         );
-        let none = InstallOptions::default();
-        assert_eq!(
-            install(&none, Path::new("/b"), Os::Linux, &env).unwrap_err().code,
-            ErrorCode::MissingField
-        );
         let unknown = InstallOptions {
             browsers: vec!["netscape".into()],
             extension_ids: vec![CHROMIUM_ID.into()],
@@ -574,6 +573,18 @@ mod tests {
         fs::create_dir_all(home.path().join(".config/chromium")).unwrap();
         let report = install(&all, Path::new("/b"), Os::Linux, &env).unwrap();
         assert!(report.contains("chromium: wrote") && !report.contains("chrome:"), "{report}");
+    }
+
+    #[test]
+    fn without_ids_the_projects_own_extension_is_allowed() {
+        let home = tempfile::tempdir().unwrap();
+        let env = env_for(home.path());
+        let defaults =
+            InstallOptions { browsers: vec!["chrome".into(), "firefox".into()], ..Default::default() };
+        let report = install(&defaults, Path::new("/b"), Os::Linux, &env).unwrap();
+        assert!(report.contains("no --extension-id given"), "{report}");
+        assert_eq!(allowed_ids(Family::Chromium, Os::Linux, &env, None), [browsers::DEFAULT_CHROMIUM_ID]);
+        assert_eq!(allowed_ids(Family::Firefox, Os::Linux, &env, None), [browsers::DEFAULT_FIREFOX_ID]);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! - [`log`]: the helper's log file, secrets redacted.
 //! - [`framing`]: the native-messaging length-prefixed frames and their size limits.
 //! - [`error_codes`]: the protocol's numbered, append-only error codes (`host/PROTOCOL.md`).
+//! - [`native`]: the native effects given to the core: HTTPS transport, clock, sleep, randomness.
 //! - [`platform`]: home, state and config directories per OS.
 //! - [`aws_files`]: the closed set of files the helper writes, written atomically and confined to
 //!   `~/.aws`, and the one-writer lock.
@@ -24,6 +25,7 @@ pub mod framing;
 pub mod handlers;
 pub mod install;
 pub mod log;
+pub mod native;
 pub mod native_host;
 pub mod platform;
 pub mod protocol;

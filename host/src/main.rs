@@ -3,6 +3,7 @@
 //! Thin on purpose: argument parsing and dispatch only; everything else is in the library.
 
 use clap::Parser;
+use sso_bridge_host::native::NativeEffects;
 use sso_bridge_host::platform::{Os, ProcessEnv};
 use sso_bridge_host::{caller, cli, native_host};
 use std::path::PathBuf;
@@ -54,6 +55,7 @@ enum Command {
         #[arg(long = "browser", value_name = "BROWSER")]
         browsers: Vec<String>,
         /// The extension's ID (Chromium: 32 letters a-p; Firefox: name@domain). Repeatable.
+        /// Default: the sso-bridge extension's published IDs.
         #[arg(long = "extension-id", value_name = "ID")]
         extension_ids: Vec<String>,
         /// Install for every user of this machine (needs administrator rights).
@@ -71,6 +73,29 @@ enum Command {
     },
     /// Check the installation per browser and the AWS directories, with the fix for each problem.
     Doctor,
+    /// Print role credentials as `credential_process` JSON (for tools that do not speak SSO).
+    ///
+    /// Use in ~/.aws/config: `credential_process = sso-bridge credential-process --profile P`.
+    /// Reuses the AWS CLI's role-credential cache, refreshes the SSO token when it is about to
+    /// expire, and caches new role credentials like the CLI.
+    CredentialProcess {
+        #[arg(long, value_name = "PROFILE")]
+        profile: String,
+    },
+    /// Print role credentials for a profile, like `aws configure export-credentials`.
+    Export {
+        #[arg(long, value_name = "PROFILE")]
+        profile: String,
+        /// process, env, env-no-export, fish, powershell or windows-cmd.
+        #[arg(long, default_value = "process")]
+        format: String,
+    },
+    /// Sign out like `aws sso logout`: portal Logout, then delete cached tokens and role credentials.
+    Logout {
+        /// Only this sso-session (default: every session).
+        #[arg(long, value_name = "SESSION")]
+        session: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -116,6 +141,21 @@ fn main() -> ExitCode {
         }
         Some(Command::Uninstall { system }) => cli::setup::uninstall(system, os, env).map_err(|e| e.message),
         Some(Command::Doctor) => cli::setup::doctor(os, env).map_err(|e| e.message),
+        Some(Command::CredentialProcess { profile }) => {
+            let effects = NativeEffects::new();
+            cli::credentials::export(&profile, "process", os, env, effects.transport(), &effects, &mut out)
+                .map_err(|e| e.message)
+        }
+        Some(Command::Export { profile, format }) => {
+            let effects = NativeEffects::new();
+            cli::credentials::export(&profile, &format, os, env, effects.transport(), &effects, &mut out)
+                .map_err(|e| e.message)
+        }
+        Some(Command::Logout { session }) => {
+            let effects = NativeEffects::new();
+            cli::credentials::logout(session.as_deref(), os, env, effects.transport(), &mut out)
+                .map_err(|e| e.message)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -3,7 +3,9 @@
 //! - After `storeToken` (and the config written through `writeSsoSession`/`writeProfile`), boto3
 //!   and the AWS CLI v2 (`/usr/bin/aws`) get role credentials from the emulator using only those
 //!   files, and botocore refreshes our token file in place.
-//! - Conversely, the helper reads a token file written by `aws sso login` (CLI v2).
+//! - Conversely, the helper reads a token file written by `aws sso login` (CLI v2), and
+//!   `sso-bridge export` gets role credentials from it.
+//! - boto3 and the AWS CLI v2 accept `sso-bridge credential-process` as a `credential_process`.
 //!
 //! Needs the pinned boto3 venv (`emulator/referee/requirements.txt`) and Debian's AWS CLI v2, so
 //! these tests are `#[ignore]`d in a plain `cargo test` and run by `cargo xtask test` (step "helper
@@ -235,6 +237,19 @@ fn token_written_by_aws_sso_login_is_read_by_the_helper() {
     let read = s.request(&json!({"type": "readToken", "id": 1, "sessionName": "corp"}));
     assert_eq!(read["ok"], true, "{read}");
     assert_eq!(read["token"]["startUrl"], START_URL);
+    // `sso-bridge export` gets role credentials from the CLI's token file alone.
+    let out = home
+        .command(&["export", "--profile", "dev", "--format", "env"])
+        .env("AWS_ENDPOINT_URL_SSO", emulator.base_url())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", emulator.base_url())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "sso-bridge export failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("export AWS_ACCESS_KEY_ID=") && text.contains("export AWS_SESSION_TOKEN="),
+        "{text}"
+    );
     let config = s.request(&json!({"type": "readConfig", "id": 2}));
     let tokens = config["tokens"].as_array().unwrap();
     assert_eq!(tokens.len(), 1, "{config}");
@@ -242,4 +257,31 @@ fn token_written_by_aws_sso_login_is_read_by_the_helper() {
     assert_eq!(tokens[0]["expired"], false);
     assert_eq!(tokens[0]["refreshable"], true);
     s.finish();
+}
+
+#[test]
+#[ignore = "needs the boto3 venv and Debian's AWS CLI v2; run by `cargo xtask test`"]
+fn boto3_and_aws_cli_accept_our_credential_process() {
+    let emulator = emulator();
+    let home = Home::installed();
+    set_up(&home, &emulator, 8 * 3600);
+    let config_path = home.aws().join("config");
+    let mut config = std::fs::read_to_string(&config_path).unwrap();
+    config.push_str(&format!(
+        "[profile viaprocess]\ncredential_process = {BIN} credential-process --profile dev\n"
+    ));
+    std::fs::write(&config_path, config).unwrap();
+    let boto = run_python(
+        &home,
+        &emulator,
+        &BOTO3_CREDENTIALS.replace("profile_name=\"dev\"", "profile_name=\"viaprocess\""),
+    );
+    assert!(boto["sessionToken"].as_str().is_some_and(|t| !t.is_empty()), "{boto}");
+    let out = aws_cli(&home, &emulator)
+        .args(["configure", "export-credentials", "--profile", "viaprocess", "--format", "process"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "aws failed: {}", String::from_utf8_lossy(&out.stderr));
+    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli["AccessKeyId"], boto["accessKeyId"], "both read the same cached role credentials");
 }

@@ -14,6 +14,7 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("native tests", native_tests),
         ("emulator referees (boto3, botocore, AWS CLI v2, pagination, load)", python::emulator_referees),
         ("helper referees (boto3 and AWS CLI v2 on the helper's files)", helper_referees),
+        ("SSO error-code referee (botocore's RestJSONParser)", error_code_referee),
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
@@ -21,7 +22,7 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];
     if native_only {
-        steps.truncate(5);
+        steps.truncate(6);
     }
     let total = steps.len();
     for (i, (name, step)) in steps.into_iter().enumerate() {
@@ -88,6 +89,19 @@ fn helper_referees() -> Result<(), String> {
         &util::root(),
         "cargo",
         &["test", "--locked", "-p", "sso-bridge-host", "--test", "referees", "--", "--include-ignored"],
+        &[("SSO_BRIDGE_PYTHON", python.as_str())],
+    )
+}
+
+/// The core's error classification against botocore's (`crate/tests/error_referee.rs`), with the
+/// pinned venv's botocore; `#[ignore]`d in a plain `cargo test` for the same reason as above.
+fn error_code_referee() -> Result<(), String> {
+    let python = python::ensure_venv()?;
+    let python = python.to_string_lossy().into_owned();
+    util::run_in(
+        &util::root(),
+        "cargo",
+        &["test", "--locked", "-p", "sso-bridge", "--test", "error_referee", "--", "--include-ignored"],
         &[("SSO_BRIDGE_PYTHON", python.as_str())],
     )
 }

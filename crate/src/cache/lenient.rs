@@ -153,6 +153,13 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_not_json() {
+        // Python's json.loads refuses a BOM too ("Unexpected UTF-8 BOM").
+        let err = LenientObject::parse("f", "\u{feff}{}").err().unwrap();
+        assert!(matches!(err, CacheFileError::InvalidJson { .. }), "{err}");
+    }
+
+    #[test]
     fn exact_case_wins_over_case_variants() {
         let obj = LenientObject::parse("f", r#"{"ACCESSTOKEN": "upper", "accessToken": "exact"}"#).unwrap();
         assert_eq!(obj.required_str("accessToken").unwrap(), "exact");

@@ -40,7 +40,8 @@ pub struct ClientRegistration {
 }
 
 impl ClientRegistration {
-    /// A device-flow registration: `scopes` only if `sso_registration_scopes` was configured.
+    /// A device-flow registration: `scopes` only if `sso_registration_scopes` was configured with at
+    /// least one scope (the CLI tests the list's truthiness, so `[]` is left out).
     pub fn device_code(
         client_id: String,
         client_secret: Secret,
@@ -51,12 +52,13 @@ impl ClientRegistration {
             client_id,
             client_secret,
             expires_at: client_secret_expires_at,
-            scopes: configured_scopes,
+            scopes: configured_scopes.filter(|scopes| !scopes.is_empty()),
             grant_types: None,
         }
     }
 
-    /// A PKCE registration: configured scopes, else `["sso:account:access"]`, and the PKCE grant types.
+    /// A PKCE registration: the configured scopes, else (absent or empty: the CLI's `scopes or
+    /// [default]`) `["sso:account:access"]`, and the PKCE grant types.
     pub fn authorization_code(
         client_id: String,
         client_secret: Secret,
@@ -67,7 +69,11 @@ impl ClientRegistration {
             client_id,
             client_secret,
             expires_at: client_secret_expires_at,
-            scopes: Some(configured_scopes.unwrap_or_else(|| vec![PKCE_DEFAULT_SCOPE.to_owned()])),
+            scopes: Some(
+                configured_scopes
+                    .filter(|scopes| !scopes.is_empty())
+                    .unwrap_or_else(|| vec![PKCE_DEFAULT_SCOPE.to_owned()]),
+            ),
             grant_types: Some(PKCE_GRANT_TYPES.iter().map(|g| (*g).to_owned()).collect()),
         }
     }
@@ -163,9 +169,14 @@ mod tests {
             scoped.to_cli_json(),
             r#"{"clientId": "cid", "clientSecret": "cs", "expiresAt": "2024-08-01T12:00:00Z", "scopes": ["a:b", "c"]}"#
         );
-        let configured_empty =
+        // `sso_registration_scopes =` (configured but empty): the CLI writes no scopes for the
+        // device flow and the default scope for PKCE.
+        let device_empty =
+            ClientRegistration::device_code("c".into(), Secret::new("s"), expires, Some(vec![]));
+        assert!(!device_empty.to_cli_json().contains("scopes"));
+        let pkce_empty =
             ClientRegistration::authorization_code("c".into(), Secret::new("s"), expires, Some(vec![]));
-        assert!(configured_empty.to_cli_json().contains(r#""scopes": [], "grantTypes""#));
+        assert!(pkce_empty.to_cli_json().contains(r#""scopes": ["sso:account:access"], "grantTypes""#));
     }
 
     #[test]

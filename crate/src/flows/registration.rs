@@ -9,6 +9,7 @@ use crate::cache::{ClientRegistration, RegistrationCacheKeyInput, RegistrationKi
 use crate::error::SsoError;
 use crate::http::{Clock, Transport};
 use crate::oidc::{OidcClient, RegisterClientInput};
+use crate::secret::Secret;
 use crate::time::UtcTime;
 
 /// What a registration is for. All strings as configured, except `issuer_url`.
@@ -68,8 +69,9 @@ pub struct ObtainedRegistration {
     /// The file stem in `~/.aws/sso/cache/` (`<cache_key>.json`).
     pub cache_key: String,
     /// `Some(text)` when a new client was registered: write it to the cache file, replacing the old
-    /// one (0600, atomically). `None` when the cached registration was reused.
-    pub new_cache_file: Option<String>,
+    /// one (0600, atomically). `None` when the cached registration was reused. A [`Secret`]
+    /// because the text holds the client secret.
+    pub new_cache_file: Option<Secret>,
 }
 
 /// Reuse the cached registration (`cached_file`: the text of `<cache_key>.json`, if it exists) or
@@ -109,7 +111,7 @@ pub async fn obtain_registration<T: Transport, C: Clock>(
             scopes,
         ),
     };
-    let new_cache_file = Some(registration.to_cli_json());
+    let new_cache_file = Some(Secret::new(registration.to_cli_json()));
     Ok(ObtainedRegistration { registration, cache_key, new_cache_file })
 }
 
@@ -203,7 +205,7 @@ mod tests {
             r#"{"clientName":"botocore-client-dev","clientType":"public","grantTypes":["authorization_code","refresh_token"],"redirectUris":["http://127.0.0.1/oauth/callback"],"issuerUrl":"https://d-abc123.awsapps.com/start","scopes":["sso:account:access"]}"#
         );
         assert_eq!(
-            ok.new_cache_file.as_deref(),
+            ok.new_cache_file.as_ref().map(Secret::expose),
             Some(
                 r#"{"clientId": "new-cid", "clientSecret": "new-secret", "expiresAt": "2024-08-01T12:00:00Z", "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}"#
             )
@@ -211,7 +213,7 @@ mod tests {
 
         let (ok, sent) = run(RegistrationKind::DeviceCode, Some(PKCE_CACHED), EXPIRES - 86_400);
         assert_eq!(
-            ok.unwrap().new_cache_file.as_deref(),
+            ok.unwrap().new_cache_file.as_ref().map(Secret::expose),
             Some(
                 r#"{"clientId": "new-cid", "clientSecret": "new-secret", "expiresAt": "2024-08-01T12:00:00Z"}"#
             )

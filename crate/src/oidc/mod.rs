@@ -5,7 +5,8 @@
 //! one through the injected [`Transport`]. All three calls are unsigned JSON POSTs.
 //!
 //! The base URL is the resolved `sso-oidc` endpoint (default `https://oidc.<region>.amazonaws.com`,
-//! or an `endpoint_url` override, whose path is kept for these calls; spec §6).
+//! or an `endpoint_url` override, whose path is kept for these calls; spec §6): pass
+//! `crate::config::endpoint::resolve_endpoint(SsoService::Oidc, …)?.url` to [`OidcClient::new`].
 
 pub mod url;
 

@@ -3,6 +3,7 @@
 //! arguments, so tests drive them with a temporary HOME and a fixed time.
 
 pub mod cache_key;
+pub mod credentials;
 pub mod parse;
 pub mod profiles;
 pub mod setup;
