@@ -359,7 +359,7 @@ export function planRefresh(token: TokenFile, lastAttemptAt?: string): sso.Refre
 }
 
 export async function listAccounts(session: SessionDef, token: TokenFile): Promise<AccountView[]> {
-  const accounts = await portal(session).listAccounts(token.accessToken, undefined);
+  const accounts = await portal(session).listAccounts(token.accessToken, {});
   return accounts.map((a) => ({
     accountId: a.accountId,
     accountName: a.accountName ?? a.accountId,
@@ -368,7 +368,7 @@ export async function listAccounts(session: SessionDef, token: TokenFile): Promi
 }
 
 export async function listAccountRoles(session: SessionDef, token: TokenFile, accountId: string): Promise<RoleView[]> {
-  const roles = await portal(session).listAccountRoles(token.accessToken, accountId, undefined);
+  const roles = await portal(session).listAccountRoles(token.accessToken, accountId, {});
   return roles.map((r) => ({ accountId: r.accountId, roleName: r.roleName }));
 }
 
@@ -378,7 +378,7 @@ export function getRoleCredentials(
   accountId: string,
   roleName: string,
 ): Promise<RoleCredentials> {
-  return portal(session).getRoleCredentials(token, accountId, roleName, undefined);
+  return portal(session).getRoleCredentials(token, accountId, roleName, {});
 }
 
 export function logout(session: SessionDef, token: TokenFile): Promise<void> {
