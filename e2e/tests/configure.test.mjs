@@ -39,14 +39,16 @@ describe('configure a new session and profile from the popup', () => {
     await popup.locator('[data-done]').waitFor();
     await t.shot('23-configure-done');
 
+    // What the AWS CLI's ConfigFileWriter does: the old bytes untouched, new sections appended
+    // without blank lines (refereed for the core's writer in crate/tests).
     const written = readFileSync(t.home.configPath, 'utf8');
     const expected =
       existing +
-      '\n[sso-session acme]\n' +
+      '[sso-session acme]\n' +
       `sso_start_url = ${t.emulator.startUrl}\n` +
       'sso_region = us-east-1\n' +
       'sso_registration_scopes = sso:account:access\n' +
-      '\n[profile Admin-111122223333]\n' +
+      '[profile Admin-111122223333]\n' +
       'sso_session = acme\n' +
       'sso_account_id = 111122223333\n' +
       'sso_role_name = Admin\n' +

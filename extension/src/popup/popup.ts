@@ -108,7 +108,11 @@ function setScreen(next: Screen): void {
   void render(true);
 }
 
+/** Renders are async; only the latest one may replace the view (a slow one must not win). */
+let renderSeq = 0;
+
 async function render(focus = false): Promise<void> {
+  const seq = ++renderSeq;
   let content: HTMLElement;
   try {
     switch (screen.kind) {
@@ -132,6 +136,7 @@ async function render(focus = false): Promise<void> {
   } catch (error) {
     content = h('div', {}, errorBox(toUserError(error)), h('button', { type: 'button', onclick: () => setScreen({ kind: 'home' }) }, 'Back'));
   }
+  if (seq !== renderSeq) return;
   view.replaceChildren(content);
   document.body.dataset['screen'] = screen.kind;
   if (focus) view.focus();
