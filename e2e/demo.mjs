@@ -61,6 +61,6 @@ if (headed) {
   await popup.locator('[data-profile="demo-readonly"]').getByRole('button', { name: 'Access keys' }).click();
   await popup.locator('[data-format="env"]').waitFor();
   await shot('3-access-keys');
-  console.log(`No display: the demo signed in headless; the token is in ${home.cacheDir}. Screenshots in ${shots}.`);
+  console.log(`No display: the demo signed in headless (the throw-away HOME is removed now). Screenshots in ${shots}.`);
   await shutdown();
 }

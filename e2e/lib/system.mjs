@@ -77,9 +77,10 @@ export async function startEmulator(scenarioValue = scenario(), extraArgs = []) 
       return Array.isArray(log) ? log : (log.requests ?? []);
     },
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
+        await exited;
       }
       rmSync(dir, { recursive: true, force: true });
     },

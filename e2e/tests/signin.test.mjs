@@ -43,6 +43,9 @@ describe('PKCE sign-in, access keys, referees, sign out', () => {
     await t.popup.bringToFront();
     await waitForStatus(t.popup, 'e2e', 'valid');
     await t.shot('03-home-signed-in');
+    await t.popup.emulateMedia({ colorScheme: 'dark' });
+    await t.shot('03-home-signed-in-dark');
+    await t.popup.emulateMedia({ colorScheme: 'light' });
     const files = tokenFiles(t.home);
     const tokens = Object.values(files);
     assert.equal(tokens.length, 1, 'one token cache file');

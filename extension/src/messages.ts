@@ -7,7 +7,7 @@ export interface UserError {
   code: string;
   /** What happened, one sentence. */
   message: string;
-  /** What the user should do next, one sentence. */
+  /** What the user should do next, one sentence (empty when `message` already says it). */
   action: string;
   /** A command to copy (e.g. the exact `sso-bridge install …` line), when one fixes it. */
   command?: string;

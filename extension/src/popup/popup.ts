@@ -63,7 +63,7 @@ function errorBox(error: UserError): HTMLElement {
     'div',
     { class: 'error', role: 'alert', 'data-error-code': error.code },
     h('strong', {}, error.message),
-    h('div', {}, error.action),
+    error.action ? h('div', {}, error.action) : null,
     error.command ? h('div', { class: 'row' }, h('pre', { 'data-command': '' }, error.command), copyButton(error.command, 'Copy command')) : null,
   );
 }
