@@ -104,3 +104,12 @@ fn diagnostics_serialize_with_stable_codes() {
     assert_eq!(json[0]["severity"], "warning");
     assert_eq!(json[0]["origin"]["line"], 2);
 }
+
+/// Found by the fuzzer: a key only the CLI reads, set in the credentials file for a profile that
+/// the config file defines, must point at the credentials file.
+#[test]
+fn credentials_lines_are_attributed_to_the_credentials_file() {
+    let found = diagnostics("[profile foo]\nregion = x\n", Some("[foo]\nname = v\nbad key= value\n"));
+    let origins: Vec<String> = found.iter().map(|d| d.origin.to_string()).collect();
+    assert_eq!(origins, ["~/.aws/credentials line 3"], "{found:?}");
+}

@@ -275,11 +275,8 @@ fn store_token(ctx: &Context, f: &Fields) -> Reply {
     let region = t.str("region")?;
     check_region(&t, "region", region)?;
     let access_token = t.str("accessToken")?;
-    let expires_at = time_field(&t, "expiresAt")?.ok_or_else(|| {
-        t.str("expiresAt").err().unwrap_or_else(|| {
-            HostError::new(ErrorCode::MissingField, "the request has no `token.expiresAt`")
-        })
-    })?;
+    let expires_at = time_field(&t, "expiresAt")?
+        .ok_or_else(|| HostError::new(ErrorCode::MissingField, "the request has no `token.expiresAt`"))?;
     let token = CachedToken {
         start_url: Some(start_url.to_owned()),
         region: Some(region.to_owned()),
@@ -320,10 +317,15 @@ fn store_token(ctx: &Context, f: &Fields) -> Reply {
     };
     let target = token_target(session.unwrap_or(start_url))?;
     let _lock = ctx.files.lock()?;
+    // The registration first, as `aws sso login` does: a token never points at a client
+    // registration that is not on disk.
+    let registration_file = match registration {
+        Some((reg_target, text)) => Some(ctx.files.write(&reg_target, text.as_bytes())?),
+        None => None,
+    };
     let file = ctx.files.write(&target, token.to_cli_json().as_bytes())?;
     let mut reply = object(vec![("file", path_value(&file))]);
-    if let Some((reg_target, text)) = registration {
-        let reg_file = ctx.files.write(&reg_target, text.as_bytes())?;
+    if let Some(reg_file) = registration_file {
         reply.insert("registrationFile".into(), path_value(&reg_file));
     }
     Ok(reply)

@@ -73,7 +73,9 @@ pub fn redact(message: &str) -> String {
         };
         // A path: `/`-separated segments that are each short or a cache key.
         let path_like = run.contains('/') && run.split('/').all(|seg| seg.len() < 24 || is_cache_key(seg));
-        if run.chars().count() >= 24 && !is_cache_key(run) && !path_like {
+        // Extension IDs (32 letters a-p) name the caller; they are public.
+        let extension_id = run.len() == 32 && run.bytes().all(|b| (b'a'..=b'p').contains(&b));
+        if run.chars().count() >= 24 && !is_cache_key(run) && !path_like && !extension_id {
             out.push_str("** redacted **");
         } else {
             out.push_str(run);
@@ -106,6 +108,10 @@ mod tests {
         assert_eq!(redact(path), path);
         assert!(!redact("t=abcdefghijklmnopqrstuvwxyz0123/def+ghi").contains("abcdefghijklmnop"));
         assert_eq!(redact("a\nb"), "a b");
+        assert_eq!(
+            redact("caller abcdefghijklmnopabcdefghijklmnop"),
+            "caller abcdefghijklmnopabcdefghijklmnop"
+        );
     }
 
     #[test]

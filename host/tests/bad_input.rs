@@ -335,3 +335,37 @@ fn symlinks_out_of_aws_are_never_followed() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     assert_eq!(home.snapshot(), before);
 }
+
+#[test]
+fn two_real_helpers_writing_at_once_never_interleave() {
+    let home = prepared_home();
+    let token_file = home.aws().join("sso/cache/d033e22ae348aeb5660fc2140aec35850c4da997.json");
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let mut s = home.session();
+            std::thread::spawn(move || {
+                let mut outcomes = Vec::new();
+                for i in 0..40 {
+                    let token = token_json(&format!("AT-{w}-{i}-{}", "p".repeat(8 * 1024)));
+                    let reply = s.request(&store(json!("admin"), token));
+                    outcomes.push(if reply["ok"] == true { 0 } else { error_code(&reply).unwrap_or(999) });
+                }
+                s.finish();
+                outcomes
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for writer in writers {
+        for code in writer.join().unwrap() {
+            assert!(code == 0 || code == 54, "a concurrent write failed with {code}");
+            ok += usize::from(code == 0);
+        }
+    }
+    assert!(ok > 0);
+    let last: Value =
+        serde_json::from_str(&std::fs::read_to_string(&token_file).unwrap()).expect("complete JSON");
+    assert!(last["accessToken"].as_str().unwrap().starts_with("AT-"), "{last}");
+    let leftovers = std::fs::read_dir(home.aws().join("sso/cache")).unwrap().count();
+    assert_eq!(leftovers, 1, "no temp files left by completed writes");
+}

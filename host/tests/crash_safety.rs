@@ -73,6 +73,10 @@ fn killing_the_writer_at_random_moments_never_tears_a_file() {
     }
     home.write(".aws/config", &config);
     assert_eq!(s.request(&session_request(0))["ok"], true);
+    home.write(".aws/credentials", "[static]\naws_access_key_id = AKIAKEEP\naws_secret_access_key = keep\n");
+    let mut with_section = json!({"type": "storeRoleCredentials", "id": 2, "sessionName": "admin", "accountId": "1234567890", "roleName": "test-role", "credentials": creds(0)});
+    with_section["credentialsProfile"] = json!("dev");
+    assert_eq!(s.request(&with_section)["ok"], true);
     s.finish();
 
     // Calibrate: how long a launch + write + reply takes here, so kills spread over all of it.
@@ -105,7 +109,12 @@ fn killing_the_writer_at_random_moments_never_tears_a_file() {
         } else if run % 3 == 1 {
             json!({"type": "storeToken", "id": run, "sessionName": "admin", "token": token_json(&format!("AT-{run}-{padding}"))})
         } else {
-            json!({"type": "storeRoleCredentials", "id": run, "sessionName": "admin", "accountId": "1234567890", "roleName": "test-role", "credentials": creds(run)})
+            // Every other role-credential write also asks for the credentials-file section.
+            let mut request = json!({"type": "storeRoleCredentials", "id": run, "sessionName": "admin", "accountId": "1234567890", "roleName": "test-role", "credentials": creds(run)});
+            if run % 2 == 0 {
+                request["credentialsProfile"] = json!("dev");
+            }
+            request
         };
         s.send_raw(&frame(request.to_string().as_bytes()));
         let temps_before = temp_files();
@@ -138,6 +147,18 @@ fn killing_the_writer_at_random_moments_never_tears_a_file() {
         let (n, rest) = tail.split_once('\n').expect("complete start URL line");
         assert_eq!(rest, "sso_region = us-east-1\n", "run {run}: config torn at the end");
         let config_is_new = n.parse::<usize>().unwrap() == run;
+        // The credentials file: the user's section kept, our section complete, exactly once.
+        let credentials = std::fs::read_to_string(home.aws().join("credentials"))
+            .unwrap_or_else(|e| panic!("run {run}: the credentials file is missing: {e}"));
+        assert!(
+            credentials.starts_with("[static]\naws_access_key_id = AKIAKEEP\naws_secret_access_key = keep\n"),
+            "run {run}: {credentials}"
+        );
+        assert_eq!(credentials.matches("[dev]").count(), 1, "run {run}: {credentials}");
+        assert!(
+            credentials.ends_with("aws_session_token = T\n") && credentials.contains(&padding),
+            "run {run}: credentials torn"
+        );
         if token_is_new || role_is_new || config_is_new {
             after_write += 1;
         } else if temp_files().len() > temps_before.len() {

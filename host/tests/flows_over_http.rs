@@ -155,6 +155,15 @@ fn device_login_with_auto_approve_then_accounts_and_credentials() {
     let again = device_start(&c, &emu, Some(registration_file));
     assert_eq!(again.registration.new_cache_file, None);
     assert_eq!(emu.control().requests()[0].operation.as_deref(), Some("StartDeviceAuthorization"));
+
+    // The service forgets every client: the cached registration is refused once, then replaced.
+    emu.control().reset();
+    emu.control().clear_requests();
+    let recovered = device_start(&c, &emu, Some(registration_file));
+    assert!(recovered.registration.new_cache_file.is_some());
+    let ops: Vec<_> = emu.control().requests().iter().filter_map(|r| r.operation.clone()).collect();
+    assert_eq!(ops, ["StartDeviceAuthorization", "RegisterClient", "StartDeviceAuthorization"]);
+    device_poll(&c, &emu, &recovered, &Cancellation::new()).unwrap();
 }
 
 #[test]
@@ -504,6 +513,23 @@ fn every_error_maps_to_its_code() {
     )
     .unwrap_err();
     assert_eq!(err.code(), "invalid_scope", "{err}");
+    let mut bad = RegisterClientInput::device("x", None);
+    bad.client_type = "confidential".into();
+    let err = pollster::block_on(oidc.register_client(&bad)).unwrap_err();
+    assert_eq!(err.code(), "invalid_client_metadata", "{err}");
+    let mut bad = RegisterClientInput::pkce("x", None, START_URL);
+    bad.grant_types = Some(vec!["password".into()]);
+    let err = pollster::block_on(oidc.register_client(&bad)).unwrap_err();
+    assert_eq!(err.code(), "unsupported_grant_type", "{err}");
+    let mut bad = RegisterClientInput::pkce("x", None, START_URL);
+    bad.redirect_uris = Some(vec!["https://evil.example/callback".into()]);
+    let err = pollster::block_on(oidc.register_client(&bad)).unwrap_err();
+    assert_eq!(err.code(), "invalid_redirect_uri", "{err}");
+    let mut bad = RegisterClientInput::pkce("x", None, START_URL);
+    bad.redirect_uris = None;
+    let err = pollster::block_on(oidc.register_client(&bad)).unwrap_err();
+    assert_eq!(err.code(), "invalid_request", "{err}");
+    assert!(err.advice().starts_with("Check"), "{err}");
     let err = pollster::block_on(oidc.create_token(
         &client,
         &Grant::AuthorizationCode {
@@ -564,11 +590,12 @@ fn every_error_maps_to_its_code() {
     let err = pollster::block_on(nowhere.list_accounts_page(&token, None, None)).unwrap_err();
     assert_eq!((err.code(), err.retryable()), ("network", true), "{err}");
 
-    // Not the SSO API at all: a page instead of JSON.
+    // Not the SSO API at all: an HTML page (the device verification page) where JSON was expected.
     let page_as_api =
-        PortalClient::new(&format!("{}/authorize?", emu.base_url()), c.effects.transport()).unwrap();
-    let err = pollster::block_on(page_as_api.logout(&token)).unwrap_err();
-    assert!(!err.code().is_empty());
+        PortalClient::new(&format!("{}/device?page=", emu.base_url()), c.effects.transport()).unwrap();
+    let err = pollster::block_on(page_as_api.list_accounts_page(&token, None, None)).unwrap_err();
+    assert_eq!(err.code(), "malformed_response", "{err}");
+    assert!(!err.retryable());
 }
 
 #[test]

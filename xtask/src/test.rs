@@ -13,7 +13,10 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("clippy", clippy),
         ("native tests", native_tests),
         ("emulator referees (boto3, botocore, AWS CLI v2, pagination, load)", python::emulator_referees),
-        ("helper referees (boto3 and AWS CLI v2 on the helper's files)", helper_referees),
+        (
+            "helper referees (boto3, AWS CLI v2 on the helper's files; Chromium launches the helper)",
+            helper_referees,
+        ),
         ("SSO error-code referee (botocore's RestJSONParser)", error_code_referee),
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
@@ -79,8 +82,9 @@ fn wasm_build() -> Result<(), String> {
     )
 }
 
-/// The native helper's referee tests (`host/tests/referees.rs`): boto3 and `/usr/bin/aws` use only
-/// the files `sso-bridge` wrote, and the helper reads what `aws sso login` wrote. They are
+/// The native helper's referee tests (`host/tests/referees.rs`: boto3 and `/usr/bin/aws` use only
+/// the files `sso-bridge` wrote, and the helper reads what `aws sso login` wrote) and its real
+/// Chromium launch (`host/tests/browser.rs`). They are
 /// `#[ignore]`d in a plain `cargo test` because they need the pinned venv this step provides.
 fn helper_referees() -> Result<(), String> {
     let python = python::ensure_venv()?;
@@ -88,7 +92,18 @@ fn helper_referees() -> Result<(), String> {
     util::run_in(
         &util::root(),
         "cargo",
-        &["test", "--locked", "-p", "sso-bridge-host", "--test", "referees", "--", "--include-ignored"],
+        &[
+            "test",
+            "--locked",
+            "-p",
+            "sso-bridge-host",
+            "--test",
+            "referees",
+            "--test",
+            "browser",
+            "--",
+            "--include-ignored",
+        ],
         &[("SSO_BRIDGE_PYTHON", python.as_str())],
     )
 }

@@ -29,7 +29,8 @@ pub(crate) enum BotoValue {
 #[derive(Debug, Clone)]
 pub(crate) struct BotoOption {
     pub value: BotoValue,
-    pub line: u32,
+    /// Where the option was set (a credentials value can land in a config profile).
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone)]
@@ -69,7 +70,8 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let mut defaults: Vec<PendingOption> = Vec::new();
     let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
     let mut seen_sections: BTreeSet<String> = BTreeSet::new();
-    let mut seen_options: BTreeSet<(String, String)> = BTreeSet::new();
+    // (section index, `None` for [DEFAULT]; key): configparser's strict duplicate check.
+    let mut seen_options: std::collections::HashSet<(Option<usize>, String)> = Default::default();
     let mut have_option = false;
     let mut indent_level = usize::MAX;
 
@@ -191,11 +193,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             ));
         }
         let key = key.to_lowercase();
-        let section_name = match section_index {
-            Some(index) => sections.get(index).map(|s| s.0.clone()).unwrap_or_default(),
-            None => CONFIGPARSER_DEFAULT_SECTION.to_owned(),
-        };
-        if !seen_options.insert((section_name.clone(), key.clone())) {
+        if !seen_options.insert((section_index, key.clone())) {
+            let section_name = match section_index {
+                Some(index) => sections.get(index).map(|s| s.0.as_str()).unwrap_or_default(),
+                None => CONFIGPARSER_DEFAULT_SECTION,
+            };
             refuse(
                 &mut diagnostics,
                 DiagnosticCode::DuplicateKey,
@@ -253,7 +255,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             } else {
                 BotoValue::Text(text)
             };
-            result.insert(option.key, BotoOption { value, line: option.line });
+            result.insert(option.key, BotoOption { value, origin: origin(option.line) });
         }
         result
     };
@@ -354,24 +356,23 @@ pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind {
 }
 
 /// A section as botocore ends up with it, with the file and line of its header.
-struct BotoView<'a> {
+struct BotoView {
     values: BTreeMap<String, BotoOption>,
     inherited: BTreeSet<String>,
     origin: Origin,
-    file_name: &'a str,
 }
 
 /// Compares what botocore reads with what the SDKs read (`set`), adding diagnostics to `set`.
 /// Both files as botocore ends up with them (`session.full_config`'s profiles and sso-sessions).
-struct Built<'a> {
-    profiles: BTreeMap<String, BotoView<'a>>,
-    sso_sessions: BTreeMap<String, BotoView<'a>>,
+struct Built {
+    profiles: BTreeMap<String, BotoView>,
+    sso_sessions: BTreeMap<String, BotoView>,
     refused: bool,
     diagnostics: Vec<Diagnostic>,
     headers: BTreeMap<Origin, (FileKind, String)>,
 }
 
-fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
+fn build(files: &[SourceFile<'_>]) -> Built {
     let mut built = Built {
         profiles: BTreeMap::new(),
         sso_sessions: BTreeMap::new(),
@@ -389,34 +390,29 @@ fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
         for section in sections {
             let origin = Origin { file: file.name.to_owned(), line: section.line };
             built.headers.insert(origin.clone(), (file.kind, section.header.clone()));
-            let file_name: &'a str = file.name;
-            let view = |values| BotoView {
-                values,
-                inherited: section.inherited.clone(),
-                origin: origin.clone(),
-                file_name,
-            };
+            let BotoSection { header, options, inherited, .. } = section;
+            let view = BotoView { values: options, inherited, origin };
             match file.kind {
                 // `[default]` and `[profile default]`: the later one replaces the earlier.
-                FileKind::Config => match classify_config_header(&section.header) {
+                FileKind::Config => match classify_config_header(&header) {
                     BotoSectionKind::Profile(name) => {
-                        built.profiles.insert(name, view(section.options.clone()));
+                        built.profiles.insert(name, view);
                     }
                     BotoSectionKind::SsoSession(name) => {
-                        built.sso_sessions.insert(name, view(section.options.clone()));
+                        built.sso_sessions.insert(name, view);
                     }
                     BotoSectionKind::Other => {}
                 },
                 // Credentials sections merge into profiles by their raw header (`dict.update`).
-                FileKind::Credentials => match built.profiles.get_mut(&section.header) {
+                FileKind::Credentials => match built.profiles.get_mut(&header) {
                     Some(existing) => {
-                        for (key, option) in section.options.clone() {
+                        for (key, option) in view.values {
                             existing.inherited.remove(&key);
                             existing.values.insert(key, option);
                         }
                     }
                     None => {
-                        built.profiles.insert(section.header.clone(), view(section.options.clone()));
+                        built.profiles.insert(header, view);
                     }
                 },
             }
@@ -452,7 +448,7 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
             .filter(|d| d.severity == super::diagnostics::Severity::Error)
             .collect());
     }
-    let plain = |views: BTreeMap<String, BotoView<'_>>| {
+    let plain = |views: BTreeMap<String, BotoView>| {
         views
             .into_iter()
             .map(|(name, view)| {
@@ -490,7 +486,7 @@ fn compare_sections(
     found: &mut Vec<Diagnostic>,
     kind: &str,
     sdk: &BTreeMap<String, super::model::Section>,
-    boto: &BTreeMap<String, BotoView<'_>>,
+    boto: &BTreeMap<String, BotoView>,
     already: &BTreeSet<Origin>,
     headers: &BTreeMap<Origin, (FileKind, String)>,
 ) {
@@ -576,7 +572,7 @@ fn compare_sections(
             if section.properties.contains_key(key) || view.inherited.contains(key) {
                 continue;
             }
-            let origin = Origin { file: view.file_name.to_owned(), line: option.line };
+            let origin = option.origin.clone();
             if already.contains(&origin) || found.iter().any(|d| d.origin == origin) {
                 continue;
             }

@@ -64,7 +64,7 @@ impl SsoService {
 
 /// Where the endpoint came from, so the popup can say why requests go where they go.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum EndpointSource {
     /// `AWS_ENDPOINT_URL_SSO` or `AWS_ENDPOINT_URL_SSO_OIDC`.
     ServiceEnvironment { variable: String },
@@ -125,7 +125,7 @@ fn url_origin(url: &str) -> &str {
 
 /// Why no endpoint could be worked out. `Display` is a sentence for the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "code")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "code")]
 pub enum EndpointError {
     MissingRegion,
     InvalidRegion {

@@ -65,12 +65,14 @@ impl fmt::Debug for RawProperty<'_> {
 
 /// What went wrong on a line. The `Display` of each starts with the SDKs' own error phrase.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "code")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "code")]
 pub enum ParseErrorKind {
     /// `[profile foo` without the closing bracket.
     UnclosedSectionHeader,
     /// `key = value` before any `[section]`.
     PropertyOutsideSection,
+    /// The file starts with a UTF-8 byte-order mark, which no AWS tool skips.
+    ByteOrderMark,
     /// An indented line before any `[section]`.
     ContinuationOutsideSection,
     /// An indented line right after a `[section]` header.
@@ -102,6 +104,7 @@ impl ParseError {
         match self.kind {
             ParseErrorKind::UnclosedSectionHeader => "unclosed-section-header",
             ParseErrorKind::PropertyOutsideSection => "property-outside-section",
+            ParseErrorKind::ByteOrderMark => "byte-order-mark",
             ParseErrorKind::ContinuationOutsideSection => "continuation-outside-section",
             ParseErrorKind::ContinuationWithoutProperty => "continuation-without-property",
             ParseErrorKind::MissingEquals { .. } => "missing-equals",
@@ -123,6 +126,12 @@ impl fmt::Display for ParseError {
                 "Profile definition must end with ']' ({found}); write section headers as \
                  [profile name] or [sso-session name], and note that # or ; inside the brackets \
                  starts a comment"
+            ),
+            ParseErrorKind::ByteOrderMark => write!(
+                f,
+                "Expected a profile definition, but the file starts with an invisible byte-order mark \
+                 (BOM) that neither the AWS CLI nor the AWS SDKs skip; save the file as UTF-8 without \
+                 BOM"
             ),
             ParseErrorKind::PropertyOutsideSection => write!(
                 f,
@@ -268,9 +277,14 @@ pub(crate) fn parse_file<'a>(file: &SourceFile<'a>) -> Result<Vec<RawSection<'a>
             }
             property.continuations.push((line_number, continuation));
         } else {
-            let section = sections
-                .last_mut()
-                .ok_or_else(|| error(line_number, ParseErrorKind::PropertyOutsideSection, line))?;
+            let section = sections.last_mut().ok_or_else(|| {
+                let kind = if line.starts_with('\u{feff}') {
+                    ParseErrorKind::ByteOrderMark
+                } else {
+                    ParseErrorKind::PropertyOutsideSection
+                };
+                error(line_number, kind, line)
+            })?;
             let content = strip_inline_comment(line, true);
             let (key, value) = split_key_value(content).map_err(|problem| {
                 let kind = match problem {
@@ -329,6 +343,21 @@ mod tests {
         assert_eq!(sections[0].header, "profile a");
         assert_eq!(sections[0].properties[0].value(), "v#not-a-comment");
         assert_eq!(sections[0].properties[1].value(), "v");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_named() {
+        let error = parse("\u{feff}[default]\nregion = x").unwrap_err();
+        assert_eq!(error.code(), "byte-order-mark");
+        assert!(error.to_string().contains("save the file as UTF-8 without BOM"), "{error}");
+    }
+
+    #[test]
+    fn errors_serialize_with_a_code() {
+        let error = parse("[default]\n= x").unwrap_err();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["kind"], serde_json::json!({"code": "missingKey", "subProperty": false}));
+        assert_eq!(json["line"], 2);
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub struct SsoSessionConfig {
 
 /// Why a profile or session cannot be used for SSO. `Display` is a sentence for the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "code")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "code")]
 pub enum SsoConfigError {
     /// No `[profile NAME]` (or `[default]`) in either file.
     ProfileNotFound { profile: String },

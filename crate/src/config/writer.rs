@@ -19,24 +19,27 @@
 //!    lower-cases keys, so adding a second `region` would make the file a duplicate-key error.
 //! 4. **Indented lines belong to the property above them.** The CLI matches `  region = x` under
 //!    `s3 =` (a sub-property) as if it were the profile's `region` and replaces it, un-indented;
-//!    we only touch top-level keys. Replacing a key also removes its continuation lines, which
-//!    would otherwise be glued onto the new value.
+//!    we only touch top-level keys. Replacing a key also removes its continuation lines (an
+//!    indented `# …` under a key included: the SDKs read it as part of the value), which would
+//!    otherwise be glued onto the new value; and new keys never go right above an indented line.
 //! 5. **New keys go right after the section's last property** (or its continuation lines). The
 //!    CLI's insertion point is the last line matching its option regex, which includes comments
 //!    containing `=` or `:` (often the comment above the next section), and when the section runs to
 //!    the end of the file it inserts one line later than that (after a blank line, say).
-//! 6. **`[profile default]`.** For the default profile the CLI only looks for `[default]`; when the
-//!    file has only `[profile default]` we update that section (the Rust SDK ignores `[default]`
-//!    once `[profile default]` exists, so appending `[default]` would not take effect).
+//! 6. **`[profile default]`.** For the default profile the CLI only looks for `[default]`; we also
+//!    update `[profile default]` (the Rust SDK ignores every `[default]` once `[profile default]`
+//!    exists, and botocore takes whichever of the two comes later), so the values take effect
+//!    whichever sections the file has.
 //! 7. **Duplicate sections** (which botocore rejects and the SDKs merge, last value winning): existing
-//!    keys are replaced in every copy and missing keys go into the last one, so the new values win
-//!    in every parser. The CLI only edits the first copy.
+//!    keys are replaced in every copy and missing keys go into the last one of each header spelling,
+//!    so the new values win in every parser. The CLI only edits the first copy.
 //! 8. A section header written in botocore's other accepted quoting (`[profile "my name"]`) is
-//!    recognised as the same profile as `[profile 'my name']`.
-//! 9. **Keys of the other SSO layout are removed from the profile**: `sso_start_url`/`sso_region`
-//!    when writing the sso-session layout, `sso_session` when writing the legacy layout. The CLI
-//!    leaves them, and the result is then rejected by the Rust SDK (`sso_start_url` beside
-//!    `sso_session`, even with equal values) and by botocore when the values differ.
+//!    recognised as the same profile as `[profile 'my name']` (handled like 6 when both exist).
+//! 9. **Keys of the other SSO layout are removed from the profile**: `sso_start_url`, `sso_region`
+//!    and `sso_registration_scopes` when writing the sso-session layout, `sso_session` when writing
+//!    the legacy layout. The CLI leaves them, and the result is then rejected by the Rust SDK
+//!    (`sso_start_url` beside `sso_session`, even with equal values) and by botocore when a value
+//!    differs from the session's.
 
 use std::fmt;
 
@@ -127,7 +130,7 @@ impl<'a> SsoProfileSpec<'a> {
         let remove = match &self.login {
             SsoLogin::Session(session) => {
                 profile.push(("sso_session", session.name));
-                vec!["sso_start_url", "sso_region"]
+                vec!["sso_start_url", "sso_region", "sso_registration_scopes"]
             }
             SsoLogin::Legacy { start_url, region } => {
                 profile.push(("sso_start_url", *start_url));
@@ -283,10 +286,11 @@ fn classify(lines: &[Line<'_>]) -> Vec<LineKind> {
         let indented = c.starts_with([' ', '\t']);
         let kind = if trimmed.is_empty() {
             LineKind::Blank
+        } else if indented && in_property {
+            // Even an indented `# …`: the SDKs read it as part of the value (botocore skips it).
+            LineKind::Continuation
         } else if trimmed.starts_with(['#', ';']) {
             LineKind::Comment
-        } else if indented && in_property {
-            LineKind::Continuation
         } else if is_header(c) {
             in_property = false;
             LineKind::Header
@@ -302,16 +306,22 @@ fn classify(lines: &[Line<'_>]) -> Vec<LineKind> {
     kinds
 }
 
-/// Headers that name the section being updated: the CLI's own form (`[header]` at the start of
-/// the line, then anything) and, for quoted names, botocore's double-quoted alternative.
-fn header_matches(content: &str, wanted: &[String]) -> bool {
-    wanted.iter().any(|w| {
+/// Which of the `wanted` header spellings `content` is, if any: the CLI's own form (`[header]` at
+/// the start of the line, then anything) or an alternative spelling the parsers read as the same.
+fn header_form(content: &str, wanted: &[String]) -> Option<usize> {
+    wanted.iter().position(|w| {
         content.strip_prefix('[').and_then(|r| r.strip_prefix(w.as_str())).is_some_and(|r| r.starts_with(']'))
     })
 }
 
+/// The header spellings that name the section: the CLI's, then the alternatives. For the default
+/// profile both `[default]` and `[profile default]`; for names with whitespace botocore's
+/// double-quoted form beside the CLI's single-quoted one.
 fn wanted_headers(kind: SectionKind, name: &str) -> Vec<String> {
     let mut wanted = vec![section_header(kind, name)];
+    if kind == SectionKind::Profile && name == "default" {
+        wanted.push("profile default".to_owned());
+    }
     if name.contains([' ', '\t']) && !name.contains('"') {
         let prefix = match kind {
             SectionKind::Profile => "profile",
@@ -322,19 +332,24 @@ fn wanted_headers(kind: SectionKind, name: &str) -> Vec<String> {
     wanted
 }
 
-/// A section's extent: header line index and the index one past its last line.
+/// A section's extent: header line index, the index one past its last line, and which header
+/// spelling it uses.
 #[derive(Clone, Copy, Debug)]
 struct SectionSpan {
     header: usize,
     end: usize,
+    form: usize,
 }
 
 fn find_sections(lines: &[Line<'_>], kinds: &[LineKind], wanted: &[String]) -> Vec<SectionSpan> {
     let mut spans = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if kinds[i] == LineKind::Header && header_matches(line.content, wanted) {
+        if kinds[i] != LineKind::Header {
+            continue;
+        }
+        if let Some(form) = header_form(line.content, wanted) {
             let end = (i + 1..lines.len()).find(|&j| kinds[j] == LineKind::Header).unwrap_or(lines.len());
-            spans.push(SectionSpan { header: i, end });
+            spans.push(SectionSpan { header: i, end, form });
         }
     }
     spans
@@ -356,10 +371,7 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
     let kinds = classify(&lines);
     let eol = file_line_ending(&lines);
 
-    let mut sections = find_sections(&lines, &kinds, &wanted_headers(update.kind, update.name));
-    if sections.is_empty() && update.kind == SectionKind::Profile && update.name == "default" {
-        sections = find_sections(&lines, &kinds, &["profile default".to_owned()]);
-    }
+    let sections = find_sections(&lines, &kinds, &wanted_headers(update.kind, update.name));
     if sections.is_empty() {
         return Ok(append_section(config, eol, update));
     }
@@ -367,7 +379,9 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
     // Per line: replaced (Some(new text)), dropped, or kept.
     let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
     let mut dropped = vec![false; lines.len()];
-    let mut found = vec![false; update.values.len()];
+    // Per header spelling: which of our keys its sections already have.
+    let forms = sections.iter().map(|s| s.form).max().map_or(0, |m| m + 1);
+    let mut found = vec![vec![false; update.values.len()]; forms];
     for span in &sections {
         // Inside a property we replaced or removed: its continuation lines go too.
         let mut dropping_continuations = false;
@@ -379,7 +393,7 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
                     if let Some(v) = update.values.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
                         let (k, value) = update.values[v];
                         replacement[i] = Some(format!("{k} = {value}"));
-                        found[v] = true;
+                        found[span.form][v] = true;
                         dropping_continuations = true;
                     } else if update.remove.iter().any(|k| k.eq_ignore_ascii_case(key)) {
                         dropped[i] = true;
@@ -393,14 +407,32 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
         }
     }
 
-    let missing: Vec<(&str, &str)> =
-        update.values.iter().zip(&found).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
-    let last = sections[sections.len() - 1];
-    // After the last property (or its continuation lines), else right after the header.
-    let insert_after = (last.header + 1..last.end)
-        .rev()
-        .find(|&i| matches!(kinds[i], LineKind::Property | LineKind::Continuation) && !dropped[i])
-        .unwrap_or(last.header);
+    // Missing keys go into the last section of each header spelling (so they win in every parser,
+    // see the module docs), after its last property (with its continuation lines).
+    let mut insertions: Vec<(usize, Vec<(&str, &str)>)> = Vec::new();
+    for (index, span) in sections.iter().enumerate() {
+        if sections[index + 1..].iter().any(|later| later.form == span.form) {
+            continue;
+        }
+        let missing: Vec<(&str, &str)> =
+            update.values.iter().zip(&found[span.form]).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        // After the section's last line that is neither blank nor a comment in the first column:
+        // nothing indented may follow our lines, or the parsers would glue it onto our last value.
+        let after = (span.header + 1..span.end)
+            .rev()
+            .find(|&i| {
+                let indented_comment =
+                    kinds[i] == LineKind::Comment && lines[i].content.starts_with([' ', '\t']);
+                !dropped[i]
+                    && (indented_comment
+                        || matches!(kinds[i], LineKind::Property | LineKind::Continuation | LineKind::Other))
+            })
+            .unwrap_or(span.header);
+        insertions.push((after, missing));
+    }
 
     let mut out = String::with_capacity(config.len() + 64 * update.values.len());
     for (i, line) in lines.iter().enumerate() {
@@ -409,10 +441,10 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
         }
         let content = replacement[i].as_deref().unwrap_or(line.content);
         out.push_str(content);
-        if i == insert_after && !missing.is_empty() {
+        if let Some((_, missing)) = insertions.iter().find(|(after, _)| *after == i) {
             // A last line without an ending gets one before our lines (as the CLI does).
             out.push_str(if line.ending.is_empty() { eol } else { line.ending });
-            for (k, v) in &missing {
+            for (k, v) in missing {
                 out.push_str(&format!("{k} = {v}{eol}"));
             }
         } else {
@@ -560,7 +592,7 @@ mod tests {
         );
         assert_eq!(
             update_section("[profile default]\n[default]\n", &update).unwrap(),
-            "[profile default]\n[default]\nregion = r\n"
+            "[profile default]\nregion = r\n[default]\nregion = r\n"
         );
     }
 

@@ -109,18 +109,31 @@ pub struct DeviceLoginStarted {
 
 /// Registration (reused or new, device kind) and StartDeviceAuthorization for `request.issuer_url`
 /// (the resolved start URL, as the CLI ≥ 2.35.13 sends).
+///
+/// One step beyond the CLI: when a *reused* registration is refused (`invalid_client`: revoked, or
+/// the service forgot it), a new client is registered once and the call repeated, instead of
+/// failing until the cached file expires.
 pub async fn start_device_login<T: Transport, C: Clock>(
     oidc: &OidcClient<T>,
     clock: &C,
     request: &RegistrationRequest<'_>,
     cached_registration_file: Option<&str>,
 ) -> Result<DeviceLoginStarted, SsoError> {
-    let registration =
-        obtain_registration(oidc, clock, request, RegistrationKind::DeviceCode, cached_registration_file)
-            .await?;
-    let client = ClientCredentials::from(&registration.registration);
-    let authorization = oidc.start_device_authorization(&client, request.issuer_url).await?;
-    Ok(DeviceLoginStarted { registration, authorization, started_at: clock.now() })
+    let mut cached = cached_registration_file;
+    loop {
+        let registration =
+            obtain_registration(oidc, clock, request, RegistrationKind::DeviceCode, cached).await?;
+        let reused = registration.new_cache_file.is_none();
+        let client = ClientCredentials::from(&registration.registration);
+        match oidc.start_device_authorization(&client, request.issuer_url).await {
+            Ok(authorization) => {
+                return Ok(DeviceLoginStarted { registration, authorization, started_at: clock.now() })
+            }
+            // A second round has no cached file, so `reused` is false there: at most one retry.
+            Err(error) if reused && error.kind() == ErrorKind::InvalidClient => cached = None,
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -295,5 +308,43 @@ mod tests {
             String::from_utf8(sent[1].1.body.clone()).unwrap(),
             r#"{"clientId":"cid","clientSecret":"cs","startUrl":"https://d-abc123.awsapps.com/start"}"#
         );
+    }
+
+    #[test]
+    fn a_refused_cached_registration_is_replaced_once() {
+        let time = FakeTime::at(1_700_000_000);
+        let cached = r#"{"clientId": "old", "clientSecret": "old-s", "expiresAt": "2024-08-01T12:00:00Z"}"#;
+        let registered = r#"{"clientId":"cid","clientSecret":"cs","clientSecretExpiresAt":1722513600}"#;
+        let started = r#"{"deviceCode":"dc","userCode":"U","verificationUri":"https://v","expiresIn":600}"#;
+        let request = RegistrationRequest {
+            session_name: Some("dev"),
+            start_url: "https://d-abc123.awsapps.com/start",
+            issuer_url: "https://d-abc123.awsapps.com/start",
+            region: "us-east-1",
+            scopes: None,
+        };
+        let run = |answers| {
+            let transport = Scripted::new(&time, answers);
+            let oidc = OidcClient::new("https://oidc.us-east-1.amazonaws.com", &transport).unwrap();
+            let result = pollster::block_on(start_device_login(&oidc, &time, &request, Some(cached)));
+            let calls = transport.sent.borrow().len();
+            (result, calls)
+        };
+        let (ok, calls) =
+            run(vec![aws_error(401, "InvalidClientException"), json(200, registered), json(200, started)]);
+        assert_eq!(ok.unwrap().registration.registration.client_id, "cid");
+        assert_eq!(calls, 3);
+        // A brand-new registration refused too: the error, no loop.
+        let (err, calls) = run(vec![
+            aws_error(401, "InvalidClientException"),
+            json(200, registered),
+            aws_error(401, "InvalidClientException"),
+        ]);
+        assert_eq!(err.unwrap_err().code(), "invalid_client");
+        assert_eq!(calls, 3);
+        // Other errors are not retried.
+        let (err, calls) = run(vec![aws_error(500, "InternalServerException")]);
+        assert_eq!(err.unwrap_err().code(), "internal");
+        assert_eq!(calls, 1);
     }
 }

@@ -1,0 +1,59 @@
+//! Fuzzes the whole config pipeline with arbitrary text: parse → normalize → diagnostics (including
+//! the botocore model), SSO profile resolution and endpoint resolution for every profile, and
+//! serialization. Nothing may panic, and every error and diagnostic must name a line that exists.
+//!
+//! The input is split at the first NUL byte: before it is the config file, after it the
+//! credentials file (invalid UTF-8 is replaced, as a reader that lost bytes would).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sso_bridge::config::botocore::read_like_cli;
+use sso_bridge::config::endpoint::{resolve_endpoint, SsoService};
+use sso_bridge::config::sso::{resolve_sso_session, sso_profiles};
+use sso_bridge::config::{parse_files, resolve_sso_profile, SourceFile};
+
+fuzz_target!(|data: &[u8]| {
+    let (config_bytes, credentials_bytes) = match data.iter().position(|&b| b == 0) {
+        Some(index) => (&data[..index], Some(&data[index + 1..])),
+        None => (data, None),
+    };
+    let config_text = String::from_utf8_lossy(config_bytes);
+    let credentials_text = credentials_bytes.map(String::from_utf8_lossy);
+    let config = SourceFile::config("config", &config_text);
+    let credentials = credentials_text.as_deref().map(|text| SourceFile::credentials("credentials", text));
+    let lines = |name: &str| {
+        let text = if name == "config" { &*config_text } else { credentials_text.as_deref().unwrap_or("") };
+        text.split('\n').count() as u32
+    };
+
+    let files: Vec<SourceFile<'_>> = std::iter::once(config).chain(credentials).collect();
+    let _ = read_like_cli(&files);
+
+    match parse_files(Some(&config), credentials.as_ref()) {
+        Err(error) => {
+            assert!(error.line >= 1 && error.line <= lines(&error.file), "{error}");
+            assert!(!error.to_string().is_empty());
+        }
+        Ok(set) => {
+            for diagnostic in &set.diagnostics {
+                let origin = &diagnostic.origin;
+                assert!(origin.line >= 1 && origin.line <= lines(&origin.file), "{diagnostic}");
+            }
+            let _ = serde_json::to_string(&set).expect("serializable");
+            let _ = serde_json::to_string(&set.to_plain()).expect("serializable");
+            let env = [("AWS_USE_FIPS_ENDPOINT", "false")];
+            for name in set.profiles.keys() {
+                let _ = resolve_sso_profile(&set, name).map_err(|e| e.to_string());
+                for service in [SsoService::Oidc, SsoService::Portal] {
+                    let region = set.profiles[name].get("sso_region").unwrap_or("us-east-1");
+                    let _ = resolve_endpoint(service, region, &set, name, &env).map_err(|e| e.to_string());
+                }
+            }
+            for name in set.sso_sessions.keys() {
+                let _ = resolve_sso_session(&set, name);
+            }
+            let _ = sso_profiles(&set);
+        }
+    }
+});
