@@ -49,7 +49,8 @@ pub fn checks() -> Result<(), String> {
 /// Debug builds of the helper and the emulator, for the e2e tests and the demo.
 fn native_binaries() -> Result<(PathBuf, PathBuf), String> {
     util::run("cargo", &["build", "--locked", "-p", "sso-bridge-host", "-p", "sso-bridge-emulator"])?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
     Ok((target.join("debug/sso-bridge"), target.join("debug/sso-bridge-emulator")))
 }
 
