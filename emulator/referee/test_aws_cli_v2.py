@@ -13,6 +13,8 @@ import json
 import os
 import pathlib
 import subprocess
+import threading
+import time
 
 import pytest
 
@@ -77,10 +79,20 @@ def test_sso_login_device_flow_then_export_credentials(emulator, aws_env, tmp_pa
         [str(AWS_CLI), "sso", "login", "--no-browser", "--profile", "dev"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
+    printed = []
+    reader = threading.Thread(target=lambda: printed.extend(iter(login.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         pending = emulator.wait_for_pending_device(timeout=60)
+        # Approve only once the CLI shows the code, as a person would: the CLI makes one CreateToken
+        # attempt before printing (spec §3.6), and an early approval would skip the prompt.
+        deadline = time.time() + 60
+        while pending["user_code"] not in "".join(printed) and time.time() < deadline and login.poll() is None:
+            time.sleep(0.05)
         emulator.approve_device(pending["user_code"])
-        out, err = login.communicate(timeout=60)
+        login.wait(timeout=60)
+        reader.join(timeout=10)
+        out, err = "".join(printed), login.stderr.read()
     finally:
         if login.poll() is None:
             login.kill()

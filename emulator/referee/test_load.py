@@ -21,7 +21,7 @@ def call(connection, method, path, body=None, headers=None):
 
 
 def test_fifty_clients_two_hundred_requests_each(start_emulator):
-    emulator = start_emulator("--accounts", "50", "--roles-per-account", "3", "--threads", "8")
+    emulator = start_emulator("--accounts", "50", "--roles-per-account", "3")
     host, port = "127.0.0.1", emulator.port
     setup = http.client.HTTPConnection(host, port, timeout=30)
     status, body = call(setup, "POST", "/client/register", json.dumps({"clientName": "load", "clientType": "public", "scopes": ["sso:account:access"]}))
@@ -40,12 +40,24 @@ def test_fifty_clients_two_hundred_requests_each(start_emulator):
 
     latencies = [[] for _ in range(CLIENTS)]
     failures = []
-    start_line = threading.Barrier(CLIENTS)
+    warmup_times = []
+    start_line = threading.Barrier(CLIENTS, timeout=120)
 
     def run(index):
         token = tokens[index]
         headers = {"x-amz-sso_bearer_token": token["accessToken"]}
         connection = http.client.HTTPConnection(host, port, timeout=30)
+        # Each connection is opened and used once before the clock starts: the emulator gives every
+        # connection its own thread, and that set-up is reported on its own.
+        began = time.perf_counter()
+        try:
+            status, _ = call(connection, "GET", "/assignment/accounts?max_result=1", None, headers)
+            warmup_times.append(time.perf_counter() - began)
+            if status != 200:
+                failures.append(f"client {index} warm-up: HTTP {status}")
+        except (OSError, http.client.HTTPException) as error:
+            failures.append(f"client {index} warm-up after {time.perf_counter() - began:.2f} s: {error!r}")
+            connection = http.client.HTTPConnection(host, port, timeout=30)
         start_line.wait()
         for n in range(REQUESTS_PER_CLIENT):
             account = accounts[(index + n) % len(accounts)]
@@ -84,7 +96,8 @@ def test_fifty_clients_two_hundred_requests_each(start_emulator):
     p99 = samples[int(len(samples) * 0.99) - 1]
     record_figure(
         f"emulator load: {len(samples)} requests from {CLIENTS} concurrent clients in {elapsed:.2f} s "
-        f"({len(samples) / elapsed:.0f} req/s), p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {samples[-1]:.2f} ms, 0 errors"
+        f"({len(samples) / elapsed:.0f} req/s), p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {samples[-1]:.2f} ms, 0 errors; "
+        f"slowest connection warm-up {max(warmup_times) * 1000:.1f} ms"
     )
     # A loose ceiling: it catches a server that serialises on something slow, not a busy CI machine.
     assert p99 < 1000, f"p99 {p99:.1f} ms"

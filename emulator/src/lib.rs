@@ -29,7 +29,7 @@ pub use service::{
     Emulator, LoggedRequest, Options,
 };
 
-/// Alias matching the "Emulator::start" spelling other crates may expect.
+/// Starts an emulator on an ephemeral loopback port (also spelled `Emulator::start`).
 pub fn start(scenario: Scenario) -> Result<RunningEmulator, String> {
     RunningEmulator::start(scenario)
 }

@@ -45,9 +45,9 @@ struct Args {
     /// Print one line per request to standard error (secrets never printed).
     #[arg(long)]
     verbose: bool,
-    /// Request-handling threads.
-    #[arg(long, default_value_t = 8)]
-    threads: usize,
+    /// Connections served at once (one thread each).
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
 }
 
 fn main() -> ExitCode {
@@ -88,7 +88,7 @@ fn run(args: Args) -> Result<(), String> {
     scenario.validate()?;
     let config = ServerConfig {
         port: args.port,
-        threads: args.threads,
+        max_connections: args.max_connections,
         options: Options {
             control_over_http: args.control,
             verbose: args.verbose,

@@ -165,7 +165,7 @@ struct State {
     refresh_tokens: HashMap<String, RefreshToken>,
     faults: Vec<ArmedFault>,
     throttle_windows: HashMap<String, VecDeque<Instant>>,
-    log: Vec<LoggedRequest>,
+    log: VecDeque<LoggedRequest>,
 }
 
 impl State {
@@ -185,7 +185,7 @@ impl State {
                 .map(|f| ArmedFault { fault: f.clone(), remaining: f.count })
                 .collect(),
             throttle_windows: HashMap::new(),
-            log: Vec::new(),
+            log: VecDeque::new(),
         }
     }
 
@@ -297,6 +297,11 @@ impl Emulator {
             log_file,
             log_file_failed: AtomicBool::new(false),
         })
+    }
+
+    /// Starts a server for `scenario` on an ephemeral loopback port; same as [`RunningEmulator::start`].
+    pub fn start(scenario: Scenario) -> Result<crate::RunningEmulator, String> {
+        crate::RunningEmulator::start(scenario)
     }
 
     pub fn base_url(&self) -> &str {
@@ -1298,7 +1303,7 @@ impl Emulator {
     }
 
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.lock().log.clone()
+        self.lock().log.iter().cloned().collect()
     }
 
     pub fn clear_requests(&self) {
@@ -1333,7 +1338,10 @@ impl Emulator {
             };
             // Control reads are not part of the traffic under test.
             if !request.path.starts_with(CONTROL_PREFIX) {
-                state.log.push(entry.clone());
+                if state.log.len() == MAX_LOGGED_REQUESTS {
+                    state.log.pop_front();
+                }
+                state.log.push_back(entry.clone());
             }
             entry
         };
@@ -1356,6 +1364,9 @@ impl Emulator {
         }
     }
 }
+
+/// The in-memory log keeps the newest requests only, so a long demo run does not grow without bound.
+const MAX_LOGGED_REQUESTS: usize = 50_000;
 
 const INVALID_CODE: &str = "That code is not valid or has expired. Check the code and try again.";
 

@@ -6,8 +6,7 @@ use std::net::TcpStream;
 use serde_json::{json, Value};
 use sso_bridge_emulator::wire::{Request, Response};
 use sso_bridge_emulator::{
-    pkce_challenge, Emulator, Fault, FaultKind, Operation, Options, RunningEmulator, Scenario, Throttling,
-    User,
+    pkce_challenge, Emulator, Fault, FaultKind, Operation, Options, Scenario, Throttling, User,
 };
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -646,7 +645,7 @@ fn http(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &s
 
 #[test]
 fn serves_over_loopback_and_stops_on_drop() {
-    let running = RunningEmulator::start(Scenario { auto_approve: true, ..Scenario::default() }).unwrap();
+    let running = Emulator::start(Scenario { auto_approve: true, ..Scenario::default() }).unwrap();
     let base = running.base_url().to_string();
     assert!(base.starts_with("http://127.0.0.1:"));
     let (status, body) = http(
@@ -683,4 +682,62 @@ fn serves_over_loopback_and_stops_on_drop() {
         TcpStream::connect(address).is_err()
     });
     assert!(closed, "the listener is closed after drop");
+}
+
+/// Reads one response (head + Content-Length body) off a keep-alive connection.
+fn read_response(reader: &mut std::io::BufReader<TcpStream>) -> (u16, Vec<(String, String)>, String) {
+    use std::io::BufRead;
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).unwrap();
+    let status = status_line[9..12].parse().unwrap();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line.trim().is_empty() {
+            break;
+        }
+        let (k, v) = line.split_once(':').unwrap();
+        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+    }
+    let length: usize =
+        headers.iter().find(|(k, _)| k == "content-length").map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (status, headers, String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn keep_alive_chunked_bodies_and_bad_requests() {
+    let running = Emulator::start(Scenario::default()).unwrap();
+    let stream = TcpStream::connect(running.address()).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = std::io::BufReader::new(stream);
+    let body = r#"{"clientName":"k","clientType":"public"}"#;
+    // Two requests on one connection: a chunked one, then a Content-Length one.
+    let (first, second) = body.split_at(10);
+    write!(
+        writer,
+        "POST /client/register HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{first}\r\n{:x}\r\n{second}\r\n0\r\n\r\n",
+        first.len(),
+        second.len()
+    )
+    .unwrap();
+    let (status, headers, text) = read_response(&mut reader);
+    assert_eq!(status, 200, "{text}");
+    assert!(headers.contains(&("connection".into(), "keep-alive".into())));
+    write!(writer, "GET /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").unwrap();
+    assert_eq!(read_response(&mut reader).0, 404);
+    write!(writer, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap();
+    let (status, headers, _) = read_response(&mut reader);
+    assert_eq!(status, 200);
+    assert!(headers.contains(&("connection".into(), "close".into())));
+
+    let (status, _) = http(running.base_url(), "NONSENSE", "", &[], "");
+    assert_eq!(status, 400, "a request line without a target is refused");
+    let mut big = TcpStream::connect(running.address()).unwrap();
+    write!(big, "POST /token HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    big.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 }

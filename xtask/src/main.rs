@@ -5,6 +5,7 @@
 //! without guessing (rustup targets, pinned cargo tools); otherwise the message says what to install.
 
 mod dist;
+mod emulator;
 mod python;
 mod test;
 mod util;
