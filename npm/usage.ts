@@ -13,6 +13,21 @@ import init, {
   listSsoProfiles,
   exportCredentials,
   credentialsFileSection,
+  resolveEndpoints,
+  tokenFileFor,
+  planRefresh,
+  OidcClient,
+  PortalClient,
+  type Endpoints,
+  type ObtainedRegistration,
+  type DeviceAuthorization,
+  type IssuedToken,
+  type PkceStart,
+  type PendingPkce,
+  type RefreshPlan,
+  type AccountInfo,
+  type RoleInfo,
+  type AccountWithRoles,
   type SsoBridgeError,
   type AwsCredentials,
   type ExportFormat,
@@ -88,6 +103,53 @@ export async function useWeb(wasmUrl: URL): Promise<void> {
       expectType<string | undefined>(error.operation);
     }
   }
+}
+
+export async function useClients(signal: AbortSignal): Promise<void> {
+  const endpoints: Endpoints = resolveEndpoints({ region: "us-east-1", env: { AWS_ENDPOINT_URL_SSO: "http://x" } });
+  expectType<string>(endpoints.oidc.url);
+  if (endpoints.portal.source.kind === "awsDefault") expectType<string>(endpoints.portal.source.partition);
+  resolveEndpoints({ region: "eu-west-1", profileName: "dev", configText: "", credentialsText: null });
+
+  const oidc = new OidcClient(endpoints.oidc.url);
+  expectType<string>(oidc.endpointUrl);
+  const session = { startUrl: "https://x.awsapps.com/start", region: "us-east-1" };
+  const obtained: ObtainedRegistration = await oidc.register({ kind: "deviceCode", ...session, sessionName: "dev" });
+  expectType<string | null>(obtained.newCacheFile);
+  const device: DeviceAuthorization = await oidc.startDeviceAuthorization(obtained.registration, session.startUrl);
+  expectType<string | null>(device.verificationUriComplete);
+  const issued: IssuedToken = await oidc.pollDeviceToken(obtained.registration, device, { signal });
+  await oidc.pollDeviceToken(obtained.registration, device);
+  const pkce = await oidc.register({
+    kind: "authorizationCode",
+    ...session,
+    scopes: ["sso:account:access"],
+    cachedRegistrationFile: obtained.newCacheFile,
+  });
+  const started: PkceStart = oidc.pkceStart(pkce.registration, { port: 8080 });
+  const pending: PendingPkce = started.pending;
+  expectType<number>(pending.expiresAt);
+  const viaPkce: IssuedToken = await oidc.pkceFinish(pending, started.authorizeUrl);
+  const token: TokenFile = tokenFileFor(viaPkce ?? issued, session, pkce.registration);
+  const refreshed: TokenFile = await oidc.refresh(token, session);
+  const plan: RefreshPlan = planRefresh(refreshed, null);
+  if (plan.action === "signInAgain") expectType<"not_refreshable" | "registration_expired">(plan.code);
+  planRefresh(refreshed, "2030-01-01T00:00:00Z");
+
+  const portal = new PortalClient(endpoints.portal.url);
+  expectType<string>(portal.endpointUrl);
+  const accounts: AccountInfo[] = await portal.listAccounts(token.accessToken, { signal, pageSize: 50, maxAttempts: 3 });
+  expectType<string | null>(accounts[0]!.accountName);
+  await portal.listAccounts(token.accessToken);
+  const roles: RoleInfo[] = await portal.listAccountRoles(token.accessToken, accounts[0]!.accountId, { signal });
+  const all: AccountWithRoles[] = await portal.listAccountsAndRoles(token.accessToken, { concurrency: 2 });
+  expectType<number>(all[0]!.roles.length);
+  const credentials: AwsCredentials = await portal.getRoleCredentials(token, roles[0]!.accountId, roles[0]!.roleName);
+  await portal.getRoleCredentials(token, "1", "r", { signal });
+  expectType<string>(exportCredentials(credentials, "fish"));
+  expectType<void>(await portal.logout(token.accessToken));
+  oidc.free();
+  portal.free();
 }
 
 export function useBundler(): string {

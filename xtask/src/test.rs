@@ -2,7 +2,7 @@
 
 use crate::python;
 use crate::util::{self, ensure_rust_target};
-use crate::wasm;
+use crate::{extension, wasm};
 
 /// One named step of the test run.
 type Step = (&'static str, fn() -> Result<(), String>);
@@ -21,6 +21,8 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
+        ("extension: build, eslint, web-ext lint", extension::checks),
+        ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];
     if native_only {
         steps.truncate(6);

@@ -2,7 +2,7 @@
 //! operations.
 //!
 //! Each flow is an async function generic over the injected effects ([`crate::http::Transport`]
-//! inside the clients, [`Clock`], [`Sleep`], [`Random`]) with its decisions in small pure functions
+//! inside the clients, [`crate::http::Clock`], [`Sleep`], [`crate::http::Random`]) with its decisions in small pure functions
 //! or state machines, so it is tested under a fake clock without waiting. Files are never touched
 //! here: a flow takes the cache file's text it needs and returns the text to write.
 //!
@@ -14,6 +14,24 @@
 //! - [`listing`]: every account and every role, all pages, bounded concurrency, 429 backoff; role
 //!   credentials; logout.
 //! - [`retry`]: the backoff policy shared by the portal calls.
+//!
+//! Where each piece of the planned JS API (issue 4) lives:
+//!
+//! | JS | Rust |
+//! |---|---|
+//! | `register` | [`registration::obtain_registration`] (or [`crate::oidc::OidcClient::register_client`]) |
+//! | `startDeviceAuthorization` | [`device::start_device_login`] |
+//! | `pollDeviceToken` + `AbortSignal` | [`device::poll_device_token`] with a [`Cancellation`] the signal's `abort` listener cancels |
+//! | `pkceStart()` | [`pkce::start_pkce_login`] (or [`pkce::pkce_start`] with a registration in hand), [`pkce::random_loopback_port`] |
+//! | `pkceFinish(callbackUrl)` | [`pkce::PendingPkce::from_json`] then [`pkce::pkce_finish`] |
+//! | `refresh` | [`refresh::plan_refresh`] (when) and [`refresh::refresh_token`] (do it) |
+//! | `listAccounts` (all pages) | [`listing::list_all_accounts`]; with roles: [`listing::list_accounts_and_roles`] |
+//! | `listAccountRoles` | [`listing::list_all_roles`] |
+//! | `getRoleCredentials` | [`listing::role_credentials`] |
+//! | `logout` | [`listing::logout`] |
+//!
+//! A login's token becomes the CLI's cache entry with [`IssuedToken::into_cached_token`]; a new
+//! registration's file text is [`registration::ObtainedRegistration::new_cache_file`].
 
 pub mod device;
 pub mod listing;
@@ -34,8 +52,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
-
-pub use crate::http::{Clock, Random};
 
 /// A cancellation switch shared between a running flow and whoever may stop it (a UI button, an
 /// `AbortSignal` listener in the wasm binding, a Ctrl-C handler). Cloning shares the switch.

@@ -79,7 +79,9 @@ fn cache_file_failure(error: CacheFileError) -> JsFailure {
 /// The token cache key, `sha1_hex(name)`, for an sso-session name or a legacy profile's start URL
 /// (exactly as configured). The file is `~/.aws/sso/cache/<key>.json`.
 #[wasm_bindgen(js_name = tokenCacheKey)]
-pub fn token_cache_key(session_name_or_start_url: &str) -> String {
+pub fn token_cache_key(
+    #[wasm_bindgen(js_name = sessionNameOrStartUrl)] session_name_or_start_url: &str,
+) -> String {
     core_token_cache_key(session_name_or_start_url)
 }
 
@@ -98,17 +100,14 @@ pub fn registration_cache_key(
     .cache_key())
 }
 
-/// A token cache file's text, byte-identical to what `aws sso login` writes.
-#[wasm_bindgen(js_name = tokenFileJson)]
-pub fn token_file_json(
-    #[wasm_bindgen(unchecked_param_type = "TokenFile")] token: JsValue,
-) -> Result<String, JsValue> {
-    let token: TokenFileJs = from_js("the token", &token)?;
+/// A `TokenFile` from JS as the core's token.
+pub(super) fn token_from_js(token: &JsValue) -> Result<CachedToken, JsFailure> {
+    let token: TokenFileJs = from_js("the token", token)?;
     let registration_expires_at = match &token.registration_expires_at {
         Some(text) => Some(time_arg("registrationExpiresAt", text)?),
         None => None,
     };
-    let cached = CachedToken {
+    Ok(CachedToken {
         start_url: token.start_url,
         region: token.region,
         expires_at: time_arg("expiresAt", &token.expires_at)?,
@@ -117,14 +116,11 @@ pub fn token_file_json(
         client_secret: token.client_secret,
         registration_expires_at,
         refresh_token: token.refresh_token,
-    };
-    Ok(cached.to_cli_json())
+    })
 }
 
-/// Reads a token cache file as leniently as botocore or the Rust SDK do.
-#[wasm_bindgen(js_name = parseTokenFile, unchecked_return_type = "TokenFile")]
-pub fn parse_token_file(text: &str) -> Result<JsValue, JsValue> {
-    let token = CachedToken::from_json(text).map_err(cache_file_failure)?;
+/// The core's token as a `TokenFile` for JS.
+pub(super) fn token_to_js(token: CachedToken) -> Result<JsValue, JsValue> {
     to_js(&TokenFileJs {
         start_url: token.start_url,
         region: token.region,
@@ -135,6 +131,20 @@ pub fn parse_token_file(text: &str) -> Result<JsValue, JsValue> {
         registration_expires_at: token.registration_expires_at.map(UtcTime::to_cli_string),
         refresh_token: token.refresh_token,
     })
+}
+
+/// A token cache file's text, byte-identical to what `aws sso login` writes.
+#[wasm_bindgen(js_name = tokenFileJson)]
+pub fn token_file_json(
+    #[wasm_bindgen(unchecked_param_type = "TokenFile")] token: JsValue,
+) -> Result<String, JsValue> {
+    Ok(token_from_js(&token)?.to_cli_json())
+}
+
+/// Reads a token cache file as leniently as botocore or the Rust SDK do.
+#[wasm_bindgen(js_name = parseTokenFile, unchecked_return_type = "TokenFile")]
+pub fn parse_token_file(text: &str) -> Result<JsValue, JsValue> {
+    token_to_js(CachedToken::from_json(text).map_err(cache_file_failure)?)
 }
 
 /// A client-registration cache file's text, byte-identical to the AWS CLI's.

@@ -3,7 +3,7 @@
 use super::convert::{to_js, JsFailure};
 use crate::config::{
     parse_files, resolve_sso_profile, sso::sso_profiles, ConfigSet, Diagnostic, OtherSection, ParseError,
-    ParseErrorKind, Section, SourceFile, SsoConfigError, SsoProfile,
+    Section, SourceFile, SsoConfigError, SsoProfile,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -41,7 +41,7 @@ struct ConfigProblemJs {
 
 /// `"missing-equals"` / `"profileNotFound"` → `"missing_equals"` / `"profile_not_found"`: every
 /// `code` this package throws is snake_case.
-fn snake_case(code: &str) -> String {
+pub(super) fn snake_case(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + 4);
     for c in code.chars() {
         match c {
@@ -56,22 +56,23 @@ fn snake_case(code: &str) -> String {
     out
 }
 
-fn sso_config_variant(error: &SsoConfigError) -> &'static str {
-    match error {
-        SsoConfigError::ProfileNotFound { .. } => "ProfileNotFound",
-        SsoConfigError::NotSso { .. } => "NotSso",
-        SsoConfigError::MissingKeys { .. } => "MissingKeys",
-        SsoConfigError::SessionMissingKeys { .. } => "SessionMissingKeys",
-        SsoConfigError::SessionNotFound { .. } => "SessionNotFound",
-        SsoConfigError::Inconsistent(_) => "Inconsistent",
+/// `"missingEquals"` (the serde tag of an internally tagged enum) → `"MissingEquals"`.
+pub(super) fn tagged_variant<T: Serialize>(value: &T, tag: &str) -> String {
+    let mut name = serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.get(tag).and_then(|c| c.as_str()).map(str::to_owned))
+        .unwrap_or_default();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
     }
+    name
 }
 
 impl From<&SsoConfigError> for ConfigProblemJs {
     fn from(error: &SsoConfigError) -> Self {
         ConfigProblemJs {
             code: snake_case(error.code()),
-            variant: sso_config_variant(error).to_owned(),
+            variant: tagged_variant(error, "code"),
             message: error.to_string(),
         }
     }
@@ -86,14 +87,9 @@ impl From<SsoConfigError> for JsFailure {
 
 impl From<ParseError> for JsFailure {
     fn from(error: ParseError) -> Self {
-        let variant = match error.kind {
-            ParseErrorKind::UnclosedSectionHeader => "UnclosedSectionHeader",
-            ParseErrorKind::PropertyOutsideSection => "PropertyOutsideSection",
-            ParseErrorKind::ContinuationOutsideSection => "ContinuationOutsideSection",
-            ParseErrorKind::ContinuationWithoutProperty => "ContinuationWithoutProperty",
-            ParseErrorKind::MissingEquals { .. } => "MissingEquals",
-            ParseErrorKind::MissingKey { .. } => "MissingKey",
-        };
+        // The variant name from the kind's serde tag (`{"code": "missingEquals", …}`), so a kind
+        // added to the core needs no change here.
+        let variant = tagged_variant(&error.kind, "code");
         let mut failure = JsFailure::new(snake_case(error.code()), variant, false, error.to_string());
         failure.file = Some(error.file);
         failure.line = Some(error.line);
@@ -101,7 +97,10 @@ impl From<ParseError> for JsFailure {
     }
 }
 
-fn parse(config_text: &str, credentials_text: Option<String>) -> Result<ConfigSet, JsFailure> {
+pub(super) fn parse_files_js(
+    config_text: &str,
+    credentials_text: Option<String>,
+) -> Result<ConfigSet, JsFailure> {
     let config = SourceFile::config(CONFIG_FILE_NAME, config_text);
     let credentials =
         credentials_text.as_deref().map(|text| SourceFile::credentials(CREDENTIALS_FILE_NAME, text));
@@ -112,8 +111,11 @@ fn parse(config_text: &str, credentials_text: Option<String>) -> Result<ConfigSe
 /// line the SDKs refuse (with `file` and `line`); everything else, including where the AWS CLI would
 /// read the file differently, is in `diagnostics`.
 #[wasm_bindgen(js_name = parseConfig, unchecked_return_type = "ParsedConfig")]
-pub fn parse_config(config_text: &str, credentials_text: Option<String>) -> Result<JsValue, JsValue> {
-    let set = parse(config_text, credentials_text)?;
+pub fn parse_config(
+    #[wasm_bindgen(js_name = configText)] config_text: &str,
+    #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let set = parse_files_js(config_text, credentials_text)?;
     to_js(&ParsedConfigJs {
         profiles: &set.profiles,
         sessions: &set.sso_sessions,
@@ -126,19 +128,22 @@ pub fn parse_config(config_text: &str, credentials_text: Option<String>) -> Resu
 /// AWS CLI's errors for missing keys, a missing session and inconsistent values.
 #[wasm_bindgen(js_name = resolveProfile, unchecked_return_type = "SsoProfile")]
 pub fn resolve_profile(
-    profile_name: &str,
-    config_text: &str,
-    credentials_text: Option<String>,
+    #[wasm_bindgen(js_name = profileName)] profile_name: &str,
+    #[wasm_bindgen(js_name = configText)] config_text: &str,
+    #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let set = parse(config_text, credentials_text)?;
+    let set = parse_files_js(config_text, credentials_text)?;
     let profile = resolve_sso_profile(&set, profile_name).map_err(JsFailure::from)?;
     to_js(&profile)
 }
 
 /// Every profile that sets an SSO key, resolved or with the reason it cannot be, in name order.
 #[wasm_bindgen(js_name = listSsoProfiles, unchecked_return_type = "SsoProfileEntry[]")]
-pub fn list_sso_profiles(config_text: &str, credentials_text: Option<String>) -> Result<JsValue, JsValue> {
-    let set = parse(config_text, credentials_text)?;
+pub fn list_sso_profiles(
+    #[wasm_bindgen(js_name = configText)] config_text: &str,
+    #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let set = parse_files_js(config_text, credentials_text)?;
     let entries: Vec<SsoProfileEntryJs> = sso_profiles(&set)
         .into_iter()
         .map(|(name, result)| match result {

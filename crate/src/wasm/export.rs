@@ -41,7 +41,6 @@ impl AwsCredentialsJs {
         })
     }
 
-    #[allow(dead_code)] // used by the portal bindings
     pub(super) fn from_core(credentials: AwsCredentials) -> Self {
         AwsCredentialsJs {
             access_key_id: credentials.access_key_id,
@@ -70,7 +69,7 @@ pub fn export_credentials(
 /// A `~/.aws/credentials` section (`[name]` and the key lines) for these credentials.
 #[wasm_bindgen(js_name = credentialsFileSection)]
 pub fn credentials_file_section(
-    section_name: &str,
+    #[wasm_bindgen(js_name = sectionName)] section_name: &str,
     #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
 ) -> Result<String, JsValue> {
     let credentials = from_js::<AwsCredentialsJs>("the credentials", &credentials)?.into_core()?;

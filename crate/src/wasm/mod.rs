@@ -12,6 +12,7 @@ pub mod config;
 pub mod convert;
 pub mod effects;
 pub mod export;
+pub mod sso;
 mod types;
 
 use wasm_bindgen::prelude::*;

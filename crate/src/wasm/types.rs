@@ -164,3 +164,139 @@ export interface AwsCredentials {
 /** The `--format` choices of `aws configure export-credentials`. */
 export type ExportFormat = "process" | "env" | "env-no-export" | "powershell" | "windows-cmd" | "fish";
 "#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const SSO: &str = r#"
+/** Where requests go, and why (which setting chose it). */
+export interface ResolvedEndpoint {
+  url: string;
+  source:
+    | { kind: "serviceEnvironment"; variable: string }
+    | { kind: "globalEnvironment" }
+    | { kind: "servicesSection"; section: string; origin: Origin }
+    | { kind: "profileEndpointUrl"; origin: Origin }
+    | { kind: "awsDefault"; partition: string };
+}
+
+export interface Endpoints {
+  oidc: ResolvedEndpoint;
+  portal: ResolvedEndpoint;
+}
+
+export interface EndpointOptions {
+  /** The SSO region (sso_region). */
+  region: string;
+  /** The active profile (default "default"); its endpoint settings apply. */
+  profileName?: string | null;
+  configText?: string | null;
+  credentialsText?: string | null;
+  /** Environment variables to honour, e.g. { AWS_ENDPOINT_URL_SSO_OIDC: "http://127.0.0.1:8080" }. */
+  env?: Record<string, string>;
+}
+
+/** What a client registration is for (all as configured, except issuerUrl). */
+export interface RegistrationRequest {
+  kind: "deviceCode" | "authorizationCode";
+  /** The configured sso_start_url (the cache key uses it as written). */
+  startUrl: string;
+  /** The resolved start URL sent as the PKCE issuer; defaults to startUrl. */
+  issuerUrl?: string | null;
+  region: string;
+  /** The sso-session name; null/absent for legacy profiles. */
+  sessionName?: string | null;
+  /** Parsed sso_registration_scopes; null/absent when not configured. */
+  scopes?: string[] | null;
+  /** The text of ~/.aws/sso/cache/<registrationCacheKey>.json, if it exists (reused when the CLI would). */
+  cachedRegistrationFile?: string | null;
+}
+
+export interface ObtainedRegistration {
+  registration: RegistrationFile;
+  /** The file is ~/.aws/sso/cache/<cacheKey>.json. */
+  cacheKey: string;
+  /** The text to write there when a new client was registered; null when the cached one was reused. */
+  newCacheFile: string | null;
+}
+
+/** StartDeviceAuthorization's answer, plus when it arrived (keep it to resume polling). */
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete: string | null;
+  /** Seconds the code stays valid. */
+  expiresIn: number;
+  /** Seconds between polls (default 5). */
+  interval: number | null;
+  startedAt: Timestamp;
+}
+
+/** A token CreateToken issued, its expiry fixed at receipt. */
+export interface IssuedToken {
+  accessToken: string;
+  expiresAt: Timestamp;
+  refreshToken: string | null;
+}
+
+export interface PkceOptions {
+  /** The loopback port of the redirect URI http://127.0.0.1:<port>/oauth/callback. */
+  port: number;
+  /** Configured scopes; default ["sso:account:access"]. */
+  scopes?: string[] | null;
+}
+
+/** A PKCE sign-in waiting for its callback. Holds the code verifier and client secret: keep it private. */
+export interface PendingPkce {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  state: string;
+  codeVerifier: string;
+  /** Epoch seconds after which the sign-in is abandoned (10 minutes). */
+  expiresAt: number;
+}
+
+export interface PkceStart {
+  authorizeUrl: string;
+  pending: PendingPkce;
+}
+
+/** The sso-session's configured start URL and SSO region. */
+export interface SsoSessionInfo {
+  startUrl: string;
+  region: string;
+}
+
+export type RefreshPlan =
+  | { action: "notYet"; refreshAt: Timestamp }
+  | { action: "due" }
+  | { action: "wait"; retryAt: Timestamp }
+  | { action: "signInAgain"; code: "not_refreshable" | "registration_expired"; expiresAt: Timestamp };
+
+export interface ListOptions {
+  signal?: AbortSignal;
+  /** Items per page, 1–100 (default 100). */
+  pageSize?: number;
+  /** Role listings in flight at once for listAccountsAndRoles (default 4). */
+  concurrency?: number;
+  /** Attempts per page, the first included: throttled (429) and failed (5xx) pages are retried with
+   * exponential backoff and jitter, honouring Retry-After (default 8; 1 = no retry). */
+  maxAttempts?: number;
+}
+
+export interface AccountInfo {
+  accountId: string;
+  accountName: string | null;
+  emailAddress: string | null;
+}
+
+export interface RoleInfo {
+  roleName: string;
+  accountId: string;
+}
+
+export interface AccountWithRoles {
+  account: AccountInfo;
+  roles: RoleInfo[];
+}
+"#;

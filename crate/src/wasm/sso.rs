@@ -1,0 +1,699 @@
+//! The SSO OIDC and portal clients in the JS API, over [`crate::oidc`], [`crate::portal`] and the
+//! flows in [`crate::flows`] (registration reuse, device polling, PKCE, refresh, paged listing).
+//! Every method converts its arguments, runs the core flow with the browser's effects and converts
+//! the result; cancellation comes from an `AbortSignal`.
+
+use super::cache::time_arg;
+use super::config::parse_files_js;
+use super::convert::{from_js, to_js, JsFailure};
+use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
+use super::export::AwsCredentialsJs;
+use crate::cache::{CachedToken, ClientRegistration, RegistrationKind};
+use crate::config::{resolve_endpoint, EmptyEnvironment, EndpointError, ResolvedEndpoint, SsoService};
+use crate::error::SsoError;
+use crate::flows::device::poll_device_token;
+use crate::flows::listing::{self, ListOptions};
+use crate::flows::pkce::{pkce_finish, pkce_start, PendingPkce};
+use crate::flows::refresh::{plan_refresh, refresh_token, RefreshPlan};
+use crate::flows::registration::{obtain_registration, RegistrationRequest};
+use crate::flows::{Cancellation, IssuedToken};
+use crate::http::Clock;
+use crate::oidc::{pkce_scopes, ClientCredentials, DeviceAuthorization, OidcClient};
+use crate::portal::PortalClient;
+use crate::secret::Secret;
+use js_sys::Promise;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::future::Future;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+
+// ---------------------------------------------------------------------------------------------
+// Shapes crossing the boundary (their TypeScript twins are in `types.rs`)
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RegistrationRequestJs {
+    kind: RegistrationKindJs,
+    start_url: String,
+    #[serde(default)]
+    issuer_url: Option<String>,
+    region: String,
+    #[serde(default)]
+    session_name: Option<String>,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+    #[serde(default)]
+    cached_registration_file: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum RegistrationKindJs {
+    DeviceCode,
+    AuthorizationCode,
+}
+
+/// `RegistrationFile` (the same shape as the cache file's JSON).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RegistrationJs {
+    client_id: String,
+    client_secret: Secret,
+    expires_at: String,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+    #[serde(default)]
+    grant_types: Option<Vec<String>>,
+}
+
+impl RegistrationJs {
+    fn from_core(registration: ClientRegistration) -> Self {
+        RegistrationJs {
+            client_id: registration.client_id,
+            client_secret: registration.client_secret,
+            expires_at: registration.expires_at.to_cli_string(),
+            scopes: registration.scopes,
+            grant_types: registration.grant_types,
+        }
+    }
+
+    fn into_core(self) -> Result<ClientRegistration, JsFailure> {
+        Ok(ClientRegistration {
+            expires_at: time_arg("expiresAt", &self.expires_at)?,
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            scopes: self.scopes,
+            grant_types: self.grant_types,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ObtainedRegistrationJs {
+    registration: RegistrationJs,
+    cache_key: String,
+    new_cache_file: Option<Secret>,
+}
+
+/// `DeviceAuthorization`: StartDeviceAuthorization's answer plus when it came (polling resumes
+/// from it after a restart).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeviceAuthorizationJs {
+    device_code: Secret,
+    user_code: String,
+    verification_uri: String,
+    #[serde(default)]
+    verification_uri_complete: Option<String>,
+    expires_in: i64,
+    #[serde(default)]
+    interval: Option<i64>,
+    started_at: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IssuedTokenJs {
+    access_token: Secret,
+    expires_at: String,
+    refresh_token: Option<Secret>,
+}
+
+impl IssuedTokenJs {
+    fn from_core(token: IssuedToken) -> Self {
+        IssuedTokenJs {
+            access_token: token.access_token,
+            expires_at: token.expires_at.to_cli_string(),
+            refresh_token: token.refresh_token,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IssuedTokenInJs {
+    access_token: Secret,
+    expires_at: String,
+    #[serde(default)]
+    refresh_token: Option<Secret>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PkceStartJs {
+    authorize_url: String,
+    pending: PendingPkce,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionJs {
+    start_url: String,
+    region: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase", tag = "action")]
+enum RefreshPlanJs {
+    NotYet { refresh_at: String },
+    Due,
+    Wait { retry_at: String },
+    SignInAgain { code: &'static str, expires_at: String },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EndpointOptionsJs {
+    region: String,
+    #[serde(default)]
+    profile_name: Option<String>,
+    #[serde(default)]
+    config_text: Option<String>,
+    #[serde(default)]
+    credentials_text: Option<String>,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct EndpointsJs {
+    oidc: ResolvedEndpoint,
+    portal: ResolvedEndpoint,
+}
+
+// Token files cross as `TokenFile`; reuse the cache binding's conversion.
+use super::cache::{token_from_js, token_to_js};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn promise<T, F>(future: F) -> Promise
+where
+    F: Future<Output = Result<T, JsFailure>> + 'static,
+    T: Serialize,
+{
+    future_to_promise(async move {
+        let value = future.await?;
+        to_js(&value)
+    })
+}
+
+/// `options.signal`, when it is an `AbortSignal`.
+fn signal_option(options: &JsValue) -> Result<Option<AbortSignal>, JsFailure> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let value = js_sys::Reflect::get(options, &JsValue::from_str("signal"))
+        .map_err(|_| JsFailure::invalid_argument("the options", "they are not an object"))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .dyn_into::<AbortSignal>()
+        .map(Some)
+        .map_err(|_| JsFailure::invalid_argument("the options", "`signal` is not an AbortSignal"))
+}
+
+/// `options.<name>` as a positive integer, when present.
+fn count_option(options: &JsValue, name: &str) -> Result<Option<u32>, JsFailure> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let value = js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n >= 1.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => Ok(Some(n as u32)),
+        _ => Err(JsFailure::invalid_argument("the options", format!("`{name}` must be a positive integer"))),
+    }
+}
+
+/// A [`Cancellation`] that an abort of `signal` triggers.
+fn cancellation(signal: Option<&AbortSignal>) -> Cancellation {
+    let cancel = Cancellation::new();
+    if let Some(signal) = signal {
+        if signal.aborted() {
+            cancel.cancel();
+        } else {
+            let on_abort = {
+                let cancel = cancel.clone();
+                Closure::once_into_js(move || cancel.cancel())
+            };
+            let _ = signal.add_event_listener_with_callback("abort", on_abort.unchecked_ref());
+        }
+    }
+    cancel
+}
+
+fn oidc_client(
+    endpoint_url: &str,
+    signal: Option<AbortSignal>,
+) -> Result<OidcClient<FetchTransport>, SsoError> {
+    OidcClient::new(endpoint_url, FetchTransport::new(signal))
+}
+
+fn portal_client(
+    endpoint_url: &str,
+    signal: Option<AbortSignal>,
+) -> Result<PortalClient<FetchTransport>, SsoError> {
+    PortalClient::new(endpoint_url, FetchTransport::new(signal))
+}
+
+fn endpoint_failure(error: EndpointError) -> JsFailure {
+    let variant = super::config::tagged_variant(&error, "code");
+    JsFailure::new(
+        super::config::snake_case(&variant).trim_start_matches('_'),
+        variant,
+        false,
+        error.to_string(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+
+/// The OIDC and portal endpoints for an SSO region, honouring the configured overrides the AWS SDKs
+/// honour (`AWS_ENDPOINT_URL_SSO[_OIDC]`, `AWS_ENDPOINT_URL`, `[services]`, `endpoint_url`, FIPS and
+/// dual-stack settings) when a profile, config text or environment is given.
+#[wasm_bindgen(js_name = resolveEndpoints, unchecked_return_type = "Endpoints")]
+pub fn resolve_endpoints(
+    #[wasm_bindgen(unchecked_param_type = "EndpointOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options: EndpointOptionsJs = from_js("the endpoint options", &options)?;
+    let set = parse_files_js(options.config_text.as_deref().unwrap_or(""), options.credentials_text)?;
+    let profile = options.profile_name.as_deref().unwrap_or("default");
+    let env: &dyn crate::config::Environment =
+        if options.env.is_empty() { &EmptyEnvironment } else { &options.env };
+    let resolve = |service| resolve_endpoint(service, &options.region, &set, profile, env);
+    let endpoints = EndpointsJs {
+        oidc: resolve(SsoService::Oidc).map_err(endpoint_failure)?,
+        portal: resolve(SsoService::Portal).map_err(endpoint_failure)?,
+    };
+    to_js(&endpoints)
+}
+
+// ---------------------------------------------------------------------------------------------
+// OIDC
+
+/// The SSO OIDC client: registration, device-code and PKCE sign-in, refresh.
+#[wasm_bindgen(js_name = OidcClient)]
+pub struct OidcClientJs {
+    endpoint_url: String,
+}
+
+#[wasm_bindgen(js_class = OidcClient)]
+impl OidcClientJs {
+    /// `endpointUrl`: the OIDC endpoint, e.g. `resolveEndpoints({ region }).oidc.url`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(js_name = endpointUrl)] endpoint_url: &str) -> Result<OidcClientJs, JsValue> {
+        oidc_client(endpoint_url, None)?;
+        Ok(OidcClientJs { endpoint_url: endpoint_url.to_owned() })
+    }
+
+    #[wasm_bindgen(getter, js_name = endpointUrl)]
+    pub fn endpoint_url(&self) -> String {
+        self.endpoint_url.clone()
+    }
+
+    /// Reuses the cached registration when the AWS CLI would (right kind, more than 15 minutes
+    /// left), otherwise registers a new client; `newCacheFile` is then the text to write to
+    /// `~/.aws/sso/cache/<cacheKey>.json`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ObtainedRegistration>")]
+    pub fn register(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RegistrationRequest")] request: JsValue,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let request: Result<RegistrationRequestJs, _> = from_js("the registration request", &request);
+        promise(async move {
+            let request = request?;
+            let oidc = oidc_client(&endpoint, None)?;
+            let kind = match request.kind {
+                RegistrationKindJs::DeviceCode => RegistrationKind::DeviceCode,
+                RegistrationKindJs::AuthorizationCode => RegistrationKind::AuthorizationCode,
+            };
+            let core_request = RegistrationRequest {
+                session_name: request.session_name.as_deref(),
+                start_url: &request.start_url,
+                issuer_url: request.issuer_url.as_deref().unwrap_or(&request.start_url),
+                region: &request.region,
+                scopes: request.scopes.as_deref(),
+            };
+            let obtained = obtain_registration(
+                &oidc,
+                &BrowserClock,
+                &core_request,
+                kind,
+                request.cached_registration_file.as_deref(),
+            )
+            .await?;
+            Ok(ObtainedRegistrationJs {
+                registration: RegistrationJs::from_core(obtained.registration),
+                cache_key: obtained.cache_key,
+                new_cache_file: obtained.new_cache_file,
+            })
+        })
+    }
+
+    /// StartDeviceAuthorization: show `userCode` and open `verificationUriComplete`, then
+    /// `pollDeviceToken`.
+    #[wasm_bindgen(js_name = startDeviceAuthorization, unchecked_return_type = "Promise<DeviceAuthorization>")]
+    pub fn start_device_authorization(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
+        #[wasm_bindgen(js_name = startUrl)] start_url: String,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let registration: Result<RegistrationJs, _> = from_js("the registration", &registration);
+        promise(async move {
+            let registration = registration?.into_core()?;
+            let oidc = oidc_client(&endpoint, None)?;
+            let client = ClientCredentials::from(&registration);
+            let authorization = oidc.start_device_authorization(&client, &start_url).await?;
+            Ok(DeviceAuthorizationJs {
+                device_code: authorization.device_code,
+                user_code: authorization.user_code,
+                verification_uri: authorization.verification_uri,
+                verification_uri_complete: authorization.verification_uri_complete,
+                expires_in: authorization.expires_in,
+                interval: authorization.interval,
+                started_at: BrowserClock.now().to_cli_string(),
+            })
+        })
+    }
+
+    /// Polls CreateToken until the user approves (as the CLI: at once, then every `interval`
+    /// seconds, +5 s on `slow_down`), the code expires, an error ends it, or `options.signal`
+    /// aborts (rejects with code `cancelled`).
+    #[wasm_bindgen(js_name = pollDeviceToken, unchecked_return_type = "Promise<IssuedToken>")]
+    pub fn poll_device_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DeviceAuthorization")] authorization: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<JsValue>,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let registration: Result<RegistrationJs, _> = from_js("the registration", &registration);
+        let authorization: Result<DeviceAuthorizationJs, _> =
+            from_js("the device authorization", &authorization);
+        let signal = signal_option(&options.unwrap_or(JsValue::UNDEFINED));
+        promise(async move {
+            let signal = signal?;
+            let registration = registration?.into_core()?;
+            let authorization = authorization?;
+            let started_at = time_arg("startedAt", &authorization.started_at)?;
+            let authorization = DeviceAuthorization {
+                device_code: authorization.device_code,
+                user_code: authorization.user_code,
+                verification_uri: authorization.verification_uri,
+                verification_uri_complete: authorization.verification_uri_complete,
+                expires_in: authorization.expires_in,
+                interval: authorization.interval,
+            };
+            let cancel = cancellation(signal.as_ref());
+            let oidc = oidc_client(&endpoint, signal.clone())?;
+            let token = poll_device_token(
+                &oidc,
+                &BrowserClock,
+                &TimerSleep::new(signal),
+                &ClientCredentials::from(&registration),
+                &authorization,
+                started_at,
+                &cancel,
+            )
+            .await?;
+            Ok(IssuedTokenJs::from_core(token))
+        })
+    }
+
+    /// The first half of an authorization-code + PKCE sign-in: open `authorizeUrl`, keep
+    /// `pending` (it holds the verifier: store it like a secret), and pass the URL the browser is
+    /// redirected to (`http://127.0.0.1:<port>/oauth/callback?code=…&state=…`) to `pkceFinish`.
+    #[wasm_bindgen(js_name = pkceStart, unchecked_return_type = "PkceStart")]
+    pub fn pkce_start(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PkceOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(Deserialize)]
+        struct PkceOptionsJs {
+            port: u16,
+            #[serde(default)]
+            scopes: Option<Vec<String>>,
+        }
+        let registration = from_js::<RegistrationJs>("the registration", &registration)?.into_core()?;
+        let options: PkceOptionsJs = from_js("the PKCE options", &options)?;
+        let oidc = oidc_client(&self.endpoint_url, None)?;
+        let (authorize_url, pending) = pkce_start(
+            &CryptoRandom,
+            &BrowserClock,
+            &oidc.authorize_endpoint(),
+            &ClientCredentials::from(&registration),
+            &pkce_scopes(options.scopes.as_deref()),
+            options.port,
+        );
+        to_js(&PkceStartJs { authorize_url, pending })
+    }
+
+    /// The second half: checks the callback's `state` (and `error`), then exchanges the code.
+    #[wasm_bindgen(js_name = pkceFinish, unchecked_return_type = "Promise<IssuedToken>")]
+    pub fn pkce_finish(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PendingPkce")] pending: JsValue,
+        #[wasm_bindgen(js_name = callbackUrl)] callback_url: String,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let pending: Result<PendingPkce, _> = from_js("the pending sign-in", &pending);
+        promise(async move {
+            let pending = pending?;
+            let oidc = oidc_client(&endpoint, None)?;
+            let token = pkce_finish(&oidc, &BrowserClock, &pending, &callback_url).await?;
+            Ok(IssuedTokenJs::from_core(token))
+        })
+    }
+
+    /// Refreshes a cached token with its refresh token (CreateToken, refresh_token grant) and
+    /// returns the new token file entry, written as botocore writes it.
+    #[wasm_bindgen(unchecked_return_type = "Promise<TokenFile>")]
+    pub fn refresh(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TokenFile")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SsoSessionInfo")] session: JsValue,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let token = token_from_js(&token);
+        let session: Result<SessionJs, _> = from_js("the session", &session);
+        future_to_promise(async move {
+            let (token, session) = (token?, session?);
+            let oidc = oidc_client(&endpoint, None).map_err(JsFailure::from)?;
+            let refreshed = refresh_token(&oidc, &BrowserClock, &token, &session.start_url, &session.region)
+                .await
+                .map_err(JsFailure::from)?;
+            token_to_js(refreshed)
+        })
+    }
+}
+
+/// The token file entry for a fresh sign-in, as `aws sso login` writes it.
+#[wasm_bindgen(js_name = tokenFileFor, unchecked_return_type = "TokenFile")]
+pub fn token_file_for(
+    #[wasm_bindgen(unchecked_param_type = "IssuedToken")] issued: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SsoSessionInfo")] session: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
+) -> Result<JsValue, JsValue> {
+    let issued: IssuedTokenInJs = from_js("the issued token", &issued)?;
+    let session: SessionJs = from_js("the session", &session)?;
+    let registration = from_js::<RegistrationJs>("the registration", &registration)?.into_core()?;
+    let issued = IssuedToken {
+        access_token: issued.access_token,
+        expires_at: time_arg("expiresAt", &issued.expires_at)?,
+        refresh_token: issued.refresh_token,
+    };
+    token_to_js(issued.into_cached_token(&session.start_url, &session.region, &registration))
+}
+
+/// Whether to refresh a cached token now (refresh window 20 minutes, at most one attempt a
+/// minute), or when to look again.
+#[wasm_bindgen(js_name = planRefresh, unchecked_return_type = "RefreshPlan")]
+pub fn plan_refresh_js(
+    #[wasm_bindgen(unchecked_param_type = "TokenFile")] token: JsValue,
+    #[wasm_bindgen(js_name = lastAttemptAt, unchecked_param_type = "Timestamp | null")]
+    last_attempt_at: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let token: CachedToken = token_from_js(&token)?;
+    let last_attempt = match &last_attempt_at {
+        Some(text) => Some(time_arg("lastAttemptAt", text)?),
+        None => None,
+    };
+    let plan = match plan_refresh(&token, BrowserClock.now(), last_attempt) {
+        RefreshPlan::NotYet { refresh_at } => {
+            RefreshPlanJs::NotYet { refresh_at: refresh_at.to_cli_string() }
+        }
+        RefreshPlan::Due => RefreshPlanJs::Due,
+        RefreshPlan::Wait { retry_at } => RefreshPlanJs::Wait { retry_at: retry_at.to_cli_string() },
+        RefreshPlan::SignInAgain { kind, expires_at } => {
+            RefreshPlanJs::SignInAgain { code: kind.code(), expires_at: expires_at.to_cli_string() }
+        }
+    };
+    to_js(&plan)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Portal
+
+/// The SSO portal client: accounts, roles, role credentials, logout. Listing follows every page,
+/// retries throttled (429) pages with backoff, and stops when `options.signal` aborts.
+#[wasm_bindgen(js_name = PortalClient)]
+pub struct PortalClientJs {
+    endpoint_url: String,
+}
+
+fn list_options(options: &JsValue) -> Result<ListOptions, JsFailure> {
+    let mut list = ListOptions::default();
+    if let Some(size) = count_option(options, "pageSize")? {
+        list.page_size = size.min(crate::portal::MAX_PAGE_SIZE);
+    }
+    if let Some(concurrency) = count_option(options, "concurrency")? {
+        list.concurrency = concurrency as usize;
+    }
+    if let Some(attempts) = count_option(options, "maxAttempts")? {
+        list.retry.max_attempts = attempts;
+    }
+    Ok(list)
+}
+
+#[wasm_bindgen(js_class = PortalClient)]
+impl PortalClientJs {
+    /// `endpointUrl`: the portal endpoint, e.g. `resolveEndpoints({ region }).portal.url`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(js_name = endpointUrl)] endpoint_url: &str) -> Result<PortalClientJs, JsValue> {
+        portal_client(endpoint_url, None)?;
+        Ok(PortalClientJs { endpoint_url: endpoint_url.to_owned() })
+    }
+
+    #[wasm_bindgen(getter, js_name = endpointUrl)]
+    pub fn endpoint_url(&self) -> String {
+        self.endpoint_url.clone()
+    }
+
+    /// Every account the access token can use (all pages).
+    #[wasm_bindgen(js_name = listAccounts, unchecked_return_type = "Promise<AccountInfo[]>")]
+    pub fn list_accounts(
+        &self,
+        #[wasm_bindgen(js_name = accessToken)] access_token: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
+        promise(async move {
+            let (signal, options) = parsed?;
+            let cancel = cancellation(signal.as_ref());
+            let portal = portal_client(&endpoint, signal.clone())?;
+            let token = Secret::new(access_token);
+            let sleep = TimerSleep::new(signal);
+            Ok(listing::list_all_accounts(&portal, &sleep, &CryptoRandom, &token, &options, &cancel).await?)
+        })
+    }
+
+    /// Every role of one account (all pages).
+    #[wasm_bindgen(js_name = listAccountRoles, unchecked_return_type = "Promise<RoleInfo[]>")]
+    pub fn list_account_roles(
+        &self,
+        #[wasm_bindgen(js_name = accessToken)] access_token: String,
+        #[wasm_bindgen(js_name = accountId)] account_id: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
+        promise(async move {
+            let (signal, options) = parsed?;
+            let cancel = cancellation(signal.as_ref());
+            let portal = portal_client(&endpoint, signal.clone())?;
+            let token = Secret::new(access_token);
+            let sleep = TimerSleep::new(signal);
+            Ok(listing::list_all_roles(
+                &portal,
+                &sleep,
+                &CryptoRandom,
+                &token,
+                &account_id,
+                &options,
+                &cancel,
+            )
+            .await?)
+        })
+    }
+
+    /// Every account with all its roles, `options.concurrency` role listings at a time (default 4).
+    #[wasm_bindgen(js_name = listAccountsAndRoles, unchecked_return_type = "Promise<AccountWithRoles[]>")]
+    pub fn list_accounts_and_roles(
+        &self,
+        #[wasm_bindgen(js_name = accessToken)] access_token: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
+        promise(async move {
+            let (signal, options) = parsed?;
+            let cancel = cancellation(signal.as_ref());
+            let portal = portal_client(&endpoint, signal.clone())?;
+            let token = Secret::new(access_token);
+            let sleep = TimerSleep::new(signal);
+            Ok(listing::list_accounts_and_roles(&portal, &sleep, &CryptoRandom, &token, &options, &cancel)
+                .await?)
+        })
+    }
+
+    /// Role credentials with a cached SSO token (an expired token fails at once with code
+    /// `unauthorized`, as botocore does).
+    #[wasm_bindgen(js_name = getRoleCredentials, unchecked_return_type = "Promise<AwsCredentials>")]
+    pub fn get_role_credentials(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TokenFile")] token: JsValue,
+        #[wasm_bindgen(js_name = accountId)] account_id: String,
+        #[wasm_bindgen(js_name = roleName)] role_name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<JsValue>,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let token = token_from_js(&token);
+        let signal = signal_option(&options.unwrap_or(JsValue::UNDEFINED));
+        promise(async move {
+            let (token, signal) = (token?, signal?);
+            let cancel = cancellation(signal.as_ref());
+            let portal = portal_client(&endpoint, signal.clone())?;
+            let credentials = listing::role_credentials(
+                &portal,
+                &BrowserClock,
+                &TimerSleep::new(signal),
+                &CryptoRandom,
+                &token,
+                &account_id,
+                &role_name,
+                &Default::default(),
+                &cancel,
+            )
+            .await?;
+            Ok(AwsCredentialsJs::from_core(credentials))
+        })
+    }
+
+    /// Ends the session server-side (revokes the access token and its refresh token). Delete the
+    /// token file as well, as `aws sso logout` does.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn logout(&self, #[wasm_bindgen(js_name = accessToken)] access_token: String) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        future_to_promise(async move {
+            let portal = portal_client(&endpoint, None).map_err(JsFailure::from)?;
+            listing::logout(&portal, &Secret::new(access_token)).await.map_err(JsFailure::from)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
