@@ -2,7 +2,7 @@
 //! operations.
 //!
 //! Each flow is an async function generic over the injected effects ([`crate::http::Transport`]
-//! inside the clients, [`Clock`], [`Sleep`], [`Random`]) with its decisions in small pure functions
+//! inside the clients, [`crate::http::Clock`], [`Sleep`], [`crate::http::Random`]) with its decisions in small pure functions
 //! or state machines, so it is tested under a fake clock without waiting. Files are never touched
 //! here: a flow takes the cache file's text it needs and returns the text to write.
 //!
@@ -34,8 +34,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
-
-pub use crate::http::{Clock, Random};
 
 /// A cancellation switch shared between a running flow and whoever may stop it (a UI button, an
 /// `AbortSignal` listener in the wasm binding, a Ctrl-C handler). Cloning shares the switch.

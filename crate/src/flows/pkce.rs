@@ -59,6 +59,17 @@ pub fn random_state(random: &impl Random) -> String {
     format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
+/// A port for the loopback redirect when nothing real listens on it (a browser extension watches
+/// the navigation instead): uniform in the dynamic range 49152–65535 (RFC 6335), like the
+/// ephemeral port the CLI's listener gets from the OS.
+pub fn random_loopback_port(random: &impl Random) -> u16 {
+    const FIRST: u16 = 49152;
+    let mut bytes = [0u8; 2];
+    random.fill_bytes(&mut bytes);
+    // 16384 ports: the low 14 bits are uniform.
+    FIRST + (u16::from_le_bytes(bytes) & 0x3fff)
+}
+
 /// `http://127.0.0.1:<port>/oauth/callback`, the redirect URI of the authorize request and the
 /// token exchange (the registration holds the port-less form).
 pub fn redirect_uri(port: u16) -> String {
@@ -280,6 +291,15 @@ mod tests {
             }
         }
         assert_eq!(code_verifier(&Mostly(Default::default())).expose(), "A".repeat(64));
+    }
+
+    #[test]
+    fn loopback_ports_are_in_the_dynamic_range() {
+        let random = CountingRandom::default();
+        let ports: std::collections::HashSet<u16> = (0..500).map(|_| random_loopback_port(&random)).collect();
+        assert!(ports.iter().all(|p| *p >= 49152));
+        // The counting source cycles through 128 byte pairs: all of them must give distinct ports.
+        assert_eq!(ports.len(), 128);
     }
 
     #[test]
