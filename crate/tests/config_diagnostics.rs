@@ -84,6 +84,14 @@ fn refusals_by_the_cli_are_errors_and_name_the_consequence() {
 }
 
 #[test]
+fn default_shadowing_says_which_section_the_cli_uses() {
+    let later = diagnostics("[profile default]\nb = 2\n[default]\na = 1\n", None);
+    assert!(later[0].message.contains("uses this one instead, so the two disagree"), "{later:?}");
+    let earlier = diagnostics("[default]\na = 1\n[profile default]\nb = 2\n", None);
+    assert!(earlier[0].message.contains("ignores it too"), "{earlier:?}");
+}
+
+#[test]
 fn diagnostics_never_show_secret_values() {
     let found = diagnostics(
         "",

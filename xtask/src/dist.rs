@@ -1,6 +1,6 @@
 //! `cargo xtask dist`: the release artifacts.
 
-use crate::{util, wasm};
+use crate::{extension, util, wasm};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut npm_only = false;
@@ -18,5 +18,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         &["build", "--release", "--locked", "-p", "sso-bridge-host", "-p", "sso-bridge-emulator"],
     )?;
     eprintln!("xtask: built target/release/sso-bridge and target/release/sso-bridge-emulator");
-    wasm::build_package()
+    wasm::build_package()?;
+    extension::build()
 }

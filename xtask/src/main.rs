@@ -6,6 +6,7 @@
 
 mod dist;
 mod emulator;
+mod extension;
 mod python;
 mod test;
 mod util;
@@ -19,7 +20,8 @@ usage: cargo xtask <command> [options]
 commands:
   test [--native-only]   format check, clippy (warnings denied), every test suite, wasm build
   dist [--npm-only]      release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
-                         the npm package in pkg/
+                         the npm package in pkg/, the extension in dist/ (unpacked + zips)
+  demo                   the emulator, the helper in a throw-away HOME, Chromium with the extension
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
+        "demo" => extension::demo(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -2,7 +2,7 @@
 
 use crate::python;
 use crate::util::{self, ensure_rust_target};
-use crate::wasm;
+use crate::{extension, wasm};
 
 /// One named step of the test run.
 type Step = (&'static str, fn() -> Result<(), String>);
@@ -22,6 +22,8 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
         ("www demo page in Chromium (playwright-core)", wasm::www_tests),
+        ("extension: build, eslint, web-ext lint", extension::checks),
+        ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];
     if native_only {
         steps.truncate(6);

@@ -114,6 +114,30 @@ pub fn file_locations(env: &dyn Environment, platform: Platform) -> FileLocation
     }
 }
 
+/// Sentences about path variables the AWS CLI and the AWS SDKs resolve differently: botocore
+/// expands `$VAR`/`${VAR}` (and `~user`) in `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, the
+/// SDKs only a leading `~`.
+pub fn path_warnings(env: &dyn Environment) -> Vec<String> {
+    ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]
+        .iter()
+        .filter_map(|variable| {
+            let value = non_empty(env, variable)?;
+            let expands_variable = value.contains('$');
+            let expands_user = value.starts_with('~')
+                && !value.starts_with("~/")
+                && value != "~"
+                && !value.starts_with("~\\");
+            (expands_variable || expands_user).then(|| {
+                format!(
+                    "{variable}={value} uses {}, which the AWS CLI expands but the AWS SDKs do not; \
+                     write the full path",
+                    if expands_variable { "$ variables" } else { "~user" }
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +153,16 @@ mod tests {
         assert_eq!(expand_home("/etc/~/x", Some("/home/u"), Platform::Unix), "/etc/~/x");
         assert_eq!(expand_home("~\\a/b", Some("C:\\u"), Platform::Windows), "C:\\u\\a\\b");
         assert_eq!(expand_home("", Some("/home/u"), Platform::Unix), "");
+    }
+
+    #[test]
+    fn path_variables_the_sdks_do_not_expand() {
+        let warnings =
+            path_warnings(&[("AWS_CONFIG_FILE", "$HOME/cfg"), ("AWS_SHARED_CREDENTIALS_FILE", "~/c")]);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].starts_with("AWS_CONFIG_FILE=$HOME/cfg uses $ variables"), "{warnings:?}");
+        assert_eq!(path_warnings(&[("AWS_CONFIG_FILE", "~bob/cfg")]).len(), 1);
+        assert!(path_warnings(&[("AWS_CONFIG_FILE", "/etc/aws")]).is_empty());
     }
 
     #[test]

@@ -112,20 +112,31 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
     }
 
     // `[profile default]` anywhere in the config file hides every bare `[default]` (spec §8.2).
-    let ignore_unprefixed_default =
-        file.kind == FileKind::Config && readable.iter().any(|(name, _)| name.is_prefixed_default());
+    let last_prefixed_default_line = readable
+        .iter()
+        .filter(|(name, _)| file.kind == FileKind::Config && name.is_prefixed_default())
+        .map(|(_, section)| section.line)
+        .max();
+    let ignore_unprefixed_default = last_prefixed_default_line.is_some();
 
     for (name, section) in readable {
         if file.kind == FileKind::Config && name.prefix.is_none() && name.name == "DEFAULT" {
             continue;
         }
         if ignore_unprefixed_default && name.is_unprefixed_default() {
+            let cli = if last_prefixed_default_line.is_some_and(|line| section.line > line) {
+                "the AWS CLI, which takes whichever comes last, uses this one instead, so the two \
+                 disagree"
+            } else {
+                "the AWS CLI, which takes whichever comes last, ignores it too"
+            };
             set.diagnostics.push(Diagnostic::warning(
                 DiagnosticCode::DefaultShadowed,
                 origin(file, section.line),
-                "the AWS SDKs ignore this [default] section because the file also has \
-                 [profile default]; the AWS CLI instead uses whichever of the two comes last. Keep \
-                 only one of them",
+                format!(
+                    "the AWS SDKs ignore this [default] section because the file also has \
+                     [profile default]; {cli}. Keep only one of the two"
+                ),
             ));
             continue;
         }

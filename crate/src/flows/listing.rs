@@ -1,7 +1,7 @@
 //! Portal flows: every account, every role of every account (all pages, bounded concurrency, 429
 //! backoff), role credentials, and logout.
 //!
-//! Concurrency is cooperative (see [`super::try_join_bounded`]): real in the browser, where `fetch`
+//! Concurrency is cooperative (the flows module polls the in-flight futures itself): real in the browser, where `fetch`
 //! is asynchronous; with a blocking native transport the calls simply run one after another.
 
 use super::retry::{with_retry, RetryPolicy};

@@ -14,6 +14,24 @@
 //! - [`listing`]: every account and every role, all pages, bounded concurrency, 429 backoff; role
 //!   credentials; logout.
 //! - [`retry`]: the backoff policy shared by the portal calls.
+//!
+//! Where each piece of the planned JS API (issue 4) lives:
+//!
+//! | JS | Rust |
+//! |---|---|
+//! | `register` | [`registration::obtain_registration`] (or [`crate::oidc::OidcClient::register_client`]) |
+//! | `startDeviceAuthorization` | [`device::start_device_login`] |
+//! | `pollDeviceToken` + `AbortSignal` | [`device::poll_device_token`] with a [`Cancellation`] the signal's `abort` listener cancels |
+//! | `pkceStart()` | [`pkce::start_pkce_login`] (or [`pkce::pkce_start`] with a registration in hand), [`pkce::random_loopback_port`] |
+//! | `pkceFinish(callbackUrl)` | [`pkce::PendingPkce::from_json`] then [`pkce::pkce_finish`] |
+//! | `refresh` | [`refresh::plan_refresh`] (when) and [`refresh::refresh_token`] (do it) |
+//! | `listAccounts` (all pages) | [`listing::list_all_accounts`]; with roles: [`listing::list_accounts_and_roles`] |
+//! | `listAccountRoles` | [`listing::list_all_roles`] |
+//! | `getRoleCredentials` | [`listing::role_credentials`] |
+//! | `logout` | [`listing::logout`] |
+//!
+//! A login's token becomes the CLI's cache entry with [`IssuedToken::into_cached_token`]; a new
+//! registration's file text is [`registration::ObtainedRegistration::new_cache_file`].
 
 pub mod device;
 pub mod listing;

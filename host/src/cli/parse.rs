@@ -4,7 +4,7 @@
 //! differently) go to stderr as `warning: …` lines; a line the SDKs refuse is an error naming the
 //! file and line.
 
-use sso_bridge::config::location::home_dir;
+use sso_bridge::config::location::{home_dir, path_warnings};
 use sso_bridge::config::{file_locations, parse_files, Environment, ParseError, Platform, SourceFile};
 use std::io::Write;
 
@@ -108,6 +108,9 @@ pub fn run(
         locations.credentials_from_env,
         "AWS_SHARED_CREDENTIALS_FILE",
     );
+    for warning in path_warnings(env) {
+        writeln!(warnings, "warning: {warning}")?;
+    }
     let config_text = read(&config_file, warnings)?;
     let credentials_text = read(&credentials_file, warnings)?;
     let config = config_text.as_deref().map(|text| SourceFile::config(&config_file.shown, text));

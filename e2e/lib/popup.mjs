@@ -1,0 +1,78 @@
+// Driving the popup and the emulator's pages the way a person would (click, type), plus the setup
+// every scenario shares: emulator + temp HOME (+ helper) + Chromium with the extension.
+
+import { launch, openPopup, screenshot, serviceWorker } from './browser.mjs';
+import { EXTENSION_DIR, EXTENSION_ID, startEmulator, tempHome } from './system.mjs';
+
+/** Everything one scenario needs; `close()` tears it all down. */
+export async function setup({ scenario, install = true, emulatorArgs = [] } = {}) {
+  const emulator = await startEmulator(scenario, emulatorArgs);
+  const home = await tempHome({ install });
+  const context = await launch({ userDataDir: home.userDataDir, extensionDir: EXTENSION_DIR(), env: home.env });
+  const worker = await serviceWorker(context, EXTENSION_ID());
+  const popup = await openPopup(context, EXTENSION_ID());
+  // Point the extension at the emulator through its Settings view, as a demo user would.
+  await popup.click('#nav-settings');
+  await popup.fill('#endpoint', emulator.baseUrl);
+  await popup.click('button[type=submit]');
+  await popup.waitForFunction(() => document.getElementById('status')?.textContent === '');
+  await popup.click('#nav-home');
+  return {
+    emulator,
+    home,
+    context,
+    worker,
+    popup,
+    shot: (name) => screenshot(popup, name),
+    async close() {
+      await context.close().catch(() => {});
+      await emulator.stop();
+      home.cleanup();
+    },
+  };
+}
+
+/** Writes a config file with one sso-session (and optionally a profile) for the emulator. */
+export function writeSessionConfig(env, { session = 'e2e', startUrl, profile, accountId = '111122223333', roleName = 'ReadOnly' }) {
+  let text = `[sso-session ${session}]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`;
+  if (profile) {
+    text += `\n[profile ${profile}]\nsso_session = ${session}\nsso_account_id = ${accountId}\nsso_role_name = ${roleName}\nregion = us-east-1\noutput = json\n`;
+  }
+  return text;
+}
+
+/** The session card in the popup's home view. */
+export function sessionCard(popup, sessionName) {
+  return popup.locator(`[data-session="session:${sessionName}"]`);
+}
+
+/** Waits until the session card shows `status` (signed in, signed out, ...). */
+export async function waitForStatus(popup, sessionName, status, timeout = 30_000) {
+  await popup.locator(`[data-session="session:${sessionName}"] [data-status="${status}"]`).waitFor({ timeout });
+}
+
+/** The tab the worker opened for a sign-in (authorize page or device verification page). */
+export async function signInTab(context, baseUrl, timeout = 15_000) {
+  const isSignIn = (page) => page.url().startsWith(baseUrl);
+  const existing = context.pages().find(isSignIn);
+  if (existing) return existing;
+  return context.waitForEvent('page', { predicate: isSignIn, timeout });
+}
+
+/** Clicks "Allow access" (or "Deny") on the emulator's authorize page. */
+export async function decideAuthorize(page, decision = 'allow') {
+  await page.waitForSelector('#signin-form');
+  await page.fill('#username', 'alice');
+  await page.click(`#${decision}`);
+}
+
+/** Confirms the device code on the emulator's verification page and allows (or denies). */
+export async function decideDevice(page, decision = 'allow') {
+  await page.waitForSelector('#device-form');
+  const shown = await page.textContent('#user-code-display');
+  await page.click('#confirm');
+  await page.waitForSelector('#consent-form');
+  await page.fill('#username', 'alice');
+  await page.click(`#${decision}`);
+  return shown?.trim();
+}

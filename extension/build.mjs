@@ -1,0 +1,148 @@
+// Builds the extension from the one manifest at the repository root:
+//   dist/chromium/                          unpacked Chromium build (service worker, pinned `key`)
+//   dist/firefox/                           unpacked Firefox build (background scripts, gecko id)
+//   dist/sso-bridge-chromium-<version>.zip
+//   dist/sso-bridge-firefox-<version>.zip
+// Steps: copy the wasm package (pkg/, built by `cargo xtask dist`) next to the sources, type-check and
+// compile with tsc (plain ES modules, no bundler), assemble both trees, zip them deterministically.
+// Run through `cargo xtask dist` (which runs `npm ci` here first) or `node build.mjs` after it.
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32, deflateRawSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+const dist = join(root, 'dist');
+const pkg = process.env.SSO_BRIDGE_PKG_DIR ?? join(root, 'pkg', 'web');
+const WASM_FILES = ['sso_bridge.js', 'sso_bridge.d.ts', 'sso_bridge_bg.wasm'];
+
+function die(message) {
+  console.error(`extension build: ${message}`);
+  process.exit(1);
+}
+
+// 1. The manifest's version must equal the Rust workspace version (one version for everything).
+const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+const workspaceVersion = /\[workspace\.package\][^[]*?\bversion\s*=\s*"([^"]+)"/s.exec(cargo)?.[1];
+if (workspaceVersion && workspaceVersion !== manifest.version) {
+  die(`manifest.json version ${manifest.version} differs from the workspace version ${workspaceVersion}; make them equal.`);
+}
+
+// 2. The wasm package, copied next to the sources so tsc type-checks against its .d.ts.
+for (const file of WASM_FILES) {
+  if (!existsSync(join(pkg, file))) {
+    die(`${join(pkg, file)} is missing: build the wasm package first (cargo xtask dist).`);
+  }
+}
+const wasmSrc = join(here, 'src', 'wasm');
+rmSync(wasmSrc, { recursive: true, force: true });
+mkdirSync(wasmSrc, { recursive: true });
+for (const file of WASM_FILES) cpSync(join(pkg, file), join(wasmSrc, file));
+
+// 3. Type-check and compile.
+const build = join(here, 'build');
+rmSync(build, { recursive: true, force: true });
+const tsc = join(here, 'node_modules', 'typescript', 'bin', 'tsc');
+if (!existsSync(tsc)) die('TypeScript is not installed: run `npm ci` in extension/.');
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
+} catch {
+  die('tsc reported errors (above).');
+}
+
+// 4. Assemble the two trees.
+function assemble(target, browserManifest) {
+  const out = join(dist, target);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(browserManifest, null, 2)}\n`);
+  cpSync(join(here, 'icons'), join(out, 'icons'), { recursive: true });
+  cpSync(build, out, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+  for (const file of ['popup.html', 'popup.css']) cpSync(join(here, 'src', 'popup', file), join(out, 'popup', file));
+  mkdirSync(join(out, 'wasm'), { recursive: true });
+  for (const file of ['sso_bridge.js', 'sso_bridge_bg.wasm']) cpSync(join(pkg, file), join(out, 'wasm', file));
+  return out;
+}
+
+const { browser_specific_settings: gecko, ...common } = manifest;
+const chromium = { ...common };
+// Firefox: event-page background scripts (no service worker in its MV3 yet), the gecko id, no `key`.
+const { key: _key, minimum_chrome_version: _min, background, ...firefoxBase } = common;
+const firefox = {
+  ...firefoxBase,
+  background: { scripts: [background.service_worker], type: background.type },
+  browser_specific_settings: gecko,
+};
+
+mkdirSync(dist, { recursive: true });
+const trees = { chromium: assemble('chromium', chromium), firefox: assemble('firefox', firefox) };
+
+// 5. Zips: stored in a fixed order with a fixed timestamp, so the same sources give the same bytes.
+function files(dir) {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : [path];
+    });
+}
+
+function zip(dir, target) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  const DOS_TIME = 0; // 00:00:00
+  const DOS_DATE = (2020 - 1980) << 9 | 1 << 5 | 1; // 2020-01-01
+  for (const path of files(dir)) {
+    const name = Buffer.from(relative(dir, path).split(sep).join('/'), 'utf8');
+    const data = readFileSync(path);
+    const packed = deflateRawSync(data, { level: 9 });
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(DOS_TIME, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    locals.push(local, name, packed);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(DOS_TIME, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0o100644 << 16 >>> 0, 38); // regular file, rw-r--r--
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += local.length + name.length + packed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  writeFileSync(target, Buffer.concat([...locals, directory, end]));
+}
+
+for (const [name, dir] of Object.entries(trees)) {
+  const target = join(dist, `sso-bridge-${name}-${manifest.version}.zip`);
+  zip(dir, target);
+  console.error(`extension build: ${relative(root, target)} (${statSync(target).size} bytes), unpacked in ${relative(root, dir)}/`);
+}

@@ -1,0 +1,386 @@
+// The core (Rust compiled to wasm, the npm package `sso-bridge` from pkg/web) as the worker uses it.
+// All AWS logic (requests, PKCE, polling, refresh rules, config parsing, export formats) lives in the
+// core; this module only adapts shapes between the core, the helper protocol and the popup's views.
+
+import init, * as sso from '../wasm/sso_bridge.js';
+import type { AccountView, ExportFormatId, ProfileDraft, RoleView, SessionDraft } from '../messages.js';
+import { fail } from './errors.js';
+
+let loading: Promise<void> | undefined;
+
+/** Instantiates the wasm once per worker start; every handler awaits this promise. */
+export function ready(): Promise<void> {
+  loading ??= init({ module_or_path: chrome.runtime.getURL('wasm/sso_bridge_bg.wasm') }).then(() => undefined);
+  return loading;
+}
+
+export interface SessionDef {
+  key: string;
+  name?: string;
+  startUrl: string;
+  region: string;
+  scopes: string[];
+  /** Where SSO OIDC and portal calls go: the Settings override, or what the core resolved. */
+  endpoints: { oidc: string; portal: string };
+}
+
+export interface ProfileDef {
+  name: string;
+  sessionKey: string;
+  accountId?: string;
+  roleName?: string;
+  region?: string;
+  output?: string;
+  legacy: boolean;
+}
+
+export interface ParsedConfig {
+  sessions: SessionDef[];
+  profiles: ProfileDef[];
+  diagnostics: string[];
+}
+
+export interface TokenStatusEntry {
+  sessionName?: string;
+  startUrl?: string;
+  expiresAt?: string;
+  refreshable: boolean;
+}
+
+export interface HelperInfo {
+  version?: number | string;
+  configPath?: string;
+  credentialsPath?: string;
+  cacheDir?: string;
+}
+
+export type TokenFile = sso.TokenFile;
+export type RoleCredentials = sso.AwsCredentials;
+export type Registration = sso.ObtainedRegistration;
+export type DeviceAuthorization = sso.DeviceAuthorization;
+export type PkcePending = sso.PendingPkce;
+
+/**
+ * The OIDC and portal endpoints: the Settings override when set (one base URL for both, the local
+ * emulator), else the core's resolution for the region and the profile's `[services]` /
+ * `endpoint_url` settings (AWS defaults for every partition otherwise).
+ */
+function endpointsFor(region: string, override: string, configText?: string, profileName?: string): SessionDef['endpoints'] {
+  if (override) return { oidc: override, portal: override };
+  const resolved = sso.resolveEndpoints({
+    region,
+    ...(configText !== undefined ? { configText } : {}),
+    ...(profileName !== undefined ? { profileName } : {}),
+  });
+  return { oidc: resolved.oidc.url, portal: resolved.portal.url };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config: sessions and profiles as the popup shows them, parsed by the core
+
+function diagnosticLine(d: sso.Diagnostic): string {
+  return `${d.origin.file}:${d.origin.line}: ${d.message}`;
+}
+
+/**
+ * Sessions (`[sso-session]` sections, plus one per legacy start URL) and SSO profiles, from the
+ * config text. Throws the core's error (with file and line) for a file the SDKs refuse.
+ */
+export function parseConfig(configText: string, credentialsText: string | undefined, endpointOverride: string): ParsedConfig {
+  const parsed = sso.parseConfig(configText, credentialsText);
+  const entries = sso.listSsoProfiles(configText, credentialsText);
+  const diagnostics = parsed.diagnostics.map(diagnosticLine);
+  // A session's endpoints follow the settings of the first profile that uses it (as the CLI does
+  // for `aws sso login --profile P`).
+  const profileOf = (sessionName: string) =>
+    entries.find((e) => e.profile?.session?.name === sessionName)?.name;
+  const sessions: SessionDef[] = [];
+  for (const section of Object.values(parsed.sessions)) {
+    const value = (key: string) => section.properties[key]?.value.trim() ?? '';
+    const region = value('sso_region');
+    if (!region || !value('sso_start_url')) {
+      diagnostics.push(
+        `${section.origin.file}:${section.origin.line}: [sso-session ${section.name}] needs sso_start_url and sso_region.`,
+      );
+      continue;
+    }
+    sessions.push({
+      key: `session:${section.name}`,
+      name: section.name,
+      startUrl: value('sso_start_url'),
+      region,
+      scopes: value('sso_registration_scopes').split(',').map((scope) => scope.trim()).filter(Boolean),
+      endpoints: endpointsFor(region, endpointOverride, configText, profileOf(section.name)),
+    });
+  }
+  const profiles: ProfileDef[] = [];
+  for (const entry of entries) {
+    const profile = entry.profile;
+    if (!profile) {
+      if (entry.error) diagnostics.push(`profile ${entry.name}: ${entry.error.message}`);
+      continue;
+    }
+    diagnostics.push(...profile.diagnostics.map(diagnosticLine));
+    let sessionKey: string;
+    if (profile.session) {
+      sessionKey = `session:${profile.session.name}`;
+    } else {
+      sessionKey = `legacy:${profile.startUrl}`;
+      if (!sessions.some((s) => s.key === sessionKey)) {
+        sessions.push({
+          key: sessionKey,
+          startUrl: profile.startUrl,
+          region: profile.region,
+          scopes: [],
+          endpoints: endpointsFor(profile.region, endpointOverride, configText, profile.name),
+        });
+      }
+    }
+    profiles.push({
+      name: profile.name,
+      sessionKey,
+      legacy: profile.session === null,
+      ...(profile.accountId ? { accountId: profile.accountId } : {}),
+      ...(profile.roleName ? { roleName: profile.roleName } : {}),
+      ...(profile.defaultRegion ? { region: profile.defaultRegion } : {}),
+      ...(parsed.profiles[profile.name]?.properties['output']?.value ? { output: parsed.profiles[profile.name]?.properties['output']?.value } : {}),
+    });
+  }
+  return { sessions, profiles, diagnostics: [...new Set(diagnostics)] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access keys: every format of `aws configure export-credentials`, rendered by the core
+
+const FORMATS: { id: ExportFormatId; label: string; format?: sso.ExportFormat }[] = [
+  { id: 'env', label: 'bash/zsh', format: 'env' },
+  { id: 'fish', label: 'fish', format: 'fish' },
+  { id: 'powershell', label: 'PowerShell', format: 'powershell' },
+  { id: 'windows-cmd', label: 'cmd', format: 'windows-cmd' },
+  { id: 'credentials-file', label: 'credentials file' },
+];
+
+export function exportFormats(credentials: RoleCredentials, profile: string): { id: ExportFormatId; label: string; text: string }[] {
+  return FORMATS.map(({ id, label, format }) => ({
+    id,
+    label,
+    text: format ? sso.exportCredentials(credentials, format) : sso.credentialsFileSection(profile, credentials),
+  }));
+}
+
+/** `readToken` → the token cache file's members. */
+export function tokenFromReply(reply: Record<string, unknown>): TokenFile {
+  const token = obj(reply['token']);
+  if (typeof token['accessToken'] !== 'string' || typeof token['expiresAt'] !== 'string') {
+    fail('token-unreadable', 'The cached token has no access token or expiry.', 'Sign in again.');
+  }
+  return token as unknown as TokenFile;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The helper's replies (host/PROTOCOL.md) and requests
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function obj(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+export interface ConfigFiles {
+  configText: string;
+  credentialsText?: string;
+  tokens: TokenStatusEntry[];
+  info: HelperInfo;
+}
+
+/** `readConfig` → the two files' text and the token-cache status entries (never tokens). */
+export function readConfigReply(reply: Record<string, unknown>): ConfigFiles {
+  const config = obj(reply['config']);
+  const credentials = obj(reply['credentials']);
+  const tokens = Array.isArray(reply['tokens']) ? reply['tokens'] : [];
+  const credentialsText = str(credentials['content']);
+  const configPath = str(config['path']);
+  const credentialsPath = str(credentials['path']);
+  return {
+    configText: str(config['content']) ?? '',
+    ...(credentialsText !== undefined ? { credentialsText } : {}),
+    tokens: tokens.map((entry) => {
+      const e = obj(entry);
+      const sessionName = str(e['sessionName']);
+      const startUrl = str(e['startUrl']);
+      const expiresAt = str(e['expiresAt']);
+      return {
+        ...(sessionName ? { sessionName } : {}),
+        ...(startUrl ? { startUrl } : {}),
+        ...(expiresAt ? { expiresAt } : {}),
+        refreshable: e['refreshable'] === true,
+      };
+    }),
+    info: {
+      ...(configPath ? { configPath } : {}),
+      ...(credentialsPath ? { credentialsPath } : {}),
+    },
+  };
+}
+
+/** `writeSsoSession` fields for a wizard draft. */
+export function ssoSessionRequest(draft: SessionDraft): Record<string, unknown> {
+  return {
+    name: draft.name,
+    startUrl: draft.startUrl,
+    region: draft.region,
+    ...(draft.scopes.length ? { registrationScopes: draft.scopes.join(',') } : {}),
+  };
+}
+
+/** `writeProfile` fields for a wizard draft. */
+export function profileRequest(draft: ProfileDraft): Record<string, unknown> {
+  return {
+    name: draft.name,
+    ssoSession: draft.sessionName,
+    accountId: draft.accountId,
+    roleName: draft.roleName,
+    ...(draft.region ? { region: draft.region } : {}),
+    ...(draft.output ? { output: draft.output } : {}),
+  };
+}
+
+export function configPathFromReply(reply: Record<string, unknown>): { configPath?: string } {
+  const path = str(reply['path']);
+  return path ? { configPath: path } : {};
+}
+
+/** The wizard's session before it is in the config file. */
+export function sessionFromDraft(draft: SessionDraft, endpointOverride: string): SessionDef {
+  if (!/^[A-Za-z0-9_.@+-]+$/.test(draft.name)) {
+    fail('bad-session-name', `"${draft.name}" cannot be a session name.`, 'Use letters, digits and - _ . @ + only.');
+  }
+  if (!/^https:\/\/\S+$/.test(draft.startUrl)) {
+    fail('bad-start-url', `"${draft.startUrl}" is not an https start URL.`, 'Copy the start URL from your AWS access portal, e.g. https://my-company.awsapps.com/start.');
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(draft.region)) {
+    fail('bad-region', `"${draft.region}" is not an AWS region.`, 'Enter the region where IAM Identity Center runs, e.g. us-east-1.');
+  }
+  return {
+    key: `session:${draft.name}`,
+    name: draft.name,
+    startUrl: draft.startUrl,
+    region: draft.region,
+    scopes: draft.scopes,
+    endpoints: endpointsFor(draft.region, endpointOverride),
+  };
+}
+
+
+
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in, refresh, portal: the core's flows (registration rules, PKCE, polling, backoff)
+
+function oidc(session: SessionDef): sso.OidcClient {
+  return new sso.OidcClient(session.endpoints.oidc);
+}
+
+function portal(session: SessionDef): sso.PortalClient {
+  return new sso.PortalClient(session.endpoints.portal);
+}
+
+/** What the token file records about the session (the configured start URL and SSO region). */
+function sessionInfo(session: SessionDef): sso.SsoSessionInfo {
+  return { startUrl: session.startUrl, region: session.region };
+}
+
+/** A client registration of the kind the flow needs (PKCE or device code). */
+export function registerClient(session: SessionDef, kind: 'pkce' | 'device'): Promise<Registration> {
+  return oidc(session).register({
+    kind: kind === 'pkce' ? 'authorizationCode' : 'deviceCode',
+    startUrl: session.startUrl,
+    region: session.region,
+    sessionName: session.name ?? null,
+    scopes: session.scopes.length ? session.scopes : null,
+  });
+}
+
+/** The authorize URL to open, and the pending state (a secret) for `pkceFinish`. */
+export function pkceStart(session: SessionDef, registration: Registration, port: number): sso.PkceStart {
+  return oidc(session).pkceStart(registration.registration, {
+    port,
+    scopes: session.scopes.length ? session.scopes : null,
+  });
+}
+
+/** Checks the callback URL (state, error) and exchanges the code; the token file entry to store. */
+export async function pkceFinish(
+  session: SessionDef,
+  registration: Registration,
+  pending: PkcePending,
+  callbackUrl: string,
+): Promise<TokenFile> {
+  const issued = await oidc(session).pkceFinish(pending, callbackUrl);
+  return sso.tokenFileFor(issued, sessionInfo(session), registration.registration);
+}
+
+export function startDeviceAuthorization(session: SessionDef, registration: Registration): Promise<DeviceAuthorization> {
+  return oidc(session).startDeviceAuthorization(registration.registration, session.startUrl);
+}
+
+export async function pollDeviceToken(
+  session: SessionDef,
+  registration: Registration,
+  device: DeviceAuthorization,
+  signal: AbortSignal,
+): Promise<TokenFile> {
+  const issued = await oidc(session).pollDeviceToken(registration.registration, device, { signal });
+  return sso.tokenFileFor(issued, sessionInfo(session), registration.registration);
+}
+
+/** The `registration` member of `storeToken`: the client-registration cache file, as the CLI writes it. */
+export function registrationForHelper(session: SessionDef, registration: Registration): Record<string, unknown> {
+  const file = registration.registration;
+  return {
+    clientId: file.clientId,
+    clientSecret: file.clientSecret,
+    expiresAt: file.expiresAt,
+    ...(file.scopes ? { scopes: file.scopes } : {}),
+    ...(file.grantTypes ? { grantTypes: file.grantTypes } : {}),
+    configuredScopes: session.scopes.length ? session.scopes : null,
+  };
+}
+
+export function refreshToken(session: SessionDef, token: TokenFile): Promise<TokenFile> {
+  return oidc(session).refresh(token, sessionInfo(session));
+}
+
+/** When the core says to refresh this token (20-minute window, at most one attempt a minute). */
+export function planRefresh(token: TokenFile, lastAttemptAt?: string): sso.RefreshPlan {
+  return sso.planRefresh(token, lastAttemptAt ?? null);
+}
+
+export async function listAccounts(session: SessionDef, token: TokenFile): Promise<AccountView[]> {
+  const accounts = await portal(session).listAccounts(token.accessToken, {});
+  return accounts.map((a) => ({
+    accountId: a.accountId,
+    accountName: a.accountName ?? a.accountId,
+    emailAddress: a.emailAddress ?? '',
+  }));
+}
+
+export async function listAccountRoles(session: SessionDef, token: TokenFile, accountId: string): Promise<RoleView[]> {
+  const roles = await portal(session).listAccountRoles(token.accessToken, accountId, {});
+  return roles.map((r) => ({ accountId: r.accountId, roleName: r.roleName }));
+}
+
+export function getRoleCredentials(
+  session: SessionDef,
+  token: TokenFile,
+  accountId: string,
+  roleName: string,
+): Promise<RoleCredentials> {
+  return portal(session).getRoleCredentials(token, accountId, roleName, {});
+}
+
+export function logout(session: SessionDef, token: TokenFile): Promise<void> {
+  return portal(session).logout(token.accessToken);
+}

@@ -1,0 +1,261 @@
+// The two sign-in flows, run by the core (wasm) and driven here: PKCE (default) with the loopback
+// redirect caught as a browser navigation (no local listener), and the device code as the fallback.
+// Every step that must survive the worker being killed is saved in chrome.storage.session first.
+
+import type { LoginView, SignInMethod } from '../messages.js';
+import * as core from './core.js';
+import { fail, toUserError } from './errors.js';
+import { helper } from './native.js';
+import { allPending, getPending, removePending, savePending, setLastError, type PendingLogin } from './session-store.js';
+
+/** The CLI gives the browser 10 minutes to come back to the loopback redirect. */
+const PKCE_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** The path the core registers for the loopback redirect (RFC 8252 port flexibility). */
+export const CALLBACK_PATH = '/oauth/callback';
+
+/** Called after any change the popup shows (token stored, login started or ended). */
+type Changed = () => void;
+
+interface PkceState {
+  registration: core.Registration;
+  /** The core's pending PKCE state: verifier, state, client secret, redirect URI with our port. */
+  pending: core.PkcePending;
+}
+
+interface DeviceState {
+  registration: core.Registration;
+  device: core.DeviceAuthorization;
+}
+
+/** Device-code polls running in this worker instance (lost when it dies; `resumeLogins` restarts them). */
+const polls = new Map<string, AbortController>();
+
+function randomLoopbackPort(): number {
+  // An ephemeral port nobody is expected to listen on; the navigation is caught before it matters.
+  const bytes = new Uint16Array(1);
+  crypto.getRandomValues(bytes);
+  return 49152 + ((bytes[0] ?? 0) % 16384);
+}
+
+export async function startSignIn(
+  session: core.SessionDef,
+  method: SignInMethod,
+  changed: Changed,
+): Promise<LoginView> {
+  await cancelSignIn(session.key);
+  await setLastError(session.key, undefined);
+  if (method === 'pkce' && !session.name) {
+    fail(
+      'pkce-needs-session',
+      'This profile uses the legacy sso_start_url settings, which only support the device-code sign-in.',
+      'Use "Sign in with a code", or create an sso-session for it with Configure.',
+    );
+  }
+  return method === 'pkce' ? startPkce(session, changed) : startDevice(session, changed);
+}
+
+async function startPkce(session: core.SessionDef, changed: Changed): Promise<LoginView> {
+  const registration = await core.registerClient(session, 'pkce');
+  const { authorizeUrl, pending } = core.pkceStart(session, registration, randomLoopbackPort());
+  const view: LoginView = { method: 'pkce', sessionKey: session.key, startedAt: Date.now(), authorizeUrl };
+  const state: PkceState = { registration, pending };
+  const login: PendingLogin = {
+    sessionKey: session.key,
+    view,
+    state,
+    session,
+    deadline: Date.now() + PKCE_TIMEOUT_MS,
+  };
+  await savePending(login);
+  const tab = await chrome.tabs.create({ url: authorizeUrl, active: true });
+  if (tab.id !== undefined) await savePending({ ...login, tabId: tab.id });
+  changed();
+  return view;
+}
+
+async function startDevice(session: core.SessionDef, changed: Changed): Promise<LoginView> {
+  const registration = await core.registerClient(session, 'device');
+  const device = await core.startDeviceAuthorization(session, registration);
+  const expiresAt = Date.now() + device.expiresIn * 1000;
+  const verificationUriComplete = device.verificationUriComplete ?? undefined;
+  const view: LoginView = {
+    method: 'device',
+    sessionKey: session.key,
+    startedAt: Date.now(),
+    userCode: device.userCode,
+    verificationUri: device.verificationUri,
+    expiresAt,
+    ...(verificationUriComplete ? { verificationUriComplete } : {}),
+  };
+  const state: DeviceState = { registration, device };
+  const login: PendingLogin = { sessionKey: session.key, view, state, session, deadline: expiresAt };
+  await savePending(login);
+  const tab = await chrome.tabs.create({ url: verificationUriComplete ?? device.verificationUri, active: true });
+  const withTab = tab.id !== undefined ? { ...login, tabId: tab.id } : login;
+  await savePending(withTab);
+  pollDevice(withTab, changed);
+  changed();
+  return view;
+}
+
+function pollDevice(login: PendingLogin, changed: Changed): void {
+  if (polls.has(login.sessionKey)) return;
+  const controller = new AbortController();
+  polls.set(login.sessionKey, controller);
+  const state = login.state as DeviceState;
+  const session = login.session as core.SessionDef;
+  const run = async () => {
+    try {
+      const token = await core.pollDeviceToken(session, state.registration, state.device, controller.signal);
+      await finishWithToken(login, token);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      await failLogin(login, error);
+    } finally {
+      if (polls.get(login.sessionKey) === controller) polls.delete(login.sessionKey);
+      changed();
+    }
+  };
+  void run();
+}
+
+/**
+ * The token goes to the helper, which writes the cache file the CLI reads, and the client
+ * registration file when we registered a new client (so the CLI can reuse it, as after `aws sso login`).
+ */
+async function finishWithToken(login: PendingLogin, token: core.TokenFile): Promise<void> {
+  const session = login.session as core.SessionDef;
+  const { registration } = login.state as { registration: core.Registration };
+  await helper.request('storeToken', {
+    ...(session.name ? { sessionName: session.name } : {}),
+    token,
+    ...(registration.newCacheFile !== null ? { registration: core.registrationForHelper(session, registration) } : {}),
+  });
+  await removePending(login.sessionKey);
+  await setLastError(login.sessionKey, undefined);
+  await closeTab(login.tabId);
+}
+
+async function failLogin(login: PendingLogin, error: unknown): Promise<void> {
+  await removePending(login.sessionKey);
+  await setLastError(login.sessionKey, toUserError(error));
+  await closeTab(login.tabId);
+}
+
+async function closeTab(tabId: number | undefined): Promise<void> {
+  if (tabId === undefined) return;
+  try {
+    await chrome.tabs.remove(tabId);
+  } catch {
+    // The user closed it already.
+  }
+}
+
+/** True when `url` is exactly the registered redirect (same port and path), not any 127.0.0.1 page. */
+function isRedirectFor(url: URL, redirectUri: string): boolean {
+  const expected = new URL(redirectUri);
+  return (
+    url.protocol === expected.protocol &&
+    url.hostname === expected.hostname &&
+    url.port === expected.port &&
+    url.pathname === expected.pathname
+  );
+}
+
+/** Navigation events arrive in bursts (before-navigate, error, commit): handle them one at a time. */
+let navigationQueue: Promise<unknown> = Promise.resolve();
+
+/** A navigation to the loopback host: if it is one of our PKCE redirects, finish that sign-in. */
+export function onLoopbackNavigation(urlText: string, tabId: number, changed: Changed): Promise<boolean> {
+  const next = navigationQueue.then(() => handleLoopbackNavigation(urlText, tabId, changed));
+  navigationQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function handleLoopbackNavigation(urlText: string, tabId: number, changed: Changed): Promise<boolean> {
+  let url: URL;
+  try {
+    url = new URL(urlText);
+  } catch {
+    return false;
+  }
+  const logins = await allPending();
+  const login = logins.find(
+    (l) => l.view.method === 'pkce' && isRedirectFor(url, (l.state as PkceState).pending.redirectUri),
+  );
+  if (!login) return false;
+  // Claim it first, so a second event for the same navigation (or a restart) does not reuse the code.
+  await removePending(login.sessionKey);
+  const state = login.state as PkceState;
+  const session = login.session as core.SessionDef;
+  try {
+    const token = await core.pkceFinish(session, state.registration, state.pending, urlText);
+    await finishWithToken({ ...login, tabId }, token);
+  } catch (error) {
+    await failLogin({ ...login, tabId }, error);
+  }
+  changed();
+  return true;
+}
+
+export async function cancelSignIn(sessionKey: string): Promise<void> {
+  polls.get(sessionKey)?.abort();
+  polls.delete(sessionKey);
+  const login = await getPending(sessionKey);
+  if (login) {
+    await removePending(sessionKey);
+    await closeTab(login.tabId);
+  }
+}
+
+/** A sign-in tab closed by the user ends that sign-in (so the popup stops waiting for it). */
+export async function onTabClosed(tabId: number, changed: Changed): Promise<void> {
+  for (const login of await allPending()) {
+    if (login.tabId === tabId && login.view.method === 'pkce') {
+      await removePending(login.sessionKey);
+      await setLastError(login.sessionKey, {
+        code: 'sign-in-tab-closed',
+        message: 'The sign-in tab was closed before the sign-in finished.',
+        action: 'Click "Sign in" to start again.',
+      });
+      changed();
+    }
+  }
+}
+
+/**
+ * After the worker (re)starts: restart device-code polls, finish PKCE logins whose redirect
+ * happened while it was dead (the tab still shows the loopback URL), and fail expired ones.
+ */
+export async function resumeLogins(changed: Changed): Promise<void> {
+  const now = Date.now();
+  for (const login of await allPending()) {
+    if (login.deadline <= now) {
+      await failLogin(login, {
+        code: 'sign-in-timeout',
+        message: 'The sign-in was not completed in time.',
+        action: 'Click "Sign in" to start again.',
+      });
+      changed();
+      continue;
+    }
+    if (login.view.method === 'device') {
+      pollDevice(login, changed);
+    } else if (login.tabId !== undefined) {
+      try {
+        const tab = await chrome.tabs.get(login.tabId);
+        const url = tab.url ?? tab.pendingUrl;
+        if (url) await onLoopbackNavigation(url, login.tabId, changed);
+      } catch {
+        // The tab is gone: the tab-closed handler (or the deadline) ends this login.
+      }
+    }
+  }
+}
+
+export async function pendingViews(): Promise<Map<string, LoginView>> {
+  const views = new Map<string, LoginView>();
+  for (const login of await allPending()) views.set(login.sessionKey, login.view);
+  return views;
+}

@@ -1,0 +1,97 @@
+//! The MV3 extension (`extension/`, `manifest.json`): build, lint, end-to-end tests, demo.
+
+use crate::python;
+use crate::util::{self, root};
+use crate::wasm::{self, path_str};
+use std::path::{Path, PathBuf};
+
+/// The development extension ID: fixed by the public `key` in manifest.json (see extension/README.md).
+pub const DEV_EXTENSION_ID: &str = "llndfjhkbfcplfncdemailgbbllcdlka";
+
+fn extension_dir() -> PathBuf {
+    root().join("extension")
+}
+
+fn node_script(dir: &Path, script: &str, args: &[&str]) -> Result<(), String> {
+    let mut all = vec![script];
+    all.extend_from_slice(args);
+    util::run_in(dir, "node", &all, &[])
+}
+
+/// Builds `dist/chromium/`, `dist/firefox/` and both zips from `pkg/web` (which must exist).
+pub fn build() -> Result<(), String> {
+    let dir = extension_dir();
+    wasm::npm_ci(&dir)?;
+    node_script(&dir, "build.mjs", &[])
+}
+
+/// ESLint on the sources and `web-ext lint` on the Firefox build (errors fail; warnings are shown).
+pub fn lint() -> Result<(), String> {
+    let dir = extension_dir();
+    node_script(&dir, "node_modules/eslint/bin/eslint.js", &["--max-warnings", "0", "."])?;
+    let firefox = root().join("dist/firefox");
+    node_script(
+        &dir,
+        "node_modules/web-ext/bin/web-ext.js",
+        &["lint", "--self-hosted", "--source-dir", path_str(&firefox)?],
+    )
+}
+
+/// Test step: build the extension (pkg/ comes from the npm package step before), lint it.
+pub fn checks() -> Result<(), String> {
+    if !wasm::pkg_dir().join("web/sso_bridge.js").exists() {
+        wasm::build_package()?;
+    }
+    build()?;
+    lint()
+}
+
+/// Debug builds of the helper and the emulator, for the e2e tests and the demo.
+fn native_binaries() -> Result<(PathBuf, PathBuf), String> {
+    util::run("cargo", &["build", "--locked", "-p", "sso-bridge-host", "-p", "sso-bridge-emulator"])?;
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    Ok((target.join("debug/sso-bridge"), target.join("debug/sso-bridge-emulator")))
+}
+
+fn e2e_env(helper: &Path, emulator: &Path) -> Result<Vec<(&'static str, String)>, String> {
+    let python = python::ensure_venv()?;
+    Ok(vec![
+        ("SSO_BRIDGE_PYTHON", path_str(&python)?.to_string()),
+        ("SSO_BRIDGE_BIN", path_str(helper)?.to_string()),
+        ("SSO_BRIDGE_EMULATOR_BIN", path_str(emulator)?.to_string()),
+        ("SSO_BRIDGE_EXTENSION_DIR", path_str(&root().join("dist/chromium"))?.to_string()),
+        ("SSO_BRIDGE_EXTENSION_ID", DEV_EXTENSION_ID.to_string()),
+    ])
+}
+
+/// Test step: Playwright (playwright-core + Debian Chromium) drives the built extension against the
+/// emulator, with the helper installed into a temporary HOME.
+pub fn e2e() -> Result<(), String> {
+    if !root().join("dist/chromium/manifest.json").exists() {
+        checks()?;
+    }
+    let (helper, emulator) = native_binaries()?;
+    let dir = root().join("e2e");
+    wasm::npm_ci(&dir)?;
+    let env = e2e_env(&helper, &emulator)?;
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    util::run_in(&dir, "node", &["--test", "--test-concurrency=1", "tests/"], &env)
+}
+
+/// `cargo xtask demo`: emulator + helper in a throw-away HOME + Chromium with the extension.
+pub fn demo(args: &[String]) -> Result<(), String> {
+    if let Some(other) = args.first() {
+        return Err(format!("unknown option for demo: `{other}`"));
+    }
+    if !wasm::pkg_dir().join("web/sso_bridge.js").exists() {
+        wasm::build_package()?;
+    }
+    build()?;
+    let (helper, emulator) = native_binaries()?;
+    let dir = root().join("e2e");
+    wasm::npm_ci(&dir)?;
+    let env = e2e_env(&helper, &emulator)?;
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    util::run_in(&dir, "node", &["demo.mjs"], &env)
+}
