@@ -246,3 +246,15 @@ pub fn browser_tests() -> Result<(), String> {
         ],
     )
 }
+
+/// Test step: the demo page (`www/`) in Chromium, driven by playwright-core with node's test runner.
+/// Needs `pkg/` (built by the npm package step) and the emulator binary.
+pub fn www_tests() -> Result<(), String> {
+    if !pkg_dir().join("web/sso_bridge_bg.wasm").exists() {
+        build_package()?;
+    }
+    util::run("cargo", &["build", "--locked", "-p", "sso-bridge-emulator"])?;
+    let www = root().join("www");
+    npm_ci(&www)?;
+    util::run_in(&www, "node", &["--test", "test/"], &[])
+}
