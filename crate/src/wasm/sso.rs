@@ -157,7 +157,7 @@ struct SessionJs {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase", tag = "action")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "action")]
 enum RefreshPlanJs {
     NotYet { refresh_at: String },
     Due,
