@@ -1,6 +1,7 @@
 // Sign-in, credentials, refresh and sign-out through the real extension, helper and emulator.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { decideAuthorize, decideDevice, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
@@ -43,6 +44,8 @@ describe('PKCE sign-in, access keys, referees, sign out', () => {
     await t.popup.bringToFront();
     await waitForStatus(t.popup, 'e2e', 'valid');
     await t.shot('03-home-signed-in');
+    const badge = await t.worker.evaluate(() => chrome.action.getBadgeText({}));
+    assert.match(badge, /^(7h|8h)$/, `the badge shows the time left until the soonest expiry: ${badge}`);
     await t.popup.emulateMedia({ colorScheme: 'dark' });
     await t.shot('03-home-signed-in-dark');
     await t.popup.emulateMedia({ colorScheme: 'light' });
@@ -106,6 +109,50 @@ describe('PKCE sign-in, access keys, referees, sign out', () => {
     const ops = (await t.emulator.requests()).map((r) => r.operation);
     assert.ok(ops.includes('Logout'), `emulator saw Logout: ${ops}`);
   });
+
+  it('"Sign out of all" removes every token file and logs out', async () => {
+    const tabPromise = signInTab(t.context, t.emulator.baseUrl);
+    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
+    await decideAuthorize(await tabPromise, 'allow').catch(() => {});
+    await t.popup.bringToFront();
+    await waitForStatus(t.popup, 'e2e', 'valid');
+    assert.equal(Object.keys(tokenFiles(t.home)).length, 1);
+    await t.emulator.control('POST', 'requests/clear');
+    await t.popup.getByRole('button', { name: 'Sign out of all' }).click();
+    await waitForStatus(t.popup, 'e2e', 'never');
+    assert.deepEqual(tokenFiles(t.home), {});
+    const ops = (await t.emulator.requests()).map((r) => r.operation);
+    assert.ok(ops.includes('Logout'), `emulator saw Logout: ${ops}`);
+  });
+});
+
+describe('legacy profile (sso_start_url in the profile): device code, token keyed by the start URL', () => {
+  let t;
+  before(async () => {
+    t = await setup();
+    writeFileSync(
+      t.home.configPath,
+      `[profile old]\nsso_start_url = ${t.emulator.startUrl}\nsso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n`,
+    );
+    await t.popup.reload();
+  });
+  after(async () => t?.close());
+
+  it('signs in with the device code and the AWS CLI v2 uses the token', async () => {
+    const card = t.popup.locator(`[data-session="legacy:${t.emulator.startUrl}"]`);
+    await card.waitFor();
+    assert.equal(await card.getByRole('button', { name: 'Sign in', exact: true }).count(), 0, 'no PKCE for legacy profiles');
+    const tabPromise = signInTab(t.context, t.emulator.baseUrl);
+    await card.getByRole('button', { name: 'Sign in with a code' }).click();
+    await decideDevice(await tabPromise, 'allow');
+    await t.popup.bringToFront();
+    await card.locator('[data-status="valid"]').waitFor({ timeout: 30_000 });
+    const files = Object.keys(tokenFiles(t.home));
+    const sha1 = createHash('sha1').update(t.emulator.startUrl).digest('hex');
+    assert.deepEqual(files, [`.aws/sso/cache/${sha1}.json`]);
+    const viaCli = await awsCliCredentials(t.home, 'old', t.emulator.baseUrl);
+    assert.match(viaCli.accessKeyId, /^ASIA/);
+  });
 });
 
 describe('device-code sign-in approved on the emulator page, refresh by alarm', () => {
@@ -146,5 +193,16 @@ describe('device-code sign-in approved on the emulator page, refresh by alarm', 
     assert.ok(Date.parse(after.expiresAt) > Date.parse(before.expiresAt), 'the expiry moved forward');
     const ops = (await t.emulator.requests()).filter((r) => r.operation === 'CreateToken' && r.body.includes('refresh_token'));
     assert.ok(ops.length >= 1, 'the emulator saw a refresh_token grant');
+  });
+
+  it('a refresh the service refuses ends in a notification and a message to sign in again', async () => {
+    await t.emulator.control('POST', 'faults', { operation: 'CreateToken', kind: 'invalid_grant', count: 100 });
+    await sessionCard(t.popup, 'e2e').locator('[data-error-code]').waitFor({ timeout: 90_000 });
+    const text = await sessionCard(t.popup, 'e2e').locator('[data-error-code]').textContent();
+    assert.match(text, /sign in/i);
+    await t.shot('08-refresh-failed');
+    const worker = t.context.serviceWorkers().find((w) => w.url().includes('/worker/background.js'));
+    const notifications = await worker.evaluate(() => chrome.notifications.getAll());
+    assert.ok(Object.keys(notifications).some((id) => id === 'signin:session:e2e'), 'a sign-in notification is shown');
   });
 });

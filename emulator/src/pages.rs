@@ -50,7 +50,7 @@ fn signin_fields(default_username: &str, password_hint: &str) -> String {
 
 fn decision_buttons() -> &'static str {
     "<div><button type=\"submit\" id=\"allow\" name=\"decision\" value=\"allow\" class=\"primary\">Allow access</button>\
-<button type=\"submit\" id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></div>"
+<button type=\"submit\" id=\"deny\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button></div>"
 }
 
 pub struct ConsentView<'a> {
@@ -96,7 +96,7 @@ pub fn device_entry_page(prefill: &str, error: Option<&str>) -> String {
 <form id=\"device-form\" method=\"post\" action=\"/device\">\
 <label for=\"user_code\">Code</label>\
 <input type=\"text\" id=\"user_code\" name=\"user_code\" value=\"{prefill}\" autocomplete=\"off\" \
-autocapitalize=\"characters\" required>\
+autocapitalize=\"characters\" autofocus required>\
 <button type=\"submit\" id=\"confirm\" class=\"primary\">Confirm and continue</button></form>",
         error = error_block(error),
         prefill = esc(prefill),
@@ -111,7 +111,7 @@ pub fn device_confirm_page(user_code: &str) -> String {
 <p id=\"user-code-display\" class=\"code\">{code}</p>\
 <form id=\"device-form\" method=\"post\" action=\"/device\">\
 <input type=\"hidden\" name=\"user_code\" value=\"{code}\">\
-<button type=\"submit\" id=\"confirm\" class=\"primary\">Confirm and continue</button></form>",
+<button type=\"submit\" id=\"confirm\" class=\"primary\" autofocus>Confirm and continue</button></form>",
         code = esc(user_code),
     );
     layout("Authorize request", &body)

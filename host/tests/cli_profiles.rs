@@ -146,6 +146,19 @@ fn config_file_location_follows_the_environment() {
 }
 
 #[test]
+fn diagnostics_are_summarised_and_refusals_spelled_out() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    // A duplicate section: the SDKs merge it, botocore refuses the whole file.
+    std::fs::write(home.path().join(".aws/config"), "[profile a]\nregion = x\n[profile a]\noutput = json\n")
+        .unwrap();
+    let mut out = Vec::new();
+    cli::profiles::run(&env_for(home.path()), Platform::Unix, UtcTime::UNIX_EPOCH, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\nerror: ") && text.contains("line 3"), "{text}");
+}
+
+#[test]
 fn parse_errors_name_file_and_line() {
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join(".aws")).unwrap();

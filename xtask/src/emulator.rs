@@ -1,7 +1,7 @@
 //! Starting the emulator for browser tests: `sso-bridge-emulator --port 0 …`, whose first stdout line
 //! is its base URL. The process is ours and is killed when the handle is dropped.
 
-use crate::util::{self, root};
+use crate::util;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -14,7 +14,7 @@ impl Emulator {
     /// Builds the (debug) emulator binary if needed and starts one with `args` on a free port.
     pub fn start(args: &[&str]) -> Result<Emulator, String> {
         util::run("cargo", &["build", "--locked", "-p", "sso-bridge-emulator"])?;
-        let binary = root().join("target/debug/sso-bridge-emulator");
+        let binary = crate::wasm::target_dir().join("debug/sso-bridge-emulator");
         let mut child = Command::new(&binary)
             .args(["--port", "0"])
             .args(args)

@@ -21,6 +21,7 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
+        ("www demo page in Chromium (playwright-core)", wasm::www_tests),
         ("extension: build, eslint, web-ext lint", extension::checks),
         ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];

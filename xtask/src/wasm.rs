@@ -29,6 +29,14 @@ pub fn pkg_dir() -> PathBuf {
     root().join("pkg")
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the repository), else `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
 /// Makes sure `wasm-bindgen` (and its test runner) are the pinned version, installing them if not.
 pub fn ensure_wasm_bindgen() -> Result<(), String> {
     let found = util::output("wasm-bindgen", &["--version"]).unwrap_or_default();
@@ -89,7 +97,7 @@ pub fn build_package() -> Result<(), String> {
             "wasm-release",
         ],
     )?;
-    let wasm = root().join("target/wasm32-unknown-unknown/wasm-release/sso_bridge.wasm");
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge.wasm");
     let pkg = pkg_dir();
     if pkg.exists() {
         fs::remove_dir_all(&pkg).map_err(|e| format!("could not clear {}: {e}", pkg.display()))?;
@@ -245,4 +253,17 @@ pub fn browser_tests() -> Result<(), String> {
             ("SSO_BRIDGE_EMULATOR_AUTO_URL", &auto.base_url),
         ],
     )
+}
+
+/// Test step: the demo page (`www/`) in Chromium, driven by playwright-core with node's test runner.
+/// Needs `pkg/` (built by the npm package step) and the emulator binary.
+pub fn www_tests() -> Result<(), String> {
+    if !pkg_dir().join("web/sso_bridge_bg.wasm").exists() {
+        build_package()?;
+    }
+    util::run("cargo", &["build", "--locked", "-p", "sso-bridge-emulator"])?;
+    let www = root().join("www");
+    npm_ci(&www)?;
+    let emulator = target_dir().join("debug/sso-bridge-emulator");
+    util::run_in(&www, "node", &["--test", "test/"], &[("SSO_BRIDGE_EMULATOR_BIN", path_str(&emulator)?)])
 }

@@ -10,7 +10,8 @@
 //!   tab shell-quoted (`[profile 'my name']`).
 //!
 //! Deliberate differences, where the CLI would damage the file or write something a parser reads
-//! differently (each is exercised by the corpus referee test, `crate/tests/config_writer_referee.rs`):
+//! differently (each is exercised by the corpus referee test, `crate/tests/config_writer_referee.rs`;
+//! `crate/tests/config_writer_properties.rs` checks the invariants over generated files):
 //! 1. **Line endings are kept.** The CLI rewrites the whole file with `\n` when it updates a section
 //!    (Python text mode); we keep every `\r\n` and use the file's own style for the lines we add.
 //! 2. **No final newline stays no final newline** when our lines go in the middle of the file (the
@@ -208,10 +209,14 @@ fn validate(update: &SectionUpdate<'_>) -> Result<(), ConfigWriteError> {
             bad: "surrounding whitespace".into(),
         });
     }
+    let valid_key = |key: &str| {
+        !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    };
+    if let Some(key) = update.remove.iter().find(|key| !valid_key(key)) {
+        return Err(ConfigWriteError::BadKey { key: (*key).to_owned() });
+    }
     for (key, value) in &update.values {
-        if key.is_empty()
-            || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        {
+        if !valid_key(key) {
             return Err(ConfigWriteError::BadKey { key: (*key).to_owned() });
         }
         if value.contains(['\n', '\r']) || *value != value.trim_matches([' ', '\t']) {
@@ -634,6 +639,9 @@ mod tests {
         assert!(matches!(bad("", "region", "x"), ConfigWriteError::EmptyName { .. }));
         assert!(matches!(bad(" a", "region", "x"), ConfigWriteError::BadName { .. }));
         assert!(matches!(bad("a", "reg ion", "x"), ConfigWriteError::BadKey { .. }));
+        let removing_a_bad_key =
+            SectionUpdate { remove: vec!["a=b"], ..SectionUpdate::new(SectionKind::Profile, "a", vec![]) };
+        assert!(matches!(update_section("", &removing_a_bad_key), Err(ConfigWriteError::BadKey { .. })));
         assert!(matches!(bad("a", "region", "x\n[evil]"), ConfigWriteError::BadValue { .. }));
         assert!(matches!(bad("a", "region", "x "), ConfigWriteError::BadValue { .. }));
         assert!(bad("a\nb", "region", "x").to_string().contains("cannot be written"));

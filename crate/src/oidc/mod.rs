@@ -44,8 +44,10 @@ pub struct RegisterClientInput {
 }
 
 impl RegisterClientInput {
-    /// What the CLI sends for the device flow: name, `public`, and the configured scopes if any.
+    /// What the CLI sends for the device flow: name, `public`, and the configured scopes if any. An
+    /// empty list (`sso_registration_scopes =`) sends none, like the CLI's `if scopes:`.
     pub fn device(client_name: impl Into<String>, scopes: Option<Vec<String>>) -> Self {
+        let scopes = scopes.filter(|list| !list.is_empty());
         RegisterClientInput {
             client_name: client_name.into(),
             client_type: "public".to_owned(),
@@ -71,11 +73,12 @@ impl RegisterClientInput {
 }
 
 /// The scopes PKCE uses: the configured ones, or `sso:account:access` when `sso_registration_scopes`
-/// is absent (the same rule as the cached registration, [`crate::cache::ClientRegistration`]).
+/// is absent or empty (the CLI's `scopes or [default]`; the same rule as the cached registration,
+/// [`crate::cache::ClientRegistration`]).
 pub fn pkce_scopes(configured: Option<&[String]>) -> Vec<String> {
     match configured {
-        Some(list) => list.to_vec(),
-        None => vec![DEFAULT_SCOPE.to_owned()],
+        Some(list) if !list.is_empty() => list.to_vec(),
+        _ => vec![DEFAULT_SCOPE.to_owned()],
     }
 }
 
@@ -474,6 +477,12 @@ mod tests {
         let scoped = RegisterClientInput::pkce("n", Some(vec!["a".into(), "b".into()]), "https://x");
         assert_eq!(scoped.scopes, Some(vec!["a".to_owned(), "b".to_owned()]));
         assert_eq!(RegisterClientInput::pkce("n", None, "https://x").scopes.unwrap(), [DEFAULT_SCOPE]);
+        // `sso_registration_scopes =` (empty): PKCE falls back to the default, device sends none.
+        assert_eq!(
+            RegisterClientInput::pkce("n", Some(vec![]), "https://x").scopes.unwrap(),
+            [DEFAULT_SCOPE]
+        );
+        assert_eq!(RegisterClientInput::device("n", Some(vec![])).scopes, None);
     }
 
     #[test]

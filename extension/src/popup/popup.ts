@@ -404,9 +404,28 @@ class Wizard {
       this.loaded = true;
       const saved = await call('getWizard', {});
       if (saved) this.state = saved;
+      else if ((await call('getSettings', {})).preferDeviceCode) this.state = { ...this.state, method: 'device' };
     }
     const body = await this.body();
-    return h('div', { 'data-wizard-step': this.step }, h('h2', {}, 'Configure an SSO session and profile'), this.error ? errorBox(this.error) : null, body);
+    const startOver =
+      this.step === 'session' || this.step === 'done'
+        ? null
+        : h('div', { class: 'row', style: 'margin-top:10px' }, h('button', {
+            type: 'button',
+            onclick: () => {
+              void call('cancelSignIn', { sessionKey: this.sessionKey }).catch(() => undefined);
+              wizard = undefined;
+              void call('setWizard', { state: null }).finally(() => setScreen({ kind: 'configure' }));
+            },
+          }, 'Start over'));
+    return h(
+      'div',
+      { 'data-wizard-step': this.step },
+      h('h2', {}, 'Configure an SSO session and profile'),
+      this.error ? errorBox(this.error) : null,
+      body,
+      startOver,
+    );
   }
 
   private async body(): Promise<HTMLElement> {

@@ -41,7 +41,8 @@ fn sso_error(error: SsoError, what: &str) -> HostError {
         }
         _ => ErrorCode::AwsRequestFailed,
     };
-    HostError::new(code, format!("{what}: {error}. {}", error.advice()))
+    // `SsoError`'s Display already ends with what to do next.
+    HostError::new(code, format!("{what}: {error}"))
 }
 
 fn config_set(files: &AwsFiles) -> Result<ConfigSet, HostError> {

@@ -6,7 +6,7 @@ use sso_bridge::cache::{token_cache_file_name, CachedToken, TokenCacheIdentity, 
 use sso_bridge::config::location::home_dir;
 use sso_bridge::config::sso::{is_sso_profile, resolve_sso_session};
 use sso_bridge::config::{
-    file_locations, parse_files, resolve_sso_profile, ConfigSet, Environment, Platform, SourceFile,
+    file_locations, parse_files, resolve_sso_profile, ConfigSet, Environment, Platform, Severity, SourceFile,
 };
 use sso_bridge::time::UtcTime;
 use std::io::Write;
@@ -68,6 +68,29 @@ pub fn run(
     let reader = TokenReader { cache_dir: cache_dir.as_deref(), now };
     write_profiles(&set, &reader, out)?;
     write_sessions(&set, &reader, out)?;
+    write_diagnostics(&set, out)?;
+    Ok(())
+}
+
+/// Problems that make the AWS CLI refuse the files are spelled out; mere differences are counted.
+fn write_diagnostics(set: &ConfigSet, out: &mut dyn Write) -> Result<(), ProfilesError> {
+    let refused: Vec<_> = set.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    let warnings = set.diagnostics.len() - refused.len();
+    if refused.is_empty() && warnings == 0 {
+        return Ok(());
+    }
+    writeln!(out)?;
+    for diagnostic in refused {
+        writeln!(out, "error: {}: {}", diagnostic.origin, diagnostic.message)?;
+    }
+    if warnings > 0 {
+        let s = if warnings == 1 { "" } else { "s" };
+        writeln!(
+            out,
+            "note: {warnings} place{s} where the AWS CLI or SDKs read these files differently; \
+             `sso-bridge parse` lists them"
+        )?;
+    }
     Ok(())
 }
 
