@@ -463,12 +463,28 @@ pub fn sanitize_error_code(raw: &str) -> String {
 }
 
 /// `Retry-After` as delta-seconds. (The HTTP-date form needs a clock; AWS sends seconds.)
+///
+/// Fractions (`1.5`) are read with integer arithmetic, to the millisecond: `str::parse::<f64>` would
+/// link the float parser's tables into the wasm module (about 15 KB gzip) for a form HTTP does not
+/// even define (delay-seconds are digits only).
 fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    let (whole, fraction) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // Like `parse::<f64>` before: "1.", ".5" and "1.5" are numbers; a lone "." is not.
+    if !(digits(whole) || digits(fraction)) || !(whole.is_empty() || digits(whole)) {
+        return None;
     }
-    value.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+    if !(fraction.is_empty() || digits(fraction)) {
+        return None;
+    }
+    let seconds: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let millis = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(3)
+        .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'));
+    // Checked: whatever the header says must not panic (a panic kills the wasm module).
+    Duration::from_secs(seconds).checked_add(Duration::from_millis(millis))
 }
 
 /// Control characters out, length capped; `None` when nothing is left.
@@ -605,6 +621,16 @@ mod tests {
         assert_eq!(parse_retry_after("1.5"), Some(Duration::from_millis(1500)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after(" 0.25 "), Some(Duration::from_millis(250)));
+        assert_eq!(parse_retry_after("2.0009"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after(".5"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_retry_after("3."), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("18446744073709551616"), None, "past u64: no value, and no panic");
+        assert!(parse_retry_after("18446744073709551615.999").is_some());
+        assert_eq!(parse_retry_after("1e300"), None);
+        for bad in ["", ".", "1e3", "inf", "NaN", "+1", "1.2.3", "1.x"] {
+            assert_eq!(parse_retry_after(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -344,6 +344,24 @@ async fn an_abort_signal_cancels_polling_and_listing() {
     assert_eq!((code.as_str(), variant.as_str(), retryable), ("cancelled", "Cancelled", false));
     assert!(waited < 1500.0, "the abort took {waited} ms to take effect");
 
+    // A signal that outlives finished calls: its listeners are gone, so a later abort finds no
+    // freed closure to call (that would throw inside the browser's event dispatch).
+    let (_, token) = device_sign_in(auto_emulator()).await;
+    let long_lived = web_sys::AbortController::new().unwrap();
+    let auto_portal = PortalClientJs::new(auto_emulator()).unwrap();
+    for _ in 0..3 {
+        let listed =
+            auto_portal.list_accounts(text(&token, "accessToken"), Some(with_signal(&long_lived.signal())));
+        settle(listed).await.expect("listing with a live signal works");
+    }
+    let watch = js_sys::Function::new_no_args(
+        "const seen = []; globalThis.addEventListener('error', (e) => seen.push(String(e.message))); return seen;",
+    );
+    let seen: js_sys::Array = watch.call0(&JsValue::NULL).unwrap().into();
+    long_lived.abort();
+    pause(50).await;
+    assert_eq!(seen.length(), 0, "errors in abort listeners: {}", json(&seen));
+
     let already = web_sys::AbortController::new().unwrap();
     already.abort();
     let portal = PortalClientJs::new(base).unwrap();

@@ -3,7 +3,15 @@
 //! Reading follows smithy-rs' pipeline, parse → normalize → typed:
 //! - [`parse`]: one file's lines into raw sections, with the SDKs' error phrases plus file and line;
 //! - [`normalize`]: raw sections into profiles, sso-sessions and other sections ([`ConfigSet`]);
-//! - [`diagnostics`]: what the SDKs ignore, and where botocore / the AWS CLI read the file differently.
+//! - [`diagnostics`]: what the SDKs ignore, and where botocore / the AWS CLI read the file differently
+//!   ([`botocore`] models the CLI's configparser-based reader to find those places).
+//!
+//! Then, on the typed [`ConfigSet`]:
+//! - [`sso`]: SSO profile resolution (sso-session, legacy, bearer-only) with the CLI's errors;
+//! - [`endpoint`]: the `sso` / `sso_oidc` endpoints (overrides, FIPS, dual-stack, partitions);
+//! - [`location`]: where the files are and which profile is selected, from an injected
+//!   [`Environment`] ([`env`]);
+//! - [`writer`]: updates the config file as `aws configure sso` does.
 //!
 //! Entry point: [`parse_files`].
 

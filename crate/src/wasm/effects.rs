@@ -149,21 +149,25 @@ impl Sleep for TimerSleep {
         if self.signal.as_ref().is_some_and(|s| s.aborted()) {
             return;
         }
-        let signal = self.signal.clone();
         let millis = duration.as_millis().min(i32::MAX as u128) as f64;
+        let mut on_abort: Option<Closure<dyn FnMut()>> = None;
         let promise = Promise::new(&mut |resolve, _reject| {
             let handle = set_timeout(&resolve, millis);
-            if let Some(signal) = &signal {
-                let on_abort = Closure::once_into_js(move || {
+            if let Some(signal) = &self.signal {
+                let closure = Closure::once(move || {
                     clear_timeout(&handle);
                     let _ = resolve.call0(&JsValue::UNDEFINED);
                 });
-                let _ = signal
-                    .add_event_listener_with_callback("abort", on_abort.unchecked_ref::<js_sys::Function>());
+                let _ = signal.add_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
+                on_abort = Some(closure);
             }
         });
         // The promise never rejects.
         let _ = JsFuture::from(promise).await;
+        // Unhook before the closure is freed, so polling for minutes does not pile up listeners.
+        if let (Some(signal), Some(closure)) = (&self.signal, on_abort) {
+            let _ = signal.remove_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
+        }
     }
 }
 

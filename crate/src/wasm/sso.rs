@@ -233,21 +233,35 @@ fn count_option(options: &JsValue, name: &str) -> Result<Option<u32>, JsFailure>
     }
 }
 
-/// A [`Cancellation`] that an abort of `signal` triggers.
-fn cancellation(signal: Option<&AbortSignal>) -> Cancellation {
+/// A [`Cancellation`] that an abort of `signal` triggers, for as long as the link lives (dropping
+/// it unhooks the listener, so a long-lived signal does not collect one per call).
+struct AbortLink {
+    cancel: Cancellation,
+    hook: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+}
+
+impl Drop for AbortLink {
+    fn drop(&mut self) {
+        if let Some((signal, closure)) = &self.hook {
+            let _ = signal.remove_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
+        }
+    }
+}
+
+fn cancellation(signal: Option<&AbortSignal>) -> AbortLink {
     let cancel = Cancellation::new();
+    let mut hook = None;
     if let Some(signal) = signal {
         if signal.aborted() {
             cancel.cancel();
         } else {
-            let on_abort = {
-                let cancel = cancel.clone();
-                Closure::once_into_js(move || cancel.cancel())
-            };
-            let _ = signal.add_event_listener_with_callback("abort", on_abort.unchecked_ref());
+            let switch = cancel.clone();
+            let closure = Closure::once(move || switch.cancel());
+            let _ = signal.add_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
+            hook = Some((signal.clone(), closure));
         }
     }
-    cancel
+    AbortLink { cancel, hook }
 }
 
 fn oidc_client(
@@ -415,7 +429,7 @@ impl OidcClientJs {
                 expires_in: authorization.expires_in,
                 interval: authorization.interval,
             };
-            let cancel = cancellation(signal.as_ref());
+            let abort = cancellation(signal.as_ref());
             let oidc = oidc_client(&endpoint, signal.clone())?;
             let token = poll_device_token(
                 &oidc,
@@ -424,7 +438,7 @@ impl OidcClientJs {
                 &ClientCredentials::from(&registration),
                 &authorization,
                 started_at,
-                &cancel,
+                &abort.cancel,
             )
             .await?;
             Ok(IssuedTokenJs::from_core(token))
@@ -593,11 +607,12 @@ impl PortalClientJs {
         let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
         promise(async move {
             let (signal, options) = parsed?;
-            let cancel = cancellation(signal.as_ref());
+            let abort = cancellation(signal.as_ref());
             let portal = portal_client(&endpoint, signal.clone())?;
             let token = Secret::new(access_token);
             let sleep = TimerSleep::new(signal);
-            Ok(listing::list_all_accounts(&portal, &sleep, &CryptoRandom, &token, &options, &cancel).await?)
+            Ok(listing::list_all_accounts(&portal, &sleep, &CryptoRandom, &token, &options, &abort.cancel)
+                .await?)
         })
     }
 
@@ -614,7 +629,7 @@ impl PortalClientJs {
         let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
         promise(async move {
             let (signal, options) = parsed?;
-            let cancel = cancellation(signal.as_ref());
+            let abort = cancellation(signal.as_ref());
             let portal = portal_client(&endpoint, signal.clone())?;
             let token = Secret::new(access_token);
             let sleep = TimerSleep::new(signal);
@@ -625,7 +640,7 @@ impl PortalClientJs {
                 &token,
                 &account_id,
                 &options,
-                &cancel,
+                &abort.cancel,
             )
             .await?)
         })
@@ -643,12 +658,19 @@ impl PortalClientJs {
         let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
         promise(async move {
             let (signal, options) = parsed?;
-            let cancel = cancellation(signal.as_ref());
+            let abort = cancellation(signal.as_ref());
             let portal = portal_client(&endpoint, signal.clone())?;
             let token = Secret::new(access_token);
             let sleep = TimerSleep::new(signal);
-            Ok(listing::list_accounts_and_roles(&portal, &sleep, &CryptoRandom, &token, &options, &cancel)
-                .await?)
+            Ok(listing::list_accounts_and_roles(
+                &portal,
+                &sleep,
+                &CryptoRandom,
+                &token,
+                &options,
+                &abort.cancel,
+            )
+            .await?)
         })
     }
 
@@ -667,7 +689,7 @@ impl PortalClientJs {
         let signal = signal_option(&options.unwrap_or(JsValue::UNDEFINED));
         promise(async move {
             let (token, signal) = (token?, signal?);
-            let cancel = cancellation(signal.as_ref());
+            let abort = cancellation(signal.as_ref());
             let portal = portal_client(&endpoint, signal.clone())?;
             let credentials = listing::role_credentials(
                 &portal,
@@ -678,7 +700,7 @@ impl PortalClientJs {
                 &account_id,
                 &role_name,
                 &Default::default(),
-                &cancel,
+                &abort.cancel,
             )
             .await?;
             Ok(AwsCredentialsJs::from_core(credentials))
