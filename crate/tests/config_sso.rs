@@ -37,11 +37,14 @@ fn session_profile_resolves_with_scopes_and_session_cache_key() {
     assert_eq!(profile.default_region.as_deref(), Some("eu-west-1"));
     assert_eq!(profile.account_id.as_deref(), Some("111122223333"));
     assert_eq!(profile.role_name.as_deref(), Some("ReadOnly"));
-    assert_eq!(profile.scopes, ["sso:account:access", "codewhisperer:completions"]);
+    assert_eq!(
+        profile.scopes.as_deref(),
+        Some(&["sso:account:access".to_owned(), "codewhisperer:completions".to_owned()][..])
+    );
     assert_eq!(profile.token_cache_identifier, "corp");
     assert!(profile.diagnostics.is_empty());
     let session = resolve_sso_session(&config(SESSION_PROFILE), "corp").unwrap().unwrap();
-    assert_eq!(session.scopes.len(), 2);
+    assert_eq!(session.scopes.map(|scopes| scopes.len()), Some(2));
 }
 
 #[test]
@@ -53,7 +56,19 @@ fn legacy_profile_is_keyed_by_start_url_and_has_no_scopes() {
     let profile = resolve_sso_profile(&set, "default").unwrap();
     assert!(profile.is_legacy());
     assert_eq!(profile.token_cache_identifier, "https://my.awsapps.com/start");
-    assert!(profile.scopes.is_empty());
+    assert_eq!(profile.scopes, None);
+}
+
+#[test]
+fn absent_and_empty_scopes_stay_distinct() {
+    // The CLI's registration cache key hashes `null` for an absent key and `[]` for an empty one.
+    let absent = config("[profile p]\nsso_session = s\nsso_account_id = 1\nsso_role_name = R\n\
+                         [sso-session s]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1");
+    assert_eq!(resolve_sso_profile(&absent, "p").unwrap().scopes, None);
+    let empty = config("[profile p]\nsso_session = s\nsso_account_id = 1\nsso_role_name = R\n\
+                        [sso-session s]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n\
+                        sso_registration_scopes =");
+    assert_eq!(resolve_sso_profile(&empty, "p").unwrap().scopes, Some(vec![]));
 }
 
 #[test]

@@ -65,9 +65,10 @@ pub struct SsoProfile {
     pub region: String,
     pub account_id: Option<String>,
     pub role_name: Option<String>,
-    /// `sso_registration_scopes`, split on `,`, trimmed, empty entries dropped. Empty for legacy
-    /// profiles.
-    pub scopes: Vec<String>,
+    /// `sso_registration_scopes`, split on `,`, trimmed, empty entries dropped. `None` when the key is
+    /// absent (and for legacy profiles), which is not the same as `Some([])`: the CLI's registration
+    /// cache key hashes `null` for one and `[]` for the other.
+    pub scopes: Option<Vec<String>>,
     /// What the token cache file name hashes: the session name, or the legacy start URL.
     pub token_cache_identifier: String,
     /// The profile's `region` (the default region for AWS calls made with it), if set.
@@ -92,7 +93,8 @@ pub struct SsoSessionConfig {
     pub origin: Origin,
     pub start_url: String,
     pub region: String,
-    pub scopes: Vec<String>,
+    /// See [`SsoProfile::scopes`].
+    pub scopes: Option<Vec<String>>,
 }
 
 /// Why a profile or session cannot be used for SSO. `Display` is a sentence for the user.
@@ -200,9 +202,7 @@ impl fmt::Display for SsoConfigError {
 impl std::error::Error for SsoConfigError {}
 
 /// Splits `sso_registration_scopes` as the AWS CLI does: on `,`, trimmed, empty entries dropped.
-pub fn parse_scopes(raw: &str) -> Vec<String> {
-    raw.split(',').map(str::trim).filter(|scope| !scope.is_empty()).map(str::to_owned).collect()
-}
+pub use crate::cache::parse_registration_scopes as parse_scopes;
 
 /// A key's value if present and not empty (an empty `sso_region =` cannot be used to sign in).
 fn value<'a>(section: &'a Section, key: &str) -> Option<&'a str> {
@@ -246,7 +246,7 @@ fn session_config(section: &Section) -> Result<SsoSessionConfig, SsoConfigError>
         origin: section.origin.clone(),
         start_url: value(section, SSO_START_URL).unwrap_or_default().to_owned(),
         region: value(section, SSO_REGION).unwrap_or_default().to_owned(),
-        scopes: section.get(SSO_REGISTRATION_SCOPES).map(parse_scopes).unwrap_or_default(),
+        scopes: section.get(SSO_REGISTRATION_SCOPES).map(parse_scopes),
     })
 }
 
@@ -304,7 +304,7 @@ pub fn resolve_sso_profile(set: &ConfigSet, name: &str) -> Result<SsoProfile, Ss
             let region = value(profile, SSO_REGION);
             match (start_url, region) {
                 (Some(start_url), Some(region)) => {
-                    (None, start_url.to_owned(), region.to_owned(), Vec::new(), start_url.to_owned())
+                    (None, start_url.to_owned(), region.to_owned(), None, start_url.to_owned())
                 }
                 _ => {
                     let keys = [SSO_START_URL, SSO_REGION]

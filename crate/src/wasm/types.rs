@@ -125,8 +125,8 @@ export interface SsoProfile {
   region: string;
   accountId: string | null;
   roleName: string | null;
-  /** sso_registration_scopes, parsed. */
-  scopes: string[];
+  /** sso_registration_scopes, parsed; null when not configured (registrationCacheKey hashes null, not []). */
+  scopes: string[] | null;
   /** What tokenCacheKey() hashes: the session name, or the legacy start URL. */
   tokenCacheIdentifier: string;
   /** The profile's own `region` (default region for AWS calls). */
