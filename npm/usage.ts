@@ -1,6 +1,7 @@
 // Type-checked by `cargo xtask dist` with `tsc --strict --noEmit`: calls every export of the package
 // with the declared types, so a binding whose generated `.d.ts` drifts (or says `any`) fails the build.
 import init, {
+  initSync,
   version,
   tokenCacheKey,
   registrationCacheKey,
@@ -49,6 +50,11 @@ function expectType<T>(value: NotAny<T>): T {
 
 function isSsoBridgeError(error: unknown): error is SsoBridgeError {
   return error instanceof Error && error.name === "SsoBridgeError";
+}
+
+export function useSync(module: WebAssembly.Module): string {
+  initSync({ module });
+  return version();
 }
 
 export async function useWeb(wasmUrl: URL): Promise<void> {

@@ -38,3 +38,16 @@ test("every file the manifest points at exists, with types for both targets", as
   assert.doesNotMatch(api, /\bany\b/, "the public types must not use `any`");
   assert.match(await readFile(new URL("README.md", pkg), "utf8"), /^# sso-bridge/);
 });
+
+test("the type-check usage file calls every export", async () => {
+  const dts = await readFile(new URL("web/sso_bridge.d.ts", pkg), "utf8");
+  const usage = await readFile(new URL("../usage.ts", import.meta.url), "utf8");
+  // `start` is wasm-bindgen's start hook (the panic hook), already run by init().
+  const exported = [...dts.matchAll(/^export (?:function|class) (\w+)/gm)]
+    .map((m) => m[1])
+    .filter((name) => name !== "start");
+  assert.ok(exported.length > 15, `only ${exported.length} exports found`);
+  const missing = exported.filter((name) => !new RegExp(`\\b${name}\\(|new ${name}\\(`).test(usage));
+  assert.deepEqual(missing, [], "exports that npm/usage.ts never calls");
+});
+
