@@ -20,8 +20,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Every request type, as `ping` advertises them.
-pub const REQUEST_TYPES: &[&str] =
-    &["ping", "readConfig", "readToken", "storeToken", "deleteTokens", "storeRoleCredentials"];
+pub const REQUEST_TYPES: &[&str] = &[
+    "ping",
+    "readConfig",
+    "readToken",
+    "readRegistration",
+    "storeToken",
+    "deleteTokens",
+    "storeRoleCredentials",
+];
 
 type Reply = Result<Map<String, Value>, HostError>;
 
@@ -31,6 +38,7 @@ pub fn handle(ctx: &Context, request: &Request) -> Reply {
         "ping" => ping(ctx),
         "readConfig" => read_config(ctx),
         "readToken" => read_token(ctx, &fields),
+        "readRegistration" => read_registration(ctx, &fields),
         "storeToken" => store_token(ctx, &fields),
         "deleteTokens" => delete_tokens(ctx, &fields),
         "writeSsoSession" => write_sso_session(ctx, &fields),
@@ -239,6 +247,40 @@ fn read_token(ctx: &Context, f: &Fields) -> Reply {
     put("registrationExpiresAt", token.registration_expires_at.map(UtcTime::to_cli_string).as_deref());
     put("refreshToken", token.refresh_token.as_ref().map(Secret::expose));
     Ok(object(vec![("file", path_value(&path)), ("token", Value::Object(t))]))
+}
+
+/// The client registration `aws sso login` cached for a session (or legacy start URL), so the
+/// extension can reuse it as the CLI does. The file name is the core's registration cache key of
+/// the identifying fields: the caller never names a file. A missing file is not an error
+/// (`"registration": null`): the caller then registers a new client.
+fn read_registration(ctx: &Context, f: &Fields) -> Reply {
+    let session = f.opt_name("sessionName")?;
+    let start_url = f.str("startUrl")?;
+    check_url(f, "startUrl", start_url)?;
+    let region = f.str("region")?;
+    check_region(f, "region", region)?;
+    let scopes: Option<Vec<String>> =
+        f.opt_str_list("scopes")?.map(|l| l.into_iter().map(str::to_owned).collect());
+    let key =
+        RegistrationCacheKeyInput { start_url, region, scopes: scopes.as_deref(), session_name: session }
+            .cache_key();
+    let path = ctx.files.path_of(&Target::SsoCache(CacheFileName::from_sha1_hex(&key)?));
+    let Some(text) = read_text(&ctx.files, &path)? else {
+        return Ok(object(vec![("file", path_value(&path)), ("registration", Value::Null)]));
+    };
+    let registration = ClientRegistration::from_json(&text)
+        .map_err(|e| HostError::new(ErrorCode::FileUnreadable, format!("{}: {e}", path.display())))?;
+    let mut r = Map::new();
+    r.insert("clientId".into(), json!(registration.client_id));
+    r.insert("clientSecret".into(), json!(registration.client_secret.expose()));
+    r.insert("expiresAt".into(), json!(registration.expires_at.to_cli_string()));
+    if let Some(scopes) = &registration.scopes {
+        r.insert("scopes".into(), json!(scopes));
+    }
+    if let Some(grant_types) = &registration.grant_types {
+        r.insert("grantTypes".into(), json!(grant_types));
+    }
+    Ok(object(vec![("file", path_value(&path)), ("registration", Value::Object(r))]))
 }
 
 fn time_field(f: &Fields, name: &str) -> Result<Option<UtcTime>, HostError> {

@@ -57,6 +57,11 @@ fn profile(name: Value, region: Value) -> Value {
            "roleName": "R", "region": region})
 }
 
+fn read_registration(session: Value, scopes: Value) -> Value {
+    json!({"type": "readRegistration", "id": "g", "sessionName": session,
+           "startUrl": "https://d-abc123.awsapps.com/start", "region": "us-east-1", "scopes": scopes})
+}
+
 fn cases() -> Vec<Case> {
     let huge = "A".repeat(40 * 1024);
     let good_creds =
@@ -131,6 +136,32 @@ fn cases() -> Vec<Case> {
         req("space in session name", 27, store(json!("my session"), token_json("AT-NEW"))),
         req("readToken ../ name", 27, json!({"type": "readToken", "id": 1, "sessionName": "a/../../b"})),
         req("deleteTokens ../ name", 27, json!({"type": "deleteTokens", "id": 1, "sessionName": ".."})),
+        // readRegistration: the file name is the core's key of these fields, never a caller's path.
+        req("readRegistration ../ name", 27, read_registration(json!("../../etc/passwd"), json!(null))),
+        req("readRegistration absolute name", 27, read_registration(json!("/etc/passwd"), json!(null))),
+        req("readRegistration drive letter", 27, read_registration(json!("C:evil"), json!(null))),
+        req("readRegistration backslash name", 27, read_registration(json!("..\\x"), json!(null))),
+        req("readRegistration NUL in name", 26, read_registration(json!("ad\u{0}min"), json!(null))),
+        req("readRegistration scopes not a list", 23, read_registration(json!("admin"), json!("s"))),
+        req("readRegistration scope not a string", 23, read_registration(json!("admin"), json!([1]))),
+        req("readRegistration newline in scope", 26, read_registration(json!("admin"), json!(["a\nb"]))),
+        req(
+            "readRegistration without startUrl",
+            22,
+            json!({"type": "readRegistration", "id": 1, "sessionName": "admin", "region": "us-east-1"}),
+        ),
+        req(
+            "readRegistration path as startUrl",
+            24,
+            json!({"type": "readRegistration", "id": 1, "sessionName": "admin",
+                   "startUrl": "../../.ssh/id_rsa", "region": "us-east-1"}),
+        ),
+        req(
+            "readRegistration bad region",
+            24,
+            json!({"type": "readRegistration", "id": 1, "sessionName": "admin",
+                   "startUrl": "https://d-abc123.awsapps.com/start", "region": "../x"}),
+        ),
         // Request-specific rules.
         req("readToken without a key", 22, json!({"type": "readToken", "id": 1})),
         req(

@@ -16,7 +16,15 @@ fn ping_reports_version_capabilities_and_paths() {
     assert_eq!(reply["version"], 1);
     let caps: Vec<&str> =
         reply["capabilities"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    for needed in ["ping", "readConfig", "readToken", "storeToken", "deleteTokens", "storeRoleCredentials"] {
+    for needed in [
+        "ping",
+        "readConfig",
+        "readToken",
+        "readRegistration",
+        "storeToken",
+        "deleteTokens",
+        "storeRoleCredentials",
+    ] {
         assert!(caps.contains(&needed), "{needed} missing from {caps:?}");
     }
     assert_eq!(reply["paths"]["config"], home.aws().join("config").display().to_string());
@@ -361,4 +369,93 @@ fn credentials_file_section_only_when_asked() {
     assert_eq!(text.matches("[dev]").count(), 1, "{text}");
     assert!(text.contains("ASIANEWER") && !text.contains("ASIANEW\n"), "{text}");
     s.finish();
+}
+
+/// `readRegistration` finds the client registration under the AWS CLI's own cache key (spec §2
+/// test vectors), says "none cached" without an error, and refuses a malformed file with 51.
+#[test]
+fn read_registration_uses_the_cli_cache_key() {
+    let home = Home::installed();
+    let pkce = r#"{"clientId": "cid-pkce", "clientSecret": "csecret-pkce", "expiresAt": "2099-08-01T12:00:00Z", "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}"#;
+    let device =
+        r#"{"clientId": "cid-dev", "clientSecret": "csecret-dev", "expiresAt": "2099-08-01T12:00:00Z"}"#;
+    let legacy = r#"{"clientId": "cid-legacy", "clientSecret": "csecret-legacy", "expiresAt": "2099-08-01T12:00:00Z"}"#;
+    // Spec §2: session `dev` with scopes ["sso:account:access"], session `dev` without scopes,
+    // and the CLI's legacy test vector (us-west-2, no session, no scopes).
+    home.write(".aws/sso/cache/c6b2fc6aec0d9c2d2652036ffbe173a43a8ba2c3.json", pkce);
+    home.write(".aws/sso/cache/f84477c4544ffee122d4e7b0f5d942797620c4b1.json", device);
+    home.write(".aws/sso/cache/d75f79f67bab3f92a2b1450471c0c2574de0dca4.json", legacy);
+    let url = "https://d-abc123.awsapps.com/start";
+    let mut s = home.session();
+    let read = |s: &mut Session, session: Value, region: &str, scopes: Value| {
+        s.request(&json!({"type": "readRegistration", "id": "g", "sessionName": session,
+                          "startUrl": url, "region": region, "scopes": scopes}))
+    };
+
+    let r = read(&mut s, json!("dev"), "us-east-1", json!(["sso:account:access"]));
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(
+        r["file"],
+        home.aws().join("sso/cache/c6b2fc6aec0d9c2d2652036ffbe173a43a8ba2c3.json").display().to_string()
+    );
+    assert_eq!(
+        r["registration"],
+        json!({"clientId": "cid-pkce", "clientSecret": "csecret-pkce", "expiresAt": "2099-08-01T12:00:00Z",
+               "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]})
+    );
+    // `null` scopes are a different key from a list (the CLI's `scopes: null`).
+    let r = read(&mut s, json!("dev"), "us-east-1", Value::Null);
+    assert_eq!(
+        r["registration"],
+        json!({"clientId": "cid-dev", "clientSecret": "csecret-dev", "expiresAt": "2099-08-01T12:00:00Z"}),
+        "{r}"
+    );
+    let r = read(&mut s, Value::Null, "us-west-2", Value::Null);
+    assert_eq!(r["registration"]["clientId"], "cid-legacy", "{r}");
+
+    // Nothing cached for another session: a plain "none", not an error.
+    let r = read(&mut s, json!("other"), "us-east-1", Value::Null);
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(r["registration"], Value::Null);
+    assert!(r["file"].as_str().unwrap().ends_with(".json"));
+
+    // A registration file that is not what the CLI writes: error 51, and no secret in the message.
+    home.write(
+        ".aws/sso/cache/f84477c4544ffee122d4e7b0f5d942797620c4b1.json",
+        r#"{"clientId": "cid-dev", "clientSecret": "csecret-dev"}"#,
+    );
+    let r = read(&mut s, json!("dev"), "us-east-1", Value::Null);
+    assert_eq!(error_code(&r), Some(51), "{r}");
+    assert!(!r.to_string().contains("csecret"), "{r}");
+    home.write(".aws/sso/cache/f84477c4544ffee122d4e7b0f5d942797620c4b1.json", "{not json");
+    assert_eq!(error_code(&read(&mut s, json!("dev"), "us-east-1", Value::Null)), Some(51));
+    assert_eq!(s.finish().0, Some(0));
+}
+
+/// What `storeToken` writes as the registration, `readRegistration` reads back with the same
+/// identifying inputs (session, start URL, region, configured scopes).
+#[test]
+fn read_registration_reads_back_what_store_token_wrote() {
+    let home = Home::installed();
+    let mut s = home.session();
+    let url = "https://d-abc123.awsapps.com/start";
+    let registration = json!({"clientId": "cid", "clientSecret": "csecret", "expiresAt": "2099-08-01T12:00:00Z",
+                              "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]});
+    let mut with_configured = registration.clone();
+    with_configured["configuredScopes"] = Value::Null;
+    let stored = s.request(&json!({
+        "type": "storeToken", "id": "s", "sessionName": "team/dev",
+        "token": {"startUrl": url, "region": "eu-west-1", "accessToken": "AT", "expiresAt": "2099-05-01T20:00:00Z"},
+        "registration": with_configured,
+    }));
+    assert_eq!(stored["ok"], true, "{stored}");
+    let r = s.request(&json!({"type": "readRegistration", "id": "g", "sessionName": "team/dev",
+                              "startUrl": url, "region": "eu-west-1", "scopes": null}));
+    assert_eq!(r["file"], stored["registrationFile"], "{r}");
+    assert_eq!(r["registration"], registration);
+    // Another region is another registration.
+    let r = s.request(&json!({"type": "readRegistration", "id": "g", "sessionName": "team/dev",
+                              "startUrl": url, "region": "us-east-1"}));
+    assert_eq!(r["registration"], Value::Null, "{r}");
+    assert_eq!(s.finish().0, Some(0));
 }

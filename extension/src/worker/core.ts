@@ -292,14 +292,36 @@ function sessionInfo(session: SessionDef): sso.SsoSessionInfo {
   return { startUrl: session.startUrl, region: session.region };
 }
 
-/** A client registration of the kind the flow needs (PKCE or device code). */
-export function registerClient(session: SessionDef, kind: 'pkce' | 'device'): Promise<Registration> {
+/**
+ * The identifying inputs of the CLI's client-registration cache key (spec §2), as the helper's
+ * `readRegistration` takes them: the same values `registerClient` and `storeToken` key the file by.
+ */
+export function registrationKeyFields(session: SessionDef): Record<string, unknown> {
+  return {
+    sessionName: session.name ?? null,
+    startUrl: session.startUrl,
+    region: session.region,
+    scopes: session.scopes.length ? session.scopes : null,
+  };
+}
+
+/**
+ * A client registration of the kind the flow needs (PKCE or device code). `cachedFile` is the
+ * registration the CLI (or an earlier sign-in) cached for this session, as file text; the core reuses
+ * it when the CLI would (right kind, more than 15 minutes left) and registers a new client otherwise.
+ */
+export function registerClient(
+  session: SessionDef,
+  kind: 'pkce' | 'device',
+  cachedFile: string | null,
+): Promise<Registration> {
   return oidc(session).register({
     kind: kind === 'pkce' ? 'authorizationCode' : 'deviceCode',
     startUrl: session.startUrl,
     region: session.region,
     sessionName: session.name ?? null,
     scopes: session.scopes.length ? session.scopes : null,
+    cachedRegistrationFile: cachedFile,
   });
 }
 

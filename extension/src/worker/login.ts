@@ -5,7 +5,7 @@
 import type { LoginView, SignInMethod } from '../messages.js';
 import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
-import { helper } from './native.js';
+import { HELPER_ERROR, helper, isHelperError } from './native.js';
 import { allPending, getPending, removePending, savePending, setLastError, type PendingLogin } from './session-store.js';
 
 /** The CLI gives the browser 10 minutes to come back to the loopback redirect. */
@@ -38,6 +38,25 @@ function randomLoopbackPort(): number {
   return 49152 + ((bytes[0] ?? 0) % 16384);
 }
 
+/**
+ * The client registration cached under the CLI's key for this session (by `aws sso login` or an
+ * earlier sign-in here), as file text for the core, or null. An unreadable file counts as none, as
+ * it does for the CLI: the new registration then replaces it. An older helper without
+ * `readRegistration` means registering anew, as before.
+ */
+async function cachedRegistration(session: core.SessionDef): Promise<string | null> {
+  try {
+    const reply = await helper.request('readRegistration', core.registrationKeyFields(session));
+    const registration = reply['registration'];
+    return registration && typeof registration === 'object' ? JSON.stringify(registration) : null;
+  } catch (error) {
+    if (isHelperError(error, HELPER_ERROR.unknownType) || isHelperError(error, HELPER_ERROR.fileUnreadable)) {
+      return null;
+    }
+    throw error;
+  }
+}
+
 export async function startSignIn(
   session: core.SessionDef,
   method: SignInMethod,
@@ -56,7 +75,7 @@ export async function startSignIn(
 }
 
 async function startPkce(session: core.SessionDef, changed: Changed): Promise<LoginView> {
-  const registration = await core.registerClient(session, 'pkce');
+  const registration = await core.registerClient(session, 'pkce', await cachedRegistration(session));
   const { authorizeUrl, pending } = core.pkceStart(session, registration, randomLoopbackPort());
   const view: LoginView = { method: 'pkce', sessionKey: session.key, startedAt: Date.now(), authorizeUrl };
   const state: PkceState = { registration, pending };
@@ -75,7 +94,7 @@ async function startPkce(session: core.SessionDef, changed: Changed): Promise<Lo
 }
 
 async function startDevice(session: core.SessionDef, changed: Changed): Promise<LoginView> {
-  const registration = await core.registerClient(session, 'device');
+  const registration = await core.registerClient(session, 'device', await cachedRegistration(session));
   const device = await core.startDeviceAuthorization(session, registration);
   const expiresAt = Date.now() + device.expiresIn * 1000;
   const verificationUriComplete = device.verificationUriComplete ?? undefined;

@@ -18,8 +18,10 @@ export function installCommand(): string {
 
 /** Helper error numbers the worker reacts to (host/PROTOCOL.md, append-only). */
 export const HELPER_ERROR = {
+  unknownType: 21,
   callerNotAllowed: 40,
   tokenNotFound: 50,
+  fileUnreadable: 51,
   busy: 54,
   configInvalid: 55,
 } as const;
