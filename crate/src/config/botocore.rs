@@ -493,7 +493,12 @@ pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
     let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files);
     // Where botocore refuses a file, only its reasons matter: everything else would be noise.
     if !refused {
-        let already: BTreeSet<Origin> = set.diagnostics.iter().map(|d| d.origin.clone()).collect();
+        // Inserted one by one: `collect()` would add a copy of the standard library's sort to the
+        // wasm module.
+        let mut already = BTreeSet::new();
+        for diagnostic in &set.diagnostics {
+            already.insert(diagnostic.origin.clone());
+        }
         compare_sections(&mut found, "profile", &set.profiles, &profiles, &already, &headers);
         compare_sections(&mut found, "sso-session", &set.sso_sessions, &sso_sessions, &already, &headers);
     }
