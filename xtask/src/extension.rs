@@ -76,7 +76,13 @@ pub fn e2e() -> Result<(), String> {
     wasm::npm_ci(&dir)?;
     let env = e2e_env(&helper, &emulator)?;
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    util::run_in(&dir, "node", &["--test", "--test-concurrency=1", "tests/"], &env)
+    // `--experimental-websocket`: node 20's WebSocket client, for Firefox's WebDriver BiDi.
+    util::run_in(
+        &dir,
+        "node",
+        &["--experimental-websocket", "--test", "--test-concurrency=1", "tests/"],
+        &env,
+    )
 }
 
 /// `cargo xtask demo`: emulator + helper in a throw-away HOME + Chromium with the extension.

@@ -58,7 +58,8 @@ export function isHelperError(error: unknown, code: number): boolean {
 function disconnectError(reason: string | undefined): UserError {
   const command = installCommand();
   const text = reason ?? 'the helper closed the connection';
-  if (/not found/i.test(text)) {
+  // Chromium: "Specified native messaging host not found."; Firefox: "No such native application …".
+  if (/not found|no such native application/i.test(text)) {
     return {
       code: 'helper-missing',
       message: 'The sso-bridge helper is not installed for this browser, so tokens cannot be saved for the AWS CLI.',
@@ -66,7 +67,8 @@ function disconnectError(reason: string | undefined): UserError {
       command,
     };
   }
-  if (/forbidden/i.test(text)) {
+  // Chromium: "Access to the specified native messaging host is forbidden."; Firefox: "… does not have permission …".
+  if (/forbidden|not have permission/i.test(text)) {
     return {
       code: 'helper-forbidden',
       message: 'The sso-bridge helper is installed, but not for this extension ID.',
