@@ -571,9 +571,16 @@ fn compare_sections(
                     Some(describe_difference(kind, name, key, &property.value, text))
                 }
                 Some(BotoValue::Nested(nested)) => {
-                    let sdk_pairs: BTreeMap<String, String> = property.sub_properties().into_iter().collect();
-                    let boto_pairs: BTreeMap<String, String> =
-                        nested.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+                    // Built by insert (the last value of a name wins, as with `collect()`), which
+                    // keeps two copies of the standard library's sort out of the wasm module.
+                    let mut sdk_pairs = BTreeMap::new();
+                    for (name, value) in property.sub_properties() {
+                        sdk_pairs.insert(name, value);
+                    }
+                    let mut boto_pairs = BTreeMap::new();
+                    for (name, value) in nested {
+                        boto_pairs.insert(name.to_ascii_lowercase(), value.clone());
+                    }
                     (sdk_pairs != boto_pairs).then(|| {
                         (
                             DiagnosticCode::CliReadsDifferently,
