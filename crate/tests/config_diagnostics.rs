@@ -121,3 +121,16 @@ fn credentials_lines_are_attributed_to_the_credentials_file() {
     let origins: Vec<String> = found.iter().map(|d| d.origin.to_string()).collect();
     assert_eq!(origins, ["~/.aws/credentials line 3"], "{found:?}");
 }
+
+#[test]
+fn cli_key_names_are_lowercased_like_python_str_lower() {
+    // configparser lowercases option names with `str.lower()` (Unicode, final sigma included): É and é
+    // are the same option to the AWS CLI, which refuses the file (DuplicateOptionError).
+    let found = diagnostics("[default]\nÉ = 1\né = 2\n", None);
+    assert!(
+        found.iter().any(|d| d.code.as_str() == "duplicate-key" && d.message.contains("\"é\"")),
+        "{found:?}"
+    );
+    let found = diagnostics("[default]\nRÉGIONΣ: b = c\n", None);
+    assert!(found.iter().any(|d| d.message.contains("key \"régionς\"")), "{found:?}");
+}

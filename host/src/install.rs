@@ -341,6 +341,17 @@ pub fn uninstall(system: bool, os: Os, env: &impl Env) -> Result<String, HostErr
     Ok(report)
 }
 
+/// The exact `install` command for `browser`: with `--extension-id` for each ID to keep, or none, in
+/// which case `install` allows the extension's own IDs.
+fn install_command(exe: &str, browser: Browser, keep_ids: &[String]) -> String {
+    let mut command = format!("{exe} install --browser {}", browser.name());
+    for id in keep_ids {
+        command.push_str(" --extension-id ");
+        command.push_str(id);
+    }
+    command
+}
+
 /// `sso-bridge doctor`: per browser, whether the manifest is found, points at this binary, the
 /// binary is executable and which IDs are allowed; then whether the AWS directories are writable.
 /// Every problem comes with the exact command that fixes it. Returns (report, problems found).
@@ -359,13 +370,16 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
             let _ = writeln!(out, "{}: no manifest installed", browser.name());
             let _ = writeln!(
                 out,
-                "  fix (if you use {0}): sso-bridge install --browser {0} --extension-id <ID>",
-                browser.name()
+                "  fix (if you use {}): {}",
+                browser.name(),
+                install_command(&exe_display, *browser, &[])
             );
             continue;
         }
         for (path, scope, manifest) in found {
             let _ = writeln!(out, "{}: manifest found ({scope}): {}", browser.name(), path.display());
+            // Re-installing keeps the IDs this manifest already allows (none: the extension's own).
+            let reinstall = install_command(&exe_display, *browser, &browsers::allowed_ids(&manifest));
             let points_at = manifest.get("path").and_then(Value::as_str).unwrap_or("");
             let canonical_target = fs::canonicalize(points_at).ok();
             if canonical_target.as_deref() == Some(binary) {
@@ -373,11 +387,7 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
             } else {
                 problems += 1;
                 let _ = writeln!(out, "  PROBLEM: points at `{points_at}`, not this binary ({exe_display})");
-                let _ = writeln!(
-                    out,
-                    "  fix: {exe_display} install --browser {} --extension-id <ID>",
-                    browser.name()
-                );
+                let _ = writeln!(out, "  fix: {reinstall}");
             }
             match fs::metadata(points_at) {
                 Ok(meta) if is_executable(&meta) => {
@@ -391,11 +401,7 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
                 Err(_) => {
                     problems += 1;
                     let _ = writeln!(out, "  PROBLEM: `{points_at}` does not exist");
-                    let _ = writeln!(
-                        out,
-                        "  fix: {exe_display} install --browser {} --extension-id <ID>",
-                        browser.name()
-                    );
+                    let _ = writeln!(out, "  fix: {reinstall}");
                 }
             }
             let ids = browsers::allowed_ids(&manifest);
@@ -406,11 +412,7 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
             if ids.is_empty() || wrong_key {
                 problems += 1;
                 let _ = writeln!(out, "  PROBLEM: the manifest allows no extension of this browser family");
-                let _ = writeln!(
-                    out,
-                    "  fix: {exe_display} install --browser {} --extension-id <ID>",
-                    browser.name()
-                );
+                let _ = writeln!(out, "  fix: {reinstall}");
             } else {
                 let _ = writeln!(out, "  allowed extension IDs: {}", ids.join(", "));
             }

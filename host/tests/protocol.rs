@@ -271,7 +271,9 @@ fn install_doctor_uninstall_cli() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert!(report.contains("PROBLEM: points at `/nowhere/sso-bridge`"), "{report}");
-    assert!(report.contains("install --browser chromium --extension-id <ID>"), "{report}");
+    // The fix is a command to paste: this binary, the browser, and the IDs the manifest allowed.
+    let fix = format!("fix: {} install --browser chromium --extension-id {EXTENSION_ID}", BIN);
+    assert!(report.contains(&fix), "{report}");
 
     let out = home.command(&["uninstall"]).output().unwrap();
     assert!(out.status.success());

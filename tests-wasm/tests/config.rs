@@ -140,3 +140,16 @@ fn list_sso_profiles_reports_each_sso_profile_or_its_problem() {
         ]
     );
 }
+
+/// The botocore model lowercases non-ASCII keys through the JS engine in wasm: the same result as
+/// Python's `str.lower()` (native test: `cli_key_names_are_lowercased_like_python_str_lower`).
+#[wasm_bindgen_test]
+fn cli_key_names_are_lowercased_like_python_str_lower() {
+    let parsed = parse_config("[default]\nÉ = 1\né = 2\nRÉGIONΣ: b = c\n", None).unwrap();
+    let messages: Vec<String> = js_sys::Array::from(&get(&parsed, "diagnostics"))
+        .iter()
+        .filter_map(|d| get(&d, "message").as_string())
+        .collect();
+    assert!(messages.iter().any(|m| m.contains("\"é\" is set twice")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("key \"régionς\"")), "{messages:?}");
+}

@@ -54,15 +54,33 @@ fn native_binaries() -> Result<(PathBuf, PathBuf), String> {
     Ok((target.join("debug/sso-bridge"), target.join("debug/sso-bridge-emulator")))
 }
 
-fn e2e_env(helper: &Path, emulator: &Path) -> Result<Vec<(&'static str, String)>, String> {
+fn e2e_env(helper: &Path, emulator: &Path, extension: &Path) -> Result<Vec<(&'static str, String)>, String> {
     let python = python::ensure_venv()?;
     Ok(vec![
         ("SSO_BRIDGE_PYTHON", path_str(&python)?.to_string()),
         ("SSO_BRIDGE_BIN", path_str(helper)?.to_string()),
         ("SSO_BRIDGE_EMULATOR_BIN", path_str(emulator)?.to_string()),
-        ("SSO_BRIDGE_EXTENSION_DIR", path_str(&root().join("dist/chromium"))?.to_string()),
+        ("SSO_BRIDGE_EXTENSION_DIR", path_str(extension)?.to_string()),
         ("SSO_BRIDGE_EXTENSION_ID", DEV_EXTENSION_ID.to_string()),
     ])
+}
+
+/// The Chromium zip users install, unpacked into `target/e2e-extension/`: the e2e tests load exactly
+/// what ships, so a file missing from the zip fails them.
+fn unpacked_release_zip() -> Result<PathBuf, String> {
+    let zip = root().join(format!("dist/sso-bridge-chromium-{}.zip", env!("CARGO_PKG_VERSION")));
+    if !zip.exists() {
+        return Err(format!("{} is missing: run `cargo xtask dist` first", zip.display()));
+    }
+    let out = wasm::target_dir().join("e2e-extension");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    util::run("python3", &["-m", "zipfile", "-e", path_str(&zip)?, path_str(&out)?])?;
+    if !out.join("manifest.json").exists() {
+        return Err(format!("{} has no manifest.json at its root", zip.display()));
+    }
+    Ok(out)
 }
 
 /// Test step: Playwright (playwright-core + Debian Chromium) drives the built extension against the
@@ -71,10 +89,11 @@ pub fn e2e() -> Result<(), String> {
     if !root().join("dist/chromium/manifest.json").exists() {
         checks()?;
     }
+    let extension = unpacked_release_zip()?;
     let (helper, emulator) = native_binaries()?;
     let dir = root().join("e2e");
     wasm::npm_ci(&dir)?;
-    let env = e2e_env(&helper, &emulator)?;
+    let env = e2e_env(&helper, &emulator, &extension)?;
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // `--experimental-websocket`: node 20's WebSocket client, for Firefox's WebDriver BiDi.
     util::run_in(
@@ -97,7 +116,7 @@ pub fn demo(args: &[String]) -> Result<(), String> {
     let (helper, emulator) = native_binaries()?;
     let dir = root().join("e2e");
     wasm::npm_ci(&dir)?;
-    let env = e2e_env(&helper, &emulator)?;
+    let env = e2e_env(&helper, &emulator, &root().join("dist/chromium"))?;
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     util::run_in(&dir, "node", &["demo.mjs"], &env)
 }

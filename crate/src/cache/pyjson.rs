@@ -102,7 +102,15 @@ fn write_value(out: &mut String, value: &PyValue<'_>, options: DumpsOptions, lev
             let mut ordered: Vec<&(&str, PyValue<'_>)> = entries.iter().collect();
             if options.sort_keys {
                 // Rust compares `str` by UTF-8 bytes, which orders like Python's code-point order.
-                ordered.sort_by(|a, b| a.0.cmp(b.0));
+                // An insertion sort (stable, like Python's): cache objects have a handful of keys,
+                // and it is far smaller in the wasm module than the standard library's sort.
+                for end in 1..ordered.len() {
+                    let mut at = end;
+                    while at > 0 && ordered[at - 1].0 > ordered[at].0 {
+                        ordered.swap(at - 1, at);
+                        at -= 1;
+                    }
+                }
             }
             out.push('{');
             for (i, (key, item)) in ordered.into_iter().enumerate() {

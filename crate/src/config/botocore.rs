@@ -15,6 +15,24 @@ fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+/// Python's `str.lower()`, which configparser applies to option names (`optionxform`): Unicode
+/// lowercasing, final-sigma rule included. Keys are ASCII in practice and take the cheap path; in
+/// the browser the rest goes to the JS engine's `toLowerCase` (the same Unicode mapping), which
+/// keeps Rust's case tables (7 KB gzip) out of the size-budgeted wasm module.
+fn python_lower(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::JsString::from(text).to_lower_case().into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        text.to_lowercase()
+    }
+}
+
 /// configparser's name for the special section whose keys are copied into every other section.
 const CONFIGPARSER_DEFAULT_SECTION: &str = "DEFAULT";
 
@@ -188,11 +206,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 format!(
                     "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
                      while the AWS SDKs split only at '='; use key = value",
-                    key.to_lowercase()
+                    python_lower(key)
                 ),
             ));
         }
-        let key = key.to_lowercase();
+        let key = python_lower(key);
         if !seen_options.insert((section_index, key.clone())) {
             let section_name = match section_index {
                 Some(index) => sections.get(index).map(|s| s.0.as_str()).unwrap_or_default(),
@@ -475,7 +493,12 @@ pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
     let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files);
     // Where botocore refuses a file, only its reasons matter: everything else would be noise.
     if !refused {
-        let already: BTreeSet<Origin> = set.diagnostics.iter().map(|d| d.origin.clone()).collect();
+        // Inserted one by one: `collect()` would add a copy of the standard library's sort to the
+        // wasm module.
+        let mut already = BTreeSet::new();
+        for diagnostic in &set.diagnostics {
+            already.insert(diagnostic.origin.clone());
+        }
         compare_sections(&mut found, "profile", &set.profiles, &profiles, &already, &headers);
         compare_sections(&mut found, "sso-session", &set.sso_sessions, &sso_sessions, &already, &headers);
     }
@@ -548,9 +571,16 @@ fn compare_sections(
                     Some(describe_difference(kind, name, key, &property.value, text))
                 }
                 Some(BotoValue::Nested(nested)) => {
-                    let sdk_pairs: BTreeMap<String, String> = property.sub_properties().into_iter().collect();
-                    let boto_pairs: BTreeMap<String, String> =
-                        nested.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+                    // Built by insert (the last value of a name wins, as with `collect()`), which
+                    // keeps two copies of the standard library's sort out of the wasm module.
+                    let mut sdk_pairs = BTreeMap::new();
+                    for (name, value) in property.sub_properties() {
+                        sdk_pairs.insert(name, value);
+                    }
+                    let mut boto_pairs = BTreeMap::new();
+                    for (name, value) in nested {
+                        boto_pairs.insert(name.to_ascii_lowercase(), value.clone());
+                    }
                     (sdk_pairs != boto_pairs).then(|| {
                         (
                             DiagnosticCode::CliReadsDifferently,

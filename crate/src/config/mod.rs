@@ -58,6 +58,42 @@ pub fn parse_files(
     botocore::compare(&mut set, &files);
     // In reading order: the config file first, then the credentials file, each by line.
     let config_name = config.map(|file| file.name);
-    set.diagnostics.sort_by_key(|d| (Some(d.origin.file.as_str()) != config_name, d.origin.line));
+    sort_by_rank(&mut set.diagnostics, |d| {
+        u64::from(Some(d.origin.file.as_str()) != config_name) << 32 | u64::from(d.origin.line)
+    });
     Ok(set)
+}
+
+/// A stable sort by a `u64` rank. The ordering itself is one non-generic function, so each caller
+/// adds only a small permutation loop instead of a copy of the standard library's sort (each
+/// `sort_by_key` instance costs a few KB in the size-budgeted wasm module).
+pub(crate) fn sort_by_rank<T>(items: &mut Vec<T>, rank: impl Fn(&T) -> u64) {
+    let ranks: Vec<u64> = items.iter().map(rank).collect();
+    let order = stable_order(&ranks);
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.into_iter().filter_map(|index| slots.get_mut(index).and_then(Option::take)));
+}
+
+/// The indices of `ranks` in ascending rank order, equal ranks in their original order.
+#[inline(never)]
+fn stable_order(ranks: &[u64]) -> Vec<usize> {
+    // The index breaks ties, which makes the (smaller) unstable sort stable.
+    let mut order: Vec<(u64, usize)> = ranks.iter().copied().zip(0..).collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, index)| index).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_by_rank;
+
+    #[test]
+    fn sort_by_rank_is_stable() {
+        let mut items = vec![(3, 'a'), (1, 'b'), (3, 'c'), (0, 'd'), (1, 'e'), (3, 'f')];
+        let mut expected = items.clone();
+        expected.sort_by_key(|item| item.0);
+        sort_by_rank(&mut items, |item| item.0);
+        assert_eq!(items, expected);
+        assert_eq!(items, [(0, 'd'), (1, 'b'), (1, 'e'), (3, 'a'), (3, 'c'), (3, 'f')]);
+    }
 }

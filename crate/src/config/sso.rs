@@ -345,7 +345,9 @@ fn missing_keys(profile: &Section, keys: Vec<String>, has_account: bool, has_rol
     if has_account != has_role {
         missing.push(if has_account { SSO_ROLE_NAME } else { SSO_ACCOUNT_ID }.to_owned());
     }
-    missing.sort_by_key(|key| REQUIRED_ORDER.iter().position(|k| k == key).unwrap_or(REQUIRED_ORDER.len()));
+    super::sort_by_rank(&mut missing, |key| {
+        REQUIRED_ORDER.iter().position(|k| k == key).unwrap_or(REQUIRED_ORDER.len()) as u64
+    });
     SsoConfigError::MissingKeys {
         profile: profile.name.clone(),
         origin: profile.origin.clone(),

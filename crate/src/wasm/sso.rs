@@ -25,6 +25,7 @@ use js_sys::Promise;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -196,10 +197,17 @@ where
     F: Future<Output = Result<T, JsFailure>> + 'static,
     T: Serialize,
 {
-    future_to_promise(async move {
+    boxed_promise(Box::pin(async move {
         let value = future.await?;
         to_js(&value)
-    })
+    }))
+}
+
+/// Every export's future goes through this one (non-generic) instance of `future_to_promise`: one
+/// copy of the promise machinery in the wasm module instead of one per export.
+#[inline(never)]
+fn boxed_promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    future_to_promise(future)
 }
 
 /// `options.signal`, when it is an `AbortSignal`.
@@ -502,14 +510,14 @@ impl OidcClientJs {
         let endpoint = self.endpoint_url.clone();
         let token = token_from_js(&token);
         let session: Result<SessionJs, _> = from_js("the session", &session);
-        future_to_promise(async move {
+        boxed_promise(Box::pin(async move {
             let (token, session) = (token?, session?);
             let oidc = oidc_client(&endpoint, None).map_err(JsFailure::from)?;
             let refreshed = refresh_token(&oidc, &BrowserClock, &token, &session.start_url, &session.region)
                 .await
                 .map_err(JsFailure::from)?;
             token_to_js(refreshed)
-        })
+        }))
     }
 }
 
@@ -712,10 +720,10 @@ impl PortalClientJs {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(&self, #[wasm_bindgen(js_name = accessToken)] access_token: String) -> Promise {
         let endpoint = self.endpoint_url.clone();
-        future_to_promise(async move {
+        boxed_promise(Box::pin(async move {
             let portal = portal_client(&endpoint, None).map_err(JsFailure::from)?;
             listing::logout(&portal, &Secret::new(access_token)).await.map_err(JsFailure::from)?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 }
