@@ -67,8 +67,9 @@ fn resolve_endpoints_follows_aws_defaults_and_overrides() {
     assert_eq!(text(&get(&overridden, "portal"), "url"), "http://127.0.0.1:9090");
     assert_eq!(text(&get(&get(&overridden, "portal"), "source"), "kind"), "profileEndpointUrl");
 
-    let (code, ..) = error_parts(&resolve_endpoints(js(r#"{"region": "us-east-1/evil"}"#)).unwrap_err());
-    assert_eq!(code, "invalid_region");
+    let (code, variant, ..) =
+        error_parts(&resolve_endpoints(js(r#"{"region": "us-east-1/evil"}"#)).unwrap_err());
+    assert_eq!((code.as_str(), variant.as_str()), ("invalid_region", "InvalidRegion"));
 }
 
 #[wasm_bindgen_test]

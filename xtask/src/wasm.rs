@@ -19,7 +19,7 @@ pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// build above it is reported loudly but does not fail…
 const SIZE_TARGET_GZIP: u64 = 100 * 1024;
 /// …while one above this ceiling fails: it catches regressions until the target is met.
-const SIZE_CEILING_GZIP: u64 = 188 * 1024;
+const SIZE_CEILING_GZIP: u64 = 184 * 1024;
 
 /// The two wasm-bindgen targets shipped in the package: `web` (the default export, plain ESM with
 /// an `init()`), and `bundler` (for webpack/Vite/Rollup, as `sso-bridge/bundler`).
@@ -117,6 +117,9 @@ pub fn build_package() -> Result<(), String> {
                 // first KiB of memory is never addressed: saying so lets loads and stores fold
                 // their constant offsets (-1 KB gzip; emscripten passes it by default too).
                 "--low-memory-unused",
+                // A second round finds more after the first one's inlining and merging (-0.9 KB
+                // gzip); `--converge` instead measured larger.
+                "-Oz",
                 "-Oz",
                 "--enable-bulk-memory",
                 "--enable-nontrapping-float-to-int",

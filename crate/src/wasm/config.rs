@@ -58,10 +58,21 @@ pub(super) fn snake_case(code: &str) -> String {
 
 /// `"missingEquals"` (the serde tag of an internally tagged enum) → `"MissingEquals"`.
 pub(super) fn tagged_variant<T: Serialize>(value: &T, tag: &str) -> String {
-    let mut name = serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.get(tag).and_then(|c| c.as_str()).map(str::to_owned))
-        .unwrap_or_default();
+    variant_from_json(&serde_json::to_string(value).unwrap_or_default(), tag)
+}
+
+/// The tag read from the JSON text rather than through `serde_json::Value`, whose serializer would
+/// be in the wasm module only for this. An internally tagged enum writes its tag first, as a plain
+/// identifier: `{"code":"missingEquals",…}`.
+#[inline(never)]
+fn variant_from_json(json: &str, tag: &str) -> String {
+    let mut name = json
+        .strip_prefix("{\"")
+        .and_then(|rest| rest.strip_prefix(tag))
+        .and_then(|rest| rest.strip_prefix("\":\""))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
     if let Some(first) = name.get_mut(0..1) {
         first.make_ascii_uppercase();
     }

@@ -130,7 +130,13 @@ impl From<SsoError> for JsValue {
 
 /// A Rust value as a plain JS object (through its serde shape).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| {
+    json_to_js(serde_json::to_string(value))
+}
+
+/// The non-generic half of [`to_js`]: one copy in the wasm module rather than one per type.
+#[inline(never)]
+fn json_to_js(text: Result<String, serde_json::Error>) -> Result<JsValue, JsValue> {
+    let text = text.map_err(|e| {
         JsFailure::new("internal", "Internal", false, format!("could not encode a result: {e}"))
     })?;
     js_sys::JSON::parse(&text)
@@ -138,8 +144,19 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 
 /// A plain JS value as a Rust value (through its serde shape); `what` names the argument.
 pub fn from_js<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, JsFailure> {
+    let text = js_to_json(what, value)?;
+    serde_json::from_str(&text).map_err(|e| invalid_json_argument(what, e))
+}
+
+/// The non-generic parts of [`from_js`]: one copy in the wasm module rather than one per type.
+#[inline(never)]
+fn js_to_json(what: &str, value: &JsValue) -> Result<String, JsFailure> {
     let text = js_sys::JSON::stringify(value)
         .map_err(|_| JsFailure::invalid_argument(what, "it cannot be converted to JSON"))?;
-    let text = text.as_string().unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| JsFailure::invalid_argument(what, e))
+    Ok(text.as_string().unwrap_or_default())
+}
+
+#[inline(never)]
+fn invalid_json_argument(what: &str, error: serde_json::Error) -> JsFailure {
+    JsFailure::invalid_argument(what, error)
 }
