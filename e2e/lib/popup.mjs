@@ -33,8 +33,13 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
 }
 
 /** Writes a config file with one sso-session (and optionally a profile) for the emulator. */
-export function writeSessionConfig(env, { session = 'e2e', startUrl, profile, accountId = '111122223333', roleName = 'ReadOnly' }) {
-  let text = `[sso-session ${session}]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n`;
+export function writeSessionConfig(
+  env,
+  { session = 'e2e', startUrl, profile, accountId = '111122223333', roleName = 'ReadOnly', scopes = 'sso:account:access' },
+) {
+  // `scopes: null` leaves the sso_registration_scopes line out; `''` writes it empty.
+  let text = `[sso-session ${session}]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\n`;
+  if (scopes !== null) text += `sso_registration_scopes = ${scopes}\n`.replace(' = \n', ' =\n');
   if (profile) {
     text += `\n[profile ${profile}]\nsso_session = ${session}\nsso_account_id = ${accountId}\nsso_role_name = ${roleName}\nregion = us-east-1\noutput = json\n`;
   }

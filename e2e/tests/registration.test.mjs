@@ -101,3 +101,33 @@ describe('client registration reuse (RegisterClient only when the CLI would call
     assert.ok(!ops.includes('RegisterClient'), `the device registration is reused: ${ops}`);
   });
 });
+
+// The CLI's registration key hashes `"scopes": null` when sso_registration_scopes is absent and
+// `"scopes": []` when it is present but empty; the extension must find and write the same files.
+for (const [label, scopesLine, keyScopes] of [
+  ['absent', null, null],
+  ['empty', '', []],
+]) {
+  describe(`registration cache key with sso_registration_scopes ${label}`, () => {
+    let t;
+    before(async () => {
+      t = await setup();
+      writeFileSync(
+        t.home.configPath,
+        writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl, scopes: scopesLine }),
+      );
+      await t.popup.reload();
+    });
+    after(async () => t?.close());
+
+    it(`a PKCE sign-in caches the registration under the key with "scopes": ${JSON.stringify(keyScopes)}`, async () => {
+      await waitForStatus(t.popup, 'e2e', 'never');
+      await signInPkce(t);
+      const file = registrationFileName(t.emulator.startUrl, 'e2e', keyScopes);
+      const files = t.home.awsFiles();
+      assert.ok(files[file], `expected ${file}: ${Object.keys(files)}`);
+      // PKCE registers the default scope when none are configured, as the CLI does.
+      assert.match(files[file], /"scopes": \["sso:account:access"\]/);
+    });
+  });
+}

@@ -23,7 +23,8 @@ export interface SessionView {
   name?: string;
   startUrl: string;
   region: string;
-  scopes: string[];
+  /** Parsed `sso_registration_scopes`; null when not configured. */
+  scopes: string[] | null;
   status: TokenStatus;
   /** CLI timestamp (`2026-01-01T00:00:00Z`) of the access token's expiry. */
   expiresAt?: string;

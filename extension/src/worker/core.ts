@@ -19,7 +19,11 @@ export interface SessionDef {
   name?: string;
   startUrl: string;
   region: string;
-  scopes: string[];
+  /**
+   * `sso_registration_scopes`, parsed; null when the key is absent (and for legacy profiles). Absent
+   * and empty differ: the CLI's client-registration cache key hashes `null` for one, `[]` for the other.
+   */
+  scopes: string[] | null;
   /** Where SSO OIDC and portal calls go: the Settings override, or what the core resolved. */
   endpoints: { oidc: string; portal: string };
 }
@@ -109,7 +113,9 @@ export function parseConfig(configText: string, credentialsText: string | undefi
       name: section.name,
       startUrl: value('sso_start_url'),
       region,
-      scopes: value('sso_registration_scopes').split(',').map((scope) => scope.trim()).filter(Boolean),
+      scopes: section.properties['sso_registration_scopes']
+        ? value('sso_registration_scopes').split(',').map((scope) => scope.trim()).filter(Boolean)
+        : null,
       endpoints: endpointsFor(region, endpointOverride, configText, profileOf(section.name)),
     });
   }
@@ -131,7 +137,7 @@ export function parseConfig(configText: string, credentialsText: string | undefi
           key: sessionKey,
           startUrl: profile.startUrl,
           region: profile.region,
-          scopes: [],
+          scopes: null,
           endpoints: endpointsFor(profile.region, endpointOverride, configText, profile.name),
         });
       }
@@ -268,7 +274,8 @@ export function sessionFromDraft(draft: SessionDraft, endpointOverride: string):
     name: draft.name,
     startUrl: draft.startUrl,
     region: draft.region,
-    scopes: draft.scopes,
+    // The wizard writes sso_registration_scopes only when some are given (ssoSessionRequest).
+    scopes: draft.scopes.length ? draft.scopes : null,
     endpoints: endpointsFor(draft.region, endpointOverride),
   };
 }
@@ -301,7 +308,7 @@ export function registrationKeyFields(session: SessionDef): Record<string, unkno
     sessionName: session.name ?? null,
     startUrl: session.startUrl,
     region: session.region,
-    scopes: session.scopes.length ? session.scopes : null,
+    scopes: session.scopes,
   };
 }
 
@@ -320,7 +327,7 @@ export function registerClient(
     startUrl: session.startUrl,
     region: session.region,
     sessionName: session.name ?? null,
-    scopes: session.scopes.length ? session.scopes : null,
+    scopes: session.scopes,
     cachedRegistrationFile: cachedFile,
   });
 }
@@ -329,7 +336,7 @@ export function registerClient(
 export function pkceStart(session: SessionDef, registration: Registration, port: number): sso.PkceStart {
   return oidc(session).pkceStart(registration.registration, {
     port,
-    scopes: session.scopes.length ? session.scopes : null,
+    scopes: session.scopes,
   });
 }
 
@@ -367,7 +374,7 @@ export function registrationForHelper(session: SessionDef, registration: Registr
     expiresAt: file.expiresAt,
     ...(file.scopes ? { scopes: file.scopes } : {}),
     ...(file.grantTypes ? { grantTypes: file.grantTypes } : {}),
-    configuredScopes: session.scopes.length ? session.scopes : null,
+    configuredScopes: session.scopes,
   };
 }
 
