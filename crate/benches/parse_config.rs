@@ -75,6 +75,28 @@ mod benches {
         text
     }
 
+    /// The named baseline the other figures are read against, in the same run: one pass over the same
+    /// bytes that only splits lines and finds each `=` (no sections, comments, continuations, model,
+    /// diagnostics). Parsing costs "N times a line scan".
+    #[divan::bench]
+    fn baseline_line_scan(bencher: divan::Bencher<'_, '_>) {
+        let config_text = generated_config();
+        let credentials_text = generated_credentials();
+        let bytes = config_text.len() + credentials_text.len();
+        bencher.counter(divan::counter::BytesCount::new(bytes)).bench(|| {
+            let mut properties = 0usize;
+            for text in [divan::black_box(&config_text), divan::black_box(&credentials_text)] {
+                for line in text.lines() {
+                    if let Some((key, _value)) = line.split_once('=') {
+                        properties += usize::from(!key.trim().is_empty());
+                    }
+                }
+            }
+            assert!(properties > PROFILES);
+            properties
+        });
+    }
+
     #[divan::bench]
     fn parse_5000_profiles(bencher: divan::Bencher<'_, '_>) {
         let config_text = generated_config();
