@@ -783,6 +783,16 @@ impl Emulator {
         }
     }
 
+    /// The user a test-control decision acts as: the one named, or the scenario's first.
+    fn scenario_user(&self, user: Option<&str>) -> Result<String, String> {
+        let user = user.unwrap_or(self.default_user());
+        if self.scenario.users.iter().any(|u| u.username == user) {
+            Ok(user.to_string())
+        } else {
+            Err(format!("there is no user `{user}` in the scenario"))
+        }
+    }
+
     fn default_user(&self) -> &str {
         self.scenario.users.first().map_or("alice", |u| u.username.as_str())
     }
@@ -1229,10 +1239,7 @@ impl Emulator {
         approve: bool,
         user: Option<&str>,
     ) -> Result<String, String> {
-        let user = user.unwrap_or(self.default_user()).to_string();
-        if !self.scenario.users.iter().any(|u| u.username == user) {
-            return Err(format!("there is no user `{user}` in the scenario"));
-        }
+        let user = self.scenario_user(user)?;
         let mut state = self.lock();
         let now = self.now();
         let entry = state
@@ -1274,10 +1281,7 @@ impl Emulator {
         approve: bool,
         user: Option<&str>,
     ) -> Result<String, String> {
-        let user = user.unwrap_or(self.default_user()).to_string();
-        if !self.scenario.users.iter().any(|u| u.username == user) {
-            return Err(format!("there is no user `{user}` in the scenario"));
-        }
+        let user = self.scenario_user(user)?;
         let mut state = self.lock();
         let found = state
             .pending_authorizations
