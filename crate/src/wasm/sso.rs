@@ -575,6 +575,30 @@ pub struct PortalClientJs {
     endpoint_url: String,
 }
 
+/// What every portal listing export needs, read from its arguments when it is called.
+struct PortalListing {
+    portal: PortalClient<FetchTransport>,
+    sleep: TimerSleep,
+    abort: AbortLink,
+    token: Secret,
+    options: ListOptions,
+}
+
+impl PortalListing {
+    fn new(endpoint_url: &str, access_token: String, options: Option<JsValue>) -> Result<Self, JsFailure> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let signal = signal_option(&options)?;
+        let list = list_options(&options)?;
+        Ok(PortalListing {
+            abort: cancellation(signal.as_ref()),
+            portal: portal_client(endpoint_url, signal.clone())?,
+            sleep: TimerSleep::new(signal),
+            token: Secret::new(access_token),
+            options: list,
+        })
+    }
+}
+
 fn list_options(options: &JsValue) -> Result<ListOptions, JsFailure> {
     let mut list = ListOptions::default();
     if let Some(size) = count_option(options, "pageSize")? {
@@ -610,17 +634,18 @@ impl PortalClientJs {
         #[wasm_bindgen(js_name = accessToken)] access_token: String,
         #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let endpoint = self.endpoint_url.clone();
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
+        let call = PortalListing::new(&self.endpoint_url, access_token, options);
         promise(async move {
-            let (signal, options) = parsed?;
-            let abort = cancellation(signal.as_ref());
-            let portal = portal_client(&endpoint, signal.clone())?;
-            let token = Secret::new(access_token);
-            let sleep = TimerSleep::new(signal);
-            Ok(listing::list_all_accounts(&portal, &sleep, &CryptoRandom, &token, &options, &abort.cancel)
-                .await?)
+            let call = call?;
+            Ok(listing::list_all_accounts(
+                &call.portal,
+                &call.sleep,
+                &CryptoRandom,
+                &call.token,
+                &call.options,
+                &call.abort.cancel,
+            )
+            .await?)
         })
     }
 
@@ -632,23 +657,17 @@ impl PortalClientJs {
         #[wasm_bindgen(js_name = accountId)] account_id: String,
         #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let endpoint = self.endpoint_url.clone();
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
+        let call = PortalListing::new(&self.endpoint_url, access_token, options);
         promise(async move {
-            let (signal, options) = parsed?;
-            let abort = cancellation(signal.as_ref());
-            let portal = portal_client(&endpoint, signal.clone())?;
-            let token = Secret::new(access_token);
-            let sleep = TimerSleep::new(signal);
+            let call = call?;
             Ok(listing::list_all_roles(
-                &portal,
-                &sleep,
+                &call.portal,
+                &call.sleep,
                 &CryptoRandom,
-                &token,
+                &call.token,
                 &account_id,
-                &options,
-                &abort.cancel,
+                &call.options,
+                &call.abort.cancel,
             )
             .await?)
         })
@@ -661,22 +680,16 @@ impl PortalClientJs {
         #[wasm_bindgen(js_name = accessToken)] access_token: String,
         #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let endpoint = self.endpoint_url.clone();
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let parsed = signal_option(&options).and_then(|s| Ok((s, list_options(&options)?)));
+        let call = PortalListing::new(&self.endpoint_url, access_token, options);
         promise(async move {
-            let (signal, options) = parsed?;
-            let abort = cancellation(signal.as_ref());
-            let portal = portal_client(&endpoint, signal.clone())?;
-            let token = Secret::new(access_token);
-            let sleep = TimerSleep::new(signal);
+            let call = call?;
             Ok(listing::list_accounts_and_roles(
-                &portal,
-                &sleep,
+                &call.portal,
+                &call.sleep,
                 &CryptoRandom,
-                &token,
-                &options,
-                &abort.cancel,
+                &call.token,
+                &call.options,
+                &call.abort.cancel,
             )
             .await?)
         })
