@@ -23,7 +23,6 @@ use crate::portal::PortalClient;
 use crate::secret::Secret;
 use js_sys::Promise;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -177,7 +176,7 @@ struct EndpointOptionsJs {
     #[serde(default)]
     credentials_text: Option<String>,
     #[serde(default)]
-    env: BTreeMap<String, String>,
+    env: crate::sorted_map::SortedMap<String, String>,
 }
 
 #[derive(Serialize)]
