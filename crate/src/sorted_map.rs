@@ -2,8 +2,8 @@
 //! view of the files), in place of the standard library's `BTreeMap`/`BTreeSet`.
 //!
 //! Why not `BTreeMap`: each key/value combination brings its own copy of the B-tree's insert,
-//! search, iteration and drop code, about 30 KB of the size-budgeted wasm module for the dozen maps
-//! the config model uses. This map is two sorted `Vec`s (keys, values): search is a binary search
+//! search, iteration and drop code: about 30 KB of the size-budgeted wasm module (after wasm-opt)
+//! for the dozen maps the config model used. This map is two sorted `Vec`s (keys, values): search is a binary search
 //! over the keys only, so it is shared by every map with the same key type, and iteration is a
 //! slice walk. It serializes as a JSON object in key order, exactly as `BTreeMap` does.
 //!
@@ -167,13 +167,27 @@ impl<K: Ord, V> SortedMap<K, V> {
     /// key and value type whatever the merge function (it is called through a `dyn`).
     #[inline(never)]
     fn sort_merging(&mut self, merge: &mut dyn FnMut(&mut V, V)) {
+        let mut order = stable_order(self.keys.len(), &|a, b| self.keys[a].cmp(&self.keys[b]));
+        // Entry `order[i]` moves to `i`, one cycle of the permutation at a time, by swaps.
+        for start in 0..order.len() {
+            let mut current = start;
+            while let Some(&next) = order.get(current).filter(|&&next| next != MOVED) {
+                order[current] = MOVED;
+                if next == start {
+                    break;
+                }
+                self.keys.swap(current, next);
+                self.values.swap(current, next);
+                current = next;
+            }
+        }
+        if self.keys.windows(2).all(|pair| pair[0] != pair[1]) {
+            return;
+        }
         let (keys, values) = (std::mem::take(&mut self.keys), std::mem::take(&mut self.values));
-        let order = stable_order(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
-        let mut slots: Vec<Option<(K, V)>> = keys.into_iter().zip(values).map(Some).collect();
-        self.keys.reserve(slots.len());
-        self.values.reserve(slots.len());
-        for index in order {
-            let Some((key, value)) = slots.get_mut(index).and_then(Option::take) else { continue };
+        self.keys.reserve(keys.len());
+        self.values.reserve(values.len());
+        for (key, value) in keys.into_iter().zip(values) {
             match (self.keys.last(), self.values.last_mut()) {
                 (Some(last), Some(earlier)) if *last == key => merge(earlier, value),
                 _ => {
@@ -184,6 +198,9 @@ impl<K: Ord, V> SortedMap<K, V> {
         }
     }
 }
+
+/// Marks an entry already in place while [`SortedMap::sort_merging`] permutes.
+const MOVED: usize = usize::MAX;
 
 /// The indices `0..len` in ascending order by `compare` (which compares the items at two indices),
 /// equal items in their original order. A bottom-up merge sort that is not generic, so one copy
@@ -279,11 +296,17 @@ impl<K, V> IntoIterator for SortedMap<K, V> {
     }
 }
 
+/// The merge function of [`SortedMap::extend_merging`] that makes it behave like `insert`: the later
+/// value replaces the earlier one.
+fn keep_later<V>(earlier: &mut V, later: V) {
+    *earlier = later;
+}
+
 /// The last value of a repeated key wins, as with `BTreeMap`.
 impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
         let mut map = SortedMap::new();
-        map.extend_merging(entries, |earlier, later| *earlier = later);
+        map.extend_merging(entries, keep_later);
         map
     }
 }
