@@ -15,6 +15,7 @@
 //! headers and tokens are never copied into an error.
 
 use crate::http::{HttpResponse, TransportError, TransportErrorKind};
+use crate::json::Json;
 use std::fmt;
 use std::time::Duration;
 
@@ -336,7 +337,7 @@ impl SsoError {
 
     /// Classify an error response (any non-2xx) like botocore.
     pub fn from_response(operation: Operation, response: &HttpResponse) -> Self {
-        let body: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
+        let body = Json::parse_bytes(&response.body).ok();
         let body_str = |key: &str| -> Option<String> {
             body.as_ref()?.get(key)?.as_str().map(str::to_owned).filter(|s| !s.is_empty())
         };

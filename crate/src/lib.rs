@@ -14,6 +14,7 @@
 //!   differs, SSO profile resolution, endpoint resolution, file locations, and the config writer.
 //! - [`cache`]: token and client-registration cache files and keys, the CLI role-credential cache.
 //! - [`export`]: `aws configure export-credentials` formats and credential_process JSON.
+//! - [`json`]: the JSON reader for service responses, cache files and JS API arguments.
 //! - [`error`]: errors of the SSO calls and flows (stable codes, retryable, advice).
 //! - [`oidc`], [`portal`]: SSO OIDC and portal operations; [`flows`]: login, refresh and listing
 //!   state machines built on them.
@@ -24,6 +25,7 @@ pub mod error;
 pub mod export;
 pub mod flows;
 pub mod http;
+pub mod json;
 pub mod oidc;
 pub mod portal;
 pub mod secret;

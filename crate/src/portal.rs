@@ -11,6 +11,7 @@
 
 use crate::error::{Operation, SsoError};
 use crate::http::{HttpRequest, HttpResponse, Method, Transport};
+use crate::json::Json;
 use crate::oidc::url::{encode_component, join};
 use crate::oidc::{checked_base_url, send, success_json, Fields};
 use crate::secret::Secret;
@@ -146,13 +147,9 @@ fn next_token(f: &Fields<'_>) -> Result<Option<String>, SsoError> {
     Ok(f.opt_str("nextToken")?.filter(|t| !t.is_empty()))
 }
 
-fn item_fields<'a>(
-    operation: Operation,
-    list: &str,
-    value: &'a serde_json::Value,
-) -> Result<Fields<'a>, SsoError> {
+fn item_fields<'a>(operation: Operation, list: &str, value: &'a Json) -> Result<Fields<'a>, SsoError> {
     match value {
-        serde_json::Value::Object(map) => Ok(Fields::new(operation, map)),
+        Json::Object(_) => Ok(Fields::new(operation, value)),
         _ => Err(SsoError::malformed(operation, format!("an entry of `{list}` is not an object"))),
     }
 }

@@ -45,7 +45,7 @@ fn registration_cache_key_rejects_a_wrong_shape() {
     let (code, _, _, message) = error_parts(&error);
     assert_eq!(code, "invalid_argument");
     assert!(!message.contains("sekrit"), "{message}");
-    assert!(message.contains("expected a sequence"), "{message}");
+    assert!(message.contains("`scopes` must be a list of strings"), "{message}");
 }
 
 const FULL_TOKEN_FILE: &str = r#"{"startUrl": "start-url", "region": "region", "accessToken": "access-token", "expiresAt": "1971-08-02T16:53:20Z", "clientId": "client-id", "clientSecret": "client-secret", "registrationExpiresAt": "1973-03-03T09:46:40Z", "refreshToken": "refresh-token"}"#;

@@ -18,10 +18,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  test [--native-only]   format check, clippy (warnings denied), every test suite, wasm build
-  dist [--npm-only]      release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
-                         the npm package in pkg/, the extension in dist/ (unpacked + zips)
-  demo                   the emulator, the helper in a throw-away HOME, Chromium with the extension
+  test [--native-only] [--only STEP]   format check, clippy (warnings denied), every test suite, wasm build
+  dist [--npm-only]                    release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
+                                       the npm package in pkg/, the extension in dist/ (unpacked + zips)
+  demo                                 the emulator, the helper in a throw-away HOME, Chromium with the extension
 ";
 
 fn main() -> ExitCode {

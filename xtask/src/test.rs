@@ -7,7 +7,8 @@ use crate::{extension, wasm};
 /// One named step of the test run.
 type Step = (&'static str, fn() -> Result<(), String>);
 
-pub fn run_all(native_only: bool) -> Result<(), String> {
+/// Runs every step (or the first six, the native ones; or those whose name contains `only`).
+pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
     let mut steps: Vec<Step> = vec![
         ("format", format_check),
         ("clippy", clippy),
@@ -28,6 +29,12 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
     if native_only {
         steps.truncate(6);
     }
+    if let Some(only) = only {
+        steps.retain(|(name, _)| name.contains(only));
+        if steps.is_empty() {
+            return Err(format!("no test step's name contains `{only}`"));
+        }
+    }
     let total = steps.len();
     for (i, (name, step)) in steps.into_iter().enumerate() {
         eprintln!("\nxtask: [{}/{total}] {name}", i + 1);
@@ -39,13 +46,16 @@ pub fn run_all(native_only: bool) -> Result<(), String> {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut native_only = false;
-    for arg in args {
+    let mut only = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--native-only" => native_only = true,
+            "--only" => only = Some(args.next().ok_or("--only needs part of a step's name")?.as_str()),
             other => return Err(format!("unknown option for test: `{other}`")),
         }
     }
-    run_all(native_only)
+    run_all(native_only, only)
 }
 
 fn format_check() -> Result<(), String> {

@@ -5,8 +5,8 @@
 //! - Unknown keys are ignored.
 //! - Optional fields that are `null` count as absent.
 
+use crate::json::Json;
 use crate::time::{TimeParseError, UtcTime};
-use serde_json::{Map, Value};
 
 /// Why a cache file could not be read. Never contains a secret value: only field names, the file's
 /// role and, for timestamps, the (non-secret) timestamp text.
@@ -32,39 +32,42 @@ pub enum CacheFileError {
 /// A parsed cache object plus the name of the file's role, for error messages.
 pub(crate) struct LenientObject {
     what: &'static str,
-    map: Map<String, Value>,
+    members: Vec<(String, Json)>,
 }
 
 impl LenientObject {
     pub(crate) fn parse(what: &'static str, text: &str) -> Result<Self, CacheFileError> {
         // A UTF-8 BOM is not JSON; neither Python's json.loads nor serde_json accept it, and neither do we.
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| CacheFileError::InvalidJson { what, detail: describe_json_error(&e) })?;
+        // The reader's errors name a position, never the text: safe to show when the file holds secrets.
+        let value =
+            Json::parse(text).map_err(|e| CacheFileError::InvalidJson { what, detail: e.to_string() })?;
         match value {
-            Value::Object(map) => Ok(LenientObject { what, map }),
+            Json::Object(members) => Ok(LenientObject { what, members }),
             _ => Err(CacheFileError::NotAnObject { what }),
         }
     }
 
-    fn get(&self, field: &str) -> Option<&Value> {
-        self.map.get(field).or_else(|| {
-            self.map.iter().find(|(key, _)| key.eq_ignore_ascii_case(field)).map(|(_, value)| value)
+    /// The exact-case key (botocore), else a case variant (the Rust SDK); the last one where a key
+    /// repeats, as both read repeated keys.
+    fn get(&self, field: &str) -> Option<&Json> {
+        crate::json::member(&self.members, field).or_else(|| {
+            self.members.iter().rev().find(|(key, _)| key.eq_ignore_ascii_case(field)).map(|(_, value)| value)
         })
     }
 
     /// The field as an object (for the nested `Credentials` of the role-credential cache).
     pub(crate) fn required_object(&self, field: &'static str) -> Result<LenientObject, CacheFileError> {
         match self.get(field) {
-            Some(Value::Object(map)) => Ok(LenientObject { what: self.what, map: map.clone() }),
-            None | Some(Value::Null) => Err(CacheFileError::MissingField { what: self.what, field }),
+            Some(Json::Object(members)) => Ok(LenientObject { what: self.what, members: members.clone() }),
+            None | Some(Json::Null) => Err(CacheFileError::MissingField { what: self.what, field }),
             Some(_) => Err(CacheFileError::WrongType { what: self.what, field, expected: "an object" }),
         }
     }
 
     pub(crate) fn optional_str(&self, field: &'static str) -> Result<Option<&str>, CacheFileError> {
         match self.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s)),
             Some(_) => Err(CacheFileError::WrongType { what: self.what, field, expected: "a string" }),
         }
     }
@@ -97,11 +100,11 @@ impl LenientObject {
         field: &'static str,
     ) -> Result<Option<Vec<String>>, CacheFileError> {
         match self.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(items)) => items
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::Array(items)) => items
                 .iter()
                 .map(|item| match item {
-                    Value::String(s) => Ok(s.clone()),
+                    Json::String(s) => Ok(s.clone()),
                     _ => Err(CacheFileError::WrongType {
                         what: self.what,
                         field,
@@ -117,22 +120,6 @@ impl LenientObject {
     }
 }
 
-/// serde_json's syntax errors name a position but never echo the input, so they are safe to show
-/// even when the file holds secrets.
-fn describe_json_error(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let kind = match e.classify() {
-        Category::Eof => "it ends too early",
-        Category::Syntax if e.to_string().starts_with("trailing characters") => {
-            "there is text after the JSON object"
-        }
-        Category::Syntax => "syntax error",
-        Category::Data => "unexpected data",
-        Category::Io => "read error",
-    };
-    format!("{kind} at line {} column {}", e.line(), e.column())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,7 +129,7 @@ mod tests {
         let err =
             LenientObject::parse("SSO token cache file", r#"{"accessToken": "SECRET"} x"#).err().unwrap();
         let text = err.to_string();
-        assert!(text.contains("text after the JSON object"), "{text}");
+        assert!(text.contains("text after the JSON value"), "{text}");
         assert!(!text.contains("SECRET"));
         let err = LenientObject::parse("SSO token cache file", r#"{"accessToken": "SEC"#).err().unwrap();
         assert!(err.to_string().contains("ends too early"), "{err}");
@@ -165,5 +152,9 @@ mod tests {
         assert_eq!(obj.required_str("accessToken").unwrap(), "exact");
         let obj = LenientObject::parse("f", r#"{"ACCESSTOKEN": "upper"}"#).unwrap();
         assert_eq!(obj.required_str("accessToken").unwrap(), "upper");
+        let obj = LenientObject::parse("f", r#"{"ACCESSTOKEN": "upper", "AccessToken": "mixed"}"#).unwrap();
+        assert_eq!(obj.required_str("accessToken").unwrap(), "mixed", "the last variant, like the Rust SDK");
+        let obj = LenientObject::parse("f", r#"{"accessToken": "first", "accessToken": "last"}"#).unwrap();
+        assert_eq!(obj.required_str("accessToken").unwrap(), "last", "the last key, like Python's dict");
     }
 }

@@ -86,12 +86,8 @@ impl CachedRoleCredentials {
 
     /// Whether `aws sso logout` deletes this file: valid JSON with `"ProviderType": "sso"` (spec §9.1).
     pub fn is_sso_entry(text: &str) -> bool {
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(map)) => {
-                map.get("ProviderType").and_then(|v| v.as_str()) == Some("sso")
-            }
-            _ => false,
-        }
+        crate::json::Json::parse(text)
+            .is_ok_and(|value| value.get("ProviderType").and_then(|v| v.as_str()) == Some("sso"))
     }
 }
 

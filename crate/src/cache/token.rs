@@ -284,7 +284,7 @@ mod tests {
         let bad_time = CachedToken::from_json(r#"{"accessToken": "x", "expiresAt": "soon"}"#).unwrap_err();
         assert!(bad_time.to_string().contains("`expiresAt`"), "{bad_time}");
         let trailing = CachedToken::from_json(&format!("{SPEC_TOKEN_JSON}{{}}")).unwrap_err();
-        assert!(trailing.to_string().contains("text after the JSON object"), "{trailing}");
+        assert!(trailing.to_string().contains("text after the JSON value"), "{trailing}");
         assert!(!trailing.to_string().contains("csecret"));
         assert!(matches!(CachedToken::from_json(""), Err(CacheFileError::InvalidJson { .. })));
         assert!(matches!(CachedToken::from_json("\"x\""), Err(CacheFileError::NotAnObject { .. })));

@@ -11,6 +11,7 @@ use super::IssuedToken;
 use crate::cache::RegistrationKind;
 use crate::error::{ErrorKind, Operation, SsoError};
 use crate::http::{Clock, Random, Transport};
+use crate::json::{Json, MemberError, Members};
 use crate::oidc::url::{encode_component, query_pairs};
 use crate::oidc::{pkce_scopes, ClientCredentials, Grant, OidcClient};
 use crate::secret::Secret;
@@ -119,12 +120,27 @@ impl PendingPkce {
     }
 
     pub fn from_json(text: &str) -> Result<PendingPkce, SsoError> {
-        serde_json::from_str(text).map_err(|e| {
+        let unreadable = |detail: &dyn std::fmt::Display| {
             SsoError::new(
                 ErrorKind::InvalidInput,
                 Operation::Authorize,
-                format!("the saved sign-in state is unreadable (line {}, column {})", e.line(), e.column()),
+                format!("the saved sign-in state is unreadable ({detail})"),
             )
+        };
+        let value = Json::parse(text).map_err(|e| unreadable(&e))?;
+        PendingPkce::from_members(Members::of(&value).map_err(|e| unreadable(&e))?)
+            .map_err(|e| unreadable(&e))
+    }
+
+    /// Reads the `to_json` shape (camelCase members).
+    pub fn from_members(members: Members<'_>) -> Result<PendingPkce, MemberError> {
+        Ok(PendingPkce {
+            client_id: members.string("clientId")?,
+            client_secret: Secret::new(members.str("clientSecret")?),
+            redirect_uri: members.string("redirectUri")?,
+            state: members.string("state")?,
+            code_verifier: Secret::new(members.str("codeVerifier")?),
+            expires_at: members.i64("expiresAt")?,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod url;
 
 use crate::error::{ErrorKind, Operation, SsoError};
 use crate::http::{HttpRequest, HttpResponse, Method, Transport};
+use crate::json::{self, Json};
 use crate::secret::Secret;
 use crate::time::UtcTime;
 use serde::{Deserialize, Serialize};
@@ -232,41 +233,40 @@ pub fn create_token_request(base_url: &str, client: &ClientCredentials, grant: &
 // Response parsers
 
 /// The JSON object of a 2xx response, or the classified error of any other.
-pub(crate) fn success_json(
-    operation: Operation,
-    response: &HttpResponse,
-) -> Result<serde_json::Map<String, serde_json::Value>, SsoError> {
+pub(crate) fn success_json(operation: Operation, response: &HttpResponse) -> Result<Json, SsoError> {
     if !response.is_success() {
         return Err(SsoError::from_response(operation, response));
     }
-    match serde_json::from_slice::<serde_json::Value>(&response.body) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
+    match Json::parse_bytes(&response.body) {
+        Ok(value @ Json::Object(_)) => Ok(value),
         Ok(_) => Err(SsoError::malformed(operation, "the response body is not a JSON object")),
         Err(e) => Err(SsoError::malformed(
             operation,
-            format!("the response body is not JSON (line {}, column {})", e.line(), e.column()),
+            format!("the response body is not JSON (line {}, column {})", e.line, e.column),
         )),
     }
 }
 
+/// Typed reads of a response object's members; `null` counts as absent.
 pub(crate) struct Fields<'a> {
     operation: Operation,
-    map: &'a serde_json::Map<String, serde_json::Value>,
+    members: &'a [(String, Json)],
 }
 
 impl<'a> Fields<'a> {
-    pub(crate) fn new(operation: Operation, map: &'a serde_json::Map<String, serde_json::Value>) -> Self {
-        Fields { operation, map }
+    /// `value` must be an object (anything else reads as one with no members).
+    pub(crate) fn new(operation: Operation, value: &'a Json) -> Self {
+        Fields { operation, members: value.as_object().unwrap_or_default() }
     }
 
-    fn present(&self, key: &str) -> Option<&'a serde_json::Value> {
-        self.map.get(key).filter(|v| !v.is_null())
+    fn present(&self, key: &str) -> Option<&'a Json> {
+        json::member(self.members, key).filter(|v| !v.is_null())
     }
 
     pub(crate) fn opt_str(&self, key: &str) -> Result<Option<String>, SsoError> {
         match self.present(key) {
             None => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
             Some(_) => Err(SsoError::malformed(self.operation, format!("`{key}` is not a string"))),
         }
     }
@@ -280,10 +280,9 @@ impl<'a> Fields<'a> {
     pub(crate) fn opt_i64(&self, key: &str) -> Result<Option<i64>, SsoError> {
         match self.present(key) {
             None => Ok(None),
+            // A number in float notation with no fraction (1.7e9) still means whole seconds.
             Some(v) => v
                 .as_i64()
-                // A float with no fraction (1.7e9) still means whole seconds.
-                .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
                 .map(Some)
                 .ok_or_else(|| SsoError::malformed(self.operation, format!("`{key}` is not an integer"))),
         }
@@ -293,17 +292,17 @@ impl<'a> Fields<'a> {
         self.opt_i64(key)?.ok_or_else(|| SsoError::malformed(self.operation, format!("`{key}` is missing")))
     }
 
-    pub(crate) fn array(&self, key: &str) -> Result<&'a [serde_json::Value], SsoError> {
+    pub(crate) fn array(&self, key: &str) -> Result<&'a [Json], SsoError> {
         match self.present(key) {
             None => Ok(&[]),
-            Some(serde_json::Value::Array(items)) => Ok(items),
+            Some(Json::Array(items)) => Ok(items),
             Some(_) => Err(SsoError::malformed(self.operation, format!("`{key}` is not a list"))),
         }
     }
 
     pub(crate) fn object(&self, key: &str) -> Result<Fields<'a>, SsoError> {
         match self.present(key) {
-            Some(serde_json::Value::Object(map)) => Ok(Fields { operation: self.operation, map }),
+            Some(Json::Object(members)) => Ok(Fields { operation: self.operation, members }),
             Some(_) => Err(SsoError::malformed(self.operation, format!("`{key}` is not an object"))),
             None => Err(SsoError::malformed(self.operation, format!("`{key}` is missing"))),
         }

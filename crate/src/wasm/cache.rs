@@ -5,53 +5,88 @@ use crate::cache::{
     token_cache_key as core_token_cache_key, CacheFileError, CachedToken, ClientRegistration,
     RegistrationCacheKeyInput,
 };
+use crate::json::{MemberError, Members};
 use crate::secret::Secret;
 use crate::time::UtcTime;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// `TokenFile` in TypeScript: a token cache file's fields, timestamps as the CLI writes them.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TokenFileJs {
-    #[serde(default)]
     start_url: Option<String>,
-    #[serde(default)]
     region: Option<String>,
     access_token: Secret,
     expires_at: String,
-    #[serde(default)]
     client_id: Option<String>,
-    #[serde(default)]
     client_secret: Option<Secret>,
-    #[serde(default)]
     registration_expires_at: Option<String>,
-    #[serde(default)]
     refresh_token: Option<Secret>,
 }
 
+impl TokenFileJs {
+    fn read(m: Members<'_>) -> Result<Self, MemberError> {
+        Ok(TokenFileJs {
+            start_url: m.opt_string("startUrl")?,
+            region: m.opt_string("region")?,
+            access_token: Secret::new(m.str("accessToken")?),
+            expires_at: m.string("expiresAt")?,
+            client_id: m.opt_string("clientId")?,
+            client_secret: m.opt_str("clientSecret")?.map(Secret::new),
+            registration_expires_at: m.opt_string("registrationExpiresAt")?,
+            refresh_token: m.opt_str("refreshToken")?.map(Secret::new),
+        })
+    }
+}
+
 /// `RegistrationFile` in TypeScript.
-#[derive(Serialize, Deserialize)]
+/// Also the OIDC client's registration argument (`super::sso`).
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RegistrationFileJs {
+pub(super) struct RegistrationFileJs {
     client_id: String,
     client_secret: Secret,
     expires_at: String,
-    #[serde(default)]
     scopes: Option<Vec<String>>,
-    #[serde(default)]
     grant_types: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RegistrationKeyJs {
-    start_url: String,
-    region: String,
-    #[serde(default)]
-    scopes: Option<Vec<String>>,
-    #[serde(default)]
-    session_name: Option<String>,
+impl RegistrationFileJs {
+    fn read(m: Members<'_>) -> Result<Self, MemberError> {
+        Ok(RegistrationFileJs {
+            client_id: m.string("clientId")?,
+            client_secret: Secret::new(m.str("clientSecret")?),
+            expires_at: m.string("expiresAt")?,
+            scopes: m.opt_str_list("scopes")?,
+            grant_types: m.opt_str_list("grantTypes")?,
+        })
+    }
+
+    pub(super) fn from_core(registration: ClientRegistration) -> Self {
+        RegistrationFileJs {
+            client_id: registration.client_id,
+            client_secret: registration.client_secret,
+            expires_at: registration.expires_at.to_cli_string(),
+            scopes: registration.scopes,
+            grant_types: registration.grant_types,
+        }
+    }
+
+    fn into_core(self) -> Result<ClientRegistration, JsFailure> {
+        Ok(ClientRegistration {
+            expires_at: time_arg("expiresAt", &self.expires_at)?,
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            scopes: self.scopes,
+            grant_types: self.grant_types,
+        })
+    }
+}
+
+/// A `RegistrationFile` from JS as the core's registration.
+pub(super) fn registration_from_js(registration: &JsValue) -> Result<ClientRegistration, JsFailure> {
+    from_js("the registration", registration, RegistrationFileJs::read)?.into_core()
 }
 
 pub(super) fn time_arg(field: &str, text: &str) -> Result<UtcTime, JsFailure> {
@@ -90,19 +125,21 @@ pub fn token_cache_key(
 pub fn registration_cache_key(
     #[wasm_bindgen(unchecked_param_type = "RegistrationCacheKeyInput")] input: JsValue,
 ) -> Result<String, JsValue> {
-    let input: RegistrationKeyJs = from_js("the registration cache key input", &input)?;
-    Ok(RegistrationCacheKeyInput {
-        start_url: &input.start_url,
-        region: &input.region,
-        scopes: input.scopes.as_deref(),
-        session_name: input.session_name.as_deref(),
-    }
-    .cache_key())
+    let key = from_js("the registration cache key input", &input, |m| {
+        Ok(RegistrationCacheKeyInput {
+            start_url: m.str("startUrl")?,
+            region: m.str("region")?,
+            scopes: m.opt_str_list("scopes")?.as_deref(),
+            session_name: m.opt_str("sessionName")?,
+        }
+        .cache_key())
+    })?;
+    Ok(key)
 }
 
 /// A `TokenFile` from JS as the core's token.
 pub(super) fn token_from_js(token: &JsValue) -> Result<CachedToken, JsFailure> {
-    let token: TokenFileJs = from_js("the token", token)?;
+    let token = from_js("the token", token, TokenFileJs::read)?;
     let registration_expires_at = match &token.registration_expires_at {
         Some(text) => Some(time_arg("registrationExpiresAt", text)?),
         None => None,
@@ -152,26 +189,12 @@ pub fn parse_token_file(text: &str) -> Result<JsValue, JsValue> {
 pub fn registration_file_json(
     #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
 ) -> Result<String, JsValue> {
-    let registration: RegistrationFileJs = from_js("the registration", &registration)?;
-    Ok(ClientRegistration {
-        expires_at: time_arg("expiresAt", &registration.expires_at)?,
-        client_id: registration.client_id,
-        client_secret: registration.client_secret,
-        scopes: registration.scopes,
-        grant_types: registration.grant_types,
-    }
-    .to_cli_json())
+    Ok(registration_from_js(&registration)?.to_cli_json())
 }
 
 /// Reads a client-registration cache file leniently.
 #[wasm_bindgen(js_name = parseRegistrationFile, unchecked_return_type = "RegistrationFile")]
 pub fn parse_registration_file(text: &str) -> Result<JsValue, JsValue> {
     let registration = ClientRegistration::from_json(text).map_err(cache_file_failure)?;
-    to_js(&RegistrationFileJs {
-        client_id: registration.client_id,
-        client_secret: registration.client_secret,
-        expires_at: registration.expires_at.to_cli_string(),
-        scopes: registration.scopes,
-        grant_types: registration.grant_types,
-    })
+    to_js(&RegistrationFileJs::from_core(registration))
 }

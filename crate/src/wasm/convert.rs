@@ -1,8 +1,9 @@
-//! Crossing the JS boundary: values as JSON (serde on the Rust side, `JSON.parse`/`JSON.stringify`
-//! on the JS side, which is smaller than a per-field converter), errors as JS `Error`s.
+//! Crossing the JS boundary: values as JSON (`JSON.parse`/`JSON.stringify` on the JS side, which
+//! is smaller than a per-field converter; serde's `Serialize` out, the core's [`crate::json`]
+//! reader in), errors as JS `Error`s.
 
 use crate::error::SsoError;
-use serde::de::DeserializeOwned;
+use crate::json::{Json, MemberError, Members};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -44,9 +45,8 @@ impl JsFailure {
     }
 
     /// An argument that does not have the documented shape (a JS caller bypassing the types).
-    /// serde's message names fields in backticks but quotes a wrong string value in full
-    /// (`invalid type: string "…", expected …`), and that value may be a token: quoted text is
-    /// dropped from the message.
+    /// Details name members in backticks; any quoted text is dropped from the message all the
+    /// same, in case a detail ever quotes a value (which may be a token).
     pub fn invalid_argument(what: &str, detail: impl std::fmt::Display) -> Self {
         let detail = redact_quoted(&detail.to_string());
         JsFailure::new(
@@ -136,27 +136,30 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// The non-generic half of [`to_js`]: one copy in the wasm module rather than one per type.
 #[inline(never)]
 fn json_to_js(text: Result<String, serde_json::Error>) -> Result<JsValue, JsValue> {
-    let text = text.map_err(|e| {
-        JsFailure::new("internal", "Internal", false, format!("could not encode a result: {e}"))
-    })?;
+    // Our result types have string keys and no floats: encoding cannot fail. Not formatting
+    // serde_json's error keeps its message tables out of the module.
+    let text =
+        text.map_err(|_| JsFailure::new("internal", "Internal", false, "could not encode a result as JSON"))?;
     js_sys::JSON::parse(&text)
 }
 
-/// A plain JS value as a Rust value (through its serde shape); `what` names the argument.
-pub fn from_js<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, JsFailure> {
-    let text = js_to_json(what, value)?;
-    serde_json::from_str(&text).map_err(|e| invalid_json_argument(what, e))
+/// A plain JS object read by `read` (after `JSON.stringify`, so only plain data is seen); `what`
+/// names the argument in the error.
+pub fn from_js<T>(
+    what: &str,
+    value: &JsValue,
+    read: fn(Members<'_>) -> Result<T, MemberError>,
+) -> Result<T, JsFailure> {
+    let json = js_to_json(what, value)?;
+    Members::of(&json).and_then(read).map_err(|e| JsFailure::invalid_argument(what, e))
 }
 
-/// The non-generic parts of [`from_js`]: one copy in the wasm module rather than one per type.
+/// The non-generic part of [`from_js`]: one copy in the wasm module rather than one per type.
 #[inline(never)]
-fn js_to_json(what: &str, value: &JsValue) -> Result<String, JsFailure> {
+fn js_to_json(what: &str, value: &JsValue) -> Result<Json, JsFailure> {
     let text = js_sys::JSON::stringify(value)
         .map_err(|_| JsFailure::invalid_argument(what, "it cannot be converted to JSON"))?;
-    Ok(text.as_string().unwrap_or_default())
-}
-
-#[inline(never)]
-fn invalid_json_argument(what: &str, error: serde_json::Error) -> JsFailure {
-    JsFailure::invalid_argument(what, error)
+    // `undefined` (and functions) stringify to `undefined`: not an object either.
+    Json::parse(&text.as_string().unwrap_or_default())
+        .map_err(|_| JsFailure::invalid_argument(what, MemberError::NotAnObject))
 }

@@ -7,26 +7,34 @@ use crate::cache::AwsCredentials;
 use crate::export::{
     credentials_file_section as core_section, export_credentials as core_export, ExportFormat,
 };
+use crate::json::{MemberError, Members};
 use crate::secret::Secret;
 use crate::time::UtcTime;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// `AwsCredentials` in TypeScript (what `getRoleCredentials` returns).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct AwsCredentialsJs {
     pub access_key_id: String,
     pub secret_access_key: Secret,
-    #[serde(default)]
     pub session_token: Option<Secret>,
-    #[serde(default)]
     pub expiration: Option<String>,
-    #[serde(default)]
     pub account_id: Option<String>,
 }
 
 impl AwsCredentialsJs {
+    fn read(m: Members<'_>) -> Result<Self, MemberError> {
+        Ok(AwsCredentialsJs {
+            access_key_id: m.string("accessKeyId")?,
+            secret_access_key: Secret::new(m.str("secretAccessKey")?),
+            session_token: m.opt_str("sessionToken")?.map(Secret::new),
+            expiration: m.opt_string("expiration")?,
+            account_id: m.opt_string("accountId")?,
+        })
+    }
+
     fn into_core(self) -> Result<AwsCredentials, JsFailure> {
         let expiration = match &self.expiration {
             Some(text) => Some(time_arg("expiration", text)?),
@@ -62,7 +70,7 @@ pub fn export_credentials(
     let format: ExportFormat = format.parse().map_err(|e: crate::export::UnknownExportFormat| {
         JsFailure::new("invalid_argument", "UnknownExportFormat", false, e.to_string())
     })?;
-    let credentials = from_js::<AwsCredentialsJs>("the credentials", &credentials)?.into_core()?;
+    let credentials = from_js("the credentials", &credentials, AwsCredentialsJs::read)?.into_core()?;
     Ok(core_export(&credentials, format).expose().to_owned())
 }
 
@@ -72,6 +80,6 @@ pub fn credentials_file_section(
     #[wasm_bindgen(js_name = sectionName)] section_name: &str,
     #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
 ) -> Result<String, JsValue> {
-    let credentials = from_js::<AwsCredentialsJs>("the credentials", &credentials)?.into_core()?;
+    let credentials = from_js("the credentials", &credentials, AwsCredentialsJs::read)?.into_core()?;
     Ok(core_section(section_name, &credentials).expose().to_owned())
 }

@@ -3,12 +3,12 @@
 //! Every method converts its arguments, runs the core flow with the browser's effects and converts
 //! the result; cancellation comes from an `AbortSignal`.
 
-use super::cache::time_arg;
+use super::cache::{registration_from_js, time_arg, RegistrationFileJs};
 use super::config::parse_files_js;
 use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::export::AwsCredentialsJs;
-use crate::cache::{CachedToken, ClientRegistration, RegistrationKind};
+use crate::cache::{CachedToken, RegistrationKind};
 use crate::config::{resolve_endpoint, EmptyEnvironment, EndpointError, ResolvedEndpoint, SsoService};
 use crate::error::SsoError;
 use crate::flows::device::poll_device_token;
@@ -18,11 +18,12 @@ use crate::flows::refresh::{plan_refresh, refresh_token, RefreshPlan};
 use crate::flows::registration::{obtain_registration, RegistrationRequest};
 use crate::flows::{Cancellation, IssuedToken};
 use crate::http::Clock;
+use crate::json::{MemberError, Members};
 use crate::oidc::{pkce_scopes, ClientCredentials, DeviceAuthorization, OidcClient};
 use crate::portal::PortalClient;
 use crate::secret::Secret;
 use js_sys::Promise;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -33,60 +34,36 @@ use web_sys::AbortSignal;
 // ---------------------------------------------------------------------------------------------
 // Shapes crossing the boundary (their TypeScript twins are in `types.rs`)
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct RegistrationRequestJs {
-    kind: RegistrationKindJs,
+    kind: RegistrationKind,
     start_url: String,
-    #[serde(default)]
     issuer_url: Option<String>,
     region: String,
-    #[serde(default)]
     session_name: Option<String>,
-    #[serde(default)]
     scopes: Option<Vec<String>>,
-    #[serde(default)]
     cached_registration_file: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-enum RegistrationKindJs {
-    DeviceCode,
-    AuthorizationCode,
-}
-
-/// `RegistrationFile` (the same shape as the cache file's JSON).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RegistrationJs {
-    client_id: String,
-    client_secret: Secret,
-    expires_at: String,
-    #[serde(default)]
-    scopes: Option<Vec<String>>,
-    #[serde(default)]
-    grant_types: Option<Vec<String>>,
-}
-
-impl RegistrationJs {
-    fn from_core(registration: ClientRegistration) -> Self {
-        RegistrationJs {
-            client_id: registration.client_id,
-            client_secret: registration.client_secret,
-            expires_at: registration.expires_at.to_cli_string(),
-            scopes: registration.scopes,
-            grant_types: registration.grant_types,
-        }
-    }
-
-    fn into_core(self) -> Result<ClientRegistration, JsFailure> {
-        Ok(ClientRegistration {
-            expires_at: time_arg("expiresAt", &self.expires_at)?,
-            client_id: self.client_id,
-            client_secret: self.client_secret,
-            scopes: self.scopes,
-            grant_types: self.grant_types,
+impl RegistrationRequestJs {
+    fn read(m: Members<'_>) -> Result<Self, MemberError> {
+        let kind = match m.str("kind")? {
+            "deviceCode" => RegistrationKind::DeviceCode,
+            "authorizationCode" => RegistrationKind::AuthorizationCode,
+            _ => {
+                return Err(MemberError::WrongType {
+                    key: "kind".into(),
+                    expected: "\"deviceCode\" or \"authorizationCode\"",
+                })
+            }
+        };
+        Ok(RegistrationRequestJs {
+            kind,
+            start_url: m.string("startUrl")?,
+            issuer_url: m.opt_string("issuerUrl")?,
+            region: m.string("region")?,
+            session_name: m.opt_string("sessionName")?,
+            scopes: m.opt_str_list("scopes")?,
+            cached_registration_file: m.opt_string("cachedRegistrationFile")?,
         })
     }
 }
@@ -94,25 +71,37 @@ impl RegistrationJs {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ObtainedRegistrationJs {
-    registration: RegistrationJs,
+    registration: RegistrationFileJs,
     cache_key: String,
     new_cache_file: Option<Secret>,
 }
 
 /// `DeviceAuthorization`: StartDeviceAuthorization's answer plus when it came (polling resumes
 /// from it after a restart).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DeviceAuthorizationJs {
     device_code: Secret,
     user_code: String,
     verification_uri: String,
-    #[serde(default)]
     verification_uri_complete: Option<String>,
     expires_in: i64,
-    #[serde(default)]
     interval: Option<i64>,
     started_at: String,
+}
+
+impl DeviceAuthorizationJs {
+    fn read(m: Members<'_>) -> Result<Self, MemberError> {
+        Ok(DeviceAuthorizationJs {
+            device_code: Secret::new(m.str("deviceCode")?),
+            user_code: m.string("userCode")?,
+            verification_uri: m.string("verificationUri")?,
+            verification_uri_complete: m.opt_string("verificationUriComplete")?,
+            expires_in: m.i64("expiresIn")?,
+            interval: m.opt_i64("interval")?,
+            started_at: m.string("startedAt")?,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -133,15 +122,6 @@ impl IssuedTokenJs {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IssuedTokenInJs {
-    access_token: Secret,
-    expires_at: String,
-    #[serde(default)]
-    refresh_token: Option<Secret>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PkceStartJs {
@@ -149,11 +129,16 @@ struct PkceStartJs {
     pending: PendingPkce,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// `SsoSessionInfo`.
 struct SessionJs {
     start_url: String,
     region: String,
+}
+
+impl SessionJs {
+    fn read(m: Members<'_>) -> Result<Self, MemberError> {
+        Ok(SessionJs { start_url: m.string("startUrl")?, region: m.string("region")? })
+    }
 }
 
 #[derive(Serialize)]
@@ -165,18 +150,24 @@ enum RefreshPlanJs {
     SignInAgain { code: &'static str, expires_at: String },
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct EndpointOptionsJs {
     region: String,
-    #[serde(default)]
     profile_name: Option<String>,
-    #[serde(default)]
     config_text: Option<String>,
-    #[serde(default)]
     credentials_text: Option<String>,
-    #[serde(default)]
     env: crate::sorted_map::SortedMap<String, String>,
+}
+
+impl EndpointOptionsJs {
+    fn read(m: Members<'_>) -> Result<Self, MemberError> {
+        Ok(EndpointOptionsJs {
+            region: m.string("region")?,
+            profile_name: m.opt_string("profileName")?,
+            config_text: m.opt_string("configText")?,
+            credentials_text: m.opt_string("credentialsText")?,
+            env: m.opt_str_map("env")?.into_iter().collect(),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -305,7 +296,7 @@ fn endpoint_failure(error: EndpointError) -> JsFailure {
 pub fn resolve_endpoints(
     #[wasm_bindgen(unchecked_param_type = "EndpointOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: EndpointOptionsJs = from_js("the endpoint options", &options)?;
+    let options = from_js("the endpoint options", &options, EndpointOptionsJs::read)?;
     let set = parse_files_js(options.config_text.as_deref().unwrap_or(""), options.credentials_text)?;
     let profile = options.profile_name.as_deref().unwrap_or("default");
     let env: &dyn crate::config::Environment =
@@ -350,14 +341,10 @@ impl OidcClientJs {
         #[wasm_bindgen(unchecked_param_type = "RegistrationRequest")] request: JsValue,
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
-        let request: Result<RegistrationRequestJs, _> = from_js("the registration request", &request);
+        let request = from_js("the registration request", &request, RegistrationRequestJs::read);
         promise(async move {
             let request = request?;
             let oidc = oidc_client(&endpoint, None)?;
-            let kind = match request.kind {
-                RegistrationKindJs::DeviceCode => RegistrationKind::DeviceCode,
-                RegistrationKindJs::AuthorizationCode => RegistrationKind::AuthorizationCode,
-            };
             let core_request = RegistrationRequest {
                 session_name: request.session_name.as_deref(),
                 start_url: &request.start_url,
@@ -369,12 +356,12 @@ impl OidcClientJs {
                 &oidc,
                 &BrowserClock,
                 &core_request,
-                kind,
+                request.kind,
                 request.cached_registration_file.as_deref(),
             )
             .await?;
             Ok(ObtainedRegistrationJs {
-                registration: RegistrationJs::from_core(obtained.registration),
+                registration: RegistrationFileJs::from_core(obtained.registration),
                 cache_key: obtained.cache_key,
                 new_cache_file: obtained.new_cache_file,
             })
@@ -390,9 +377,9 @@ impl OidcClientJs {
         #[wasm_bindgen(js_name = startUrl)] start_url: String,
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
-        let registration: Result<RegistrationJs, _> = from_js("the registration", &registration);
+        let registration = registration_from_js(&registration);
         promise(async move {
-            let registration = registration?.into_core()?;
+            let registration = registration?;
             let oidc = oidc_client(&endpoint, None)?;
             let client = ClientCredentials::from(&registration);
             let authorization = oidc.start_device_authorization(&client, &start_url).await?;
@@ -419,13 +406,12 @@ impl OidcClientJs {
         #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<JsValue>,
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
-        let registration: Result<RegistrationJs, _> = from_js("the registration", &registration);
-        let authorization: Result<DeviceAuthorizationJs, _> =
-            from_js("the device authorization", &authorization);
+        let registration = registration_from_js(&registration);
+        let authorization = from_js("the device authorization", &authorization, DeviceAuthorizationJs::read);
         let signal = signal_option(&options.unwrap_or(JsValue::UNDEFINED));
         promise(async move {
             let signal = signal?;
-            let registration = registration?.into_core()?;
+            let registration = registration?;
             let authorization = authorization?;
             let started_at = time_arg("startedAt", &authorization.started_at)?;
             let authorization = DeviceAuthorization {
@@ -461,22 +447,23 @@ impl OidcClientJs {
         #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
         #[wasm_bindgen(unchecked_param_type = "PkceOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        #[derive(Deserialize)]
-        struct PkceOptionsJs {
-            port: u16,
-            #[serde(default)]
-            scopes: Option<Vec<String>>,
-        }
-        let registration = from_js::<RegistrationJs>("the registration", &registration)?.into_core()?;
-        let options: PkceOptionsJs = from_js("the PKCE options", &options)?;
+        let registration = registration_from_js(&registration)?;
+        let (port, scopes) = from_js("the PKCE options", &options, |m| {
+            let port = m.i64("port")?;
+            let port = u16::try_from(port)
+                .ok()
+                .filter(|port| *port > 0)
+                .ok_or(MemberError::WrongType { key: "port".into(), expected: "a port number (1-65535)" })?;
+            Ok((port, m.opt_str_list("scopes")?))
+        })?;
         let oidc = oidc_client(&self.endpoint_url, None)?;
         let (authorize_url, pending) = pkce_start(
             &CryptoRandom,
             &BrowserClock,
             &oidc.authorize_endpoint(),
             &ClientCredentials::from(&registration),
-            &pkce_scopes(options.scopes.as_deref()),
-            options.port,
+            &pkce_scopes(scopes.as_deref()),
+            port,
         );
         to_js(&PkceStartJs { authorize_url, pending })
     }
@@ -489,7 +476,7 @@ impl OidcClientJs {
         #[wasm_bindgen(js_name = callbackUrl)] callback_url: String,
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
-        let pending: Result<PendingPkce, _> = from_js("the pending sign-in", &pending);
+        let pending = from_js("the pending sign-in", &pending, PendingPkce::from_members);
         promise(async move {
             let pending = pending?;
             let oidc = oidc_client(&endpoint, None)?;
@@ -508,7 +495,7 @@ impl OidcClientJs {
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
         let token = token_from_js(&token);
-        let session: Result<SessionJs, _> = from_js("the session", &session);
+        let session = from_js("the session", &session, SessionJs::read);
         boxed_promise(Box::pin(async move {
             let (token, session) = (token?, session?);
             let oidc = oidc_client(&endpoint, None).map_err(JsFailure::from)?;
@@ -527,14 +514,16 @@ pub fn token_file_for(
     #[wasm_bindgen(unchecked_param_type = "SsoSessionInfo")] session: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let issued: IssuedTokenInJs = from_js("the issued token", &issued)?;
-    let session: SessionJs = from_js("the session", &session)?;
-    let registration = from_js::<RegistrationJs>("the registration", &registration)?.into_core()?;
-    let issued = IssuedToken {
-        access_token: issued.access_token,
-        expires_at: time_arg("expiresAt", &issued.expires_at)?,
-        refresh_token: issued.refresh_token,
-    };
+    let (access_token, expires_at, refresh_token) = from_js("the issued token", &issued, |m| {
+        Ok((
+            Secret::new(m.str("accessToken")?),
+            m.string("expiresAt")?,
+            m.opt_str("refreshToken")?.map(Secret::new),
+        ))
+    })?;
+    let session = from_js("the session", &session, SessionJs::read)?;
+    let registration = registration_from_js(&registration)?;
+    let issued = IssuedToken { access_token, expires_at: time_arg("expiresAt", &expires_at)?, refresh_token };
     token_to_js(issued.into_cached_token(&session.start_url, &session.region, &registration))
 }
 

@@ -1,0 +1,640 @@
+//! A small JSON reader for everything the core receives as JSON: SSO service responses, the CLI's
+//! cache files, and the values the JS API is handed (which cross the wasm boundary as
+//! `JSON.stringify` text).
+//!
+//! Why not serde_json's deserializer: in the wasm module it cost about 57 KB (the derive-generated
+//! visitors, the float formatter its error messages use, a `BTreeMap` per object), a quarter of the
+//! npm package's size budget. Writing still goes through serde's `Serialize` (small), and
+//! Python-exact writing through [`crate::cache::pyjson`].
+//!
+//! What it accepts is RFC 8259, as serde_json does (a test holds the two together):
+//! - numbers are kept as their text; [`Json::as_i64`] reads whole numbers in any notation (`1.7e9`,
+//!   `30.0`) without going through floating point;
+//! - an object keeps its members in order, duplicates included; lookups return the last one, as a
+//!   Python dict and serde_json's map do;
+//! - nesting is limited to serde_json's depth (127), so hostile input cannot exhaust the stack;
+//! - `\u` escapes must pair surrogates (a Rust string cannot hold a lone one; serde_json refuses
+//!   them too).
+//!
+//! Errors name a position and what went wrong, never the text: the input may hold secrets.
+
+use std::fmt;
+
+/// A parsed JSON value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Json {
+    Null,
+    Bool(bool),
+    /// The number's text as written (valid JSON number syntax).
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    /// Members in document order, duplicates kept.
+    Object(Vec<(String, Json)>),
+}
+
+/// serde_json's recursion limit: 127 nested arrays/objects are read, 128 are refused.
+const MAX_DEPTH: usize = 127;
+
+/// Why a text is not JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonErrorKind {
+    /// The text ends inside a value.
+    EndOfInput,
+    /// A complete value is followed by more than whitespace.
+    TrailingCharacters,
+    /// Anything else that is not JSON.
+    Syntax,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+/// A syntax error with its 1-based line and column (in characters). Never holds input text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    pub kind: JsonErrorKind,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            JsonErrorKind::EndOfInput => "it ends too early",
+            JsonErrorKind::TrailingCharacters => "there is text after the JSON value",
+            JsonErrorKind::Syntax => "syntax error",
+            JsonErrorKind::TooDeep => "it is nested too deeply",
+        };
+        write!(f, "{what} at line {} column {}", self.line, self.column)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+impl Json {
+    /// Parses one JSON value, with optional whitespace around it.
+    pub fn parse(text: &str) -> Result<Json, JsonError> {
+        let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0 };
+        parser.skip_whitespace();
+        let value = parser.value()?;
+        parser.skip_whitespace();
+        if parser.pos < parser.bytes.len() {
+            return Err(parser.error(JsonErrorKind::TrailingCharacters));
+        }
+        Ok(value)
+    }
+
+    /// [`Json::parse`] for bytes; text that is not UTF-8 is a syntax error at its first bad byte.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Json, JsonError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Json::parse(text),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let parser = Parser { text: "", bytes: valid, pos: valid.len(), depth: 0 };
+                Err(parser.error(JsonErrorKind::Syntax))
+            }
+        }
+    }
+
+    /// The member `key` of an object (the last one if the key repeats); `None` for non-objects.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        member(self.as_object()?, key)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[(String, Json)]> {
+        match self {
+            Json::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// A whole number that fits an `i64`, in any notation (`5`, `5.0`, `1.7e9`); `None` for other
+    /// numbers (`1.5`, `1e40`) and non-numbers.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Json::Number(text) => whole_number(text),
+            _ => None,
+        }
+    }
+}
+
+/// The last member named `key` (Python dict and serde_json semantics for repeated keys).
+pub fn member<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
+    members.iter().rev().find(|(name, _)| name == key).map(|(_, value)| value)
+}
+
+/// Why an object's member could not be read as asked. Names the member, never its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemberError {
+    NotAnObject,
+    Missing(String),
+    WrongType { key: String, expected: &'static str },
+}
+
+impl fmt::Display for MemberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MemberError::NotAnObject => f.write_str("it is not an object"),
+            MemberError::Missing(key) => write!(f, "`{key}` is missing"),
+            MemberError::WrongType { key, expected } => write!(f, "`{key}` must be {expected}"),
+        }
+    }
+}
+
+impl std::error::Error for MemberError {}
+
+/// Typed reads of an object's members, for values handed to the core (JS API arguments, saved
+/// state). `null` counts as absent, as it does for serde's `Option` fields.
+#[derive(Clone, Copy, Debug)]
+pub struct Members<'a>(&'a [(String, Json)]);
+
+impl<'a> Members<'a> {
+    pub fn of(value: &'a Json) -> Result<Self, MemberError> {
+        value.as_object().map(Members).ok_or(MemberError::NotAnObject)
+    }
+
+    /// The member, unless absent or `null`.
+    pub fn present(&self, key: &str) -> Option<&'a Json> {
+        member(self.0, key).filter(|value| !value.is_null())
+    }
+
+    fn wrong_type(key: &str, expected: &'static str) -> MemberError {
+        MemberError::WrongType { key: key.to_owned(), expected }
+    }
+
+    fn required<T>(key: &str, value: Option<T>) -> Result<T, MemberError> {
+        value.ok_or_else(|| MemberError::Missing(key.to_owned()))
+    }
+
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, MemberError> {
+        self.present(key)
+            .map(|value| value.as_str().ok_or_else(|| Self::wrong_type(key, "a string")))
+            .transpose()
+    }
+
+    pub fn str(&self, key: &str) -> Result<&'a str, MemberError> {
+        Self::required(key, self.opt_str(key)?)
+    }
+
+    pub fn opt_string(&self, key: &str) -> Result<Option<String>, MemberError> {
+        Ok(self.opt_str(key)?.map(str::to_owned))
+    }
+
+    pub fn string(&self, key: &str) -> Result<String, MemberError> {
+        self.str(key).map(str::to_owned)
+    }
+
+    /// A whole number (see [`Json::as_i64`]).
+    pub fn opt_i64(&self, key: &str) -> Result<Option<i64>, MemberError> {
+        self.present(key)
+            .map(|value| value.as_i64().ok_or_else(|| Self::wrong_type(key, "a whole number")))
+            .transpose()
+    }
+
+    pub fn i64(&self, key: &str) -> Result<i64, MemberError> {
+        Self::required(key, self.opt_i64(key)?)
+    }
+
+    pub fn opt_str_list(&self, key: &str) -> Result<Option<Vec<String>>, MemberError> {
+        let Some(value) = self.present(key) else { return Ok(None) };
+        let items = value.as_array().ok_or_else(|| Self::wrong_type(key, "a list of strings"))?;
+        items
+            .iter()
+            .map(|item| {
+                item.as_str().map(str::to_owned).ok_or_else(|| Self::wrong_type(key, "a list of strings"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// An object whose members are all strings (an environment), in document order.
+    pub fn opt_str_map(&self, key: &str) -> Result<Vec<(String, String)>, MemberError> {
+        let Some(value) = self.present(key) else { return Ok(Vec::new()) };
+        let expected = "an object of strings";
+        let members = value.as_object().ok_or_else(|| Self::wrong_type(key, expected))?;
+        members
+            .iter()
+            .map(|(name, value)| match value.as_str() {
+                Some(text) => Ok((name.clone(), text.to_owned())),
+                None => Err(Self::wrong_type(key, expected)),
+            })
+            .collect()
+    }
+}
+
+/// Exact integer reading of a JSON number's text (decimal digits, optional fraction and exponent).
+fn whole_number(text: &str) -> Option<i64> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // Trailing zeros of the fraction change nothing and would only overflow the digit count.
+    let fraction = fraction.trim_end_matches('0');
+    let mut value: u64 = 0;
+    for byte in whole.bytes().chain(fraction.bytes()) {
+        let digit = byte.checked_sub(b'0').filter(|d| *d <= 9)?;
+        value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    if value == 0 {
+        return Some(0);
+    }
+    let mut shift = exponent.parse::<i64>().ok()?.checked_sub(i64::try_from(fraction.len()).ok()?)?;
+    while shift < 0 {
+        if value % 10 != 0 {
+            return None; // a fraction is left
+        }
+        value /= 10;
+        shift += 1;
+    }
+    while shift > 0 {
+        value = value.checked_mul(10)?;
+        shift -= 1;
+    }
+    if negative {
+        // -(2^63) is the one magnitude above i64::MAX that fits.
+        0i64.checked_sub_unsigned(value).or((value == 1 << 63).then_some(i64::MIN))
+    } else {
+        i64::try_from(value).ok()
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, kind: JsonErrorKind) -> JsonError {
+        let before = &self.bytes[..self.pos.min(self.bytes.len())];
+        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+        // Characters, not bytes: count the bytes that start a UTF-8 sequence.
+        let column = 1 + before[line_start..].iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        JsonError { kind, line, column }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// The error for an unexpected byte: end of input if there is none.
+    fn unexpected(&self) -> JsonError {
+        self.error(if self.pos >= self.bytes.len() {
+            JsonErrorKind::EndOfInput
+        } else {
+            JsonErrorKind::Syntax
+        })
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), JsonError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    fn value(&mut self) -> Result<Json, JsonError> {
+        match self.peek() {
+            Some(b'{') => self.nested(Parser::object_members).map(Json::Object),
+            Some(b'[') => self.nested(Parser::array_items).map(Json::Array),
+            Some(b'"') => self.string().map(Json::String),
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.unexpected()),
+        }
+    }
+
+    /// Runs `read` one nesting level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested<T>(&mut self, read: fn(&mut Self) -> Result<T, JsonError>) -> Result<T, JsonError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(JsonErrorKind::TooDeep));
+        }
+        self.depth += 1;
+        self.pos += 1; // the opening bracket
+        let result = read(self);
+        self.depth -= 1;
+        result
+    }
+
+    fn literal(&mut self, word: &str, value: Json) -> Result<Json, JsonError> {
+        for expected in word.bytes() {
+            self.expect(expected)?;
+        }
+        Ok(value)
+    }
+
+    fn object_members(&mut self) -> Result<Vec<(String, Json)>, JsonError> {
+        let mut members = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(members);
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected());
+            }
+            let key = self.string()?;
+            self.skip_whitespace();
+            self.expect(b':')?;
+            self.skip_whitespace();
+            let value = self.value()?;
+            members.push((key, value));
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(members);
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn array_items(&mut self) -> Result<Vec<Json>, JsonError> {
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(items);
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value()?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(items);
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.pos += 1; // the opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+                self.pos += 1;
+            }
+            // Both ends sit next to ASCII bytes (or the text's end): char boundaries.
+            out.push_str(&self.text[start..self.pos]);
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    out.push(self.escape()?);
+                }
+                // A raw control character, or the end.
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<char, JsonError> {
+        let simple = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                return self.unicode_escape();
+            }
+            _ => return Err(self.unexpected()),
+        };
+        self.pos += 1;
+        Ok(simple)
+    }
+
+    /// After `\u`: four hex digits, and for a high surrogate the `\uXXXX` low surrogate after it.
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                self.expect(b'\\')?;
+                self.expect(b'u')?;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error(JsonErrorKind::Syntax));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error(JsonErrorKind::Syntax)),
+            _ => first,
+        };
+        char::from_u32(code).ok_or_else(|| self.error(JsonErrorKind::Syntax))
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit =
+                self.peek().and_then(|b| char::from(b).to_digit(16)).ok_or_else(|| self.unexpected())?;
+            code = code * 16 + digit;
+            self.pos += 1;
+        }
+        Ok(code)
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
+    fn number(&mut self) -> Result<Json, JsonError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.unexpected()),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.one_or_more_digits()?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.one_or_more_digits()?;
+        }
+        Ok(Json::Number(self.text[start..self.pos].to_owned()))
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+
+    fn one_or_more_digits(&mut self) -> Result<(), JsonError> {
+        if !matches!(self.peek(), Some(b'0'..=b'9')) {
+            return Err(self.unexpected());
+        }
+        self.digits();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> JsonErrorKind {
+        Json::parse(text).unwrap_err().kind
+    }
+
+    #[test]
+    fn reads_every_kind_of_value() {
+        let value = Json::parse(
+            " {\"s\": \"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\", \"n\": -1.5e+3, \"t\": true, \
+             \"f\": false, \"z\": null, \"a\": [1, [], {}], \"o\": {\"k\": \"v\"}}\n",
+        )
+        .unwrap();
+        assert_eq!(value.get("s").and_then(Json::as_str), Some("a\"b\\c/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}"));
+        assert_eq!(value.get("n"), Some(&Json::Number("-1.5e+3".into())));
+        assert_eq!(value.get("t").and_then(Json::as_bool), Some(true));
+        assert_eq!(value.get("f").and_then(Json::as_bool), Some(false));
+        assert!(value.get("z").is_some_and(Json::is_null));
+        assert_eq!(value.get("a").and_then(Json::as_array).map(<[Json]>::len), Some(3));
+        assert_eq!(value.get("o").and_then(|o| o.get("k")).and_then(Json::as_str), Some("v"));
+        assert_eq!(value.get("missing"), None);
+        assert_eq!(Json::parse("\"é😀\"").unwrap(), Json::String("é😀".into()));
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_like_python_and_serde_json() {
+        let value = Json::parse(r#"{"k": 1, "k": 2}"#).unwrap();
+        assert_eq!(value.get("k").and_then(Json::as_i64), Some(2));
+        assert_eq!(value.as_object().map(<[_]>::len), Some(2));
+    }
+
+    #[test]
+    fn whole_numbers_in_any_notation() {
+        let int = |text: &str| Json::Number(text.into()).as_i64();
+        assert_eq!(int("0"), Some(0));
+        assert_eq!(int("-0"), Some(0));
+        assert_eq!(int("28800"), Some(28800));
+        assert_eq!(int("-5"), Some(-5));
+        assert_eq!(int("30.0"), Some(30));
+        assert_eq!(int("1.7e9"), Some(1_700_000_000));
+        assert_eq!(int("17E+8"), Some(1_700_000_000));
+        assert_eq!(int("1700e-2"), Some(17));
+        assert_eq!(int("1.000000000000000000000000000000"), Some(1));
+        assert_eq!(int("0.0e99999999999999999999"), Some(0));
+        assert_eq!(int("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(int("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(int("9223372036854775808"), None);
+        assert_eq!(int("-9223372036854775809"), None);
+        assert_eq!(int("1.5"), None);
+        assert_eq!(int("15e-1"), None);
+        assert_eq!(int("1e40"), None);
+        assert_eq!(int("1e-99999999999999999999"), None);
+        assert_eq!(Json::String("5".into()).as_i64(), None);
+    }
+
+    #[test]
+    fn errors_say_what_and_where_without_the_text() {
+        assert_eq!(kind(""), JsonErrorKind::EndOfInput);
+        assert_eq!(kind(r#"{"accessToken": "SEC"#), JsonErrorKind::EndOfInput);
+        assert_eq!(kind(r#"{"a": tru"#), JsonErrorKind::EndOfInput);
+        assert_eq!(kind(r#"{"a": 1"#), JsonErrorKind::EndOfInput);
+        assert_eq!(kind("[1, 2"), JsonErrorKind::EndOfInput);
+        assert_eq!(kind("\"\\u12"), JsonErrorKind::EndOfInput);
+        assert_eq!(kind("-"), JsonErrorKind::EndOfInput);
+        assert_eq!(kind("1."), JsonErrorKind::EndOfInput);
+        assert_eq!(kind(r#"{"accessToken": "SECRET"} x"#), JsonErrorKind::TrailingCharacters);
+        assert_eq!(kind("01"), JsonErrorKind::TrailingCharacters);
+        for bad in [
+            "{,}",
+            "[1,]",
+            r#"{"a":1,}"#,
+            "{'a': 1}",
+            "[01]",
+            "+1",
+            ".5",
+            "1.e5",
+            "NaN",
+            "Infinity",
+            "nul!",
+            "\"a\tb\"",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\u{feff}{}",
+            "[1 2]",
+            r#"{"a" 1}"#,
+            "{1: 2}",
+        ] {
+            assert!(Json::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+        let error = Json::parse("{\n  \"secret\": \"SECRET\" x}").unwrap_err();
+        assert_eq!((error.kind, error.line, error.column), (JsonErrorKind::Syntax, 2, 22));
+        assert_eq!(error.to_string(), "syntax error at line 2 column 22");
+        let error = Json::parse("[\"é\" x]").unwrap_err();
+        assert_eq!(error.column, 6, "columns count characters");
+        assert_eq!(Json::parse_bytes(b"{\"a\": \"\xff\"}").unwrap_err().column, 8);
+    }
+
+    #[test]
+    fn nesting_is_limited_like_serde_json() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(Json::parse(&nested(MAX_DEPTH)).is_ok());
+        assert_eq!(kind(&nested(MAX_DEPTH + 1)), JsonErrorKind::TooDeep);
+        assert_eq!(kind(&"[{\"a\":".repeat(100_000)), JsonErrorKind::TooDeep);
+    }
+}
