@@ -5,16 +5,19 @@ use sha1::{Digest, Sha1};
 
 /// Lower-case hex SHA-1 of the UTF-8 bytes of `input`.
 pub fn sha1_hex(input: &str) -> String {
-    let digest = Sha1::digest(input.as_bytes());
-    let mut hex = String::with_capacity(40);
-    for byte in digest {
+    lower_hex(&Sha1::digest(input.as_bytes()))
+}
+
+/// Two lower-case hex digits per byte.
+pub(crate) fn lower_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
         hex.push(char::from(HEX[usize::from(byte >> 4)]));
         hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     hex
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// What an SSO token is stored under: the sso-session name, or for legacy profiles the start URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
