@@ -83,7 +83,17 @@ pub fn build_package() -> Result<(), String> {
     let tools = root().join("npm");
     npm_ci(&tools)?;
 
-    util::run(
+    // Panic locations name source files; without this the shipped module would carry the build
+    // machine's cargo home (`/root/.cargo/registry/src/…`), which is neither reproducible nor ours
+    // to publish.
+    let cargo_home = std::env::var("CARGO_HOME")
+        .ok()
+        .filter(|home| !home.is_empty())
+        .or_else(|| std::env::var("HOME").ok().map(|home| format!("{home}/.cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let remap = format!("--remap-path-prefix={cargo_home}/registry/src=registry");
+    util::run_in(
+        &root(),
         "cargo",
         &[
             "build",
@@ -96,6 +106,7 @@ pub fn build_package() -> Result<(), String> {
             "--profile",
             "wasm-release",
         ],
+        &[("CARGO_ENCODED_RUSTFLAGS", &remap)],
     )?;
     let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge.wasm");
     let pkg = pkg_dir();

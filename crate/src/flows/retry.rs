@@ -42,8 +42,7 @@ impl RetryPolicy {
         let exponential = self.base_delay.saturating_mul(1u32 << retry.min(20));
         let cap = exponential.min(self.max_delay);
         let half = cap / 2;
-        let jitter_fraction = random_unit(random);
-        half + half.mul_f64(jitter_fraction)
+        half + jitter_up_to(half, random)
     }
 }
 
@@ -58,11 +57,15 @@ pub fn is_transient(error: &SsoError) -> bool {
     matches!(error.kind(), ErrorKind::TooManyRequests | ErrorKind::Internal | ErrorKind::Timeout)
 }
 
-/// A uniform number in [0, 1) from the injected randomness.
-fn random_unit(random: &impl Random) -> f64 {
-    let mut bytes = [0u8; 8];
+/// A uniform duration in [0, `limit`) at millisecond resolution, from the injected randomness.
+/// Integer arithmetic: floating-point `Duration` maths would bring its panicking conversions into
+/// the wasm module for nothing.
+fn jitter_up_to(limit: Duration, random: &impl Random) -> Duration {
+    let mut bytes = [0u8; 4];
     random.fill_bytes(&mut bytes);
-    (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
+    // `limit` is at most `max_delay`, far below 2^32 ms, so the product fits 64 bits.
+    let limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::from(u32::MAX)).min(u64::from(u32::MAX));
+    Duration::from_millis((limit_ms * u64::from(u32::from_le_bytes(bytes))) >> 32)
 }
 
 /// Runs `call` until it succeeds, fails with a non-transient error, or `policy` runs out.
