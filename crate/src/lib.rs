@@ -8,6 +8,7 @@
 //! Module map:
 //! - [`time`]: UTC timestamps in the CLI's formats (write exact, read lenient).
 //! - [`secret`]: a string type for tokens and keys whose `Debug`/`Display` are redacted.
+//! - [`sorted_map`]: the ordered map of the config model (small in the wasm module).
 //! - [`http`]: request/response values and the injected transport, clock, sleep and randomness.
 //! - [`config`]: the shared config/credentials parser (SDK spec), diagnostics where botocore
 //!   differs, SSO profile resolution, endpoint resolution, file locations, and the config writer.
@@ -28,6 +29,7 @@ pub mod json;
 pub mod oidc;
 pub mod portal;
 pub mod secret;
+pub mod sorted_map;
 pub mod time;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -10,7 +10,7 @@
 
 use sso_bridge::config::botocore::{read_like_cli, CliConfig, CliValue};
 use sso_bridge::config::{parse_files, PlainConfig, SourceFile};
-use std::collections::BTreeMap;
+use sso_bridge::sorted_map::SortedMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -137,7 +137,7 @@ fn run_cli_loader(cases: &[Case]) -> Vec<serde_json::Value> {
 
 /// The SDKs' reading in the CLI's shape: blocks of sub-properties become maps.
 fn sdk_as_cli(plain: &PlainConfig) -> CliConfig {
-    let convert = |sections: &BTreeMap<String, BTreeMap<String, String>>| {
+    let convert = |sections: &SortedMap<String, SortedMap<String, String>>| {
         sections
             .iter()
             .map(|(name, values)| {

@@ -43,10 +43,10 @@ fuzz_target!(|data: &[u8]| {
             let _ = serde_json::to_string(&set).expect("serializable");
             let _ = serde_json::to_string(&set.to_plain()).expect("serializable");
             let env = [("AWS_USE_FIPS_ENDPOINT", "false")];
-            for name in set.profiles.keys() {
+            for (name, profile) in &set.profiles {
                 let _ = resolve_sso_profile(&set, name).map_err(|e| e.to_string());
                 for service in [SsoService::Oidc, SsoService::Portal] {
-                    let region = set.profiles[name].get("sso_region").unwrap_or("us-east-1");
+                    let region = profile.get("sso_region").unwrap_or("us-east-1");
                     let _ = resolve_endpoint(service, region, &set, name, &env).map_err(|e| e.to_string());
                 }
             }

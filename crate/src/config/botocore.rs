@@ -4,11 +4,12 @@
 //! [`super::parse`] stays the source of truth, and this module turns every difference into a
 //! [`Diagnostic`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashSet;
 
 use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
 use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
+use crate::sorted_map::{SortedMap, SortedSet};
 
 /// Python's `str.isspace` (also what `str.strip()` and `\s` use), close enough for config files.
 fn is_python_space(c: char) -> bool {
@@ -41,7 +42,7 @@ const CONFIGPARSER_DEFAULT_SECTION: &str = "DEFAULT";
 pub(crate) enum BotoValue {
     Text(String),
     /// A value starting with a newline, parsed into `name = value` pairs (keys keep their case).
-    Nested(BTreeMap<String, String>),
+    Nested(SortedMap<String, String>),
 }
 
 #[derive(Debug, Clone)]
@@ -55,9 +56,9 @@ pub(crate) struct BotoOption {
 pub(crate) struct BotoSection {
     pub header: String,
     pub line: u32,
-    pub options: BTreeMap<String, BotoOption>,
+    pub options: SortedMap<String, BotoOption>,
     /// Keys copied in from `[DEFAULT]`.
-    pub inherited: BTreeSet<String>,
+    pub inherited: SortedSet<String>,
 }
 
 /// A file as botocore reads it: sections in order of first appearance, or `None` when botocore
@@ -73,6 +74,15 @@ struct PendingOption {
     lines: Vec<String>,
 }
 
+/// A name configparser has already seen in one file.
+#[derive(PartialEq, Eq, Hash)]
+enum Seen<'a> {
+    /// A section header.
+    Section(&'a str),
+    /// A key in a section (its index; `None` for [DEFAULT]).
+    Option(Option<usize>, String),
+}
+
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
 pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let origin = |line: u32| Origin { file: file.name.to_owned(), line };
@@ -83,13 +93,14 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         diagnostics.push(Diagnostic::error(code, origin(line), message));
     };
 
+    // configparser's strict duplicate checks. A hash set, not a sorted map: it grows one name at a
+    // time in file order, and a sorted map would move its entries at each insert (quadratic for
+    // thousands of sections). One set for both checks keeps one hash table in the wasm module.
+    let mut seen: HashSet<Seen<'_>> = HashSet::new();
     // Sections in order; index of the section currently being filled; the pending option.
     let mut sections: Vec<(String, u32, Vec<PendingOption>)> = Vec::new();
     let mut defaults: Vec<PendingOption> = Vec::new();
     let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
-    let mut seen_sections: BTreeSet<String> = BTreeSet::new();
-    // (section index, `None` for [DEFAULT]; key): configparser's strict duplicate check.
-    let mut seen_options: std::collections::HashSet<(Option<usize>, String)> = Default::default();
     let mut have_option = false;
     let mut indent_level = usize::MAX;
 
@@ -142,7 +153,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 current = Some(None);
                 continue;
             }
-            if !seen_sections.insert(header.to_owned()) {
+            if !seen.insert(Seen::Section(header)) {
                 refuse(
                     &mut diagnostics,
                     DiagnosticCode::DuplicateSection,
@@ -211,7 +222,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             ));
         }
         let key = python_lower(key);
-        if !seen_options.insert((section_index, key.clone())) {
+        if !seen.insert(Seen::Option(section_index, key.clone())) {
             let section_name = match section_index {
                 Some(index) => sections.get(index).map(|s| s.0.as_str()).unwrap_or_default(),
                 None => CONFIGPARSER_DEFAULT_SECTION,
@@ -239,11 +250,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     }
 
     let joined = |options: Vec<PendingOption>, diagnostics: &mut Vec<Diagnostic>, refused: &mut bool| {
-        let mut result = BTreeMap::new();
+        let mut result = SortedMap::new();
         for option in options {
             let text = option.lines.join("\n").trim_end_matches(is_python_space).to_owned();
             let value = if text.starts_with('\n') {
-                let mut nested = BTreeMap::new();
+                let mut nested = SortedMap::new();
                 for nested_line in
                     text.lines().map(|l| l.trim_matches(is_python_space)).filter(|l| !l.is_empty())
                 {
@@ -282,11 +293,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let mut built = Vec::new();
     for (header, line, options) in sections {
         let mut options = joined(options, &mut diagnostics, &mut refused);
-        let mut inherited = BTreeSet::new();
+        let mut inherited = SortedSet::new();
         for (key, option) in &defaults {
             if !options.contains_key(key) {
                 options.insert(key.clone(), option.clone());
-                inherited.insert(key.clone());
+                inherited.insert(key.clone(), ());
             }
         }
         built.push(BotoSection { header, line, options, inherited });
@@ -375,29 +386,29 @@ pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind {
 
 /// A section as botocore ends up with it, with the file and line of its header.
 struct BotoView {
-    values: BTreeMap<String, BotoOption>,
-    inherited: BTreeSet<String>,
+    values: SortedMap<String, BotoOption>,
+    inherited: SortedSet<String>,
     origin: Origin,
 }
 
-/// Compares what botocore reads with what the SDKs read (`set`), adding diagnostics to `set`.
 /// Both files as botocore ends up with them (`session.full_config`'s profiles and sso-sessions).
 struct Built {
-    profiles: BTreeMap<String, BotoView>,
-    sso_sessions: BTreeMap<String, BotoView>,
+    profiles: SortedMap<String, BotoView>,
+    sso_sessions: SortedMap<String, BotoView>,
     refused: bool,
     diagnostics: Vec<Diagnostic>,
-    headers: BTreeMap<Origin, (FileKind, String)>,
+    headers: SortedMap<Origin, (FileKind, String)>,
 }
 
 fn build(files: &[SourceFile<'_>]) -> Built {
     let mut built = Built {
-        profiles: BTreeMap::new(),
-        sso_sessions: BTreeMap::new(),
+        profiles: SortedMap::new(),
+        sso_sessions: SortedMap::new(),
         refused: false,
         diagnostics: Vec::new(),
-        headers: BTreeMap::new(),
+        headers: SortedMap::new(),
     };
+    let mut headers = Vec::new();
     for file in files {
         let parsed = read(file);
         built.diagnostics.extend(parsed.diagnostics);
@@ -405,38 +416,43 @@ fn build(files: &[SourceFile<'_>]) -> Built {
             built.refused = true;
             continue;
         };
+        // Collected in file order, then merged into the maps with one sort each.
+        let mut profiles = Vec::new();
+        let mut sso_sessions = Vec::new();
         for section in sections {
             let origin = Origin { file: file.name.to_owned(), line: section.line };
-            built.headers.insert(origin.clone(), (file.kind, section.header.clone()));
+            headers.push((origin.clone(), (file.kind, section.header.clone())));
             let BotoSection { header, options, inherited, .. } = section;
             let view = BotoView { values: options, inherited, origin };
             match file.kind {
-                // `[default]` and `[profile default]`: the later one replaces the earlier.
                 FileKind::Config => match classify_config_header(&header) {
-                    BotoSectionKind::Profile(name) => {
-                        built.profiles.insert(name, view);
-                    }
-                    BotoSectionKind::SsoSession(name) => {
-                        built.sso_sessions.insert(name, view);
-                    }
+                    BotoSectionKind::Profile(name) => profiles.push((name, view)),
+                    BotoSectionKind::SsoSession(name) => sso_sessions.push((name, view)),
                     BotoSectionKind::Other => {}
                 },
-                // Credentials sections merge into profiles by their raw header (`dict.update`).
-                FileKind::Credentials => match built.profiles.get_mut(&header) {
-                    Some(existing) => {
-                        for (key, option) in view.values {
-                            existing.inherited.remove(&key);
-                            existing.values.insert(key, option);
-                        }
-                    }
-                    None => {
-                        built.profiles.insert(header, view);
-                    }
-                },
+                // Credentials sections merge into profiles by their raw header.
+                FileKind::Credentials => profiles.push((header, view)),
             }
         }
+        match file.kind {
+            // `[default]` and `[profile default]`: the later one replaces the earlier.
+            FileKind::Config => built.profiles.extend_merging(profiles, replace_view),
+            // `dict.update`: the credentials file's values win, and are no longer inherited.
+            FileKind::Credentials => built.profiles.extend_merging(profiles, |existing, view| {
+                for (key, option) in view.values {
+                    existing.inherited.remove(&key);
+                    existing.values.insert(key, option);
+                }
+            }),
+        }
+        built.sso_sessions.extend_merging(sso_sessions, replace_view);
     }
+    built.headers = headers.into_iter().collect();
     built
+}
+
+fn replace_view(earlier: &mut BotoView, later: BotoView) {
+    *earlier = later;
 }
 
 /// A value as the AWS CLI holds it: text, or a block of sub-properties.
@@ -444,15 +460,15 @@ fn build(files: &[SourceFile<'_>]) -> Built {
 #[serde(untagged)]
 pub enum CliValue {
     Text(String),
-    Nested(BTreeMap<String, String>),
+    Nested(SortedMap<String, String>),
 }
 
 /// What the AWS CLI (botocore) reads from the files: `{"profiles": …, "sso_sessions": …}` in the
 /// shape of botocore's `full_config`, so the popup can show both readings side by side.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CliConfig {
-    pub profiles: BTreeMap<String, BTreeMap<String, CliValue>>,
-    pub sso_sessions: BTreeMap<String, BTreeMap<String, CliValue>>,
+    pub profiles: SortedMap<String, SortedMap<String, CliValue>>,
+    pub sso_sessions: SortedMap<String, SortedMap<String, CliValue>>,
 }
 
 /// Reads the files as the AWS CLI would, or returns why it refuses them (diagnostics of severity
@@ -466,7 +482,7 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
             .filter(|d| d.severity == super::diagnostics::Severity::Error)
             .collect());
     }
-    let plain = |views: BTreeMap<String, BotoView>| {
+    let plain = |views: SortedMap<String, BotoView>| {
         views
             .into_iter()
             .map(|(name, view)| {
@@ -493,12 +509,8 @@ pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
     let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files);
     // Where botocore refuses a file, only its reasons matter: everything else would be noise.
     if !refused {
-        // Inserted one by one: `collect()` would add a copy of the standard library's sort to the
-        // wasm module.
-        let mut already = BTreeSet::new();
-        for diagnostic in &set.diagnostics {
-            already.insert(diagnostic.origin.clone());
-        }
+        let already: SortedSet<Origin> =
+            set.diagnostics.iter().map(|diagnostic| (diagnostic.origin.clone(), ())).collect();
         compare_sections(&mut found, "profile", &set.profiles, &profiles, &already, &headers);
         compare_sections(&mut found, "sso-session", &set.sso_sessions, &sso_sessions, &already, &headers);
     }
@@ -508,14 +520,14 @@ pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
 fn compare_sections(
     found: &mut Vec<Diagnostic>,
     kind: &str,
-    sdk: &BTreeMap<String, super::model::Section>,
-    boto: &BTreeMap<String, BotoView>,
-    already: &BTreeSet<Origin>,
-    headers: &BTreeMap<Origin, (FileKind, String)>,
+    sdk: &SortedMap<String, super::model::Section>,
+    boto: &SortedMap<String, BotoView>,
+    already: &SortedSet<Origin>,
+    headers: &SortedMap<Origin, (FileKind, String)>,
 ) {
     for (name, section) in sdk {
         let Some(view) = boto.get(name) else {
-            if already.contains(&section.origin) {
+            if already.contains_key(&section.origin) {
                 continue;
             }
             let expected = match (kind, headers.get(&section.origin)) {
@@ -555,11 +567,11 @@ fn compare_sections(
             continue;
         };
         // Different sections won (`[default]` vs `[profile default]`): the SDK side said so.
-        if already.contains(&section.origin) || already.contains(&view.origin) {
+        if already.contains_key(&section.origin) || already.contains_key(&view.origin) {
             continue;
         }
         for (key, property) in &section.properties {
-            if already.contains(&property.origin) {
+            if already.contains_key(&property.origin) {
                 continue;
             }
             let message = match view.values.get(key).map(|option| &option.value) {
@@ -571,16 +583,10 @@ fn compare_sections(
                     Some(describe_difference(kind, name, key, &property.value, text))
                 }
                 Some(BotoValue::Nested(nested)) => {
-                    // Built by insert (the last value of a name wins, as with `collect()`), which
-                    // keeps two copies of the standard library's sort out of the wasm module.
-                    let mut sdk_pairs = BTreeMap::new();
-                    for (name, value) in property.sub_properties() {
-                        sdk_pairs.insert(name, value);
-                    }
-                    let mut boto_pairs = BTreeMap::new();
-                    for (name, value) in nested {
-                        boto_pairs.insert(name.to_ascii_lowercase(), value.clone());
-                    }
+                    // The last value of a name wins.
+                    let sdk_pairs: SortedMap<String, String> = property.sub_properties().into_iter().collect();
+                    let boto_pairs: SortedMap<String, String> =
+                        nested.iter().map(|(name, value)| (name.to_ascii_lowercase(), value.clone())).collect();
                     (sdk_pairs != boto_pairs).then(|| {
                         (
                             DiagnosticCode::CliReadsDifferently,
@@ -599,11 +605,11 @@ fn compare_sections(
             }
         }
         for (key, option) in &view.values {
-            if section.properties.contains_key(key) || view.inherited.contains(key) {
+            if section.properties.contains_key(key) || view.inherited.contains_key(key) {
                 continue;
             }
             let origin = option.origin.clone();
-            if already.contains(&origin) || found.iter().any(|d| d.origin == origin) {
+            if already.contains_key(&origin) || found.iter().any(|d| d.origin == origin) {
                 continue;
             }
             found.push(Diagnostic::warning(
@@ -618,7 +624,7 @@ fn compare_sections(
     }
     for (name, view) in boto {
         if !sdk.contains_key(name)
-            && !already.contains(&view.origin)
+            && !already.contains_key(&view.origin)
             && !found.iter().any(|d| d.origin == view.origin)
         {
             found.push(Diagnostic::warning(
@@ -694,17 +700,23 @@ mod tests {
     fn configparser_rules() {
         let file = read_config("[default]\nregion = us-east-1 # c\nkey: value\n  # indented comment\n");
         let sections = file.sections.unwrap();
-        assert_eq!(sections[0].options["region"].value, BotoValue::Text("us-east-1 # c".into()));
-        assert_eq!(sections[0].options["key"].value, BotoValue::Text("value".into()));
+        assert_eq!(sections[0].options.get("region").unwrap().value, BotoValue::Text("us-east-1 # c".into()));
+        assert_eq!(sections[0].options.get("key").unwrap().value, BotoValue::Text("value".into()));
         let file = read_config("[a]\nx = 1\n\n  more\n[a]\n");
         assert!(file.sections.is_none());
         let file = read_config("[a]\nx = 1\n  \n  more");
-        assert_eq!(file.sections.unwrap()[0].options["x"].value, BotoValue::Text("1\n\nmore".into()));
+        assert_eq!(
+            file.sections.unwrap()[0].options.get("x").unwrap().value,
+            BotoValue::Text("1\n\nmore".into())
+        );
         let file = read_config("[a]\ns3 =\n  addressing_style = path\n");
-        let expected = BTreeMap::from([("addressing_style".to_owned(), "path".to_owned())]);
-        assert_eq!(file.sections.unwrap()[0].options["s3"].value, BotoValue::Nested(expected));
+        let expected = SortedMap::from([("addressing_style".to_owned(), "path".to_owned())]);
+        assert_eq!(file.sections.unwrap()[0].options.get("s3").unwrap().value, BotoValue::Nested(expected));
         let file = read_config("[DEFAULT]\nregion = x\n[profile a]\n");
-        assert_eq!(file.sections.unwrap()[0].options["region"].value, BotoValue::Text("x".into()));
+        assert_eq!(
+            file.sections.unwrap()[0].options.get("region").unwrap().value,
+            BotoValue::Text("x".into())
+        );
         assert!(read_config("x = 1\n[a]").sections.is_none());
         assert!(read_config("[a]\nX = 1\nx = 2").sections.is_none());
         assert!(read_config("[a]\ns3 =\n  broken\n").sections.is_none());

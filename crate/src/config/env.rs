@@ -15,6 +15,12 @@ impl Environment for BTreeMap<String, String> {
     }
 }
 
+impl Environment for crate::sorted_map::SortedMap<String, String> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.get(name).cloned()
+    }
+}
+
 impl<S: std::hash::BuildHasher> Environment for HashMap<String, String, S> {
     fn var(&self, name: &str) -> Option<String> {
         self.get(name).cloned()

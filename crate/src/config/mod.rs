@@ -64,23 +64,15 @@ pub fn parse_files(
     Ok(set)
 }
 
-/// A stable sort by a `u64` rank. The ordering itself is one non-generic function, so each caller
-/// adds only a small permutation loop instead of a copy of the standard library's sort (each
-/// `sort_by_key` instance costs a few KB in the size-budgeted wasm module).
+/// A stable sort by a `u64` rank. The ordering itself is one non-generic function (shared with
+/// [`crate::sorted_map`]), so each caller adds only a small permutation loop instead of a copy of the
+/// standard library's sort (each `sort_by_key` instance costs a few KB in the size-budgeted wasm
+/// module).
 pub(crate) fn sort_by_rank<T>(items: &mut Vec<T>, rank: impl Fn(&T) -> u64) {
     let ranks: Vec<u64> = items.iter().map(rank).collect();
-    let order = stable_order(&ranks);
+    let order = crate::sorted_map::stable_order(ranks.len(), &|a, b| ranks[a].cmp(&ranks[b]));
     let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
     items.extend(order.into_iter().filter_map(|index| slots.get_mut(index).and_then(Option::take)));
-}
-
-/// The indices of `ranks` in ascending rank order, equal ranks in their original order.
-#[inline(never)]
-fn stable_order(ranks: &[u64]) -> Vec<usize> {
-    // The index breaks ties, which makes the (smaller) unstable sort stable.
-    let mut order: Vec<(u64, usize)> = ranks.iter().copied().zip(0..).collect();
-    order.sort_unstable();
-    order.into_iter().map(|(_, index)| index).collect()
 }
 
 #[cfg(test)]

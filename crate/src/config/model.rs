@@ -2,10 +2,10 @@
 //! sections (such as `[services …]`), every value carrying the file and line it came from.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::diagnostics::Diagnostic;
+use crate::sorted_map::SortedMap;
 
 /// Which of the two shared files a text came from. The two are normalized differently (spec §8.2):
 /// the config file wants `[profile name]`, the credentials file wants a bare `[name]`.
@@ -106,12 +106,12 @@ pub struct Section {
     pub name: String,
     /// The first header that defined this section.
     pub origin: Origin,
-    pub properties: BTreeMap<String, Property>,
+    pub properties: SortedMap<String, Property>,
 }
 
 impl Section {
     pub(crate) fn new(name: &str, origin: Origin) -> Self {
-        Section { name: name.to_owned(), origin, properties: BTreeMap::new() }
+        Section { name: name.to_owned(), origin, properties: SortedMap::new() }
     }
 
     /// The value of `key` (matched case-insensitively, as the SDKs do).
@@ -137,7 +137,7 @@ pub struct OtherSection {
     pub name: String,
     pub origin: Origin,
     /// property name → sub-property name → value.
-    pub properties: BTreeMap<String, BTreeMap<String, Property>>,
+    pub properties: SortedMap<String, SortedMap<String, Property>>,
 }
 
 impl OtherSection {
@@ -151,10 +151,10 @@ impl OtherSection {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigSet {
-    pub profiles: BTreeMap<String, Section>,
-    pub sso_sessions: BTreeMap<String, Section>,
+    pub profiles: SortedMap<String, Section>,
+    pub sso_sessions: SortedMap<String, Section>,
     /// Keyed by `"prefix name"`, for example `"services local"`.
-    pub other_sections: BTreeMap<String, OtherSection>,
+    pub other_sections: SortedMap<String, OtherSection>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -178,7 +178,7 @@ impl ConfigSet {
 
     /// The plain view used by the SDK conformance tables and `sso-bridge parse`.
     pub fn to_plain(&self) -> PlainConfig {
-        fn plain(sections: &BTreeMap<String, Section>) -> BTreeMap<String, BTreeMap<String, String>> {
+        fn plain(sections: &SortedMap<String, Section>) -> SortedMap<String, SortedMap<String, String>> {
             sections
                 .iter()
                 .map(|(name, section)| {
@@ -199,16 +199,16 @@ impl ConfigSet {
 /// `output.config` (snake_case on purpose: it is the tables' format, not a JS-facing type).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PlainConfig {
-    pub profiles: BTreeMap<String, BTreeMap<String, String>>,
+    pub profiles: SortedMap<String, SortedMap<String, String>>,
     #[serde(default)]
-    pub sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
+    pub sso_sessions: SortedMap<String, SortedMap<String, String>>,
 }
 
 impl fmt::Debug for PlainConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn redacted(
-            sections: &BTreeMap<String, BTreeMap<String, String>>,
-        ) -> BTreeMap<&str, BTreeMap<&str, &str>> {
+            sections: &SortedMap<String, SortedMap<String, String>>,
+        ) -> SortedMap<&str, SortedMap<&str, &str>> {
             sections
                 .iter()
                 .map(|(name, values)| {

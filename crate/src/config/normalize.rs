@@ -1,11 +1,10 @@
 //! Step two of parse → normalize → typed: turn raw sections into profiles, sso-sessions and other
 //! sections as the AWS SDKs do (spec §8.2), and record a diagnostic for everything they ignore.
 
-use std::collections::BTreeMap;
-
 use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{ConfigSet, FileKind, Origin, OtherSection, Property, Section, SourceFile};
 use super::parse::{RawProperty, RawSection, WHITESPACE};
+use crate::sorted_map::SortedMap;
 
 pub(crate) const PROFILE_PREFIX: &str = "profile";
 pub(crate) const SSO_SESSION_PREFIX: &str = "sso-session";
@@ -119,6 +118,11 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
         .max();
     let ignore_unprefixed_default = last_prefixed_default_line.is_some();
 
+    // Every occurrence of a section is collected here in file order, then merged into `set` with
+    // one sort per map: inserting thousands of profiles one by one into a sorted map is quadratic.
+    let mut profiles: Vec<(String, Section)> = Vec::new();
+    let mut sso_sessions: Vec<(String, Section)> = Vec::new();
+    let mut other_sections: Vec<(String, OtherSection)> = Vec::new();
     for (name, section) in readable {
         if file.kind == FileKind::Config && name.prefix.is_none() && name.name == "DEFAULT" {
             continue;
@@ -141,22 +145,21 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
             continue;
         }
         let target = match (file.kind, name.prefix) {
-            (_, None) | (FileKind::Config, Some(PROFILE_PREFIX)) => &mut set.profiles,
-            (FileKind::Config, Some(SSO_SESSION_PREFIX)) => &mut set.sso_sessions,
+            (_, None) | (FileKind::Config, Some(PROFILE_PREFIX)) => &mut profiles,
+            (FileKind::Config, Some(SSO_SESSION_PREFIX)) => &mut sso_sessions,
             (_, Some(prefix)) => {
-                merge_other_section(set, file, prefix, name.name, section);
+                let other = other_section(&mut set.diagnostics, file, prefix, name.name, section);
+                other_sections.push((format!("{prefix} {}", name.name), other));
                 continue;
             }
         };
-        let merged = target
-            .entry(name.name.to_owned())
-            .or_insert_with(|| Section::new(name.name, origin(file, section.line)));
+        let mut occurrence = Section::new(name.name, origin(file, section.line));
         for property in &section.properties {
             if !is_valid_identifier(&property.key) {
                 set.diagnostics.push(invalid_key(file, &name, property));
                 continue;
             }
-            merged.properties.insert(
+            occurrence.properties.insert(
                 property.key.clone(),
                 Property {
                     key: property.key.clone(),
@@ -164,6 +167,27 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
                     origin: origin(file, property.line),
                 },
             );
+        }
+        target.push((name.name.to_owned(), occurrence));
+    }
+    set.profiles.extend_merging(profiles, merge_section);
+    set.sso_sessions.extend_merging(sso_sessions, merge_section);
+    set.other_sections.extend_merging(other_sections, merge_other_section);
+}
+
+/// A later occurrence of a section (in the same file or the credentials file): its values win, the
+/// first header stays the section's origin.
+fn merge_section(earlier: &mut Section, later: Section) {
+    for (key, property) in later.properties {
+        earlier.properties.insert(key, property);
+    }
+}
+
+fn merge_other_section(earlier: &mut OtherSection, later: OtherSection) {
+    for (key, block) in later.properties {
+        let merged = earlier.properties.get_or_insert_with(key, SortedMap::new);
+        for (sub_key, property) in block {
+            merged.insert(sub_key, property);
         }
     }
 }
@@ -184,14 +208,15 @@ fn invalid_key(file: &SourceFile<'_>, section: &SectionName<'_>, property: &RawP
     )
 }
 
-/// `[services name]` and any other prefix: each property is a block of sub-properties.
-fn merge_other_section(
-    set: &mut ConfigSet,
+/// One occurrence of `[services name]` or any other prefix: each property is a block of
+/// sub-properties.
+fn other_section(
+    diagnostics: &mut Vec<Diagnostic>,
     file: &SourceFile<'_>,
     prefix: &str,
     name: &str,
     section: &RawSection<'_>,
-) {
+) -> OtherSection {
     if prefix != SERVICES_PREFIX && prefix != SSO_SESSION_PREFIX {
         let hint = if prefix.eq_ignore_ascii_case(PROFILE_PREFIX) {
             format!("; write [profile {name}] (the prefix is case-sensitive)")
@@ -200,7 +225,7 @@ fn merge_other_section(
         } else {
             String::new()
         };
-        set.diagnostics.push(Diagnostic::warning(
+        diagnostics.push(Diagnostic::warning(
             DiagnosticCode::UnknownSectionPrefix,
             origin(file, section.line),
             format!(
@@ -209,18 +234,18 @@ fn merge_other_section(
             ),
         ));
     }
-    let other = set.other_sections.entry(format!("{prefix} {name}")).or_insert_with(|| OtherSection {
+    let mut other = OtherSection {
         prefix: prefix.to_owned(),
         name: name.to_owned(),
         origin: origin(file, section.line),
-        properties: BTreeMap::new(),
-    });
+        properties: SortedMap::new(),
+    };
     for property in &section.properties {
         if !is_valid_identifier(&property.key) {
-            set.diagnostics.push(invalid_key(file, &SectionName { prefix: Some(prefix), name }, property));
+            diagnostics.push(invalid_key(file, &SectionName { prefix: Some(prefix), name }, property));
             continue;
         }
-        let block = other.properties.entry(property.key.clone()).or_default();
+        let block = other.properties.get_or_insert_with(property.key.clone(), SortedMap::new);
         // A block's first line is normally empty; the SDKs also read `key = a = b` as sub-property a.
         let lines = std::iter::once((property.line, property.first_value))
             .chain(property.continuations.iter().copied());
@@ -238,6 +263,7 @@ fn merge_other_section(
             }
         }
     }
+    other
 }
 
 #[cfg(test)]

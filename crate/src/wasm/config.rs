@@ -5,8 +5,8 @@ use crate::config::{
     parse_files, resolve_sso_profile, sso::sso_profiles, ConfigSet, Diagnostic, OtherSection, ParseError,
     Section, SourceFile, SsoConfigError, SsoProfile,
 };
+use crate::sorted_map::SortedMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 /// The display names used in messages and `origin.file` (what a user would recognise).
@@ -17,9 +17,9 @@ const CREDENTIALS_FILE_NAME: &str = "~/.aws/credentials";
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ParsedConfigJs<'a> {
-    profiles: &'a BTreeMap<String, Section>,
-    sessions: &'a BTreeMap<String, Section>,
-    other_sections: &'a BTreeMap<String, OtherSection>,
+    profiles: &'a SortedMap<String, Section>,
+    sessions: &'a SortedMap<String, Section>,
+    other_sections: &'a SortedMap<String, OtherSection>,
     diagnostics: &'a [Diagnostic],
 }
 

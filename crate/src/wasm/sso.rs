@@ -24,7 +24,6 @@ use crate::portal::PortalClient;
 use crate::secret::Secret;
 use js_sys::Promise;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -156,7 +155,7 @@ struct EndpointOptionsJs {
     profile_name: Option<String>,
     config_text: Option<String>,
     credentials_text: Option<String>,
-    env: BTreeMap<String, String>,
+    env: crate::sorted_map::SortedMap<String, String>,
 }
 
 impl EndpointOptionsJs {
