@@ -238,3 +238,29 @@ fn smithy_rs_sso_scenarios() {
         }
     }
 }
+
+#[test]
+fn every_sso_config_error_code_is_its_serialized_tag() {
+    use sso_bridge::config::sso::Inconsistency;
+    use sso_bridge::config::Origin;
+    let text = || String::from("x");
+    let origin = || Origin { file: text(), line: 1 };
+    for error in [
+        SsoConfigError::ProfileNotFound { profile: text() },
+        SsoConfigError::NotSso { profile: text(), origin: origin() },
+        SsoConfigError::MissingKeys { profile: text(), origin: origin(), keys: vec![text()] },
+        SsoConfigError::SessionMissingKeys { session: text(), origin: origin(), keys: vec![text()] },
+        SsoConfigError::SessionNotFound { profile: text(), session: text(), origin: origin() },
+        SsoConfigError::Inconsistent(Box::new(Inconsistency {
+            profile: text(),
+            session: text(),
+            key: text(),
+            profile_value: text(),
+            session_value: text(),
+            profile_origin: origin(),
+            session_origin: origin(),
+        })),
+    ] {
+        assert_eq!(serde_json::to_value(&error).unwrap()["code"], error.code());
+    }
+}

@@ -160,6 +160,22 @@ pub enum EndpointError {
     },
 }
 
+impl EndpointError {
+    /// Stable machine-readable name (the serialized `code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            EndpointError::MissingRegion => "missingRegion",
+            EndpointError::InvalidRegion { .. } => "invalidRegion",
+            EndpointError::InvalidBoolean { .. } => "invalidBoolean",
+            EndpointError::InvalidEndpointUrl { .. } => "invalidEndpointUrl",
+            EndpointError::MissingServicesSection { .. } => "missingServicesSection",
+            EndpointError::FipsWithCustomEndpoint { .. } => "fipsWithCustomEndpoint",
+            EndpointError::DualStackWithCustomEndpoint { .. } => "dualStackWithCustomEndpoint",
+            EndpointError::DualStackUnsupported { .. } => "dualStackUnsupported",
+        }
+    }
+}
+
 impl fmt::Display for EndpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -479,6 +495,24 @@ pub fn resolve_endpoint(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_code_is_its_serialized_tag() {
+        let text = || String::from("x");
+        let origin = Origin { file: text(), line: 1 };
+        for error in [
+            EndpointError::MissingRegion,
+            EndpointError::InvalidRegion { region: text() },
+            EndpointError::InvalidBoolean { setting: text(), value: text() },
+            EndpointError::InvalidEndpointUrl { url: text(), source: text() },
+            EndpointError::MissingServicesSection { profile: text(), services: text(), origin },
+            EndpointError::FipsWithCustomEndpoint { source: text() },
+            EndpointError::DualStackWithCustomEndpoint { source: text() },
+            EndpointError::DualStackUnsupported { partition: text() },
+        ] {
+            assert_eq!(serde_json::to_value(&error).unwrap()["code"], error.code());
+        }
+    }
 
     #[test]
     fn partitions() {

@@ -56,25 +56,17 @@ pub(super) fn snake_case(code: &str) -> String {
     out
 }
 
-/// `"missingEquals"` (the serde tag of an internally tagged enum) → `"MissingEquals"`.
-pub(super) fn tagged_variant<T: Serialize>(value: &T, tag: &str) -> String {
-    variant_from_json(&serde_json::to_string(value).unwrap_or_default(), tag)
-}
-
-/// The tag read from the JSON text rather than through `serde_json::Value`, whose serializer would
-/// be in the wasm module only for this. An internally tagged enum writes its tag first, as a plain
-/// identifier: `{"code":"missingEquals",…}`.
-#[inline(never)]
-fn variant_from_json(json: &str, tag: &str) -> String {
-    let mut name = json
-        .strip_prefix("{\"")
-        .and_then(|rest| rest.strip_prefix(tag))
-        .and_then(|rest| rest.strip_prefix("\":\""))
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_default()
-        .to_owned();
-    if let Some(first) = name.get_mut(0..1) {
-        first.make_ascii_uppercase();
+/// A variant name from its code: `"missingEquals"` / `"missing-equals"` → `"MissingEquals"`. The
+/// codes are the core's stable names (each enum's `code()`, equal to its serde tag; the core tests
+/// hold them together), so a variant added to the core needs no change here.
+pub(super) fn variant_name(code: &str) -> String {
+    let mut name = String::with_capacity(code.len());
+    for part in code.split('-') {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            name.push(first.to_ascii_uppercase());
+            name.extend(chars);
+        }
     }
     name
 }
@@ -83,7 +75,7 @@ impl From<&SsoConfigError> for ConfigProblemJs {
     fn from(error: &SsoConfigError) -> Self {
         ConfigProblemJs {
             code: snake_case(error.code()),
-            variant: tagged_variant(error, "code"),
+            variant: variant_name(error.code()),
             message: error.to_string(),
         }
     }
@@ -98,9 +90,7 @@ impl From<SsoConfigError> for JsFailure {
 
 impl From<ParseError> for JsFailure {
     fn from(error: ParseError) -> Self {
-        // The variant name from the kind's serde tag (`{"code": "missingEquals", …}`), so a kind
-        // added to the core needs no change here.
-        let variant = tagged_variant(&error.kind, "code");
+        let variant = variant_name(error.code());
         let mut failure = JsFailure::new(snake_case(error.code()), variant, false, error.to_string());
         failure.file = Some(error.file);
         failure.line = Some(error.line);

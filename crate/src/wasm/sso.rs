@@ -277,10 +277,9 @@ fn portal_client(
 }
 
 fn endpoint_failure(error: EndpointError) -> JsFailure {
-    let variant = super::config::tagged_variant(&error, "code");
     JsFailure::new(
-        super::config::snake_case(&variant).trim_start_matches('_'),
-        variant,
+        super::config::snake_case(error.code()),
+        super::config::variant_name(error.code()),
         false,
         error.to_string(),
     )
