@@ -315,8 +315,15 @@ impl ErrorKind {
 }
 
 /// An error of an SSO call or flow. See the module docs.
+///
+/// Boxed: an error travels in every `Result` through every await point of the flows, so a
+/// pointer-sized error keeps the async state machines (and their moves and drops) small, which is
+/// most of the wasm module's flow code.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SsoError {
+pub struct SsoError(Box<ErrorParts>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct ErrorParts {
     kind: ErrorKind,
     operation: Operation,
     status: Option<u16>,
@@ -332,7 +339,14 @@ impl SsoError {
     /// A local error (no HTTP response involved). `detail` must not contain secrets.
     pub fn new(kind: ErrorKind, operation: Operation, detail: impl Into<String>) -> Self {
         let detail = clean_detail(&detail.into());
-        SsoError { kind, operation, status: None, service_code: None, detail, retry_after: None }
+        SsoError(Box::new(ErrorParts {
+            kind,
+            operation,
+            status: None,
+            service_code: None,
+            detail,
+            retry_after: None,
+        }))
     }
 
     /// Classify an error response (any non-2xx) like botocore.
@@ -358,14 +372,14 @@ impl SsoError {
             .or_else(|| body_str("errorMessage"))
             .or_else(|| body_str("error_description"));
         let retry_after = response.header("Retry-After").and_then(parse_retry_after);
-        SsoError {
+        SsoError(Box::new(ErrorParts {
             kind,
             operation,
             status: Some(response.status),
             service_code: service_code.map(|c| clean_detail(&c).unwrap_or_default()),
             detail: message.and_then(|m| clean_detail(&m)),
             retry_after,
-        }
+        }))
     }
 
     /// A transport failure (no response).
@@ -384,52 +398,52 @@ impl SsoError {
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// Stable machine code, e.g. `"authorization_pending"`.
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.0.kind.code()
     }
 
     pub fn retryable(&self) -> bool {
-        self.kind.retryable()
+        self.0.kind.retryable()
     }
 
     /// One sentence telling the user what to do next.
     pub fn advice(&self) -> &'static str {
-        self.kind.advice()
+        self.0.kind.advice()
     }
 
     pub fn operation(&self) -> Operation {
-        self.operation
+        self.0.operation
     }
 
     /// The HTTP status, when the service answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     /// The service's error code, sanitised (`InvalidGrantException`), when it sent one.
     pub fn service_code(&self) -> Option<&str> {
-        self.service_code.as_deref()
+        self.0.service_code.as_deref()
     }
 
     /// The service's message or our local description (never a secret).
     pub fn detail(&self) -> Option<&str> {
-        self.detail.as_deref()
+        self.0.detail.as_deref()
     }
 
     /// The server's `Retry-After`, when present and readable.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
 }
 
 impl fmt::Display for SsoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.operation.as_str(), self.kind.summary())?;
-        match (&self.service_code, &self.detail, self.status) {
+        write!(f, "{}: {}", self.0.operation.as_str(), self.0.kind.summary())?;
+        match (&self.0.service_code, &self.0.detail, self.0.status) {
             (Some(code), Some(detail), _) => write!(f, " ({code}: {detail})")?,
             (Some(code), None, _) => write!(f, " ({code})")?,
             (None, Some(detail), Some(status)) => write!(f, " (HTTP {status}: {detail})")?,
@@ -437,7 +451,7 @@ impl fmt::Display for SsoError {
             (None, Some(detail), None) => write!(f, " ({detail})")?,
             (None, None, None) => {}
         }
-        write!(f, ". {}", self.kind.advice())
+        write!(f, ". {}", self.0.kind.advice())
     }
 }
 
@@ -445,11 +459,11 @@ impl fmt::Debug for SsoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SsoError")
             .field("code", &self.code())
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("service_code", &self.service_code)
-            .field("detail", &self.detail)
-            .field("retry_after", &self.retry_after)
+            .field("operation", &self.0.operation)
+            .field("status", &self.0.status)
+            .field("service_code", &self.0.service_code)
+            .field("detail", &self.0.detail)
+            .field("retry_after", &self.0.retry_after)
             .finish()
     }
 }

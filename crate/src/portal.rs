@@ -265,6 +265,21 @@ impl<T: Transport> PortalClient<T> {
         parse_get_role_credentials(&send(&self.transport, Operation::GetRoleCredentials, request).await?)
     }
 
+    /// Sends one request built by this module's builders; an error answer (non-2xx) becomes the
+    /// same [`SsoError`] the parsers make of it. The flows retry this and read the answer after.
+    pub(crate) async fn call(
+        &self,
+        operation: Operation,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, SsoError> {
+        let response = send(&self.transport, operation, request).await?;
+        if response.is_success() {
+            Ok(response)
+        } else {
+            Err(SsoError::from_response(operation, &response))
+        }
+    }
+
     /// Ends the SSO session on the server side (the token stops working everywhere).
     pub async fn logout(&self, access_token: &Secret) -> Result<(), SsoError> {
         let request = logout_request(&self.base_url, access_token);

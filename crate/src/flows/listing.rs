@@ -8,8 +8,12 @@ use super::retry::{with_retry, RetryPolicy};
 use super::{try_join_bounded, Cancellation};
 use crate::cache::{AwsCredentials, CachedToken};
 use crate::error::{ErrorKind, Operation, SsoError};
-use crate::http::{Clock, Random, Sleep, Transport};
-use crate::portal::{AccountInfo, Page, PortalClient, RoleInfo, MAX_PAGE_SIZE};
+use crate::http::{Clock, HttpRequest, HttpResponse, Random, Sleep, Transport};
+use crate::portal::{
+    get_role_credentials_request, list_account_roles_request, list_accounts_request,
+    parse_get_role_credentials, parse_list_account_roles, parse_list_accounts, AccountInfo, PortalClient,
+    RoleInfo, MAX_PAGE_SIZE,
+};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -47,33 +51,48 @@ pub struct AccountWithRoles {
     pub roles: Vec<RoleInfo>,
 }
 
-/// Follows `nextToken` until it is absent, retrying throttled pages.
-async fn all_pages<T, F, Fut, S, R>(
+/// One portal call with retries: sends `request` (a fresh copy per attempt) until the answer is a
+/// success, the error is not transient, or `retry` runs out. The answer is read afterwards, outside
+/// the loop (a malformed answer is not transient, so it was never retried): one copy of the retry
+/// loop serves every portal call in the wasm module instead of one per result type.
+async fn send_with_retry<T: Transport, S: Sleep, R: Random>(
+    portal: &PortalClient<T>,
+    operation: Operation,
+    request: &HttpRequest,
+    retry: &RetryPolicy,
+    sleep: &S,
+    random: &R,
+    cancel: &Cancellation,
+) -> Result<HttpResponse, SsoError> {
+    with_retry(retry, sleep, random, cancel, || portal.call(operation, request.clone())).await
+}
+
+/// Follows `nextToken` until it is absent, retrying throttled pages. `request_for` builds the
+/// request for a page token; `read_page` takes the page's items and returns its `nextToken`.
+/// Not generic over the item type, so accounts and roles share one copy of the loop.
+#[allow(clippy::too_many_arguments)]
+async fn all_pages<T: Transport, S: Sleep, R: Random>(
+    portal: &PortalClient<T>,
     operation: Operation,
     options: &ListOptions,
     sleep: &S,
     random: &R,
     cancel: &Cancellation,
-    mut fetch: F,
-) -> Result<Vec<T>, SsoError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<Page<T>, SsoError>>,
-    S: Sleep,
-    R: Random,
-{
-    let mut items = Vec::new();
+    request_for: &dyn Fn(Option<&str>) -> HttpRequest,
+    read_page: &mut dyn FnMut(&HttpResponse) -> Result<Option<String>, SsoError>,
+) -> Result<(), SsoError> {
     let mut next: Option<String> = None;
     for _ in 0..MAX_PAGES {
         cancel.check(operation)?;
-        let page = with_retry(&options.retry, sleep, random, cancel, || fetch(next.clone())).await?;
-        items.extend(page.items);
-        match page.next_token {
+        let request = request_for(next.as_deref());
+        let response =
+            send_with_retry(portal, operation, &request, &options.retry, sleep, random, cancel).await?;
+        match read_page(&response)? {
             Some(token) if Some(&token) == next.as_ref() => {
                 return Err(SsoError::malformed(operation, "the service returned the same page token twice"));
             }
             Some(token) => next = Some(token),
-            None => return Ok(items),
+            None => return Ok(()),
         }
     }
     Err(SsoError::malformed(operation, format!("the listing did not end after {MAX_PAGES} pages")))
@@ -88,10 +107,18 @@ pub async fn list_all_accounts<T: Transport, S: Sleep, R: Random>(
     options: &ListOptions,
     cancel: &Cancellation,
 ) -> Result<Vec<AccountInfo>, SsoError> {
-    all_pages(Operation::ListAccounts, options, sleep, random, cancel, |next| async move {
-        portal.list_accounts_page(access_token, next.as_deref(), Some(options.page_size)).await
-    })
-    .await
+    let mut accounts = Vec::new();
+    let request_for = |next: Option<&str>| {
+        list_accounts_request(portal.base_url(), access_token, next, Some(options.page_size))
+    };
+    let mut read_page = |response: &HttpResponse| {
+        let page = parse_list_accounts(response)?;
+        accounts.extend(page.items);
+        Ok(page.next_token)
+    };
+    all_pages(portal, Operation::ListAccounts, options, sleep, random, cancel, &request_for, &mut read_page)
+        .await?;
+    Ok(accounts)
 }
 
 /// Every role of one account (ListAccountRoles, all pages).
@@ -104,12 +131,27 @@ pub async fn list_all_roles<T: Transport, S: Sleep, R: Random>(
     options: &ListOptions,
     cancel: &Cancellation,
 ) -> Result<Vec<RoleInfo>, SsoError> {
-    all_pages(Operation::ListAccountRoles, options, sleep, random, cancel, |next| async move {
-        portal
-            .list_account_roles_page(access_token, account_id, next.as_deref(), Some(options.page_size))
-            .await
-    })
-    .await
+    let mut roles = Vec::new();
+    let request_for = |next: Option<&str>| {
+        list_account_roles_request(portal.base_url(), access_token, account_id, next, Some(options.page_size))
+    };
+    let mut read_page = |response: &HttpResponse| {
+        let page = parse_list_account_roles(response)?;
+        roles.extend(page.items);
+        Ok(page.next_token)
+    };
+    all_pages(
+        portal,
+        Operation::ListAccountRoles,
+        options,
+        sleep,
+        random,
+        cancel,
+        &request_for,
+        &mut read_page,
+    )
+    .await?;
+    Ok(roles)
 }
 
 /// Every account and all its roles, with at most `options.concurrency` role listings at once.
@@ -156,11 +198,10 @@ pub async fn role_credentials<T: Transport, C: Clock, S: Sleep, R: Random>(
             format!("the cached SSO token expired at {}", token.expires_at),
         ));
     }
-    let credentials = with_retry(retry, sleep, random, cancel, || {
-        portal.get_role_credentials(&token.access_token, account_id, role_name)
-    })
-    .await?;
-    Ok(credentials.into_aws_credentials(account_id))
+    let operation = Operation::GetRoleCredentials;
+    let request = get_role_credentials_request(portal.base_url(), &token.access_token, account_id, role_name);
+    let response = send_with_retry(portal, operation, &request, retry, sleep, random, cancel).await?;
+    Ok(parse_get_role_credentials(&response)?.into_aws_credentials(account_id))
 }
 
 /// Ends the session server-side (`aws sso logout` calls this, then deletes the token files; it
