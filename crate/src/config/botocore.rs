@@ -131,7 +131,7 @@ impl SectionIndex {
 
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
 pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
-    let origin = |line: u32| Origin { file: file.name.to_owned(), line };
+    let origin = |line: u32| Origin::at(file.name, line);
     let mut diagnostics = Vec::new();
     let mut refused = false;
     let mut refuse = |diagnostics: &mut Vec<Diagnostic>, code, line, message: String| {
@@ -505,7 +505,7 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         let mut profiles = Vec::new();
         let mut sso_sessions = Vec::new();
         for section in sections {
-            let origin = Origin { file: file.name.to_owned(), line: section.line };
+            let origin = Origin::at(file.name, section.line);
             built.headers.push((place(files, &origin), file.kind, section.header.clone()));
             let BotoSection { header, options, inherited, .. } = section;
             let view = BotoView { values: options, inherited, origin };

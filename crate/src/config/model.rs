@@ -42,6 +42,15 @@ pub struct Origin {
     pub line: u32,
 }
 
+impl Origin {
+    /// Not inlined: one copy of the string copying instead of one per place that makes an origin
+    /// (they are many, and the wasm module is size-budgeted).
+    #[inline(never)]
+    pub(crate) fn at(file: &str, line: u32) -> Origin {
+        Origin { file: file.to_owned(), line }
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} line {}", self.file, self.line)
