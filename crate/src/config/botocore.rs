@@ -5,7 +5,7 @@
 //! [`Diagnostic`].
 
 use super::diagnostics::{Diagnostic, DiagnosticCode};
-use super::model::{is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
+use super::model::{for_each_sub_property, is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
 use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
 use crate::sorted_map::{stable_order, SortedMap, SortedSet};
 
@@ -468,7 +468,10 @@ impl<'a> Places<'a> {
     ) -> Self {
         let places: Vec<u64> = reported.iter().map(|diagnostic| place(files, &diagnostic.origin)).collect();
         let order = stable_order(places.len(), &|a, b| places[a].cmp(&places[b]));
-        let reported = order.into_iter().filter_map(|index| places.get(index).copied()).collect();
+        let mut reported = Vec::with_capacity(places.len());
+        for index in order {
+            reported.push(places.get(index).copied().unwrap_or_default());
+        }
         let header_order = stable_order(headers.len(), &|a, b| headers[a].0.cmp(&headers[b].0));
         Places { files, reported, headers, header_order }
     }
@@ -667,9 +670,14 @@ fn compare_sections(
                 }
                 Some(BotoValue::Nested(nested)) => {
                     // The last value of a name wins.
-                    let sdk_pairs: SortedMap<String, String> = property.sub_properties().into_iter().collect();
-                    let boto_pairs: SortedMap<String, String> =
-                        nested.iter().map(|(name, value)| (name.to_ascii_lowercase(), value.clone())).collect();
+                    let mut sdk_pairs = SortedMap::new();
+                    for_each_sub_property(&property.value, &mut |name, value| {
+                        sdk_pairs.insert(name, value);
+                    });
+                    let mut boto_pairs = SortedMap::new();
+                    for (name, value) in nested {
+                        boto_pairs.insert(name.to_ascii_lowercase(), value.clone());
+                    }
                     (sdk_pairs != boto_pairs).then(|| {
                         (
                             DiagnosticCode::CliReadsDifferently,
