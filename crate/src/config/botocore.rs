@@ -274,7 +274,9 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             },
             None => (CONFIGPARSER_DEFAULT_SECTION, &mut defaults),
         };
-        if options.iter().any(|option| option.key == key) {
+        // A key is in `options` at most once: the repeated one replaces it.
+        if let Some(earlier) = options.iter().position(|option| option.key == key) {
+            options.remove(earlier);
             refuse(
                 &mut diagnostics,
                 DiagnosticCode::DuplicateKey,
@@ -285,7 +287,6 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 ),
             );
         }
-        options.retain(|option| option.key != key);
         options.push(PendingOption { key, line: line_number, lines: vec![value.to_owned()] });
         have_option = true;
     }
