@@ -185,8 +185,9 @@ use super::cache::{token_from_js, token_to_js};
 fn promise<T, F>(future: F) -> Promise
 where
     F: Future<Output = Result<T, JsFailure>> + 'static,
-    T: Serialize,
+    T: Serialize + 'static,
 {
+    let future: Pin<Box<dyn Future<Output = Result<T, JsFailure>>>> = Box::pin(future);
     boxed_promise(Box::pin(async move {
         let value = future.await?;
         to_js(&value)
