@@ -4,8 +4,6 @@
 //! [`super::parse`] stays the source of truth, and this module turns every difference into a
 //! [`Diagnostic`].
 
-use std::collections::HashSet;
-
 use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
 use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
@@ -74,13 +72,61 @@ struct PendingOption {
     lines: Vec<String>,
 }
 
-/// A name configparser has already seen in one file.
-#[derive(PartialEq, Eq, Hash)]
-enum Seen<'a> {
-    /// A section header.
-    Section(&'a str),
-    /// A key in a section (its index; `None` for [DEFAULT]).
-    Option(Option<usize>, String),
+/// A section being filled: its header, the line of its first header, its options in order.
+type PendingSection = (String, u32, Vec<PendingOption>);
+
+/// configparser's strict check for a section header seen twice in one file: where each header is
+/// in the file's list of sections. A small open-addressing hash table of indices (FNV-1a, linear
+/// probing), not a sorted map (its entries would move at each insert: quadratic for thousands of
+/// sections) nor the standard library's `HashSet` (SipHash and hashbrown: 3 KB of the wasm module).
+/// It stays at most half full.
+#[derive(Default)]
+struct SectionIndex {
+    /// `index + 1` into the sections; 0 marks a free slot. The length is 0 or a power of two.
+    slots: Vec<usize>,
+}
+
+impl SectionIndex {
+    fn hash(header: &str) -> usize {
+        let mut hash: u32 = 0x811c_9dc5;
+        for byte in header.bytes() {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+        hash as usize
+    }
+
+    /// The index of `header` in `sections`, or `None` after recording that it will be pushed next
+    /// (at `sections.len()`). Every section in `sections` must have been recorded here.
+    fn find_or_add(&mut self, header: &str, sections: &[PendingSection]) -> Option<usize> {
+        if (sections.len() + 1) * 2 > self.slots.len() {
+            self.slots = vec![0; (self.slots.len() * 2).max(16)];
+            for (index, (existing, _, _)) in sections.iter().enumerate() {
+                let slot = self.free_slot(existing, sections);
+                self.slots[slot] = index + 1;
+            }
+        }
+        let slot = self.free_slot(header, sections);
+        match self.slots[slot] {
+            0 => {
+                self.slots[slot] = sections.len() + 1;
+                None
+            }
+            taken => Some(taken - 1),
+        }
+    }
+
+    /// The slot holding `header`, or the free slot where it belongs.
+    fn free_slot(&self, header: &str, sections: &[PendingSection]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut slot = Self::hash(header) & mask;
+        loop {
+            match self.slots[slot] {
+                0 => return slot,
+                taken if sections.get(taken - 1).is_some_and(|section| section.0 == header) => return slot,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
 }
 
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
@@ -93,12 +139,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         diagnostics.push(Diagnostic::error(code, origin(line), message));
     };
 
-    // configparser's strict duplicate checks. A hash set, not a sorted map: it grows one name at a
-    // time in file order, and a sorted map would move its entries at each insert (quadratic for
-    // thousands of sections). One set for both checks keeps one hash table in the wasm module.
-    let mut seen: HashSet<Seen<'_>> = HashSet::new();
+    // configparser's strict duplicate checks: sections through this index, options by looking at
+    // the section's options (each key is there once: a repeated key replaces the earlier one).
+    let mut headers_seen = SectionIndex::default();
     // Sections in order; index of the section currently being filled; the pending option.
-    let mut sections: Vec<(String, u32, Vec<PendingOption>)> = Vec::new();
+    let mut sections: Vec<PendingSection> = Vec::new();
     let mut defaults: Vec<PendingOption> = Vec::new();
     let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
     let mut have_option = false;
@@ -153,7 +198,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 current = Some(None);
                 continue;
             }
-            if !seen.insert(Seen::Section(header)) {
+            if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
                 refuse(
                     &mut diagnostics,
                     DiagnosticCode::DuplicateSection,
@@ -164,7 +209,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                          section"
                     ),
                 );
-                current = sections.iter().position(|(name, _, _)| name == header).map(Some);
+                current = Some(Some(earlier));
                 continue;
             }
             sections.push((header.to_owned(), line_number, Vec::new()));
@@ -222,11 +267,14 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             ));
         }
         let key = python_lower(key);
-        if !seen.insert(Seen::Option(section_index, key.clone())) {
-            let section_name = match section_index {
-                Some(index) => sections.get(index).map(|s| s.0.as_str()).unwrap_or_default(),
-                None => CONFIGPARSER_DEFAULT_SECTION,
-            };
+        let (section_name, options) = match section_index {
+            Some(index) => match sections.get_mut(index) {
+                Some(section) => (section.0.as_str(), &mut section.2),
+                None => continue,
+            },
+            None => (CONFIGPARSER_DEFAULT_SECTION, &mut defaults),
+        };
+        if options.iter().any(|option| option.key == key) {
             refuse(
                 &mut diagnostics,
                 DiagnosticCode::DuplicateKey,
@@ -237,13 +285,6 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 ),
             );
         }
-        let options = match section_index {
-            Some(index) => match sections.get_mut(index) {
-                Some(section) => &mut section.2,
-                None => continue,
-            },
-            None => &mut defaults,
-        };
         options.retain(|option| option.key != key);
         options.push(PendingOption { key, line: line_number, lines: vec![value.to_owned()] });
         have_option = true;
