@@ -365,20 +365,15 @@ pub fn default_endpoint(
     if use_dual_stack && !partition.supports_dual_stack {
         return Err(EndpointError::DualStackUnsupported { partition: partition.name.to_owned() });
     }
-    let url = match (use_fips, use_dual_stack) {
-        (true, true) => {
-            format!("https://{}.{region}.{}", service.fips_host_prefix(), partition.dual_stack_dns_suffix)
-        }
+    let (host_prefix, dns_suffix) = match (use_fips, use_dual_stack) {
+        (true, true) => (service.fips_host_prefix(), partition.dual_stack_dns_suffix),
         // GovCloud's IAM Identity Center endpoints are FIPS endpoints under the plain name.
-        (true, false) if partition.name == "aws-us-gov" => {
-            format!("https://{}.{region}.amazonaws.com", service.host_prefix())
-        }
-        (true, false) => format!("https://{}.{region}.{}", service.fips_host_prefix(), partition.dns_suffix),
-        (false, true) => {
-            format!("https://{}.{region}.{}", service.host_prefix(), partition.dual_stack_dns_suffix)
-        }
-        (false, false) => format!("https://{}.{region}.{}", service.host_prefix(), partition.dns_suffix),
+        (true, false) if partition.name == "aws-us-gov" => (service.host_prefix(), "amazonaws.com"),
+        (true, false) => (service.fips_host_prefix(), partition.dns_suffix),
+        (false, true) => (service.host_prefix(), partition.dual_stack_dns_suffix),
+        (false, false) => (service.host_prefix(), partition.dns_suffix),
     };
+    let url = format!("https://{host_prefix}.{region}.{dns_suffix}");
     Ok(ResolvedEndpoint { url, source: EndpointSource::AwsDefault { partition: partition.name.to_owned() } })
 }
 

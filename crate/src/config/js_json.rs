@@ -1,10 +1,11 @@
 //! The JSON text of the config results the JS API returns (`parseConfig`, `resolveProfile`,
-//! `listSsoProfiles`), written by hand: exactly what `serde_json::to_string` writes for the serde
+//! `listSsoProfiles`, `resolveEndpoints`), written by hand: exactly what `serde_json::to_string` writes for the serde
 //! shapes of these types (same member order, no whitespace, same string escapes; the tests hold
 //! the two together), but as a few non-generic functions. serde's generic serializer code, one copy
 //! per type and per nesting, cost about 1.5 KB gzip of the size-budgeted wasm module.
 
 use super::diagnostics::{Diagnostic, Severity};
+use super::endpoint::{EndpointSource, ResolvedEndpoint};
 use super::model::{ConfigSet, Origin, OtherSection, Property, Section};
 use super::sso::{SsoConfigError, SsoProfile, SsoProfileKind};
 use crate::sorted_map::SortedMap;
@@ -76,6 +77,45 @@ pub fn sso_profile_entries(
     }
     out.push(']');
     out
+}
+
+/// `{"oidc":…,"portal":…}`: `Endpoints` in TypeScript.
+pub fn endpoints(oidc: &ResolvedEndpoint, portal: &ResolvedEndpoint) -> String {
+    let mut out = String::with_capacity(256);
+    out.push_str("{\"oidc\":");
+    endpoint(&mut out, oidc);
+    out.push_str(",\"portal\":");
+    endpoint(&mut out, portal);
+    out.push('}');
+    out
+}
+
+fn endpoint(out: &mut String, endpoint: &ResolvedEndpoint) {
+    out.push_str("{\"url\":");
+    string(out, &endpoint.url);
+    out.push_str(",\"source\":{\"kind\":");
+    match &endpoint.source {
+        EndpointSource::ServiceEnvironment { variable } => {
+            out.push_str("\"serviceEnvironment\",\"variable\":");
+            string(out, variable);
+        }
+        EndpointSource::GlobalEnvironment => out.push_str("\"globalEnvironment\""),
+        EndpointSource::ServicesSection { section, origin: at } => {
+            out.push_str("\"servicesSection\",\"section\":");
+            string(out, section);
+            out.push_str(",\"origin\":");
+            origin(out, at);
+        }
+        EndpointSource::ProfileEndpointUrl { origin: at } => {
+            out.push_str("\"profileEndpointUrl\",\"origin\":");
+            origin(out, at);
+        }
+        EndpointSource::AwsDefault { partition } => {
+            out.push_str("\"awsDefault\",\"partition\":");
+            string(out, partition);
+        }
+    }
+    out.push_str("}}");
 }
 
 fn write_sso_profile(out: &mut String, profile: &SsoProfile) {
@@ -359,6 +399,33 @@ mod tests {
             assert_eq!(sso_profile(&profile), serde_json::to_string(&profile).unwrap(), "{name}");
         }
         assert!(!resolve_sso_profile(&set, "dev").unwrap().diagnostics.is_empty());
+    }
+
+    #[test]
+    fn endpoints_as_serde_json_writes_them() {
+        #[derive(serde::Serialize)]
+        struct EndpointsJs<'a> {
+            oidc: &'a ResolvedEndpoint,
+            portal: &'a ResolvedEndpoint,
+        }
+        let at = || Origin { file: "~/.aws/config".into(), line: 7 };
+        let sources = [
+            EndpointSource::ServiceEnvironment { variable: "AWS_ENDPOINT_URL_SSO_OIDC".into() },
+            EndpointSource::GlobalEnvironment,
+            EndpointSource::ServicesSection { section: "emu \"1\"".into(), origin: at() },
+            EndpointSource::ProfileEndpointUrl { origin: at() },
+            EndpointSource::AwsDefault { partition: "aws-cn".into() },
+        ];
+        for (index, source) in sources.iter().enumerate() {
+            let oidc =
+                ResolvedEndpoint { url: format!("http://127.0.0.1:{index}/x"), source: source.clone() };
+            let portal = ResolvedEndpoint {
+                url: "https://portal.sso.us-east-1.amazonaws.com".into(),
+                source: sources[(index + 1) % sources.len()].clone(),
+            };
+            let expected = serde_json::to_string(&EndpointsJs { oidc: &oidc, portal: &portal }).unwrap();
+            assert_eq!(endpoints(&oidc, &portal), expected);
+        }
     }
 
     #[test]

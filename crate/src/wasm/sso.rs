@@ -295,7 +295,7 @@ pub fn resolve_endpoints(
         oidc: resolve(SsoService::Oidc).map_err(endpoint_failure)?,
         portal: resolve(SsoService::Portal).map_err(endpoint_failure)?,
     };
-    to_js(&endpoints)
+    js_sys::JSON::parse(&crate::config::js_json::endpoints(&endpoints.oidc, &endpoints.portal))
 }
 
 // ---------------------------------------------------------------------------------------------
