@@ -7,7 +7,7 @@
 use super::diagnostics::{Diagnostic, Severity};
 use super::endpoint::{EndpointSource, ResolvedEndpoint};
 use super::model::{ConfigSet, Origin, OtherSection, Property, Section};
-use super::sso::{SsoConfigError, SsoProfile, SsoProfileKind};
+use super::sso::{is_sso_profile, resolve_sso_profile, SsoConfigError, SsoProfile, SsoProfileKind};
 use crate::sorted_map::SortedMap;
 
 /// `{"profiles":…,"sessions":…,"otherSections":…,"diagnostics":[…]}`: `ParsedConfig` in TypeScript.
@@ -43,28 +43,29 @@ pub struct Problem {
     pub message: String,
 }
 
-/// `[{"name":…,"profile":…|null,"error":…|null}, …]`: `SsoProfileEntry[]` in TypeScript, each
-/// error described by `problem`.
-pub fn sso_profile_entries(
-    entries: &[(String, Result<SsoProfile, SsoConfigError>)],
-    problem: &dyn Fn(&SsoConfigError) -> Problem,
-) -> String {
+/// `[{"name":…,"profile":…|null,"error":…|null}, …]`: `SsoProfileEntry[]` in TypeScript, the
+/// entries of [`sso_profiles`] (written as each profile is resolved), each error described by
+/// `problem`.
+pub fn sso_profile_entries(set: &ConfigSet, problem: &dyn Fn(&SsoConfigError) -> Problem) -> String {
     let mut out = String::with_capacity(256);
     out.push('[');
-    for (index, (name, result)) in entries.iter().enumerate() {
-        if index > 0 {
+    for (name, profile) in &set.profiles {
+        if !is_sso_profile(profile) {
+            continue;
+        }
+        if out.len() > 1 {
             out.push(',');
         }
         out.push_str("{\"name\":");
         string(&mut out, name);
-        match result {
+        match resolve_sso_profile(set, name) {
             Ok(profile) => {
                 out.push_str(",\"profile\":");
-                write_sso_profile(&mut out, profile);
+                write_sso_profile(&mut out, &profile);
                 out.push_str(",\"error\":null}");
             }
             Err(error) => {
-                let Problem { code, variant, message } = problem(error);
+                let Problem { code, variant, message } = problem(&error);
                 out.push_str(",\"profile\":null,\"error\":{\"code\":");
                 string(&mut out, &code);
                 out.push_str(",\"variant\":");
@@ -305,7 +306,7 @@ fn string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
     use crate::config::sso::sso_profiles;
-    use crate::config::{parse_files, resolve_sso_profile, SourceFile};
+    use crate::config::{parse_files, SourceFile};
 
     /// Every shape and every escape: sessions, legacy and bearer profiles, errors, sub-property
     /// blocks, other sections, diagnostics of both severities, control characters and non-ASCII.
@@ -391,8 +392,8 @@ mod tests {
                 }
             })
             .collect();
-        assert_eq!(sso_profile_entries(&resolved, &problem), serde_json::to_string(&expected).unwrap());
-        assert_eq!(sso_profile_entries(&[], &problem), "[]");
+        assert_eq!(sso_profile_entries(&set, &problem), serde_json::to_string(&expected).unwrap());
+        assert_eq!(sso_profile_entries(&ConfigSet::default(), &problem), "[]");
 
         for name in ["dev", "legacy", "bearer"] {
             let profile = resolve_sso_profile(&set, name).unwrap();

@@ -2,9 +2,7 @@
 
 use super::convert::JsFailure;
 use crate::config::js_json::{self, Problem};
-use crate::config::{
-    parse_files, resolve_sso_profile, sso::sso_profiles, ConfigSet, ParseError, SourceFile, SsoConfigError,
-};
+use crate::config::{parse_files, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError};
 use wasm_bindgen::prelude::*;
 
 /// The display names used in messages and `origin.file` (what a user would recognise).
@@ -111,5 +109,5 @@ pub fn list_sso_profiles(
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let set = parse_files_js(config_text, credentials_text)?;
-    js_sys::JSON::parse(&js_json::sso_profile_entries(&sso_profiles(&set), &problem))
+    js_sys::JSON::parse(&js_json::sso_profile_entries(&set, &problem))
 }
