@@ -352,32 +352,24 @@ impl SsoError {
     /// Classify an error response (any non-2xx) like botocore.
     pub fn from_response(operation: Operation, response: &HttpResponse) -> Self {
         let body = Json::parse_bytes(&response.body).ok();
-        let body_str = |key: &str| -> Option<String> {
-            body.as_ref()?.get(key)?.as_str().map(str::to_owned).filter(|s| !s.is_empty())
-        };
         let raw_code = response
             .header("x-amzn-ErrorType")
-            .map(str::to_owned)
             .filter(|s| !s.is_empty())
-            .or_else(|| body_str("code"))
-            .or_else(|| body_str("Code"))
-            .or_else(|| body_str("__type"));
-        let service_code = raw_code.as_deref().map(sanitize_error_code).filter(|c| !c.is_empty());
+            .or_else(|| first_body_str(body.as_ref(), &["code", "Code", "__type"]));
+        let service_code = raw_code.map(sanitize_error_code).filter(|c| !c.is_empty());
         let kind = service_code
             .as_deref()
             .and_then(ErrorKind::from_service_code)
             .unwrap_or_else(|| ErrorKind::from_status(response.status));
-        let message = body_str("message")
-            .or_else(|| body_str("Message"))
-            .or_else(|| body_str("errorMessage"))
-            .or_else(|| body_str("error_description"));
+        let message =
+            first_body_str(body.as_ref(), &["message", "Message", "errorMessage", "error_description"]);
         let retry_after = response.header("Retry-After").and_then(parse_retry_after);
         SsoError(Box::new(ErrorParts {
             kind,
             operation,
             status: Some(response.status),
             service_code: service_code.map(|c| clean_detail(&c).unwrap_or_default()),
-            detail: message.and_then(|m| clean_detail(&m)),
+            detail: message.and_then(clean_detail),
             retry_after,
         }))
     }
@@ -469,6 +461,13 @@ impl fmt::Debug for SsoError {
 }
 
 impl std::error::Error for SsoError {}
+
+/// The first of `keys` that the error body holds as a non-empty string. A loop over a list rather
+/// than a chain of lookups: one copy of the lookup in the wasm module.
+fn first_body_str<'a>(body: Option<&'a Json>, keys: &[&str]) -> Option<&'a str> {
+    let body = body?;
+    keys.iter().find_map(|key| body.get(key)?.as_str().filter(|s| !s.is_empty()))
+}
 
 /// botocore's sanitising: cut at the first `:`, then keep what follows the last `#`.
 pub fn sanitize_error_code(raw: &str) -> String {

@@ -154,40 +154,44 @@ fn item_fields<'a>(operation: Operation, list: &str, value: &'a Json) -> Result<
     }
 }
 
+/// Reads a list page: every entry of `list` (each must be an object) goes to `read_item`, in order;
+/// returns the page's `nextToken`. Not generic, so accounts and roles share one copy.
+fn parse_page(
+    operation: Operation,
+    response: &HttpResponse,
+    list: &str,
+    read_item: &mut dyn FnMut(Fields<'_>) -> Result<(), SsoError>,
+) -> Result<Option<String>, SsoError> {
+    let map = success_json(operation, response)?;
+    let f = Fields::new(operation, &map);
+    for item in f.array(list)? {
+        read_item(item_fields(operation, list, item)?)?;
+    }
+    next_token(&f)
+}
+
 /// ListAccounts response.
 pub fn parse_list_accounts(response: &HttpResponse) -> Result<Page<AccountInfo>, SsoError> {
-    let op = Operation::ListAccounts;
-    let map = success_json(op, response)?;
-    let f = Fields::new(op, &map);
-    let items = f
-        .array("accountList")?
-        .iter()
-        .map(|item| {
-            let a = item_fields(op, "accountList", item)?;
-            Ok(AccountInfo {
-                account_id: a.str("accountId")?,
-                account_name: a.opt_str("accountName")?,
-                email_address: a.opt_str("emailAddress")?,
-            })
-        })
-        .collect::<Result<_, SsoError>>()?;
-    Ok(Page { items, next_token: next_token(&f)? })
+    let mut items = Vec::new();
+    let next_token = parse_page(Operation::ListAccounts, response, "accountList", &mut |a| {
+        items.push(AccountInfo {
+            account_id: a.str("accountId")?,
+            account_name: a.opt_str("accountName")?,
+            email_address: a.opt_str("emailAddress")?,
+        });
+        Ok(())
+    })?;
+    Ok(Page { items, next_token })
 }
 
 /// ListAccountRoles response.
 pub fn parse_list_account_roles(response: &HttpResponse) -> Result<Page<RoleInfo>, SsoError> {
-    let op = Operation::ListAccountRoles;
-    let map = success_json(op, response)?;
-    let f = Fields::new(op, &map);
-    let items = f
-        .array("roleList")?
-        .iter()
-        .map(|item| {
-            let r = item_fields(op, "roleList", item)?;
-            Ok(RoleInfo { role_name: r.str("roleName")?, account_id: r.str("accountId")? })
-        })
-        .collect::<Result<_, SsoError>>()?;
-    Ok(Page { items, next_token: next_token(&f)? })
+    let mut items = Vec::new();
+    let next_token = parse_page(Operation::ListAccountRoles, response, "roleList", &mut |r| {
+        items.push(RoleInfo { role_name: r.str("roleName")?, account_id: r.str("accountId")? });
+        Ok(())
+    })?;
+    Ok(Page { items, next_token })
 }
 
 /// GetRoleCredentials response.

@@ -4,12 +4,10 @@
 //! [`super::parse`] stays the source of truth, and this module turns every difference into a
 //! [`Diagnostic`].
 
-use std::collections::HashSet;
-
 use super::diagnostics::{Diagnostic, DiagnosticCode};
-use super::model::{is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
+use super::model::{for_each_sub_property, is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
 use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
-use crate::sorted_map::{SortedMap, SortedSet};
+use crate::sorted_map::{stable_order, SortedMap, SortedSet};
 
 /// Python's `str.isspace` (also what `str.strip()` and `\s` use), close enough for config files.
 fn is_python_space(c: char) -> bool {
@@ -74,18 +72,66 @@ struct PendingOption {
     lines: Vec<String>,
 }
 
-/// A name configparser has already seen in one file.
-#[derive(PartialEq, Eq, Hash)]
-enum Seen<'a> {
-    /// A section header.
-    Section(&'a str),
-    /// A key in a section (its index; `None` for [DEFAULT]).
-    Option(Option<usize>, String),
+/// A section being filled: its header, the line of its first header, its options in order.
+type PendingSection = (String, u32, Vec<PendingOption>);
+
+/// configparser's strict check for a section header seen twice in one file: where each header is
+/// in the file's list of sections. A small open-addressing hash table of indices (FNV-1a, linear
+/// probing), not a sorted map (its entries would move at each insert: quadratic for thousands of
+/// sections) nor the standard library's `HashSet` (SipHash and hashbrown: 3 KB of the wasm module).
+/// It stays at most half full.
+#[derive(Default)]
+struct SectionIndex {
+    /// `index + 1` into the sections; 0 marks a free slot. The length is 0 or a power of two.
+    slots: Vec<usize>,
+}
+
+impl SectionIndex {
+    fn hash(header: &str) -> usize {
+        let mut hash: u32 = 0x811c_9dc5;
+        for byte in header.bytes() {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+        hash as usize
+    }
+
+    /// The index of `header` in `sections`, or `None` after recording that it will be pushed next
+    /// (at `sections.len()`). Every section in `sections` must have been recorded here.
+    fn find_or_add(&mut self, header: &str, sections: &[PendingSection]) -> Option<usize> {
+        if (sections.len() + 1) * 2 > self.slots.len() {
+            self.slots = vec![0; (self.slots.len() * 2).max(16)];
+            for (index, (existing, _, _)) in sections.iter().enumerate() {
+                let slot = self.free_slot(existing, sections);
+                self.slots[slot] = index + 1;
+            }
+        }
+        let slot = self.free_slot(header, sections);
+        match self.slots[slot] {
+            0 => {
+                self.slots[slot] = sections.len() + 1;
+                None
+            }
+            taken => Some(taken - 1),
+        }
+    }
+
+    /// The slot holding `header`, or the free slot where it belongs.
+    fn free_slot(&self, header: &str, sections: &[PendingSection]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut slot = Self::hash(header) & mask;
+        loop {
+            match self.slots[slot] {
+                0 => return slot,
+                taken if sections.get(taken - 1).is_some_and(|section| section.0 == header) => return slot,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
 }
 
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
 pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
-    let origin = |line: u32| Origin { file: file.name.to_owned(), line };
+    let origin = |line: u32| Origin::at(file.name, line);
     let mut diagnostics = Vec::new();
     let mut refused = false;
     let mut refuse = |diagnostics: &mut Vec<Diagnostic>, code, line, message: String| {
@@ -93,12 +139,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         diagnostics.push(Diagnostic::error(code, origin(line), message));
     };
 
-    // configparser's strict duplicate checks. A hash set, not a sorted map: it grows one name at a
-    // time in file order, and a sorted map would move its entries at each insert (quadratic for
-    // thousands of sections). One set for both checks keeps one hash table in the wasm module.
-    let mut seen: HashSet<Seen<'_>> = HashSet::new();
+    // configparser's strict duplicate checks: sections through this index, options by looking at
+    // the section's options (each key is there once: a repeated key replaces the earlier one).
+    let mut headers_seen = SectionIndex::default();
     // Sections in order; index of the section currently being filled; the pending option.
-    let mut sections: Vec<(String, u32, Vec<PendingOption>)> = Vec::new();
+    let mut sections: Vec<PendingSection> = Vec::new();
     let mut defaults: Vec<PendingOption> = Vec::new();
     let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
     let mut have_option = false;
@@ -153,7 +198,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 current = Some(None);
                 continue;
             }
-            if !seen.insert(Seen::Section(header)) {
+            if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
                 refuse(
                     &mut diagnostics,
                     DiagnosticCode::DuplicateSection,
@@ -164,7 +209,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                          section"
                     ),
                 );
-                current = sections.iter().position(|(name, _, _)| name == header).map(Some);
+                current = Some(Some(earlier));
                 continue;
             }
             sections.push((header.to_owned(), line_number, Vec::new()));
@@ -222,11 +267,16 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             ));
         }
         let key = python_lower(key);
-        if !seen.insert(Seen::Option(section_index, key.clone())) {
-            let section_name = match section_index {
-                Some(index) => sections.get(index).map(|s| s.0.as_str()).unwrap_or_default(),
-                None => CONFIGPARSER_DEFAULT_SECTION,
-            };
+        let (section_name, options) = match section_index {
+            Some(index) => match sections.get_mut(index) {
+                Some(section) => (section.0.as_str(), &mut section.2),
+                None => continue,
+            },
+            None => (CONFIGPARSER_DEFAULT_SECTION, &mut defaults),
+        };
+        // A key is in `options` at most once: the repeated one replaces it.
+        if let Some(earlier) = options.iter().position(|option| option.key == key) {
+            options.remove(earlier);
             refuse(
                 &mut diagnostics,
                 DiagnosticCode::DuplicateKey,
@@ -237,14 +287,6 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 ),
             );
         }
-        let options = match section_index {
-            Some(index) => match sections.get_mut(index) {
-                Some(section) => &mut section.2,
-                None => continue,
-            },
-            None => &mut defaults,
-        };
-        options.retain(|option| option.key != key);
         options.push(PendingOption { key, line: line_number, lines: vec![value.to_owned()] });
         have_option = true;
     }
@@ -397,7 +439,55 @@ struct Built {
     sso_sessions: SortedMap<String, BotoView>,
     refused: bool,
     diagnostics: Vec<Diagnostic>,
-    headers: SortedMap<Origin, (FileKind, String)>,
+    /// Every section header as botocore read it, with its [`place`], in reading order.
+    headers: Vec<(u64, FileKind, String)>,
+}
+
+/// A place in the files as one number, for sorted lists of places (a map keyed by [`Origin`] would
+/// be one more copy of the map code in the wasm module): the index of the file with that name
+/// (the last one, should two share a name) and the line.
+fn place(files: &[SourceFile<'_>], origin: &Origin) -> u64 {
+    let file = files.iter().rposition(|file| file.name == origin.file).unwrap_or(files.len());
+    (file as u64) << 32 | u64::from(origin.line)
+}
+
+/// The places the comparison looks up, sorted.
+struct Places<'a> {
+    files: &'a [SourceFile<'a>],
+    /// Where the SDK side already reported something (one diagnostic per place is enough).
+    reported: Vec<u64>,
+    headers: &'a [(u64, FileKind, String)],
+    /// Indices into `headers` in order of place (among equal places, the later header last).
+    header_order: Vec<usize>,
+}
+
+impl<'a> Places<'a> {
+    fn new(
+        files: &'a [SourceFile<'a>],
+        reported: &[Diagnostic],
+        headers: &'a [(u64, FileKind, String)],
+    ) -> Self {
+        let places: Vec<u64> = reported.iter().map(|diagnostic| place(files, &diagnostic.origin)).collect();
+        let order = stable_order(places.len(), &|a, b| places[a].cmp(&places[b]));
+        let mut reported = Vec::with_capacity(places.len());
+        for index in order {
+            reported.push(places.get(index).copied().unwrap_or_default());
+        }
+        let header_order = stable_order(headers.len(), &|a, b| headers[a].0.cmp(&headers[b].0));
+        Places { files, reported, headers, header_order }
+    }
+
+    fn is_reported(&self, origin: &Origin) -> bool {
+        self.reported.binary_search(&place(self.files, origin)).is_ok()
+    }
+
+    /// The section header botocore read at `origin` (the later one if two files share a name).
+    fn header(&self, origin: &Origin) -> Option<&'a (u64, FileKind, String)> {
+        let wanted = place(self.files, origin);
+        let after = self.header_order.partition_point(|&index| self.headers[index].0 <= wanted);
+        let header = self.headers.get(*self.header_order.get(after.checked_sub(1)?)?)?;
+        (header.0 == wanted).then_some(header)
+    }
 }
 
 fn build(files: &[SourceFile<'_>]) -> Built {
@@ -406,9 +496,8 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         sso_sessions: SortedMap::new(),
         refused: false,
         diagnostics: Vec::new(),
-        headers: SortedMap::new(),
+        headers: Vec::new(),
     };
-    let mut headers = Vec::new();
     for file in files {
         let parsed = read(file);
         built.diagnostics.extend(parsed.diagnostics);
@@ -420,8 +509,8 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         let mut profiles = Vec::new();
         let mut sso_sessions = Vec::new();
         for section in sections {
-            let origin = Origin { file: file.name.to_owned(), line: section.line };
-            headers.push((origin.clone(), (file.kind, section.header.clone())));
+            let origin = Origin::at(file.name, section.line);
+            built.headers.push((place(files, &origin), file.kind, section.header.clone()));
             let BotoSection { header, options, inherited, .. } = section;
             let view = BotoView { values: options, inherited, origin };
             match file.kind {
@@ -447,7 +536,6 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         }
         built.sso_sessions.extend_merging(sso_sessions, replace_view);
     }
-    built.headers = headers.into_iter().collect();
     built
 }
 
@@ -509,10 +597,9 @@ pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
     let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files);
     // Where botocore refuses a file, only its reasons matter: everything else would be noise.
     if !refused {
-        let already: SortedSet<Origin> =
-            set.diagnostics.iter().map(|diagnostic| (diagnostic.origin.clone(), ())).collect();
-        compare_sections(&mut found, "profile", &set.profiles, &profiles, &already, &headers);
-        compare_sections(&mut found, "sso-session", &set.sso_sessions, &sso_sessions, &already, &headers);
+        let places = Places::new(files, &set.diagnostics, &headers);
+        compare_sections(&mut found, "profile", &set.profiles, &profiles, &places);
+        compare_sections(&mut found, "sso-session", &set.sso_sessions, &sso_sessions, &places);
     }
     set.diagnostics.extend(found);
 }
@@ -522,20 +609,20 @@ fn compare_sections(
     kind: &str,
     sdk: &SortedMap<String, super::model::Section>,
     boto: &SortedMap<String, BotoView>,
-    already: &SortedSet<Origin>,
-    headers: &SortedMap<Origin, (FileKind, String)>,
+    places: &Places<'_>,
 ) {
     for (name, section) in sdk {
         let Some(view) = boto.get(name) else {
-            if already.contains_key(&section.origin) {
+            if places.is_reported(&section.origin) {
                 continue;
             }
-            let expected = match (kind, headers.get(&section.origin)) {
+            let header = places.header(&section.origin).map(|(_, file_kind, header)| (file_kind, header));
+            let expected = match (kind, header) {
                 (_, Some((FileKind::Credentials, _))) => format!("[{name}]"),
                 ("profile", _) if name == DEFAULT_PROFILE => "[default]".to_owned(),
                 (kind, _) => format!("[{kind} {name}]"),
             };
-            let (code, message) = match headers.get(&section.origin) {
+            let (code, message) = match header {
                 Some((file_kind, header))
                     if header.starts_with(is_python_space)
                         || (*file_kind == FileKind::Credentials && header.ends_with(is_python_space)) =>
@@ -567,11 +654,11 @@ fn compare_sections(
             continue;
         };
         // Different sections won (`[default]` vs `[profile default]`): the SDK side said so.
-        if already.contains_key(&section.origin) || already.contains_key(&view.origin) {
+        if places.is_reported(&section.origin) || places.is_reported(&view.origin) {
             continue;
         }
         for (key, property) in &section.properties {
-            if already.contains_key(&property.origin) {
+            if places.is_reported(&property.origin) {
                 continue;
             }
             let message = match view.values.get(key).map(|option| &option.value) {
@@ -584,9 +671,14 @@ fn compare_sections(
                 }
                 Some(BotoValue::Nested(nested)) => {
                     // The last value of a name wins.
-                    let sdk_pairs: SortedMap<String, String> = property.sub_properties().into_iter().collect();
-                    let boto_pairs: SortedMap<String, String> =
-                        nested.iter().map(|(name, value)| (name.to_ascii_lowercase(), value.clone())).collect();
+                    let mut sdk_pairs = SortedMap::new();
+                    for_each_sub_property(&property.value, &mut |name, value| {
+                        sdk_pairs.insert(name, value);
+                    });
+                    let mut boto_pairs = SortedMap::new();
+                    for (name, value) in nested {
+                        boto_pairs.insert(name.to_ascii_lowercase(), value.clone());
+                    }
                     (sdk_pairs != boto_pairs).then(|| {
                         (
                             DiagnosticCode::CliReadsDifferently,
@@ -609,7 +701,7 @@ fn compare_sections(
                 continue;
             }
             let origin = option.origin.clone();
-            if already.contains_key(&origin) || found.iter().any(|d| d.origin == origin) {
+            if places.is_reported(&origin) || found.iter().any(|d| d.origin == origin) {
                 continue;
             }
             found.push(Diagnostic::warning(
@@ -624,7 +716,7 @@ fn compare_sections(
     }
     for (name, view) in boto {
         if !sdk.contains_key(name)
-            && !already.contains_key(&view.origin)
+            && !places.is_reported(&view.origin)
             && !found.iter().any(|d| d.origin == view.origin)
         {
             found.push(Diagnostic::warning(

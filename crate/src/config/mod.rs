@@ -19,6 +19,7 @@ pub mod botocore;
 pub mod diagnostics;
 pub mod endpoint;
 pub mod env;
+pub mod js_json;
 pub mod location;
 pub mod model;
 pub mod normalize;
@@ -54,38 +55,66 @@ pub fn parse_files(
     if let (Some(file), Some(sections)) = (credentials, &credentials_sections) {
         normalize::merge_file(&mut set, file, sections);
     }
-    let files: Vec<SourceFile<'_>> = config.into_iter().chain(credentials).copied().collect();
+    let mut files: Vec<SourceFile<'_>> = Vec::with_capacity(2);
+    if let Some(file) = config {
+        files.push(*file);
+    }
+    if let Some(file) = credentials {
+        files.push(*file);
+    }
     botocore::compare(&mut set, &files);
-    // In reading order: the config file first, then the credentials file, each by line.
-    let config_name = config.map(|file| file.name);
-    sort_by_rank(&mut set.diagnostics, |d| {
-        u64::from(Some(d.origin.file.as_str()) != config_name) << 32 | u64::from(d.origin.line)
-    });
+    sort_in_reading_order(&mut set.diagnostics, config.map(|file| file.name));
     Ok(set)
 }
 
-/// A stable sort by a `u64` rank. The ordering itself is one non-generic function (shared with
-/// [`crate::sorted_map`]), so each caller adds only a small permutation loop instead of a copy of the
-/// standard library's sort (each `sort_by_key` instance costs a few KB in the size-budgeted wasm
-/// module).
-pub(crate) fn sort_by_rank<T>(items: &mut Vec<T>, rank: impl Fn(&T) -> u64) {
-    let ranks: Vec<u64> = items.iter().map(rank).collect();
-    let order = crate::sorted_map::stable_order(ranks.len(), &|a, b| ranks[a].cmp(&ranks[b]));
-    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
-    items.extend(order.into_iter().filter_map(|index| slots.get_mut(index).and_then(Option::take)));
+/// Sorts diagnostics stably in reading order: the config file first, then the credentials file, each
+/// by line. The ordering itself is one non-generic function (shared with [`crate::sorted_map`]):
+/// the standard library's sort would add a copy of itself (a few KB of the size-budgeted wasm
+/// module), and so would iterator adapters moving the items.
+fn sort_in_reading_order(diagnostics: &mut [Diagnostic], config_name: Option<&str>) {
+    let mut ranks = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics.iter() {
+        let origin = &diagnostic.origin;
+        ranks.push(u64::from(Some(origin.file.as_str()) != config_name) << 32 | u64::from(origin.line));
+    }
+    let mut order = crate::sorted_map::stable_order(ranks.len(), &|a, b| ranks[a].cmp(&ranks[b]));
+    // Item `order[i]` moves to `i`, one cycle of the permutation at a time, by swaps.
+    for start in 0..order.len() {
+        let mut current = start;
+        while let Some(&next) = order.get(current).filter(|&&next| next != usize::MAX) {
+            order[current] = usize::MAX;
+            if next == start {
+                break;
+            }
+            diagnostics.swap(current, next);
+            current = next;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sort_by_rank;
+    use super::*;
 
     #[test]
-    fn sort_by_rank_is_stable() {
-        let mut items = vec![(3, 'a'), (1, 'b'), (3, 'c'), (0, 'd'), (1, 'e'), (3, 'f')];
-        let mut expected = items.clone();
-        expected.sort_by_key(|item| item.0);
-        sort_by_rank(&mut items, |item| item.0);
-        assert_eq!(items, expected);
-        assert_eq!(items, [(0, 'd'), (1, 'b'), (1, 'e'), (3, 'a'), (3, 'c'), (3, 'f')]);
+    fn diagnostics_sort_stably_in_reading_order() {
+        let diagnostic = |file: &str, line: u32, message: &str| {
+            Diagnostic::warning(DiagnosticCode::InvalidKey, model::Origin::at(file, line), message)
+        };
+        let mut diagnostics = vec![
+            diagnostic("credentials", 1, "a"),
+            diagnostic("config", 3, "b"),
+            diagnostic("config", 1, "c"),
+            diagnostic("credentials", 1, "d"),
+            diagnostic("config", 3, "e"),
+            diagnostic("config", 2, "f"),
+            diagnostic("config", 1, "g"),
+        ];
+        let mut expected = diagnostics.clone();
+        expected.sort_by_key(|d| (d.origin.file != "config", d.origin.line));
+        sort_in_reading_order(&mut diagnostics, Some("config"));
+        assert_eq!(diagnostics, expected);
+        let messages: String = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, "cgfbead");
     }
 }

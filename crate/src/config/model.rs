@@ -42,6 +42,15 @@ pub struct Origin {
     pub line: u32,
 }
 
+impl Origin {
+    /// Not inlined: one copy of the string copying instead of one per place that makes an origin
+    /// (they are many, and the wasm module is size-budgeted).
+    #[inline(never)]
+    pub(crate) fn at(file: &str, line: u32) -> Origin {
+        Origin { file: file.to_owned(), line }
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} line {}", self.file, self.line)
@@ -68,21 +77,23 @@ impl Property {
     /// The `name = value` pairs of a property written as a block (`s3 =` followed by indented
     /// lines), as the SDKs read them: keys trimmed and lower-cased, lines without `=` skipped.
     pub fn sub_properties(&self) -> Vec<(String, String)> {
-        parse_sub_properties(&self.value)
+        let mut pairs = Vec::new();
+        for_each_sub_property(&self.value, &mut |key, value| pairs.push((key, value)));
+        pairs
     }
 }
 
-pub(crate) fn parse_sub_properties(value: &str) -> Vec<(String, String)> {
-    value
-        .split('\n')
-        .filter_map(|line| {
-            let (key, value) = line.split_once('=')?;
-            Some((
+/// Hands each `name = value` line of a sub-property block to `found`, as the SDKs read it: name
+/// trimmed and lower-cased, value trimmed, lines without `=` skipped.
+pub(crate) fn for_each_sub_property(value: &str, found: &mut dyn FnMut(String, String)) {
+    for line in value.split('\n') {
+        if let Some((key, value)) = line.split_once('=') {
+            found(
                 key.trim_matches(super::parse::WHITESPACE).to_ascii_lowercase(),
                 value.trim_matches(super::parse::WHITESPACE).to_owned(),
-            ))
-        })
-        .collect()
+            );
+        }
+    }
 }
 
 impl fmt::Debug for Property {

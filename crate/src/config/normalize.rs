@@ -42,7 +42,7 @@ impl<'a> SectionName<'a> {
 }
 
 fn origin(file: &SourceFile<'_>, line: u32) -> Origin {
-    Origin { file: file.name.to_owned(), line }
+    Origin::at(file.name, line)
 }
 
 /// Why a section is ignored by the SDKs, or `None` if they read it.

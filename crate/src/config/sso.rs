@@ -306,20 +306,13 @@ pub fn resolve_sso_profile(set: &ConfigSet, name: &str) -> Result<SsoProfile, Ss
                 (Some(start_url), Some(region)) => {
                     (None, start_url.to_owned(), region.to_owned(), None, start_url.to_owned())
                 }
-                _ => {
-                    let keys = [SSO_START_URL, SSO_REGION]
-                        .iter()
-                        .filter(|key| value(profile, key).is_none())
-                        .map(|key| (*key).to_owned())
-                        .collect();
-                    return Err(missing_keys(profile, keys, account_id.is_some(), role_name.is_some()));
-                }
+                _ => return Err(missing_keys(profile, true, account_id.is_some(), role_name.is_some())),
             }
         }
     };
 
     if kind == SsoProfileKind::RoleCredentials && (account_id.is_none() || role_name.is_none()) {
-        return Err(missing_keys(profile, Vec::new(), account_id.is_some(), role_name.is_some()));
+        return Err(missing_keys(profile, false, account_id.is_some(), role_name.is_some()));
     }
 
     Ok(SsoProfile {
@@ -338,21 +331,19 @@ pub fn resolve_sso_profile(set: &ConfigSet, name: &str) -> Result<SsoProfile, Ss
     })
 }
 
-/// `MissingKeys` listing `keys` plus the account/role when only one of them is set, in botocore's
-/// order.
-fn missing_keys(profile: &Section, keys: Vec<String>, has_account: bool, has_role: bool) -> SsoConfigError {
-    let mut missing = keys;
-    if has_account != has_role {
-        missing.push(if has_account { SSO_ROLE_NAME } else { SSO_ACCOUNT_ID }.to_owned());
-    }
-    super::sort_by_rank(&mut missing, |key| {
-        REQUIRED_ORDER.iter().position(|k| k == key).unwrap_or(REQUIRED_ORDER.len()) as u64
-    });
-    SsoConfigError::MissingKeys {
-        profile: profile.name.clone(),
-        origin: profile.origin.clone(),
-        keys: missing,
-    }
+/// `MissingKeys` in botocore's order: `sso_start_url` and `sso_region` when `location` is asked
+/// for and the profile lacks them, plus the account or the role when only the other is set.
+fn missing_keys(profile: &Section, location: bool, has_account: bool, has_role: bool) -> SsoConfigError {
+    let keys = REQUIRED_ORDER
+        .iter()
+        .filter(|key| match **key {
+            SSO_ROLE_NAME => has_account && !has_role,
+            SSO_ACCOUNT_ID => has_role && !has_account,
+            key => location && value(profile, key).is_none(),
+        })
+        .map(|key| (*key).to_owned())
+        .collect();
+    SsoConfigError::MissingKeys { profile: profile.name.clone(), origin: profile.origin.clone(), keys }
 }
 
 /// botocore's rule: every key of the session that the profile also sets must have the same value

@@ -1,43 +1,15 @@
 //! The shared config and credentials files in the JS API, over [`crate::config`].
 
-use super::convert::{to_js, JsFailure};
+use super::convert::JsFailure;
+use crate::config::js_json::{self, Problem};
 use crate::config::{
-    parse_files, resolve_sso_profile, sso::sso_profiles, ConfigSet, Diagnostic, OtherSection, ParseError,
-    Section, SourceFile, SsoConfigError, SsoProfile,
+    parse_files, resolve_sso_profile, sso::sso_profiles, ConfigSet, ParseError, SourceFile, SsoConfigError,
 };
-use crate::sorted_map::SortedMap;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// The display names used in messages and `origin.file` (what a user would recognise).
 const CONFIG_FILE_NAME: &str = "~/.aws/config";
 const CREDENTIALS_FILE_NAME: &str = "~/.aws/credentials";
-
-/// `ParsedConfig` in TypeScript.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ParsedConfigJs<'a> {
-    profiles: &'a SortedMap<String, Section>,
-    sessions: &'a SortedMap<String, Section>,
-    other_sections: &'a SortedMap<String, OtherSection>,
-    diagnostics: &'a [Diagnostic],
-}
-
-/// `SsoProfileEntry` in TypeScript.
-#[derive(Serialize)]
-struct SsoProfileEntryJs {
-    name: String,
-    profile: Option<SsoProfile>,
-    error: Option<ConfigProblemJs>,
-}
-
-/// `ConfigProblem` in TypeScript: an [`SsoConfigError`] as data (for lists that must not throw).
-#[derive(Serialize)]
-struct ConfigProblemJs {
-    code: String,
-    variant: String,
-    message: String,
-}
 
 /// `"missing-equals"` / `"profileNotFound"` → `"missing_equals"` / `"profile_not_found"`: every
 /// `code` this package throws is snake_case.
@@ -71,20 +43,19 @@ pub(super) fn variant_name(code: &str) -> String {
     name
 }
 
-impl From<&SsoConfigError> for ConfigProblemJs {
-    fn from(error: &SsoConfigError) -> Self {
-        ConfigProblemJs {
-            code: snake_case(error.code()),
-            variant: variant_name(error.code()),
-            message: error.to_string(),
-        }
+/// An [`SsoConfigError`] as data (`ConfigProblem` in TypeScript, for lists that must not throw).
+fn problem(error: &SsoConfigError) -> Problem {
+    Problem {
+        code: snake_case(error.code()),
+        variant: variant_name(error.code()),
+        message: error.to_string(),
     }
 }
 
 impl From<SsoConfigError> for JsFailure {
     fn from(error: SsoConfigError) -> Self {
-        let problem = ConfigProblemJs::from(&error);
-        JsFailure::new(problem.code, problem.variant, false, problem.message)
+        let Problem { code, variant, message } = problem(&error);
+        JsFailure::new(code, variant, false, message)
     }
 }
 
@@ -117,12 +88,7 @@ pub fn parse_config(
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let set = parse_files_js(config_text, credentials_text)?;
-    to_js(&ParsedConfigJs {
-        profiles: &set.profiles,
-        sessions: &set.sso_sessions,
-        other_sections: &set.other_sections,
-        diagnostics: &set.diagnostics,
-    })
+    js_sys::JSON::parse(&js_json::parsed_config(&set))
 }
 
 /// Resolves one profile for SSO sign-in (sso-session, legacy and bearer-only profiles), with the
@@ -135,7 +101,7 @@ pub fn resolve_profile(
 ) -> Result<JsValue, JsValue> {
     let set = parse_files_js(config_text, credentials_text)?;
     let profile = resolve_sso_profile(&set, profile_name).map_err(JsFailure::from)?;
-    to_js(&profile)
+    js_sys::JSON::parse(&js_json::sso_profile(&profile))
 }
 
 /// Every profile that sets an SSO key, resolved or with the reason it cannot be, in name order.
@@ -145,12 +111,5 @@ pub fn list_sso_profiles(
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let set = parse_files_js(config_text, credentials_text)?;
-    let entries: Vec<SsoProfileEntryJs> = sso_profiles(&set)
-        .into_iter()
-        .map(|(name, result)| match result {
-            Ok(profile) => SsoProfileEntryJs { name, profile: Some(profile), error: None },
-            Err(error) => SsoProfileEntryJs { name, profile: None, error: Some((&error).into()) },
-        })
-        .collect();
-    to_js(&entries)
+    js_sys::JSON::parse(&js_json::sso_profile_entries(&sso_profiles(&set), &problem))
 }

@@ -182,19 +182,9 @@ use super::cache::{token_from_js, token_to_js};
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn promise<T, F>(future: F) -> Promise
-where
-    F: Future<Output = Result<T, JsFailure>> + 'static,
-    T: Serialize,
-{
-    boxed_promise(Box::pin(async move {
-        let value = future.await?;
-        to_js(&value)
-    }))
-}
-
 /// Every export's future goes through this one (non-generic) instance of `future_to_promise`: one
-/// copy of the promise machinery in the wasm module instead of one per export.
+/// copy of the promise machinery in the wasm module instead of one per export. The futures convert
+/// their own results (`to_js`), so no per-result-type wrapper future exists either.
 #[inline(never)]
 fn boxed_promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
     future_to_promise(future)
@@ -341,7 +331,7 @@ impl OidcClientJs {
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
         let request = from_js("the registration request", &request, RegistrationRequestJs::read);
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let request = request?;
             let oidc = oidc_client(&endpoint, None)?;
             let core_request = RegistrationRequest {
@@ -359,12 +349,12 @@ impl OidcClientJs {
                 request.cached_registration_file.as_deref(),
             )
             .await?;
-            Ok(ObtainedRegistrationJs {
+            to_js(&ObtainedRegistrationJs {
                 registration: RegistrationFileJs::from_core(obtained.registration),
                 cache_key: obtained.cache_key,
                 new_cache_file: obtained.new_cache_file,
             })
-        })
+        }))
     }
 
     /// StartDeviceAuthorization: show `userCode` and open `verificationUriComplete`, then
@@ -377,12 +367,12 @@ impl OidcClientJs {
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
         let registration = registration_from_js(&registration);
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let registration = registration?;
             let oidc = oidc_client(&endpoint, None)?;
             let client = ClientCredentials::from(&registration);
             let authorization = oidc.start_device_authorization(&client, &start_url).await?;
-            Ok(DeviceAuthorizationJs {
+            to_js(&DeviceAuthorizationJs {
                 device_code: authorization.device_code,
                 user_code: authorization.user_code,
                 verification_uri: authorization.verification_uri,
@@ -391,7 +381,7 @@ impl OidcClientJs {
                 interval: authorization.interval,
                 started_at: BrowserClock.now().to_cli_string(),
             })
-        })
+        }))
     }
 
     /// Polls CreateToken until the user approves (as the CLI: at once, then every `interval`
@@ -408,7 +398,7 @@ impl OidcClientJs {
         let registration = registration_from_js(&registration);
         let authorization = from_js("the device authorization", &authorization, DeviceAuthorizationJs::read);
         let signal = signal_option(&options.unwrap_or(JsValue::UNDEFINED));
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let signal = signal?;
             let registration = registration?;
             let authorization = authorization?;
@@ -433,8 +423,8 @@ impl OidcClientJs {
                 &abort.cancel,
             )
             .await?;
-            Ok(IssuedTokenJs::from_core(token))
-        })
+            to_js(&IssuedTokenJs::from_core(token))
+        }))
     }
 
     /// The first half of an authorization-code + PKCE sign-in: open `authorizeUrl`, keep
@@ -476,12 +466,12 @@ impl OidcClientJs {
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
         let pending = from_js("the pending sign-in", &pending, PendingPkce::from_members);
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let pending = pending?;
             let oidc = oidc_client(&endpoint, None)?;
             let token = pkce_finish(&oidc, &BrowserClock, &pending, &callback_url).await?;
-            Ok(IssuedTokenJs::from_core(token))
-        })
+            to_js(&IssuedTokenJs::from_core(token))
+        }))
     }
 
     /// Refreshes a cached token with its refresh token (CreateToken, refresh_token grant) and
@@ -622,18 +612,20 @@ impl PortalClientJs {
         #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
     ) -> Promise {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let call = call?;
-            Ok(listing::list_all_accounts(
-                &call.portal,
-                &call.sleep,
-                &CryptoRandom,
-                &call.token,
-                &call.options,
-                &call.abort.cancel,
+            to_js(
+                &listing::list_all_accounts(
+                    &call.portal,
+                    &call.sleep,
+                    &CryptoRandom,
+                    &call.token,
+                    &call.options,
+                    &call.abort.cancel,
+                )
+                .await?,
             )
-            .await?)
-        })
+        }))
     }
 
     /// Every role of one account (all pages).
@@ -645,19 +637,21 @@ impl PortalClientJs {
         #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
     ) -> Promise {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let call = call?;
-            Ok(listing::list_all_roles(
-                &call.portal,
-                &call.sleep,
-                &CryptoRandom,
-                &call.token,
-                &account_id,
-                &call.options,
-                &call.abort.cancel,
+            to_js(
+                &listing::list_all_roles(
+                    &call.portal,
+                    &call.sleep,
+                    &CryptoRandom,
+                    &call.token,
+                    &account_id,
+                    &call.options,
+                    &call.abort.cancel,
+                )
+                .await?,
             )
-            .await?)
-        })
+        }))
     }
 
     /// Every account with all its roles, `options.concurrency` role listings at a time (default 4).
@@ -668,18 +662,20 @@ impl PortalClientJs {
         #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: Option<JsValue>,
     ) -> Promise {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let call = call?;
-            Ok(listing::list_accounts_and_roles(
-                &call.portal,
-                &call.sleep,
-                &CryptoRandom,
-                &call.token,
-                &call.options,
-                &call.abort.cancel,
+            to_js(
+                &listing::list_accounts_and_roles(
+                    &call.portal,
+                    &call.sleep,
+                    &CryptoRandom,
+                    &call.token,
+                    &call.options,
+                    &call.abort.cancel,
+                )
+                .await?,
             )
-            .await?)
-        })
+        }))
     }
 
     /// Role credentials with a cached SSO token (an expired token fails at once with code
@@ -695,7 +691,7 @@ impl PortalClientJs {
         let endpoint = self.endpoint_url.clone();
         let token = token_from_js(&token);
         let signal = signal_option(&options.unwrap_or(JsValue::UNDEFINED));
-        promise(async move {
+        boxed_promise(Box::pin(async move {
             let (token, signal) = (token?, signal?);
             let abort = cancellation(signal.as_ref());
             let portal = portal_client(&endpoint, signal.clone())?;
@@ -711,8 +707,8 @@ impl PortalClientJs {
                 &abort.cancel,
             )
             .await?;
-            Ok(AwsCredentialsJs::from_core(credentials))
-        })
+            to_js(&AwsCredentialsJs::from_core(credentials))
+        }))
     }
 
     /// Ends the session server-side (revokes the access token and its refresh token). Delete the
