@@ -42,6 +42,9 @@ const wasmSrc = join(here, 'src', 'wasm');
 rmSync(wasmSrc, { recursive: true, force: true });
 mkdirSync(wasmSrc, { recursive: true });
 for (const file of WASM_FILES) cpSync(join(pkg, file), join(wasmSrc, file));
+// wasm-bindgen's JS snippets (the fetch and timer helpers of crate/src/wasm/effects.rs), imported by the glue.
+const snippets = join(pkg, 'snippets');
+if (existsSync(snippets)) cpSync(snippets, join(wasmSrc, 'snippets'), { recursive: true });
 
 // 3. Type-check and compile.
 const build = join(here, 'build');
@@ -65,6 +68,7 @@ function assemble(target, browserManifest) {
   for (const file of ['popup.html', 'popup.css']) cpSync(join(here, 'src', 'popup', file), join(out, 'popup', file));
   mkdirSync(join(out, 'wasm'), { recursive: true });
   for (const file of ['sso_bridge.js', 'sso_bridge_bg.wasm']) cpSync(join(pkg, file), join(out, 'wasm', file));
+  if (existsSync(snippets)) cpSync(snippets, join(out, 'wasm', 'snippets'), { recursive: true });
   return out;
 }
 

@@ -153,3 +153,37 @@ fn cli_key_names_are_lowercased_like_python_str_lower() {
     assert!(messages.iter().any(|m| m.contains("\"é\" is set twice")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("key \"régionς\"")), "{messages:?}");
 }
+
+/// The allocator reuses what a parse freed: after a warm-up, parsing a 5,000-profile config again
+/// and again does not grow the wasm memory (a long-lived extension worker parses on every change).
+#[wasm_bindgen_test]
+fn repeated_large_parses_reach_a_steady_memory_size() {
+    let mut text = String::new();
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "[profile p{i}]\nsso_session = s{}\nsso_account_id = {:012}\nsso_role_name = Role{i}\nregion = eu-west-1\n\n",
+            i % 50,
+            i
+        ));
+    }
+    for s in 0..50 {
+        text.push_str(&format!(
+            "[sso-session s{s}]\nsso_start_url = https://d-{s}.awsapps.com/start\nsso_region = us-east-1\n\n"
+        ));
+    }
+    let memory_bytes = || {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
+    };
+    for _ in 0..3 {
+        parse_config(&text, None).unwrap();
+        list_sso_profiles(&text, None).unwrap();
+    }
+    let warm = memory_bytes();
+    for _ in 0..10 {
+        parse_config(&text, None).unwrap();
+        list_sso_profiles(&text, None).unwrap();
+    }
+    let after = memory_bytes();
+    assert!(after <= warm + (1 << 20), "memory grew from {warm} to {after} bytes over 10 more parses");
+}

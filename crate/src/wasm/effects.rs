@@ -1,31 +1,92 @@
 //! The browser's effects behind the core's injected traits: [`FetchTransport`] (`fetch`),
-//! [`TimerSleep`] (`setTimeout`), [`CryptoRandom`] (`crypto.getRandomValues` via getrandom) and
+//! [`TimerSleep`] (`setTimeout`), [`CryptoRandom`] (`crypto.getRandomValues`) and
 //! [`BrowserClock`] (`Date.now`).
 //!
 //! `fetch` and `setTimeout` are called as globals so the same module works in a page, a dedicated
 //! worker and an extension's service worker (which has no `window`).
 
 use crate::http::{
-    Clock, HttpRequest, HttpResponse, Method, Random, Sleep, Transport, TransportError, TransportErrorKind,
+    Clock, HttpRequest, HttpResponse, Random, Sleep, Transport, TransportError, TransportErrorKind,
 };
 use crate::time::UtcTime;
-use js_sys::{Promise, Uint8Array};
+use js_sys::Promise;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, Request, RequestInit, Response};
+use web_sys::AbortSignal;
+
+// The effects as small JS functions (one import each) rather than web-sys calls: `Request`,
+// `Headers`, `RequestInit`'s setters, header iteration and the `setTimeout`/abort-listener closures
+// were some twenty imports and their Rust-side conversions (-2 KB gzip). Headers cross as
+// `name\nvalue\n` lines: HTTP forbids line breaks in names and values (and `send` refuses them).
+#[wasm_bindgen(inline_js = r#"
+export async function ssoBridgeFetch(url, method, headerLines, body, signal) {
+  const headers = [];
+  const lines = headerLines.split("\n");
+  for (let i = 0; i + 1 < lines.length; i += 2) headers.push([lines[i], lines[i + 1]]);
+  // The body is a view into wasm memory: copy it before anything can grow that memory.
+  const response = await fetch(url, {
+    method,
+    headers,
+    body: body.length > 0 || method === "POST" ? body.slice() : undefined,
+    signal: signal ?? undefined,
+  });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let received = "";
+  for (const [name, value] of response.headers) received += name + "\n" + value + "\n";
+  return { status: response.status, headers: received, body: bytes };
+}
+
+export function ssoBridgeRandomBytes(length) {
+  return crypto.getRandomValues(new Uint8Array(length));
+}
+
+export function ssoBridgeSleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
+}
+"#)]
+extern "C" {
+    /// `fetch` with the request's parts; resolves to a [`FetchedResponse`], rejects as `fetch` does.
+    #[wasm_bindgen(js_name = ssoBridgeFetch)]
+    fn bridge_fetch(
+        url: &str,
+        method: &str,
+        header_lines: &str,
+        body: &[u8],
+        signal: Option<AbortSignal>,
+    ) -> Promise;
+
+    /// `length` (at most 65,536) bytes from `crypto.getRandomValues`; throws where there is no
+    /// Web Crypto.
+    #[wasm_bindgen(catch, js_name = ssoBridgeRandomBytes)]
+    fn random_bytes(length: usize) -> Result<Vec<u8>, JsValue>;
+
+    /// Resolves after `millis`, or at once when `signal` aborts; never rejects.
+    #[wasm_bindgen(js_name = ssoBridgeSleep)]
+    fn bridge_sleep(millis: f64, signal: Option<AbortSignal>) -> Promise;
+}
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(request: &Request) -> Promise;
-
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, millis: f64) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
+    /// What `ssoBridgeFetch` resolves to (a plain object).
+    type FetchedResponse;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &FetchedResponse) -> u16;
+    /// `name\nvalue\n` lines, names lower-cased by the browser.
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &FetchedResponse) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &FetchedResponse) -> Vec<u8>;
 
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(message: &str);
@@ -51,48 +112,32 @@ impl FetchTransport {
         if self.is_aborted() {
             return Err(cancelled());
         }
-        let init = RequestInit::new();
-        init.set_method(request.method.as_str());
-        let headers = Headers::new().map_err(|e| js_failure(TransportErrorKind::Other, &e))?;
+        let mut lines = String::new();
         for (name, value) in &request.headers {
-            headers.append(name, value).map_err(|e| js_failure(TransportErrorKind::Other, &e))?;
+            if [name, value].iter().any(|text| text.contains(['\n', '\r'])) {
+                return Err(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("the request header `{}` contains a line break", name.escape_default()),
+                ));
+            }
+            lines.push_str(name);
+            lines.push('\n');
+            lines.push_str(value);
+            lines.push('\n');
         }
-        init.set_headers(&headers);
-        if request.method == Method::Post || !request.body.is_empty() {
-            init.set_body(&Uint8Array::from(request.body.as_slice()));
+        let promise =
+            bridge_fetch(&request.url, request.method.as_str(), &lines, &request.body, self.signal.clone());
+        let response: FetchedResponse =
+            JsFuture::from(promise).await.map_err(|e| self.fetch_failure(&e))?.unchecked_into();
+        // A cross-origin response shows only CORS-safelisted and exposed headers (the emulator
+        // exposes x-amzn-ErrorType and Retry-After).
+        let header_text = response.headers();
+        let mut parts = header_text.split('\n');
+        let mut headers = Vec::new();
+        while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+            headers.push((name.to_owned(), value.to_owned()));
         }
-        if let Some(signal) = &self.signal {
-            init.set_signal(Some(signal));
-        }
-        let js_request = Request::new_with_str_and_init(&request.url, &init)
-            .map_err(|e| js_failure(TransportErrorKind::Other, &e))?;
-        let response: Response = JsFuture::from(global_fetch(&js_request))
-            .await
-            .map_err(|e| self.fetch_failure(&e))?
-            .unchecked_into();
-
-        let mut header_pairs = Vec::new();
-        // Header names arrive lower-cased; a cross-origin response shows only CORS-safelisted and
-        // exposed headers (the emulator exposes x-amzn-ErrorType and Retry-After).
-        let entries = js_sys::try_iter(&response.headers())
-            .map_err(|e| js_failure(TransportErrorKind::Other, &e))?
-            .ok_or_else(|| {
-                TransportError::new(TransportErrorKind::Other, "response headers are not iterable")
-            })?;
-        for entry in entries {
-            let pair: js_sys::Array = entry.map_err(|e| js_failure(TransportErrorKind::Other, &e))?.into();
-            header_pairs.push((
-                pair.get(0).as_string().unwrap_or_default(),
-                pair.get(1).as_string().unwrap_or_default(),
-            ));
-        }
-        let buffer = response.array_buffer().map_err(|e| js_failure(TransportErrorKind::Other, &e))?;
-        let body = JsFuture::from(buffer).await.map_err(|e| self.fetch_failure(&e))?;
-        Ok(HttpResponse {
-            status: response.status(),
-            headers: header_pairs,
-            body: Uint8Array::new(&body).to_vec(),
-        })
+        Ok(HttpResponse { status: response.status(), headers, body: response.body() })
     }
 
     fn fetch_failure(&self, error: &JsValue) -> TransportError {
@@ -146,42 +191,27 @@ impl TimerSleep {
 
 impl Sleep for TimerSleep {
     async fn sleep(&self, duration: Duration) {
-        if self.signal.as_ref().is_some_and(|s| s.aborted()) {
-            return;
-        }
         let millis = duration.as_millis().min(i32::MAX as u128) as f64;
-        let mut on_abort: Option<Closure<dyn FnMut()>> = None;
-        let promise = Promise::new(&mut |resolve, _reject| {
-            let handle = set_timeout(&resolve, millis);
-            if let Some(signal) = &self.signal {
-                let closure = Closure::once(move || {
-                    clear_timeout(&handle);
-                    let _ = resolve.call0(&JsValue::UNDEFINED);
-                });
-                let _ = signal.add_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
-                on_abort = Some(closure);
-            }
-        });
-        // The promise never rejects.
-        let _ = JsFuture::from(promise).await;
-        // Unhook before the closure is freed, so polling for minutes does not pile up listeners.
-        if let (Some(signal), Some(closure)) = (&self.signal, on_abort) {
-            let _ = signal.remove_event_listener_with_callback("abort", closure.as_ref().unchecked_ref());
-        }
+        // The promise never rejects; an abort resolves it early.
+        let _ = JsFuture::from(bridge_sleep(millis, self.signal.clone())).await;
     }
 }
 
-/// `crypto.getRandomValues` through getrandom's `wasm_js` backend.
+/// `crypto.getRandomValues` (every page, worker and service worker has it, as has Node ≥ 19).
 #[derive(Default)]
 pub struct CryptoRandom;
 
 impl Random for CryptoRandom {
     fn fill_bytes(&self, dest: &mut [u8]) {
-        // getrandom fails only where there is no Web Crypto at all (every browser and worker
-        // has it). Proceeding with unfilled bytes would produce guessable PKCE verifiers and
-        // OAuth state, so this is the one place a failure must stop everything.
-        if let Err(error) = getrandom::fill(dest) {
-            panic!("no secure randomness available (crypto.getRandomValues): {error}");
+        // getRandomValues fills at most 65,536 bytes a call.
+        for chunk in dest.chunks_mut(65_536) {
+            match random_bytes(chunk.len()) {
+                Ok(bytes) if bytes.len() == chunk.len() => chunk.copy_from_slice(&bytes),
+                // Only where there is no Web Crypto at all. Proceeding with unfilled bytes would
+                // produce guessable PKCE verifiers and OAuth state, so this is the one place a
+                // failure must stop everything.
+                _ => panic!("no secure randomness available (crypto.getRandomValues)"),
+            }
         }
     }
 }
