@@ -364,10 +364,7 @@ pub(crate) async fn send<T: Transport>(
     operation: Operation,
     request: HttpRequest,
 ) -> Result<HttpResponse, SsoError> {
-    // Boxed: the transport's future (for `fetch`, a large state machine) then lives on the heap
-    // once instead of inside the state of every flow that awaits a call, which keeps those
-    // states and their moves small in the wasm module.
-    Box::pin(transport.send(request)).await.map_err(|e| SsoError::from_transport(operation, &e))
+    transport.send(request).await.map_err(|e| SsoError::from_transport(operation, &e))
 }
 
 /// Checks an endpoint base URL given by the caller (resolved by `crate::config`).
