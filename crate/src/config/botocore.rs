@@ -129,15 +129,25 @@ impl SectionIndex {
     }
 }
 
+/// Records why botocore refuses the file (`ConfigParseError`). Not inlined: one copy for the
+/// reader's five reasons.
+#[inline(never)]
+fn refuse(
+    diagnostics: &mut Vec<Diagnostic>,
+    refused: &mut bool,
+    code: DiagnosticCode,
+    origin: Origin,
+    message: String,
+) {
+    *refused = true;
+    diagnostics.push(Diagnostic::error(code, origin, message));
+}
+
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
 pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let origin = |line: u32| Origin::at(file.name, line);
     let mut diagnostics = Vec::new();
     let mut refused = false;
-    let mut refuse = |diagnostics: &mut Vec<Diagnostic>, code, line, message: String| {
-        refused = true;
-        diagnostics.push(Diagnostic::error(code, origin(line), message));
-    };
 
     // configparser's strict duplicate checks: sections through this index, options by looking at
     // the section's options (each key is there once: a repeated key replaces the earlier one).
@@ -201,8 +211,9 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
                 refuse(
                     &mut diagnostics,
+                    &mut refused,
                     DiagnosticCode::DuplicateSection,
-                    line_number,
+                    origin(line_number),
                     format!(
                         "[{header}] appears twice in this file: the AWS SDKs merge the two, but the \
                          AWS CLI refuses the whole file (DuplicateSectionError); merge them into one \
@@ -220,8 +231,9 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         let Some(section_index) = current else {
             refuse(
                 &mut diagnostics,
+                &mut refused,
                 DiagnosticCode::NoSectionHeader,
-                line_number,
+                origin(line_number),
                 "this line comes before any [section] header: the AWS CLI refuses the whole file \
                  (MissingSectionHeaderError); start the file with a header such as [default]"
                     .to_owned(),
@@ -234,8 +246,9 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         let Some(delimiter_index) = stripped.find(['=', ':']) else {
             refuse(
                 &mut diagnostics,
+                &mut refused,
                 DiagnosticCode::CliSyntax,
-                line_number,
+                origin(line_number),
                 "the AWS CLI cannot parse this line (it has no '=' or ':') and refuses the whole \
                  file; write it as key = value, or indent it to continue the value above"
                     .to_owned(),
@@ -247,8 +260,9 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         if key.is_empty() {
             refuse(
                 &mut diagnostics,
+                &mut refused,
                 DiagnosticCode::CliSyntax,
-                line_number,
+                origin(line_number),
                 "the AWS CLI cannot parse this line (nothing before the '=') and refuses the whole \
                  file; write the key before the '='"
                     .to_owned(),
@@ -279,8 +293,9 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             options.remove(earlier);
             refuse(
                 &mut diagnostics,
+                &mut refused,
                 DiagnosticCode::DuplicateKey,
-                line_number,
+                origin(line_number),
                 format!(
                     "\"{key}\" is set twice in [{section_name}]: the AWS SDKs use the last value, but \
                      the AWS CLI refuses the whole file (DuplicateOptionError); keep one"
