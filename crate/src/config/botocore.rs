@@ -804,6 +804,29 @@ mod tests {
     }
 
     #[test]
+    fn repeated_headers_and_keys_are_found_among_thousands_of_sections() {
+        let mut text = String::new();
+        for index in 0..1000 {
+            text.push_str(&format!("[profile p{index}]\nk = {index}\n"));
+        }
+        // Lines 2001-2006: p7 again (its `k` is then repeated), p999 again, a new p1000.
+        text.push_str("[profile p7]\nk = again\n[profile p999]\ny = 2\n[profile p1000]\nk = new\n");
+        let file = read_config(&text);
+        assert!(file.sections.is_none());
+        let found: Vec<(DiagnosticCode, u32)> =
+            file.diagnostics.iter().map(|d| (d.code, d.origin.line)).collect();
+        assert_eq!(
+            found,
+            [
+                (DiagnosticCode::DuplicateSection, 2001),
+                (DiagnosticCode::DuplicateKey, 2002),
+                (DiagnosticCode::DuplicateSection, 2003)
+            ]
+        );
+        assert!(file.diagnostics[1].message.contains("[profile p7]"), "{:?}", file.diagnostics[1]);
+    }
+
+    #[test]
     fn configparser_rules() {
         let file = read_config("[default]\nregion = us-east-1 # c\nkey: value\n  # indented comment\n");
         let sections = file.sections.unwrap();
