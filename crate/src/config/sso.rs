@@ -229,11 +229,7 @@ pub fn resolve_sso_session(set: &ConfigSet, name: &str) -> Option<Result<SsoSess
 }
 
 fn session_config(section: &Section) -> Result<SsoSessionConfig, SsoConfigError> {
-    let missing: Vec<String> = [SSO_START_URL, SSO_REGION]
-        .iter()
-        .filter(|key| value(section, key).is_none())
-        .map(|key| (*key).to_owned())
-        .collect();
+    let missing = keys_where(&[SSO_START_URL, SSO_REGION], &|key| value(section, key).is_none());
     if !missing.is_empty() {
         return Err(SsoConfigError::SessionMissingKeys {
             session: section.name.clone(),
@@ -334,16 +330,23 @@ pub fn resolve_sso_profile(set: &ConfigSet, name: &str) -> Result<SsoProfile, Ss
 /// `MissingKeys` in botocore's order: `sso_start_url` and `sso_region` when `location` is asked
 /// for and the profile lacks them, plus the account or the role when only the other is set.
 fn missing_keys(profile: &Section, location: bool, has_account: bool, has_role: bool) -> SsoConfigError {
-    let keys = REQUIRED_ORDER
-        .iter()
-        .filter(|key| match **key {
-            SSO_ROLE_NAME => has_account && !has_role,
-            SSO_ACCOUNT_ID => has_role && !has_account,
-            key => location && value(profile, key).is_none(),
-        })
-        .map(|key| (*key).to_owned())
-        .collect();
+    let keys = keys_where(&REQUIRED_ORDER, &|key| match key {
+        SSO_ROLE_NAME => has_account && !has_role,
+        SSO_ACCOUNT_ID => has_role && !has_account,
+        key => location && value(profile, key).is_none(),
+    });
     SsoConfigError::MissingKeys { profile: profile.name.clone(), origin: profile.origin.clone(), keys }
+}
+
+/// The `keys` for which `missing` holds, in order.
+fn keys_where(keys: &[&str], missing: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut found = Vec::new();
+    for key in keys {
+        if missing(key) {
+            found.push((*key).to_owned());
+        }
+    }
+    found
 }
 
 /// botocore's rule: every key of the session that the profile also sets must have the same value
