@@ -482,7 +482,10 @@ impl<'a> Places<'a> {
         reported: &[Diagnostic],
         headers: &'a [(u64, FileKind, String)],
     ) -> Self {
-        let places: Vec<u64> = reported.iter().map(|diagnostic| place(files, &diagnostic.origin)).collect();
+        let mut places = Vec::with_capacity(reported.len());
+        for diagnostic in reported {
+            places.push(place(files, &diagnostic.origin));
+        }
         let order = stable_order(places.len(), &|a, b| places[a].cmp(&places[b]));
         let mut reported = Vec::with_capacity(places.len());
         for index in order {

@@ -246,10 +246,7 @@ fn other_section(
             continue;
         }
         let block = other.properties.get_or_insert_with(property.key.clone(), SortedMap::new);
-        // A block's first line is normally empty; the SDKs also read `key = a = b` as sub-property a.
-        let lines = std::iter::once((property.line, property.first_value))
-            .chain(property.continuations.iter().copied());
-        for (line, text) in lines {
+        let mut add = |line: u32, text: &str| {
             if let Some((sub_key, value)) = text.split_once('=') {
                 let sub_key = sub_key.trim_matches(WHITESPACE).to_ascii_lowercase();
                 block.insert(
@@ -261,6 +258,11 @@ fn other_section(
                     },
                 );
             }
+        };
+        // A block's first line is normally empty; the SDKs also read `key = a = b` as sub-property a.
+        add(property.line, property.first_value);
+        for &(line, text) in &property.continuations {
+            add(line, text);
         }
     }
     other
