@@ -427,7 +427,7 @@ pub(crate) enum BotoSectionKind {
 
 pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind {
     let two_words = |header: &str| match shlex_split(header) {
-        Some(parts) if parts.len() == 2 => parts.into_iter().nth(1),
+        Some(mut parts) if parts.len() == 2 => parts.pop(),
         _ => None,
     };
     if header.starts_with(PROFILE_PREFIX) {
