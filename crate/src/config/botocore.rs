@@ -312,9 +312,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             let text = option.lines.join("\n").trim_end_matches(is_python_space).to_owned();
             let value = if text.starts_with('\n') {
                 let mut nested = SortedMap::new();
-                for nested_line in
-                    text.lines().map(|l| l.trim_matches(is_python_space)).filter(|l| !l.is_empty())
-                {
+                for nested_line in text.lines() {
+                    let nested_line = nested_line.trim_matches(is_python_space);
+                    if nested_line.is_empty() {
+                        continue;
+                    }
                     match nested_line.split_once('=') {
                         Some((name, value)) => {
                             nested.insert(
