@@ -111,11 +111,12 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
     }
 
     // `[profile default]` anywhere in the config file hides every bare `[default]` (spec §8.2).
-    let last_prefixed_default_line = readable
-        .iter()
-        .filter(|(name, _)| file.kind == FileKind::Config && name.is_prefixed_default())
-        .map(|(_, section)| section.line)
-        .max();
+    let mut last_prefixed_default_line = None;
+    for (name, section) in &readable {
+        if file.kind == FileKind::Config && name.is_prefixed_default() {
+            last_prefixed_default_line = last_prefixed_default_line.max(Some(section.line));
+        }
+    }
     let ignore_unprefixed_default = last_prefixed_default_line.is_some();
 
     // Every occurrence of a section is collected here in file order, then merged into `set` with
