@@ -323,7 +323,7 @@ pub fn partition_of(region: &str) -> Partition {
     let is_word =
         |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     let is_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    for (prefix, partition) in PARTITIONS {
+    for &(prefix, partition) in &PARTITIONS {
         if region == prefix {
             return partition;
         }
