@@ -77,6 +77,18 @@ pub(super) fn parse_files_js(
     Ok(parse_files(Some(&config), credentials.as_ref())?)
 }
 
+/// Parses the files and hands them to `result`, whose JSON text becomes the returned value. One
+/// copy of the parsing, error conversion and clean-up for the three exports below.
+#[inline(never)]
+fn with_config(
+    config_text: &str,
+    credentials_text: Option<String>,
+    result: &dyn Fn(&ConfigSet) -> Result<String, JsFailure>,
+) -> Result<JsValue, JsValue> {
+    let set = parse_files_js(config_text, credentials_text)?;
+    js_sys::JSON::parse(&result(&set)?)
+}
+
 /// Parses a config file (and optionally a credentials file) the way the AWS SDKs do. Throws on a
 /// line the SDKs refuse (with `file` and `line`); everything else, including where the AWS CLI would
 /// read the file differently, is in `diagnostics`.
@@ -85,8 +97,7 @@ pub fn parse_config(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let set = parse_files_js(config_text, credentials_text)?;
-    js_sys::JSON::parse(&js_json::parsed_config(&set))
+    with_config(config_text, credentials_text, &|set| Ok(js_json::parsed_config(set)))
 }
 
 /// Resolves one profile for SSO sign-in (sso-session, legacy and bearer-only profiles), with the
@@ -97,9 +108,9 @@ pub fn resolve_profile(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let set = parse_files_js(config_text, credentials_text)?;
-    let profile = resolve_sso_profile(&set, profile_name).map_err(JsFailure::from)?;
-    js_sys::JSON::parse(&js_json::sso_profile(&profile))
+    with_config(config_text, credentials_text, &|set| {
+        Ok(js_json::sso_profile(&resolve_sso_profile(set, profile_name)?))
+    })
 }
 
 /// Every profile that sets an SSO key, resolved or with the reason it cannot be, in name order.
@@ -108,6 +119,5 @@ pub fn list_sso_profiles(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let set = parse_files_js(config_text, credentials_text)?;
-    js_sys::JSON::parse(&js_json::sso_profile_entries(&set, &problem))
+    with_config(config_text, credentials_text, &|set| Ok(js_json::sso_profile_entries(set, &problem)))
 }
