@@ -247,6 +247,114 @@ impl<'a> Members<'a> {
     }
 }
 
+/// Writes one JSON object member by member, in the order called, with serde_json's string escapes:
+/// the results the JS API returns (which JS reads with `JSON.parse`). A handful of non-generic
+/// methods instead of serde's generic serializer, one copy per type, in the size-budgeted wasm
+/// module. `None` is written as `null`, as serde writes an `Option` field.
+pub struct ObjectWriter {
+    out: String,
+    empty: bool,
+}
+
+impl Default for ObjectWriter {
+    fn default() -> Self {
+        ObjectWriter::new()
+    }
+}
+
+impl ObjectWriter {
+    pub fn new() -> Self {
+        ObjectWriter { out: String::from("{"), empty: true }
+    }
+
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        crate::config::js_json::string(&mut self.out, key);
+        self.out.push(':');
+        &mut self.out
+    }
+
+    pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
+        crate::config::js_json::string(self.key(key), value);
+        self
+    }
+
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(value) => self.str(key, value),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    pub fn int(&mut self, key: &str, value: i64) -> &mut Self {
+        self.raw(key, &value.to_string())
+    }
+
+    pub fn opt_int(&mut self, key: &str, value: Option<i64>) -> &mut Self {
+        match value {
+            Some(value) => self.int(key, value),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    pub fn opt_str_list(&mut self, key: &str, value: Option<&[String]>) -> &mut Self {
+        let Some(items) = value else { return self.raw(key, "null") };
+        let out = self.key(key);
+        out.push('[');
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            crate::config::js_json::string(out, item);
+        }
+        out.push(']');
+        self
+    }
+
+    /// The member only when there is a value (serde's `skip_serializing_if = "Option::is_none"`).
+    pub fn str_if_some(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(value) => self.str(key, value),
+            None => self,
+        }
+    }
+
+    /// The member only when there is a list.
+    pub fn str_list_if_some(&mut self, key: &str, value: Option<&[String]>) -> &mut Self {
+        match value {
+            Some(_) => self.opt_str_list(key, value),
+            None => self,
+        }
+    }
+
+    /// A member whose value is already JSON text (a nested object or array).
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
+        self.key(key).push_str(json);
+        self
+    }
+
+    pub fn finish(&mut self) -> String {
+        self.out.push('}');
+        std::mem::take(&mut self.out)
+    }
+}
+
+/// `[a,b,…]` from items already written as JSON text.
+pub fn array_of(items: impl IntoIterator<Item = String>) -> String {
+    let mut out = String::from("[");
+    for item in items {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&item);
+    }
+    out.push(']');
+    out
+}
+
 /// Exact integer reading of a JSON number's text (decimal digits, optional fraction and exponent).
 fn whole_number(text: &str) -> Option<i64> {
     let (negative, unsigned) = match text.strip_prefix('-') {
@@ -628,6 +736,45 @@ mod tests {
         let error = Json::parse("[\"é\" x]").unwrap_err();
         assert_eq!(error.column, 6, "columns count characters");
         assert_eq!(Json::parse_bytes(b"{\"a\": \"\xff\"}").unwrap_err().column, 8);
+    }
+
+    #[test]
+    fn the_object_writer_writes_what_serde_json_writes() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shape<'a> {
+            name: &'a str,
+            missing: Option<&'a str>,
+            count: i64,
+            nothing: Option<i64>,
+            scopes: Option<Vec<String>>,
+            no_scopes: Option<Vec<String>>,
+            nested: Vec<u8>,
+        }
+        let tricky = "quote \" backslash \\ tab \t nul \u{0} bell \u{7} é 😀 \u{2028}";
+        let expected = serde_json::to_string(&Shape {
+            name: tricky,
+            missing: None,
+            count: -42,
+            nothing: None,
+            scopes: Some(vec!["a".into(), tricky.into()]),
+            no_scopes: None,
+            nested: vec![1, 2],
+        })
+        .unwrap();
+        let written = ObjectWriter::new()
+            .str("name", tricky)
+            .opt_str("missing", None)
+            .int("count", -42)
+            .opt_int("nothing", None)
+            .opt_str_list("scopes", Some(&["a".to_owned(), tricky.to_owned()]))
+            .opt_str_list("noScopes", None)
+            .raw("nested", &array_of(["1".to_owned(), "2".to_owned()]))
+            .finish();
+        assert_eq!(written, expected);
+        assert_eq!(ObjectWriter::new().finish(), "{}");
+        assert_eq!(array_of(Vec::new()), "[]");
+        assert_eq!(Json::parse(&written).unwrap().get("name").and_then(Json::as_str), Some(tricky));
     }
 
     #[test]

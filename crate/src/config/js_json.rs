@@ -273,7 +273,9 @@ fn optional_string(out: &mut String, text: Option<&str>) {
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, the control characters as `\b`,
 /// `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else (non-ASCII included) as it is.
-fn string(out: &mut String, text: &str) {
+/// A JSON string literal exactly as serde_json writes it (control characters escaped, the rest
+/// as is).
+pub(crate) fn string(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     let mut start = 0;

@@ -11,7 +11,7 @@ use super::IssuedToken;
 use crate::cache::RegistrationKind;
 use crate::error::{ErrorKind, Operation, SsoError};
 use crate::http::{Clock, Random, Transport};
-use crate::json::{Json, MemberError, Members};
+use crate::json::{Json, MemberError, Members, ObjectWriter};
 use crate::oidc::url::{encode_component, query_pairs};
 use crate::oidc::{pkce_scopes, ClientCredentials, Grant, OidcClient};
 use crate::secret::Secret;
@@ -128,9 +128,16 @@ pub struct PendingPkce {
 }
 
 impl PendingPkce {
+    /// The serde shape (camelCase members), written without serde's generic serializer.
     pub fn to_json(&self) -> String {
-        // Plain strings and numbers: serialising cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        ObjectWriter::new()
+            .str("clientId", &self.client_id)
+            .str("clientSecret", self.client_secret.expose())
+            .str("redirectUri", &self.redirect_uri)
+            .str("state", &self.state)
+            .str("codeVerifier", self.code_verifier.expose())
+            .int("expiresAt", self.expires_at)
+            .finish()
     }
 
     pub fn from_json(text: &str) -> Result<PendingPkce, SsoError> {
@@ -405,6 +412,7 @@ mod tests {
         assert_eq!(pending.expires_at, 1_700_000_600);
         // Survives a restart, and Debug keeps its secrets.
         assert_eq!(PendingPkce::from_json(&pending.to_json()).unwrap(), pending);
+        assert_eq!(pending.to_json(), serde_json::to_string(&pending).unwrap(), "the serde shape");
         let shown = format!("{pending:?}");
         assert!(!shown.contains("csecret") && !shown.contains(pending.code_verifier.expose()), "{shown}");
         assert_eq!(PendingPkce::from_json("{").unwrap_err().code(), "invalid_input");

@@ -12,7 +12,7 @@ pub mod url;
 
 use crate::error::{ErrorKind, Operation, SsoError};
 use crate::http::{HttpRequest, HttpResponse, Method, Transport};
-use crate::json::{self, Json};
+use crate::json::{self, Json, ObjectWriter};
 use crate::secret::Secret;
 use crate::time::UtcTime;
 use serde::{Deserialize, Serialize};
@@ -158,17 +158,23 @@ pub struct TokenResponse {
 // ---------------------------------------------------------------------------------------------
 // Request builders
 
-fn json_post(base_url: &str, path: &str, body: &impl Serialize) -> HttpRequest {
-    // Serialising these plain structs cannot fail (string keys, no maps with non-string keys).
-    let body = serde_json::to_vec(body).unwrap_or_default();
+fn json_post(base_url: &str, path: &str, body: String) -> HttpRequest {
     HttpRequest::new(Method::Post, url::join(base_url, path))
         .with_header("Content-Type", "application/json")
-        .with_body(body)
+        .with_body(body.into_bytes())
 }
 
-/// `POST /client/register`.
+/// `POST /client/register`, members in the CLI's order, absent ones left out.
 pub fn register_client_request(base_url: &str, input: &RegisterClientInput) -> HttpRequest {
-    json_post(base_url, "/client/register", input)
+    let body = ObjectWriter::new()
+        .str("clientName", &input.client_name)
+        .str("clientType", &input.client_type)
+        .str_list_if_some("grantTypes", input.grant_types.as_deref())
+        .str_list_if_some("redirectUris", input.redirect_uris.as_deref())
+        .str_if_some("issuerUrl", input.issuer_url.as_deref())
+        .str_list_if_some("scopes", input.scopes.as_deref())
+        .finish();
+    json_post(base_url, "/client/register", body)
 }
 
 /// `POST /device_authorization`. `start_url` is the resolved start URL (spec §3.3).
@@ -177,56 +183,29 @@ pub fn start_device_authorization_request(
     client: &ClientCredentials,
     start_url: &str,
 ) -> HttpRequest {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Body<'a> {
-        client_id: &'a str,
-        client_secret: &'a str,
-        start_url: &'a str,
-    }
-    let body = Body { client_id: &client.client_id, client_secret: client.client_secret.expose(), start_url };
-    json_post(base_url, "/device_authorization", &body)
+    let body = ObjectWriter::new()
+        .str("clientId", &client.client_id)
+        .str("clientSecret", client.client_secret.expose())
+        .str("startUrl", start_url)
+        .finish();
+    json_post(base_url, "/device_authorization", body)
 }
 
 /// `POST /token` with one of the three grants (spec §3.4 lists exactly these members per grant).
 pub fn create_token_request(base_url: &str, client: &ClientCredentials, grant: &Grant) -> HttpRequest {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Body<'a> {
-        client_id: &'a str,
-        client_secret: &'a str,
-        grant_type: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        device_code: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        refresh_token: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        redirect_uri: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        code_verifier: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        code: Option<&'a str>,
-    }
-    let mut body = Body {
-        client_id: &client.client_id,
-        client_secret: client.client_secret.expose(),
-        grant_type: grant.grant_type(),
-        device_code: None,
-        refresh_token: None,
-        redirect_uri: None,
-        code_verifier: None,
-        code: None,
-    };
+    let mut body = ObjectWriter::new();
+    body.str("clientId", &client.client_id)
+        .str("clientSecret", client.client_secret.expose())
+        .str("grantType", grant.grant_type());
     match grant {
-        Grant::DeviceCode { device_code } => body.device_code = Some(device_code.expose()),
-        Grant::RefreshToken { refresh_token } => body.refresh_token = Some(refresh_token.expose()),
-        Grant::AuthorizationCode { code, redirect_uri, code_verifier } => {
-            body.redirect_uri = Some(redirect_uri);
-            body.code_verifier = Some(code_verifier.expose());
-            body.code = Some(code.expose());
-        }
-    }
-    json_post(base_url, "/token", &body)
+        Grant::DeviceCode { device_code } => body.str("deviceCode", device_code.expose()),
+        Grant::RefreshToken { refresh_token } => body.str("refreshToken", refresh_token.expose()),
+        Grant::AuthorizationCode { code, redirect_uri, code_verifier } => body
+            .str("redirectUri", redirect_uri)
+            .str("codeVerifier", code_verifier.expose())
+            .str("code", code.expose()),
+    };
+    json_post(base_url, "/token", body.finish())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,15 +5,12 @@ use crate::cache::{
     token_cache_key as core_token_cache_key, CacheFileError, CachedToken, ClientRegistration,
     RegistrationCacheKeyInput,
 };
-use crate::json::{MemberError, Members};
+use crate::json::{MemberError, Members, ObjectWriter};
 use crate::secret::Secret;
 use crate::time::UtcTime;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// `TokenFile` in TypeScript: a token cache file's fields, timestamps as the CLI writes them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct TokenFileJs {
     start_url: Option<String>,
     region: Option<String>,
@@ -42,8 +39,6 @@ impl TokenFileJs {
 
 /// `RegistrationFile` in TypeScript.
 /// Also the OIDC client's registration argument (`super::sso`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 pub(super) struct RegistrationFileJs {
     client_id: String,
     client_secret: Secret,
@@ -61,6 +56,17 @@ impl RegistrationFileJs {
             scopes: m.opt_str_list("scopes")?,
             grant_types: m.opt_str_list("grantTypes")?,
         })
+    }
+
+    /// The `RegistrationFile` object's JSON.
+    pub(super) fn to_json(&self) -> String {
+        ObjectWriter::new()
+            .str("clientId", &self.client_id)
+            .str("clientSecret", self.client_secret.expose())
+            .str("expiresAt", &self.expires_at)
+            .opt_str_list("scopes", self.scopes.as_deref())
+            .opt_str_list("grantTypes", self.grant_types.as_deref())
+            .finish()
     }
 
     pub(super) fn from_core(registration: ClientRegistration) -> Self {
@@ -158,16 +164,21 @@ pub(super) fn token_from_js(token: &JsValue) -> Result<CachedToken, JsFailure> {
 
 /// The core's token as a `TokenFile` for JS.
 pub(super) fn token_to_js(token: CachedToken) -> Result<JsValue, JsValue> {
-    to_js(&TokenFileJs {
-        start_url: token.start_url,
-        region: token.region,
-        access_token: token.access_token,
-        expires_at: token.expires_at.to_cli_string(),
-        client_id: token.client_id,
-        client_secret: token.client_secret,
-        registration_expires_at: token.registration_expires_at.map(UtcTime::to_cli_string),
-        refresh_token: token.refresh_token,
-    })
+    to_js(
+        &ObjectWriter::new()
+            .opt_str("startUrl", token.start_url.as_deref())
+            .opt_str("region", token.region.as_deref())
+            .str("accessToken", token.access_token.expose())
+            .str("expiresAt", &token.expires_at.to_cli_string())
+            .opt_str("clientId", token.client_id.as_deref())
+            .opt_str("clientSecret", token.client_secret.as_ref().map(Secret::expose))
+            .opt_str(
+                "registrationExpiresAt",
+                token.registration_expires_at.map(UtcTime::to_cli_string).as_deref(),
+            )
+            .opt_str("refreshToken", token.refresh_token.as_ref().map(Secret::expose))
+            .finish(),
+    )
 }
 
 /// A token cache file's text, byte-identical to what `aws sso login` writes.
@@ -196,5 +207,5 @@ pub fn registration_file_json(
 #[wasm_bindgen(js_name = parseRegistrationFile, unchecked_return_type = "RegistrationFile")]
 pub fn parse_registration_file(text: &str) -> Result<JsValue, JsValue> {
     let registration = ClientRegistration::from_json(text).map_err(cache_file_failure)?;
-    to_js(&RegistrationFileJs::from_core(registration))
+    to_js(&RegistrationFileJs::from_core(registration).to_json())
 }

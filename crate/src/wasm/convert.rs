@@ -1,10 +1,9 @@
 //! Crossing the JS boundary: values as JSON (`JSON.parse`/`JSON.stringify` on the JS side, which
-//! is smaller than a per-field converter; serde's `Serialize` out, the core's [`crate::json`]
-//! reader in), errors as JS `Error`s.
+//! is smaller than a per-field converter; the core's [`crate::json`] writer out and reader in),
+//! errors as JS `Error`s.
 
 use crate::error::SsoError;
 use crate::json::{Json, MemberError, Members};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// A failure on its way to JavaScript: thrown (or rejected) as an `Error` whose `name` is
@@ -128,19 +127,9 @@ impl From<SsoError> for JsValue {
     }
 }
 
-/// A Rust value as a plain JS object (through its serde shape).
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    json_to_js(serde_json::to_string(value))
-}
-
-/// The non-generic half of [`to_js`]: one copy in the wasm module rather than one per type.
-#[inline(never)]
-fn json_to_js(text: Result<String, serde_json::Error>) -> Result<JsValue, JsValue> {
-    // Our result types have string keys and no floats: encoding cannot fail. Not formatting
-    // serde_json's error keeps its message tables out of the module.
-    let text =
-        text.map_err(|_| JsFailure::new("internal", "Internal", false, "could not encode a result as JSON"))?;
-    js_sys::JSON::parse(&text)
+/// JSON text (from [`crate::json::ObjectWriter`] or `config::js_json`) as a plain JS value.
+pub fn to_js(json: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(json)
 }
 
 /// A plain JS object read by `read` (after `JSON.stringify`, so only plain data is seen); `what`

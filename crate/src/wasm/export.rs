@@ -7,15 +7,12 @@ use crate::cache::AwsCredentials;
 use crate::export::{
     credentials_file_section as core_section, export_credentials as core_export, ExportFormat,
 };
-use crate::json::{MemberError, Members};
+use crate::json::{MemberError, Members, ObjectWriter};
 use crate::secret::Secret;
 use crate::time::UtcTime;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// `AwsCredentials` in TypeScript (what `getRoleCredentials` returns).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 pub(super) struct AwsCredentialsJs {
     pub access_key_id: String,
     pub secret_access_key: Secret,
@@ -47,6 +44,17 @@ impl AwsCredentialsJs {
             expiration,
             account_id: self.account_id,
         })
+    }
+
+    /// The `AwsCredentials` object's JSON.
+    pub(super) fn to_json(&self) -> String {
+        ObjectWriter::new()
+            .str("accessKeyId", &self.access_key_id)
+            .str("secretAccessKey", self.secret_access_key.expose())
+            .opt_str("sessionToken", self.session_token.as_ref().map(Secret::expose))
+            .opt_str("expiration", self.expiration.as_deref())
+            .opt_str("accountId", self.account_id.as_deref())
+            .finish()
     }
 
     pub(super) fn from_core(credentials: AwsCredentials) -> Self {

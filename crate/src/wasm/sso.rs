@@ -9,21 +9,21 @@ use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::export::AwsCredentialsJs;
 use crate::cache::{CachedToken, RegistrationKind};
-use crate::config::{resolve_endpoint, EmptyEnvironment, EndpointError, ResolvedEndpoint, SsoService};
+use crate::config::{resolve_endpoint, EmptyEnvironment, EndpointError, SsoService};
 use crate::error::SsoError;
 use crate::flows::device::poll_device_token;
+use crate::flows::listing::AccountWithRoles;
 use crate::flows::listing::{self, ListOptions};
 use crate::flows::pkce::{pkce_finish, pkce_start, PendingPkce};
 use crate::flows::refresh::{plan_refresh, refresh_token, RefreshPlan};
 use crate::flows::registration::{obtain_registration, RegistrationRequest};
 use crate::flows::{Cancellation, IssuedToken};
 use crate::http::Clock;
-use crate::json::{MemberError, Members};
+use crate::json::{array_of, MemberError, Members, ObjectWriter};
 use crate::oidc::{pkce_scopes, ClientCredentials, DeviceAuthorization, OidcClient};
-use crate::portal::PortalClient;
+use crate::portal::{AccountInfo, PortalClient, RoleInfo};
 use crate::secret::Secret;
 use js_sys::Promise;
-use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -68,18 +68,8 @@ impl RegistrationRequestJs {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ObtainedRegistrationJs {
-    registration: RegistrationFileJs,
-    cache_key: String,
-    new_cache_file: Option<Secret>,
-}
-
 /// `DeviceAuthorization`: StartDeviceAuthorization's answer plus when it came (polling resumes
 /// from it after a restart).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct DeviceAuthorizationJs {
     device_code: Secret,
     user_code: String,
@@ -91,6 +81,18 @@ struct DeviceAuthorizationJs {
 }
 
 impl DeviceAuthorizationJs {
+    fn to_json(&self) -> String {
+        ObjectWriter::new()
+            .str("deviceCode", self.device_code.expose())
+            .str("userCode", &self.user_code)
+            .str("verificationUri", &self.verification_uri)
+            .opt_str("verificationUriComplete", self.verification_uri_complete.as_deref())
+            .int("expiresIn", self.expires_in)
+            .opt_int("interval", self.interval)
+            .str("startedAt", &self.started_at)
+            .finish()
+    }
+
     fn read(m: Members<'_>) -> Result<Self, MemberError> {
         Ok(DeviceAuthorizationJs {
             device_code: Secret::new(m.str("deviceCode")?),
@@ -104,29 +106,43 @@ impl DeviceAuthorizationJs {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct IssuedTokenJs {
-    access_token: Secret,
-    expires_at: String,
-    refresh_token: Option<Secret>,
+/// `IssuedToken`'s JSON.
+fn issued_token_json(token: &IssuedToken) -> String {
+    ObjectWriter::new()
+        .str("accessToken", token.access_token.expose())
+        .str("expiresAt", &token.expires_at.to_cli_string())
+        .opt_str("refreshToken", token.refresh_token.as_ref().map(Secret::expose))
+        .finish()
 }
 
-impl IssuedTokenJs {
-    fn from_core(token: IssuedToken) -> Self {
-        IssuedTokenJs {
-            access_token: token.access_token,
-            expires_at: token.expires_at.to_cli_string(),
-            refresh_token: token.refresh_token,
-        }
-    }
+fn account_json(account: &AccountInfo) -> String {
+    ObjectWriter::new()
+        .str("accountId", &account.account_id)
+        .opt_str("accountName", account.account_name.as_deref())
+        .opt_str("emailAddress", account.email_address.as_deref())
+        .finish()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PkceStartJs {
-    authorize_url: String,
-    pending: PendingPkce,
+fn role_json(role: &RoleInfo) -> String {
+    ObjectWriter::new().str("roleName", &role.role_name).str("accountId", &role.account_id).finish()
+}
+
+/// `AccountInfo[]`.
+fn accounts_json(accounts: &[AccountInfo]) -> String {
+    array_of(accounts.iter().map(account_json))
+}
+
+/// `RoleInfo[]`.
+fn roles_json(roles: &[RoleInfo]) -> String {
+    array_of(roles.iter().map(role_json))
+}
+
+/// `AccountWithRoles`.
+fn account_with_roles_json(entry: &AccountWithRoles) -> String {
+    ObjectWriter::new()
+        .raw("account", &account_json(&entry.account))
+        .raw("roles", &roles_json(&entry.roles))
+        .finish()
 }
 
 /// `SsoSessionInfo`.
@@ -139,15 +155,6 @@ impl SessionJs {
     fn read(m: Members<'_>) -> Result<Self, MemberError> {
         Ok(SessionJs { start_url: m.string("startUrl")?, region: m.string("region")? })
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "action")]
-enum RefreshPlanJs {
-    NotYet { refresh_at: String },
-    Due,
-    Wait { retry_at: String },
-    SignInAgain { code: &'static str, expires_at: String },
 }
 
 struct EndpointOptionsJs {
@@ -168,12 +175,6 @@ impl EndpointOptionsJs {
             env: m.opt_str_map("env")?.into_iter().collect(),
         })
     }
-}
-
-#[derive(Serialize)]
-struct EndpointsJs {
-    oidc: ResolvedEndpoint,
-    portal: ResolvedEndpoint,
 }
 
 // Token files cross as `TokenFile`; reuse the cache binding's conversion.
@@ -291,11 +292,9 @@ pub fn resolve_endpoints(
     let env: &dyn crate::config::Environment =
         if options.env.is_empty() { &EmptyEnvironment } else { &options.env };
     let resolve = |service| resolve_endpoint(service, &options.region, &set, profile, env);
-    let endpoints = EndpointsJs {
-        oidc: resolve(SsoService::Oidc).map_err(endpoint_failure)?,
-        portal: resolve(SsoService::Portal).map_err(endpoint_failure)?,
-    };
-    js_sys::JSON::parse(&crate::config::js_json::endpoints(&endpoints.oidc, &endpoints.portal))
+    let oidc = resolve(SsoService::Oidc).map_err(endpoint_failure)?;
+    let portal = resolve(SsoService::Portal).map_err(endpoint_failure)?;
+    to_js(&crate::config::js_json::endpoints(&oidc, &portal))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,11 +348,13 @@ impl OidcClientJs {
                 request.cached_registration_file.as_deref(),
             )
             .await?;
-            to_js(&ObtainedRegistrationJs {
-                registration: RegistrationFileJs::from_core(obtained.registration),
-                cache_key: obtained.cache_key,
-                new_cache_file: obtained.new_cache_file,
-            })
+            to_js(
+                &ObjectWriter::new()
+                    .raw("registration", &RegistrationFileJs::from_core(obtained.registration).to_json())
+                    .str("cacheKey", &obtained.cache_key)
+                    .opt_str("newCacheFile", obtained.new_cache_file.as_ref().map(Secret::expose))
+                    .finish(),
+            )
         }))
     }
 
@@ -372,15 +373,18 @@ impl OidcClientJs {
             let oidc = oidc_client(&endpoint, None)?;
             let client = ClientCredentials::from(&registration);
             let authorization = oidc.start_device_authorization(&client, &start_url).await?;
-            to_js(&DeviceAuthorizationJs {
-                device_code: authorization.device_code,
-                user_code: authorization.user_code,
-                verification_uri: authorization.verification_uri,
-                verification_uri_complete: authorization.verification_uri_complete,
-                expires_in: authorization.expires_in,
-                interval: authorization.interval,
-                started_at: BrowserClock.now().to_cli_string(),
-            })
+            to_js(
+                &DeviceAuthorizationJs {
+                    device_code: authorization.device_code,
+                    user_code: authorization.user_code,
+                    verification_uri: authorization.verification_uri,
+                    verification_uri_complete: authorization.verification_uri_complete,
+                    expires_in: authorization.expires_in,
+                    interval: authorization.interval,
+                    started_at: BrowserClock.now().to_cli_string(),
+                }
+                .to_json(),
+            )
         }))
     }
 
@@ -423,7 +427,7 @@ impl OidcClientJs {
                 &abort.cancel,
             )
             .await?;
-            to_js(&IssuedTokenJs::from_core(token))
+            to_js(&issued_token_json(&token))
         }))
     }
 
@@ -454,7 +458,12 @@ impl OidcClientJs {
             &pkce_scopes(scopes.as_deref()),
             port,
         );
-        to_js(&PkceStartJs { authorize_url, pending })
+        to_js(
+            &ObjectWriter::new()
+                .str("authorizeUrl", &authorize_url)
+                .raw("pending", &pending.to_json())
+                .finish(),
+        )
     }
 
     /// The second half: checks the callback's `state` (and `error`), then exchanges the code.
@@ -470,7 +479,7 @@ impl OidcClientJs {
             let pending = pending?;
             let oidc = oidc_client(&endpoint, None)?;
             let token = pkce_finish(&oidc, &BrowserClock, &pending, &callback_url).await?;
-            to_js(&IssuedTokenJs::from_core(token))
+            to_js(&issued_token_json(&token))
         }))
     }
 
@@ -529,17 +538,22 @@ pub fn plan_refresh_js(
         Some(text) => Some(time_arg("lastAttemptAt", text)?),
         None => None,
     };
-    let plan = match plan_refresh(&token, BrowserClock.now(), last_attempt) {
+    // `RefreshPlan` in TypeScript: tagged by `action`.
+    let mut plan = ObjectWriter::new();
+    match plan_refresh(&token, BrowserClock.now(), last_attempt) {
         RefreshPlan::NotYet { refresh_at } => {
-            RefreshPlanJs::NotYet { refresh_at: refresh_at.to_cli_string() }
+            plan.str("action", "notYet").str("refreshAt", &refresh_at.to_cli_string())
         }
-        RefreshPlan::Due => RefreshPlanJs::Due,
-        RefreshPlan::Wait { retry_at } => RefreshPlanJs::Wait { retry_at: retry_at.to_cli_string() },
-        RefreshPlan::SignInAgain { kind, expires_at } => {
-            RefreshPlanJs::SignInAgain { code: kind.code(), expires_at: expires_at.to_cli_string() }
+        RefreshPlan::Due => plan.str("action", "due"),
+        RefreshPlan::Wait { retry_at } => {
+            plan.str("action", "wait").str("retryAt", &retry_at.to_cli_string())
         }
+        RefreshPlan::SignInAgain { kind, expires_at } => plan
+            .str("action", "signInAgain")
+            .str("code", kind.code())
+            .str("expiresAt", &expires_at.to_cli_string()),
     };
-    to_js(&plan)
+    to_js(&plan.finish())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,7 +628,7 @@ impl PortalClientJs {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
         boxed_promise(Box::pin(async move {
             let call = call?;
-            to_js(
+            to_js(&accounts_json(
                 &listing::list_all_accounts(
                     &call.portal,
                     &call.sleep,
@@ -624,7 +638,7 @@ impl PortalClientJs {
                     &call.abort.cancel,
                 )
                 .await?,
-            )
+            ))
         }))
     }
 
@@ -639,7 +653,7 @@ impl PortalClientJs {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
         boxed_promise(Box::pin(async move {
             let call = call?;
-            to_js(
+            to_js(&roles_json(
                 &listing::list_all_roles(
                     &call.portal,
                     &call.sleep,
@@ -650,7 +664,7 @@ impl PortalClientJs {
                     &call.abort.cancel,
                 )
                 .await?,
-            )
+            ))
         }))
     }
 
@@ -664,8 +678,8 @@ impl PortalClientJs {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
         boxed_promise(Box::pin(async move {
             let call = call?;
-            to_js(
-                &listing::list_accounts_and_roles(
+            to_js(&array_of(
+                listing::list_accounts_and_roles(
                     &call.portal,
                     &call.sleep,
                     &CryptoRandom,
@@ -673,8 +687,10 @@ impl PortalClientJs {
                     &call.options,
                     &call.abort.cancel,
                 )
-                .await?,
-            )
+                .await?
+                .iter()
+                .map(account_with_roles_json),
+            ))
         }))
     }
 
@@ -707,7 +723,7 @@ impl PortalClientJs {
                 &abort.cancel,
             )
             .await?;
-            to_js(&AwsCredentialsJs::from_core(credentials))
+            to_js(&AwsCredentialsJs::from_core(credentials).to_json())
         }))
     }
 
