@@ -30,6 +30,7 @@ pub mod oidc;
 pub mod portal;
 pub mod secret;
 pub mod sorted_map;
+mod text;
 pub mod time;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

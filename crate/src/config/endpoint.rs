@@ -116,7 +116,7 @@ impl ResolvedEndpoint {
 }
 
 fn url_origin(url: &str) -> &str {
-    let after_scheme = url.find("://").map(|index| index + 3).unwrap_or(0);
+    let after_scheme = crate::text::find(url, "://").map(|index| index + 3).unwrap_or(0);
     match url[after_scheme..].find(['/', '?', '#']) {
         Some(index) => &url[..after_scheme + index],
         None => url,

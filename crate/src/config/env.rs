@@ -33,6 +33,19 @@ impl Environment for [(&str, &str)] {
     }
 }
 
+/// Name/value pairs as given (a JS object's members); the last of a repeated name wins.
+impl Environment for [(String, String)] {
+    fn var(&self, name: &str) -> Option<String> {
+        self.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.clone())
+    }
+}
+
+impl Environment for Vec<(String, String)> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.as_slice().var(name)
+    }
+}
+
 impl<const N: usize> Environment for [(&str, &str); N] {
     fn var(&self, name: &str) -> Option<String> {
         self.as_slice().var(name)

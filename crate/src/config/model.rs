@@ -60,7 +60,7 @@ impl fmt::Display for Origin {
 /// Key names whose values are secrets: they never appear in `Debug` output or diagnostics.
 pub fn is_secret_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    ["secret", "token", "password"].iter().any(|word| key.contains(word))
+    ["secret", "token", "password"].iter().any(|word| crate::text::contains(&key, word))
 }
 
 /// One `key = value` after normalization. Keys are ASCII lower-cased (spec §8.2); the value is

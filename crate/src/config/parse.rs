@@ -221,7 +221,10 @@ fn split_key_value(line: &str) -> Result<(&str, &str), KeyValueError> {
 /// A short, secret-free quote of a line for an error message.
 fn excerpt(kind: FileKind, line: &str) -> Option<String> {
     let line = line.trim_matches(WHITESPACE);
-    if kind == FileKind::Credentials || is_secret_key(line) || line.contains("aws_") && line.contains("key") {
+    if kind == FileKind::Credentials
+        || is_secret_key(line)
+        || crate::text::contains(line, "aws_") && crate::text::contains(line, "key")
+    {
         return None;
     }
     const MAX_CHARS: usize = 60;

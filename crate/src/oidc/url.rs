@@ -51,7 +51,7 @@ pub fn decode_component(value: &str) -> Option<String> {
 
 /// `scheme://authority` of an absolute http(s) URL, without path, query or fragment.
 pub fn origin(url: &str) -> Option<&str> {
-    let scheme_end = url.find("://")?;
+    let scheme_end = crate::text::find(url, "://")?;
     let scheme = &url[..scheme_end];
     if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
         return None;

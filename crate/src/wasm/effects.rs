@@ -117,7 +117,8 @@ impl FetchTransport {
             if [name, value].iter().any(|text| text.contains(['\n', '\r'])) {
                 return Err(TransportError::new(
                     TransportErrorKind::Other,
-                    format!("the request header `{}` contains a line break", name.escape_default()),
+                    // Header names are the core's own constants; values are never shown.
+                    format!("the request header `{name}` contains a line break"),
                 ));
             }
             lines.push_str(name);

@@ -162,7 +162,7 @@ struct EndpointOptionsJs {
     profile_name: Option<String>,
     config_text: Option<String>,
     credentials_text: Option<String>,
-    env: crate::sorted_map::SortedMap<String, String>,
+    env: Vec<(String, String)>,
 }
 
 impl EndpointOptionsJs {
@@ -172,7 +172,7 @@ impl EndpointOptionsJs {
             profile_name: m.opt_string("profileName")?,
             config_text: m.opt_string("configText")?,
             credentials_text: m.opt_string("credentialsText")?,
-            env: m.opt_str_map("env")?.into_iter().collect(),
+            env: m.opt_str_map("env")?,
         })
     }
 }
