@@ -373,7 +373,7 @@ fn whole_number(text: &str) -> Option<i64> {
     if value == 0 {
         return Some(0);
     }
-    let mut shift = exponent.parse::<i64>().ok()?.checked_sub(i64::try_from(fraction.len()).ok()?)?;
+    let mut shift = exponent_value(exponent)?.checked_sub(i64::try_from(fraction.len()).ok()?)?;
     while shift < 0 {
         if value % 10 != 0 {
             return None; // a fraction is left
@@ -391,6 +391,24 @@ fn whole_number(text: &str) -> Option<i64> {
     } else {
         i64::try_from(value).ok()
     }
+}
+
+/// `[+-]digits` as an `i64` (`None` past its range), without the generic integer parser.
+fn exponent_value(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for byte in digits.bytes() {
+        let digit = byte.checked_sub(b'0').filter(|d| *d <= 9)?;
+        value = value.checked_mul(10)?.checked_add(i64::from(digit))?;
+    }
+    Some(if negative { -value } else { value })
 }
 
 struct Parser<'a> {

@@ -16,6 +16,18 @@ pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
     find(haystack, needle).is_some()
 }
 
+/// `items` joined by `separator`, like `[String]::join`, as one small non-generic function.
+pub(crate) fn join(items: &[String], separator: &str) -> String {
+    let mut out = String::new();
+    for (index, item) in items.iter().enumerate() {
+        if index > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,6 +40,15 @@ mod tests {
             for needle in needles {
                 assert_eq!(find(haystack, needle), haystack.find(needle), "{haystack:?} {needle:?}");
                 assert_eq!(contains(haystack, needle), haystack.contains(needle));
+            }
+        }
+    }
+
+    #[test]
+    fn join_agrees_with_slice_join() {
+        for items in [vec![], vec!["a".to_owned()], vec!["a".to_owned(), String::new(), "é".to_owned()]] {
+            for separator in ["", ", ", "\n"] {
+                assert_eq!(join(&items, separator), items.join(separator));
             }
         }
     }

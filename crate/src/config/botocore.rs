@@ -309,7 +309,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let joined = |options: Vec<PendingOption>, diagnostics: &mut Vec<Diagnostic>, refused: &mut bool| {
         let mut result = SortedMap::new();
         for option in options {
-            let text = option.lines.join("\n").trim_end_matches(is_python_space).to_owned();
+            let text = crate::text::join(&option.lines, "\n").trim_end_matches(is_python_space).to_owned();
             let value = if text.starts_with('\n') {
                 let mut nested = SortedMap::new();
                 for nested_line in text.lines() {

@@ -107,7 +107,7 @@ pub fn authorize_url(
         encode_component(client_id),
         encode_component(redirect_uri),
         encode_component(state),
-        encode_component(&scopes.join(" ")),
+        encode_component(&crate::text::join(scopes, " ")),
     )
 }
 
