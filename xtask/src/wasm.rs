@@ -139,6 +139,10 @@ pub fn build_package() -> Result<(), String> {
                 "--rereloop",
                 "-Oz",
                 "-Oz",
+                // The `producers` and `target_features` custom sections: nothing reads them at
+                // run time (wasm-bindgen, which needs the latter, has already run).
+                "--strip-producers",
+                "--strip-target-features",
                 "--enable-bulk-memory",
                 "--enable-nontrapping-float-to-int",
                 "--enable-sign-ext",

@@ -8,6 +8,7 @@ use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{for_each_sub_property, is_secret_key, ConfigSet, FileKind, Origin, SourceFile};
 use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
 use crate::sorted_map::{stable_order, SortedMap, SortedSet};
+use crate::text::Quoted;
 
 /// Python's `str.isspace` (also what `str.strip()` and `\s` use), close enough for config files.
 fn is_python_space(c: char) -> bool {
@@ -767,7 +768,7 @@ fn describe_difference(kind: &str, name: &str, key: &str, sdk: &str, boto: &str)
     let detail = if is_secret_key(key) {
         String::new()
     } else {
-        format!(" (the AWS CLI reads {boto:?}, the AWS SDKs read {sdk:?})")
+        format!(" (the AWS CLI reads {}, the AWS SDKs read {})", Quoted(boto), Quoted(sdk))
     };
     (
         DiagnosticCode::CliReadsDifferently,

@@ -13,6 +13,7 @@
 //! `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or the profile's `ignore_configured_endpoint_urls`)
 //! skips all four. The environment is injected; nothing here reads the process.
 
+use crate::text::Quoted;
 use serde::Serialize;
 use std::fmt;
 
@@ -185,16 +186,18 @@ impl fmt::Display for EndpointError {
             ),
             EndpointError::InvalidRegion { region } => write!(
                 f,
-                "Invalid Configuration: the region {region:?} is not a valid region name; use a name \
-                 like us-east-1"
+                "Invalid Configuration: the region {} is not a valid region name; use a name \
+                 like us-east-1",
+                Quoted(region)
             ),
             EndpointError::InvalidBoolean { setting, value } => {
-                write!(f, "{setting} must be true or false, not {value:?}; fix or remove it")
+                write!(f, "{setting} must be true or false, not {}; fix or remove it", Quoted(value))
             }
             EndpointError::InvalidEndpointUrl { url, source } => write!(
                 f,
-                "the endpoint URL {url:?} from {source} is not a valid URL; write it as \
-                 http://host:port or https://host"
+                "the endpoint URL {} from {source} is not a valid URL; write it as \
+                 http://host:port or https://host",
+                Quoted(url)
             ),
             EndpointError::MissingServicesSection { profile, services, origin } => write!(
                 f,

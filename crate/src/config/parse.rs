@@ -117,7 +117,7 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} line {}: ", self.file, self.line)?;
         let found = match &self.excerpt {
-            Some(text) => format!("found {text:?}"),
+            Some(text) => format!("found {}", crate::text::Quoted(text)),
             None => "found a line whose text is not shown because it may hold a secret".to_owned(),
         };
         match &self.kind {
