@@ -396,8 +396,8 @@ fn whole_number(text: &str) -> Option<i64> {
 /// `[+-]digits` as an `i64` (`None` past its range), without the generic integer parser.
 fn exponent_value(text: &str) -> Option<i64> {
     let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
+        Some(b'-') => (true, text.get(1..)?),
+        Some(b'+') => (false, text.get(1..)?),
         _ => (false, text),
     };
     if digits.is_empty() {
@@ -549,7 +549,7 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             // Both ends sit next to ASCII bytes (or the text's end): char boundaries.
-            out.push_str(&self.text[start..self.pos]);
+            out.push_str(self.text.get(start..self.pos).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
@@ -637,7 +637,7 @@ impl Parser<'_> {
             }
             self.one_or_more_digits()?;
         }
-        Ok(Json::Number(self.text[start..self.pos].to_owned()))
+        Ok(Json::Number(self.text.get(start..self.pos).unwrap_or_default().to_owned()))
     }
 
     fn digits(&mut self) {

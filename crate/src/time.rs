@@ -67,7 +67,7 @@ impl UtcTime {
             return Err(err("too short"));
         }
         let num = |range: std::ops::Range<usize>| -> Result<i64, TimeParseError> {
-            let part = &s[range];
+            let part = s.get(range).ok_or_else(|| err("unexpected character"))?;
             if part.bytes().all(|c| c.is_ascii_digit()) {
                 Ok(part.parse::<i64>().map_err(|_| err("bad number"))?)
             } else {
@@ -94,26 +94,27 @@ impl UtcTime {
         {
             return Err(err("field out of range"));
         }
-        let mut rest = &s[19..];
+        let mut rest = s.get(19..).unwrap_or_default();
         if let Some(frac) = rest.strip_prefix('.').or_else(|| rest.strip_prefix(',')) {
             let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
             if digits == 0 {
                 return Err(err("empty fraction"));
             }
-            rest = &frac[digits..];
+            rest = frac.get(digits..).unwrap_or_default();
         }
         let offset_seconds = match rest {
             "" | "Z" | "z" | "UTC" | "GMT" | " UTC" => 0,
             _ => {
                 let (sign, hm) = match rest.as_bytes()[0] {
-                    b'+' => (1, &rest[1..]),
-                    b'-' => (-1, &rest[1..]),
+                    b'+' => (1, rest.get(1..).unwrap_or_default()),
+                    b'-' => (-1, rest.get(1..).unwrap_or_default()),
                     _ => return Err(err("unexpected text after the time")),
                 };
-                let (h, m) = match hm.len() {
-                    5 if hm.as_bytes()[2] == b':' => (&hm[0..2], &hm[3..5]),
-                    4 => (&hm[0..2], &hm[2..4]),
-                    2 => (hm, "00"),
+                // `get`, not indexing: a non-ASCII character may straddle the split (`+aé1`).
+                let (h, m) = match (hm.len(), hm.get(0..2)) {
+                    (5, Some(h)) if hm.as_bytes()[2] == b':' => (h, hm.get(3..5).unwrap_or_default()),
+                    (4, Some(h)) => (h, hm.get(2..4).unwrap_or_default()),
+                    (2, _) => (hm, "00"),
                     _ => return Err(err("bad UTC offset")),
                 };
                 let parse2 = |x: &str| {
@@ -195,6 +196,18 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_non_ascii_utc_offset_is_an_error_not_a_panic() {
+        for text in [
+            "2020-01-01T00:00:00+aé1",
+            "2020-01-01T00:00:00+é:00",
+            "2020-01-01T00:00:00-€0",
+            "2020-01-01T00:00:00+é",
+        ] {
+            assert!(UtcTime::parse_lenient(text).is_err(), "{text}");
+        }
+    }
 
     #[test]
     fn formats_like_the_cli() {

@@ -195,7 +195,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         // `\[(?P<header>.+)\]` matched at the start: the header runs to the last `]`.
         if let Some(header) = stripped
             .strip_prefix('[')
-            .and_then(|rest| rest.rfind(']').filter(|end| *end > 0).map(|end| &rest[..end]))
+            .and_then(|rest| rest.rfind(']').filter(|end| *end > 0).and_then(|end| rest.get(..end)))
         {
             have_option = false;
             if header == CONFIGPARSER_DEFAULT_SECTION {
@@ -256,8 +256,10 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             );
             continue;
         };
-        let key = stripped[..delimiter_index].trim_end_matches(is_python_space);
-        let value = stripped[delimiter_index + 1..].trim_matches(is_python_space);
+        // The delimiter is an ASCII byte: both sides are whole text (`get` keeps the wasm module
+        // free of the panicking slice path).
+        let key = stripped.get(..delimiter_index).unwrap_or_default().trim_end_matches(is_python_space);
+        let value = stripped.get(delimiter_index + 1..).unwrap_or_default().trim_matches(is_python_space);
         if key.is_empty() {
             refuse(
                 &mut diagnostics,
@@ -270,7 +272,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             );
             continue;
         }
-        if stripped[delimiter_index..].starts_with(':') {
+        if stripped.as_bytes().get(delimiter_index) == Some(&b':') {
             diagnostics.push(Diagnostic::warning(
                 DiagnosticCode::ColonSeparator,
                 origin(line_number),

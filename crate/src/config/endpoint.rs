@@ -118,8 +118,9 @@ impl ResolvedEndpoint {
 
 fn url_origin(url: &str) -> &str {
     let after_scheme = crate::text::find(url, "://").map(|index| index + 3).unwrap_or(0);
-    match url[after_scheme..].find(['/', '?', '#']) {
-        Some(index) => &url[..after_scheme + index],
+    let rest = url.get(after_scheme..).unwrap_or_default();
+    match rest.find(['/', '?', '#']) {
+        Some(index) => url.get(..after_scheme + index).unwrap_or(url),
         None => url,
     }
 }

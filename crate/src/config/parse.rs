@@ -197,7 +197,7 @@ pub(crate) fn strip_inline_comment(line: &str, comment_needs_whitespace: bool) -
     let mut previous_was_whitespace = false;
     for (index, character) in line.char_indices() {
         if COMMENT_CHARS.contains(&character) && (previous_was_whitespace || !comment_needs_whitespace) {
-            return line[..index].trim_matches(WHITESPACE);
+            return line.get(..index).unwrap_or_default().trim_matches(WHITESPACE);
         }
         previous_was_whitespace = character.is_whitespace();
     }

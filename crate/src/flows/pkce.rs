@@ -70,8 +70,15 @@ pub fn random_state(random: &impl Random) -> String {
     random.fill_bytes(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex = crate::cache::keys::lower_hex(&b);
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    // 8-4-4-4-12 hex digits: a dash after bytes 4, 6, 8 and 10.
+    let mut state = String::with_capacity(36);
+    for (index, byte) in b.iter().enumerate() {
+        if matches!(index, 4 | 6 | 8 | 10) {
+            state.push('-');
+        }
+        state.push_str(&crate::cache::keys::lower_hex(&[*byte]));
+    }
+    state
 }
 
 /// A port for the loopback redirect when nothing real listens on it (a browser extension watches

@@ -52,16 +52,16 @@ pub fn decode_component(value: &str) -> Option<String> {
 /// `scheme://authority` of an absolute http(s) URL, without path, query or fragment.
 pub fn origin(url: &str) -> Option<&str> {
     let scheme_end = crate::text::find(url, "://")?;
-    let scheme = &url[..scheme_end];
+    let scheme = url.get(..scheme_end)?;
     if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
         return None;
     }
-    let rest = &url[scheme_end + 3..];
+    let rest = url.get(scheme_end + 3..)?;
     let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     if authority_len == 0 {
         return None;
     }
-    Some(&url[..scheme_end + 3 + authority_len])
+    url.get(..scheme_end + 3 + authority_len)
 }
 
 /// Whether `url` is an absolute http(s) URL with a host.
