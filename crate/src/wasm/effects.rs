@@ -1,5 +1,5 @@
 //! The browser's effects behind the core's injected traits: [`FetchTransport`] (`fetch`),
-//! [`TimerSleep`] (`setTimeout`), [`CryptoRandom`] (`crypto.getRandomValues`) and
+//! [`TimerSleep`] (`setTimeout`), [`CryptoRandom`] (`crypto.getRandomValues` via getrandom) and
 //! [`BrowserClock`] (`Date.now`).
 //!
 //! `fetch` and `setTimeout` are called as globals so the same module works in a page, a dedicated
@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-// The effects as small JS functions (one import each) rather than web-sys calls: `Request`,
+// The two effects as small JS functions (one import each) rather than web-sys calls: `Request`,
 // `Headers`, `RequestInit`'s setters, header iteration and the `setTimeout`/abort-listener closures
 // were some twenty imports and their Rust-side conversions (-2 KB gzip). Headers cross as
 // `name\nvalue\n` lines: HTTP forbids line breaks in names and values (and `send` refuses them).
@@ -36,10 +36,6 @@ export async function ssoBridgeFetch(url, method, headerLines, body, signal) {
   let received = "";
   for (const [name, value] of response.headers) received += name + "\n" + value + "\n";
   return { status: response.status, headers: received, body: bytes };
-}
-
-export function ssoBridgeRandomBytes(length) {
-  return crypto.getRandomValues(new Uint8Array(length));
 }
 
 export function ssoBridgeSleep(ms, signal) {
@@ -65,11 +61,6 @@ extern "C" {
         body: &[u8],
         signal: Option<AbortSignal>,
     ) -> Promise;
-
-    /// `length` (at most 65,536) bytes from `crypto.getRandomValues`; throws where there is no
-    /// Web Crypto.
-    #[wasm_bindgen(catch, js_name = ssoBridgeRandomBytes)]
-    fn random_bytes(length: usize) -> Result<Vec<u8>, JsValue>;
 
     /// Resolves after `millis`, or at once when `signal` aborts; never rejects.
     #[wasm_bindgen(js_name = ssoBridgeSleep)]
@@ -198,21 +189,17 @@ impl Sleep for TimerSleep {
     }
 }
 
-/// `crypto.getRandomValues` (every page, worker and service worker has it, as has Node ≥ 19).
+/// `crypto.getRandomValues` through getrandom's `wasm_js` backend.
 #[derive(Default)]
 pub struct CryptoRandom;
 
 impl Random for CryptoRandom {
     fn fill_bytes(&self, dest: &mut [u8]) {
-        // getRandomValues fills at most 65,536 bytes a call.
-        for chunk in dest.chunks_mut(65_536) {
-            match random_bytes(chunk.len()) {
-                Ok(bytes) if bytes.len() == chunk.len() => chunk.copy_from_slice(&bytes),
-                // Only where there is no Web Crypto at all. Proceeding with unfilled bytes would
-                // produce guessable PKCE verifiers and OAuth state, so this is the one place a
-                // failure must stop everything.
-                _ => panic!("no secure randomness available (crypto.getRandomValues)"),
-            }
+        // getrandom fails only where there is no Web Crypto at all (every browser and worker
+        // has it). Proceeding with unfilled bytes would produce guessable PKCE verifiers and
+        // OAuth state, so this is the one place a failure must stop everything.
+        if getrandom::fill(dest).is_err() {
+            panic!("no secure randomness available (crypto.getRandomValues)");
         }
     }
 }
