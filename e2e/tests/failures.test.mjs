@@ -7,9 +7,9 @@ import { decideAuthorize, sessionCard, setup, signInTab, waitForStatus, writeSes
 import { EXTENSION_ID } from '../lib/system.mjs';
 
 /** The error box shown for the session (or anywhere in the popup). */
-async function errorShown(popup, scope = '') {
+async function errorShown(popup, scope = '', timeout = 45_000) {
   const box = popup.locator(`${scope} [data-error-code]`).first();
-  await box.waitFor({ timeout: 45_000 });
+  await box.waitFor({ timeout });
   return { code: await box.getAttribute('data-error-code'), text: (await box.textContent()) ?? '' };
 }
 
@@ -85,7 +85,9 @@ describe('failures', () => {
     const before = t.home.awsFiles();
     await t.emulator.control('POST', 'faults', { operation: 'ListAccounts', kind: 'throttle', count: 1000 });
     await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Accounts' }).click();
-    const { text } = await errorShown(t.popup);
+    // The default retry policy (8 attempts, 0.5 s doubling to 20 s, half of each delay random)
+    // gives up after 26 to 52 s of backoff: wait past the longest.
+    const { text } = await errorShown(t.popup, '', 75_000);
     assert.match(text, /throttl|too many/i);
     await t.shot('14-error-throttled');
     assert.deepEqual(t.home.awsFiles(), before);
