@@ -275,18 +275,16 @@ fn read_name<'a>(bytes: &'a [u8], pos: &mut usize) -> Result<&'a [u8], String> {
 /// (old name, new name) pairs.
 type Renames = Vec<(String, String)>;
 
-/// The module with every function import from `glue_module` renamed by `next_name`, and the
-/// renames (old, new). Other sections are copied byte for byte.
-fn rename_imports(
-    bytes: &[u8],
-    glue_module: &str,
-    next_name: &mut dyn FnMut() -> String,
-) -> Result<(Vec<u8>, Renames), String> {
+/// The module with `section_id`'s body replaced by `rewrite(body)`; every other section is
+/// copied byte for byte.
+fn rewrite_section<F>(bytes: &[u8], section_id: u8, mut rewrite: F) -> Result<Vec<u8>, String>
+where
+    F: FnMut(&[u8]) -> Result<Vec<u8>, String>,
+{
     if bytes.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
         return Err("not a wasm module (version 1)".into());
     }
     let mut out = bytes[..8].to_vec();
-    let mut renames = Vec::new();
     let mut pos = 8;
     while pos < bytes.len() {
         let id = bytes[pos];
@@ -294,12 +292,29 @@ fn rename_imports(
         let size = read_leb(bytes, &mut pos)? as usize;
         let body = bytes.get(pos..pos + size).ok_or("the wasm module ends inside a section")?;
         pos += size;
-        if id != 2 {
-            out.push(id);
-            write_leb(&mut out, size as u64);
-            out.extend_from_slice(body);
-            continue;
-        }
+        let rewritten;
+        let body = if id == section_id {
+            rewritten = rewrite(body)?;
+            rewritten.as_slice()
+        } else {
+            body
+        };
+        out.push(id);
+        write_leb(&mut out, body.len() as u64);
+        out.extend_from_slice(body);
+    }
+    Ok(out)
+}
+
+/// The module with every function import from `glue_module` renamed by `next_name`, and the
+/// renames (old, new).
+fn rename_imports(
+    bytes: &[u8],
+    glue_module: &str,
+    next_name: &mut dyn FnMut() -> String,
+) -> Result<(Vec<u8>, Renames), String> {
+    let mut renames = Vec::new();
+    let rewritten = rewrite_section(bytes, 2, |body| {
         let mut at = 0;
         let count = read_leb(body, &mut at)?;
         let mut section = Vec::new();
@@ -333,20 +348,21 @@ fn rename_imports(
             } else {
                 field.to_owned()
             };
-            write_leb(&mut section, module.len() as u64);
-            section.extend_from_slice(module);
-            write_leb(&mut section, renamed.len() as u64);
-            section.extend_from_slice(renamed.as_bytes());
+            write_name(&mut section, module);
+            write_name(&mut section, renamed.as_bytes());
             section.extend_from_slice(body.get(start..at).ok_or("the import section ends early")?);
         }
         if at != body.len() {
             return Err("the import section has trailing bytes".into());
         }
-        out.push(id);
-        write_leb(&mut out, section.len() as u64);
-        out.extend_from_slice(&section);
-    }
-    Ok((out, renames))
+        Ok(section)
+    })?;
+    Ok((rewritten, renames))
+}
+
+fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+    write_leb(out, name.len() as u64);
+    out.extend_from_slice(name);
 }
 
 /// Renames the module's function exports (`oidcclient_pkceStart`, the closure trampolines'
@@ -396,24 +412,8 @@ fn shorten_module_exports(out: &Path) -> Result<(), String> {
 
 /// The module with every function export renamed by `next_name`, and the renames (old, new).
 fn rename_exports(bytes: &[u8], next_name: &mut dyn FnMut() -> String) -> Result<(Vec<u8>, Renames), String> {
-    if bytes.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module (version 1)".into());
-    }
-    let mut out = bytes[..8].to_vec();
     let mut renames = Vec::new();
-    let mut pos = 8;
-    while pos < bytes.len() {
-        let id = bytes[pos];
-        pos += 1;
-        let size = read_leb(bytes, &mut pos)? as usize;
-        let body = bytes.get(pos..pos + size).ok_or("the wasm module ends inside a section")?;
-        pos += size;
-        if id != 7 {
-            out.push(id);
-            write_leb(&mut out, size as u64);
-            out.extend_from_slice(body);
-            continue;
-        }
+    let rewritten = rewrite_section(bytes, 7, |body| {
         let mut at = 0;
         let count = read_leb(body, &mut at)?;
         let mut section = Vec::new();
@@ -432,18 +432,15 @@ fn rename_exports(bytes: &[u8], next_name: &mut dyn FnMut() -> String) -> Result
             } else {
                 name.to_owned()
             };
-            write_leb(&mut section, renamed.len() as u64);
-            section.extend_from_slice(renamed.as_bytes());
+            write_name(&mut section, renamed.as_bytes());
             section.extend_from_slice(&body[start..at]);
         }
         if at != body.len() {
             return Err("the export section has trailing bytes".into());
         }
-        out.push(id);
-        write_leb(&mut out, section.len() as u64);
-        out.extend_from_slice(&section);
-    }
-    Ok((out, renames))
+        Ok(section)
+    })?;
+    Ok((rewritten, renames))
 }
 
 /// Minifies the JS glue (and wasm-bindgen's snippets) with esbuild, as any web bundle ships: the glue's comments repeat the Rust
