@@ -247,6 +247,37 @@ impl<'a> Members<'a> {
     }
 }
 
+/// A JSON string as serde_json writes it: `"` and `\` escaped, the control characters as `\b`,
+/// `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else (non-ASCII included) as it is.
+pub(crate) fn write_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "\\u00",
+            _ => continue,
+        };
+        // `index` is at an ASCII byte: a character boundary.
+        out.push_str(text.get(start..index).unwrap_or_default());
+        out.push_str(escape);
+        if escape == "\\u00" {
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        start = index + 1;
+    }
+    out.push_str(text.get(start..).unwrap_or_default());
+    out.push('"');
+}
+
 /// Writes one JSON object member by member, in the order called, with serde_json's string escapes:
 /// the results the JS API returns (which JS reads with `JSON.parse`). A handful of non-generic
 /// methods instead of serde's generic serializer, one copy per type, in the size-budgeted wasm
@@ -272,13 +303,13 @@ impl ObjectWriter {
             self.out.push(',');
         }
         self.empty = false;
-        crate::config::js_json::string(&mut self.out, key);
+        write_string(&mut self.out, key);
         self.out.push(':');
         &mut self.out
     }
 
     pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
-        crate::config::js_json::string(self.key(key), value);
+        write_string(self.key(key), value);
         self
     }
 
@@ -308,7 +339,7 @@ impl ObjectWriter {
             if index > 0 {
                 out.push(',');
             }
-            crate::config::js_json::string(out, item);
+            write_string(out, item);
         }
         out.push(']');
         self

@@ -8,6 +8,7 @@ use super::diagnostics::{Diagnostic, Severity};
 use super::endpoint::{EndpointSource, ResolvedEndpoint};
 use super::model::{ConfigSet, Origin, OtherSection, Property, Section};
 use super::sso::{is_sso_profile, resolve_sso_profile, SsoConfigError, SsoProfile, SsoProfileKind};
+use crate::json::write_string as string;
 use crate::sorted_map::SortedMap;
 
 /// `{"profiles":…,"sessions":…,"otherSections":…,"diagnostics":[…]}`: `ParsedConfig` in TypeScript.
@@ -269,39 +270,6 @@ fn optional_string(out: &mut String, text: Option<&str>) {
         Some(text) => string(out, text),
         None => out.push_str("null"),
     }
-}
-
-/// A JSON string as serde_json writes it: `"` and `\` escaped, the control characters as `\b`,
-/// `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else (non-ASCII included) as it is.
-/// A JSON string literal exactly as serde_json writes it (control characters escaped, the rest
-/// as is).
-pub(crate) fn string(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let mut start = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "\\u00",
-            _ => continue,
-        };
-        // `index` is at an ASCII byte: a character boundary.
-        out.push_str(text.get(start..index).unwrap_or_default());
-        out.push_str(escape);
-        if escape == "\\u00" {
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xf)]));
-        }
-        start = index + 1;
-    }
-    out.push_str(text.get(start..).unwrap_or_default());
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -70,13 +70,13 @@ pub fn random_state(random: &impl Random) -> String {
     random.fill_bytes(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    // 8-4-4-4-12 hex digits: a dash after bytes 4, 6, 8 and 10.
+    // 8-4-4-4-12 hex digits: a dash before digits 8, 12, 16 and 20.
     let mut state = String::with_capacity(36);
-    for (index, byte) in b.iter().enumerate() {
-        if matches!(index, 4 | 6 | 8 | 10) {
+    for (index, digit) in crate::cache::keys::lower_hex(&b).chars().enumerate() {
+        if matches!(index, 8 | 12 | 16 | 20) {
             state.push('-');
         }
-        state.push_str(&crate::cache::keys::lower_hex(&[*byte]));
+        state.push(digit);
     }
     state
 }
