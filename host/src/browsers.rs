@@ -10,12 +10,18 @@ use std::path::{Path, PathBuf};
 pub const HOST_NAME: &str = "com.sso_bridge.helper";
 /// The manifest's file name in every location.
 pub const MANIFEST_FILE: &str = "com.sso_bridge.helper.json";
-/// The published extension's Chromium ID: derived from the `key` in the repository's
-/// `manifest.json` (first 32 hex digits of SHA-256 of the key, mapped 0-f to a-p), so it is the
-/// same in every Chromium browser and every unpacked copy. A test checks it against the manifest.
-pub const DEFAULT_CHROMIUM_ID: &str = "llndfjhkbfcplfncdemailgbbllcdlka";
-/// The extension's Firefox add-on ID (`browser_specific_settings.gecko.id` in `manifest.json`).
-pub const DEFAULT_FIREFOX_ID: &str = "sso-bridge@sso-bridge.dev";
+/// The development build's Chromium ID: derived from the public `key` in the repository's
+/// `manifest.json` (first 32 hex digits of SHA-256 of the key, mapped 0-f to a-p). Anyone can load
+/// an unpacked extension with that key and get this ID, so `install` trusts it only with `--dev`.
+/// A test checks it against the manifest.
+pub const DEV_CHROMIUM_ID: &str = "llndfjhkbfcplfncdemailgbbllcdlka";
+/// The development build's Firefox add-on ID (`browser_specific_settings.gecko.id` in
+/// `manifest.json`). Not reserved on addons.mozilla.org, so trusted only with `--dev` too.
+pub const DEV_FIREFOX_ID: &str = "sso-bridge@sso-bridge.dev";
+/// The extension's IDs in the browsers' stores (Chrome Web Store, Edge Add-ons, addons.mozilla.org).
+/// None is published yet: until one is, `install` needs `--extension-id` or `--dev`. Once listed,
+/// an ID added here is trusted by a plain `sso-bridge install`.
+pub const STORE_IDS: &[&str] = &[];
 const DESCRIPTION: &str = "sso-bridge: writes the AWS CLI's SSO token, config and credential files";
 
 /// Which manifest schema a browser reads.
@@ -146,9 +152,17 @@ pub fn manifest_paths(browser: Browser, scope: Scope, os: Os, env: &impl Env) ->
         (Os::Windows, Scope::User) => platform::state_dir(os, env)
             .map(|d| vec![d.join("manifests").join(browser.name()).join(MANIFEST_FILE)])
             .unwrap_or_default(),
+        // Not %ProgramData%: any user may create a folder there first and own what goes in it
+        // (issue 14). Standard users cannot create or change anything under %ProgramFiles%.
         (Os::Windows, Scope::System) => env
-            .var("ProgramData")
-            .map(|d| vec![PathBuf::from(d).join("sso-bridge").join(browser.name()).join(MANIFEST_FILE)])
+            .var("ProgramFiles")
+            .map(|d| {
+                vec![PathBuf::from(d)
+                    .join("sso-bridge")
+                    .join("manifests")
+                    .join(browser.name())
+                    .join(MANIFEST_FILE)]
+            })
             .unwrap_or_default(),
         (_, Scope::User) => match platform::home_dir(os, env) {
             Some(home) => {
@@ -256,6 +270,7 @@ mod tests {
             "HOME" => Some("/home/u".into()),
             "LOCALAPPDATA" => Some(r"C:\Users\u\AppData\Local".into()),
             "ProgramData" => Some(r"C:\ProgramData".into()),
+            "ProgramFiles" => Some(r"C:\Program Files".into()),
             _ => None,
         }
     }
@@ -327,6 +342,10 @@ mod tests {
             windows_unregister_args(Browser::Chrome, Scope::System)[1],
             r"HKLM\Software\Google\Chrome\NativeMessagingHosts\com.sso_bridge.helper"
         );
+        // Issue 14: system manifests go where only administrators can write, not %ProgramData%.
+        let system = manifest_paths(Browser::Chrome, Scope::System, Os::Windows, &env);
+        assert_eq!(system.len(), 1);
+        assert!(system[0].starts_with(r"C:\Program Files"), "{system:?}");
         let user = manifest_paths(Browser::Edge, Scope::User, Os::Windows, &env);
         assert_eq!(user.len(), 1);
         assert!(user[0].starts_with(r"C:\Users\u\AppData\Local"));
@@ -347,7 +366,7 @@ mod tests {
         assert!(firefox.get("allowed_origins").is_none());
     }
 
-    /// The defaults must be the IDs of the extension this repository builds.
+    /// The development IDs must be those of the extension this repository builds.
     #[test]
     fn default_ids_match_the_extension_manifest() {
         use base64::Engine;
@@ -366,9 +385,9 @@ mod tests {
             .flat_map(|b| [b >> 4, b & 15])
             .map(|n| (b'a' + n) as char)
             .collect();
-        assert_eq!(id, DEFAULT_CHROMIUM_ID);
-        assert_eq!(manifest["browser_specific_settings"]["gecko"]["id"], DEFAULT_FIREFOX_ID);
-        assert!(is_chromium_id(DEFAULT_CHROMIUM_ID) && is_firefox_id(DEFAULT_FIREFOX_ID));
+        assert_eq!(id, DEV_CHROMIUM_ID);
+        assert_eq!(manifest["browser_specific_settings"]["gecko"]["id"], DEV_FIREFOX_ID);
+        assert!(is_chromium_id(DEV_CHROMIUM_ID) && is_firefox_id(DEV_FIREFOX_ID));
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct InstallOptions {
     /// `--extension-id`: Chromium IDs (32 letters a–p) and Firefox add-on IDs, sorted by format.
     pub extension_ids: Vec<String>,
     pub system: bool,
+    /// `--dev`: also trust the development build's IDs ([`browsers::DEV_CHROMIUM_ID`],
+    /// [`browsers::DEV_FIREFOX_ID`]), which anyone can reproduce with an unpacked copy.
+    pub dev: bool,
     /// `--user-data-dir`: install only into these Chromium user-data directories.
     pub user_data_dirs: Vec<PathBuf>,
 }
@@ -190,22 +193,51 @@ pub fn current_binary() -> Result<PathBuf, HostError> {
     Ok(fs::canonicalize(&exe).unwrap_or(exe))
 }
 
+/// The extension IDs a manifest will allow: those named with `--extension-id`, the development IDs
+/// with `--dev`, else the store IDs. With none of these there is nothing safe to trust, and the
+/// error says how to choose (issue 14: never the development ID by default).
+fn trusted_ids(options: &InstallOptions) -> Result<Vec<String>, HostError> {
+    let mut ids = options.extension_ids.clone();
+    if options.dev {
+        ids.extend([browsers::DEV_CHROMIUM_ID.to_owned(), browsers::DEV_FIREFOX_ID.to_owned()]);
+    }
+    if ids.is_empty() {
+        ids.extend(browsers::STORE_IDS.iter().map(|id| (*id).to_owned()));
+    }
+    if ids.is_empty() {
+        return Err(HostError::new(
+            ErrorCode::InvalidValue,
+            "which extension may call the helper? The sso-bridge extension is not published in a \
+             browser store yet, so there is no ID to trust by default. Name yours with \
+             --extension-id ID (Chromium: the 32-letter ID in chrome://extensions; Firefox: the \
+             add-on ID in about:debugging), or pass --dev to trust the development build's IDs \
+             (anyone can load an unpacked copy with those IDs: use --dev only on a machine where \
+             you alone install extensions)",
+        ));
+    }
+    ids.dedup();
+    Ok(ids)
+}
+
 /// `sso-bridge install`. Returns the report printed to the user.
 pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) -> Result<String, HostError> {
     let mut report = String::new();
-    let ids = if options.extension_ids.is_empty() {
-        let _ = writeln!(
-            report,
-            "no --extension-id given: allowing the sso-bridge extension ({} in Chromium browsers, {} in Firefox)",
-            browsers::DEFAULT_CHROMIUM_ID,
-            browsers::DEFAULT_FIREFOX_ID
-        );
-        vec![browsers::DEFAULT_CHROMIUM_ID.to_owned(), browsers::DEFAULT_FIREFOX_ID.to_owned()]
-    } else {
-        options.extension_ids.clone()
-    };
+    let ids = trusted_ids(options)?;
     let (chromium_ids, firefox_ids) = sort_ids(&ids)?;
     let scope = if options.system { Scope::System } else { Scope::User };
+    let dev = |id: &String| {
+        if id == browsers::DEV_CHROMIUM_ID || id == browsers::DEV_FIREFOX_ID {
+            " (development build, --dev)"
+        } else {
+            ""
+        }
+    };
+    for (label, list) in [("Chromium extension", &chromium_ids), ("Firefox add-on", &firefox_ids)] {
+        for id in list {
+            let _ = writeln!(report, "trusting {label} {id}{}", dev(id));
+        }
+    }
+    check_binary_is_safe(binary, scope, os, env)?;
     let mut targets: Vec<(Browser, PathBuf, &'static str)> = Vec::new();
     if !options.user_data_dirs.is_empty() {
         let browser = match options.browsers.first().map(String::as_str) {
@@ -259,6 +291,9 @@ pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) 
                 if browser.family() == Family::Firefox { "Firefox" } else { "Chromium" }
             );
             continue;
+        }
+        if let Some(dir) = path.parent() {
+            check_manifest_dir_is_safe(dir, scope, os)?;
         }
         let manifest = browsers::manifest_json(browser.family(), binary, ids);
         let text = serde_json::to_string_pretty(&manifest)
@@ -341,10 +376,16 @@ pub fn uninstall(system: bool, os: Os, env: &impl Env) -> Result<String, HostErr
     Ok(report)
 }
 
-/// The exact `install` command for `browser`: with `--extension-id` for each ID to keep, or none, in
-/// which case `install` allows the extension's own IDs.
+/// The exact `install` command for `browser`: with `--extension-id` for each ID to keep, or, with
+/// none, a placeholder for the ID the browser shows (there is no ID to trust by default).
 fn install_command(exe: &str, browser: Browser, keep_ids: &[String]) -> String {
     let mut command = format!("{exe} install --browser {}", browser.name());
+    if keep_ids.is_empty() {
+        command.push_str(match browser.family() {
+            Family::Chromium => " --extension-id ID  (ID: sso-bridge's ID in chrome://extensions)",
+            Family::Firefox => " --extension-id ID  (ID: sso-bridge's Extension ID in about:debugging)",
+        });
+    }
     for id in keep_ids {
         command.push_str(" --extension-id ");
         command.push_str(id);
@@ -475,6 +516,146 @@ fn check_dir(out: &mut String, label: &str, dir: &Path, aws_dir: &Path) -> usize
     }
 }
 
+/// Who may change what the browsers run (issue 14): a manifest names a binary that every browser of
+/// the scope will start with the user's SSO tokens in reach, so neither the binary nor the folders
+/// holding it or the manifests may be writable by another user. For `--system` that means owned
+/// by root (or, on macOS, group `admin`) all the way up; for a user install, owned by the user or
+/// root and writable by no one else.
+fn check_binary_is_safe(binary: &Path, scope: Scope, os: Os, env: &impl Env) -> Result<(), HostError> {
+    if os == Os::Windows {
+        // Standard users cannot create or change anything under %ProgramFiles% (its default ACL);
+        // a binary anywhere else may be replaced by whoever can write there. Per-user installs run
+        // the user's own copy.
+        if scope == Scope::System && !under_program_files(binary, env) {
+            return Err(HostError::new(
+                ErrorCode::InvalidValue,
+                format!(
+                    "a system-wide install registers the helper for every user, so it must run from a \
+                     folder only administrators can change: copy {} to \
+                     \"%ProgramFiles%\\sso-bridge\\sso-bridge.exe\" and run `install --system` from there",
+                    binary.display()
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    if let Some(reason) = writable_by_others(binary, scope, os) {
+        let fix = match scope {
+            Scope::System => format!(
+                "copy it to a root-owned folder (sudo install -o root -m 755 '{}' /usr/local/bin/sso-bridge) \
+                 and run `sudo /usr/local/bin/sso-bridge install --system`",
+                binary.display()
+            ),
+            Scope::User => "put it in a folder only you can write (e.g. ~/.local/bin, chmod 755) and run \
+                            install from there"
+                .to_owned(),
+        };
+        return Err(HostError::new(
+            ErrorCode::InvalidValue,
+            format!(
+                "refusing to register {}: {reason}, so another user could replace the helper; {fix}",
+                binary.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A manifest folder another user can write lets them point the browser at their own program.
+fn check_manifest_dir_is_safe(dir: &Path, scope: Scope, os: Os) -> Result<(), HostError> {
+    if os == Os::Windows || scope == Scope::User {
+        // Windows: the system folder is under %ProgramFiles% (see browsers::manifest_paths); user
+        // folders live in the user's own profile.
+        return Ok(());
+    }
+    match writable_by_others(dir, scope, os) {
+        None => Ok(()),
+        Some(reason) => Err(HostError::new(
+            ErrorCode::InvalidValue,
+            format!(
+                "refusing to write a manifest into {}: {reason}, so another user could replace it; \
+                 fix the folder (sudo chown root:root '{}' && sudo chmod 755 '{}') and run install again",
+                dir.display(),
+                dir.display(),
+                dir.display()
+            ),
+        )),
+    }
+}
+
+fn under_program_files(binary: &Path, env: &impl Env) -> bool {
+    let shown = binary.display().to_string().to_ascii_lowercase().replace('/', "\\");
+    ["ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"].iter().filter_map(|k| env.var(k)).any(|root| {
+        let root = root.to_ascii_lowercase().trim_end_matches('\\').to_owned();
+        shown.strip_prefix(&root).is_some_and(|rest| rest.starts_with('\\'))
+    })
+}
+
+/// Why another user could write `path` or one of its existing ancestors (`None`: no one can).
+/// Folders with the sticky bit (`/tmp`) only let owners replace their own entries, and each entry
+/// below is checked in turn.
+#[cfg(unix)]
+fn writable_by_others(path: &Path, scope: Scope, os: Os) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let path = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    for (depth, place) in path.ancestors().enumerate() {
+        let Ok(meta) = fs::metadata(place) else { continue };
+        let sticky_dir = meta.is_dir() && meta.mode() & 0o1000 != 0 && depth > 0;
+        if let Some(reason) = ownership_problem(
+            Ownership { uid: meta.uid(), gid: meta.gid(), mode: meta.mode(), sticky_dir },
+            scope,
+            os,
+            me,
+        ) {
+            return Some(format!("{} {reason}", place.display()));
+        }
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn writable_by_others(_path: &Path, _scope: Scope, _os: Os) -> Option<String> {
+    None
+}
+
+/// The owner and permission bits of one file or folder.
+#[derive(Clone, Copy, Debug)]
+pub struct Ownership {
+    pub uid: u32,
+    pub gid: u32,
+    pub mode: u32,
+    /// A folder with the sticky bit above the path checked (`/tmp`).
+    pub sticky_dir: bool,
+}
+
+/// The rule, apart from the file system so every case is tested: `--system` needs root as owner
+/// and only root's group (macOS: also `admin`, gid 80, which owns `/Library/Application Support`)
+/// able to write; a user install needs the user or root as owner and no one else able to write.
+pub fn ownership_problem(o: Ownership, scope: Scope, os: Os, me: u32) -> Option<&'static str> {
+    const ROOT: u32 = 0;
+    const MACOS_ADMIN_GROUP: u32 = 80;
+    let owner_ok = match scope {
+        Scope::System => o.uid == ROOT,
+        Scope::User => o.uid == ROOT || o.uid == me,
+    };
+    if !owner_ok {
+        return Some(match scope {
+            Scope::System => "is not owned by root",
+            Scope::User => "is owned by another user",
+        });
+    }
+    if o.mode & 0o002 != 0 && !o.sticky_dir {
+        return Some("is writable by every user");
+    }
+    let admin_group = o.gid == ROOT || (os == Os::MacOs && o.gid == MACOS_ADMIN_GROUP);
+    if o.mode & 0o020 != 0 && !admin_group && !o.sticky_dir && (scope == Scope::System || o.uid == ROOT) {
+        return Some("is writable by its group");
+    }
+    None
+}
+
 #[cfg(unix)]
 fn is_executable(meta: &fs::Metadata) -> bool {
     use std::os::unix::fs::PermissionsExt;
@@ -577,16 +758,131 @@ mod tests {
         assert!(report.contains("chromium: wrote") && !report.contains("chrome:"), "{report}");
     }
 
+    /// Issue 14: the development IDs (anyone can reproduce them) are trusted only when asked for.
     #[test]
-    fn without_ids_the_projects_own_extension_is_allowed() {
+    fn without_ids_nothing_is_trusted_and_dev_is_explicit() {
         let home = tempfile::tempdir().unwrap();
         let env = env_for(home.path());
-        let defaults =
+        let plain =
             InstallOptions { browsers: vec!["chrome".into(), "firefox".into()], ..Default::default() };
-        let report = install(&defaults, Path::new("/b"), Os::Linux, &env).unwrap();
-        assert!(report.contains("no --extension-id given"), "{report}");
-        assert_eq!(allowed_ids(Family::Chromium, Os::Linux, &env, None), [browsers::DEFAULT_CHROMIUM_ID]);
-        assert_eq!(allowed_ids(Family::Firefox, Os::Linux, &env, None), [browsers::DEFAULT_FIREFOX_ID]);
+        let error = install(&plain, Path::new("/b"), Os::Linux, &env).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidValue);
+        assert!(
+            error.message.contains("--extension-id ID") && error.message.contains("--dev"),
+            "{}",
+            error.message
+        );
+        assert!(allowed_ids(Family::Chromium, Os::Linux, &env, None).is_empty());
+        assert!(!home.path().join(".config/google-chrome").exists(), "nothing written on refusal");
+
+        let dev = InstallOptions { dev: true, ..plain };
+        let report = install(&dev, Path::new("/b"), Os::Linux, &env).unwrap();
+        assert!(
+            report.contains(&format!(
+                "trusting Chromium extension {} (development build, --dev)",
+                browsers::DEV_CHROMIUM_ID
+            )),
+            "{report}"
+        );
+        assert_eq!(allowed_ids(Family::Chromium, Os::Linux, &env, None), [browsers::DEV_CHROMIUM_ID]);
+        assert_eq!(allowed_ids(Family::Firefox, Os::Linux, &env, None), [browsers::DEV_FIREFOX_ID]);
+
+        let named = InstallOptions {
+            browsers: vec!["chromium".into()],
+            extension_ids: vec![CHROMIUM_ID.into()],
+            ..Default::default()
+        };
+        let report = install(&named, Path::new("/b"), Os::Linux, &env).unwrap();
+        assert!(report.contains(&format!("trusting Chromium extension {CHROMIUM_ID}\n")), "{report}");
+        assert!(!report.contains("development build"), "{report}");
+    }
+
+    fn owned(uid: u32, gid: u32, mode: u32) -> Ownership {
+        Ownership { uid, gid, mode, sticky_dir: false }
+    }
+
+    /// Issue 14: who may change the registered binary or a system manifest folder.
+    #[test]
+    fn ownership_rules_per_scope() {
+        let me = 1000;
+        let (sys, user) = (Scope::System, Scope::User);
+        assert_eq!(ownership_problem(owned(0, 0, 0o755), sys, Os::Linux, me), None);
+        assert_eq!(ownership_problem(owned(me, me, 0o755), sys, Os::Linux, me), Some("is not owned by root"));
+        assert_eq!(
+            ownership_problem(owned(0, 0, 0o777), sys, Os::Linux, me),
+            Some("is writable by every user")
+        );
+        assert_eq!(
+            ownership_problem(owned(0, 50, 0o775), sys, Os::Linux, me),
+            Some("is writable by its group")
+        );
+        // macOS: /Library/Application Support is root:admin and group-writable on some releases.
+        assert_eq!(ownership_problem(owned(0, 80, 0o775), sys, Os::MacOs, me), None);
+        assert_eq!(
+            ownership_problem(owned(0, 80, 0o775), sys, Os::Linux, me),
+            Some("is writable by its group")
+        );
+        // A sticky folder above (/tmp) lets no one replace entries they do not own.
+        let tmp = Ownership { sticky_dir: true, ..owned(0, 0, 0o1777) };
+        assert_eq!(ownership_problem(tmp, user, Os::Linux, me), None);
+        assert_eq!(ownership_problem(owned(me, me, 0o755), user, Os::Linux, me), None);
+        assert_eq!(ownership_problem(owned(me, me, 0o775), user, Os::Linux, me), None, "user private group");
+        assert_eq!(
+            ownership_problem(owned(1001, 1001, 0o755), user, Os::Linux, me),
+            Some("is owned by another user")
+        );
+        assert_eq!(
+            ownership_problem(owned(me, me, 0o757), user, Os::Linux, me),
+            Some("is writable by every user")
+        );
+    }
+
+    /// A binary in a folder every user can write is refused, before anything is written.
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_binary_other_users_can_write() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let env = env_for(home.path());
+        let shared = tempfile::tempdir().unwrap();
+        let binary = shared.path().join("sso-bridge");
+        fs::write(&binary, b"#!/bin/sh\n").unwrap();
+        fs::set_permissions(&binary, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::set_permissions(shared.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let opts = InstallOptions {
+            browsers: vec!["chromium".into()],
+            extension_ids: vec![CHROMIUM_ID.into()],
+            ..Default::default()
+        };
+        let error = install(&opts, &binary, Os::Linux, &env).unwrap_err();
+        assert!(error.message.contains("is writable by every user"), "{}", error.message);
+        assert!(!home.path().join(".config/chromium").exists(), "nothing written on refusal");
+        fs::set_permissions(shared.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        install(&opts, &binary, Os::Linux, &env).unwrap();
+        // --system: a manifest folder that is not root's (a temp folder of a non-root user, or one
+        // every user can write) is refused.
+        let dir = tempfile::tempdir().unwrap();
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let error = check_manifest_dir_is_safe(dir.path(), Scope::System, Os::Linux).unwrap_err();
+        assert!(error.message.contains("is writable by every user"), "{}", error.message);
+    }
+
+    /// Issue 14: on Windows, `--system` registers only a binary under %ProgramFiles%.
+    #[test]
+    fn windows_system_install_needs_the_binary_in_program_files() {
+        let env = |k: &str| match k {
+            "ProgramFiles" => Some(r"C:\Program Files".to_owned()),
+            "USERPROFILE" => Some(r"C:\Users\u".to_owned()),
+            _ => None,
+        };
+        let inside = Path::new(r"C:\Program Files\sso-bridge\sso-bridge.exe");
+        let outside = Path::new(r"C:\Users\u\Downloads\sso-bridge.exe");
+        let lookalike = Path::new(r"C:\Program Files Evil\sso-bridge.exe");
+        assert!(check_binary_is_safe(inside, Scope::System, Os::Windows, &env).is_ok());
+        let error = check_binary_is_safe(outside, Scope::System, Os::Windows, &env).unwrap_err();
+        assert!(error.message.contains("%ProgramFiles%"), "{}", error.message);
+        assert!(check_binary_is_safe(lookalike, Scope::System, Os::Windows, &env).is_err());
+        assert!(check_binary_is_safe(outside, Scope::User, Os::Windows, &env).is_ok());
     }
 
     #[test]

@@ -54,10 +54,15 @@ enum Command {
         /// chrome, chromium, edge, brave, vivaldi, firefox or all (default: every browser found).
         #[arg(long = "browser", value_name = "BROWSER")]
         browsers: Vec<String>,
-        /// The extension's ID (Chromium: 32 letters a-p; Firefox: name@domain). Repeatable.
-        /// Default: the sso-bridge extension's published IDs.
+        /// The extension's ID (Chromium: 32 letters a-p, see chrome://extensions; Firefox:
+        /// name@domain, see about:debugging). Repeatable. Only these IDs may call the helper.
         #[arg(long = "extension-id", value_name = "ID")]
         extension_ids: Vec<String>,
+        /// Also trust the development build's IDs (from the public key in manifest.json: anyone can
+        /// load an unpacked copy with them). The extension is in no store yet, so install needs
+        /// --extension-id or --dev.
+        #[arg(long)]
+        dev: bool,
         /// Install for every user of this machine (needs administrator rights).
         #[arg(long)]
         system: bool,
@@ -134,9 +139,14 @@ fn main() -> ExitCode {
         )
         .map(|()| 0)
         .map_err(|e| e.to_string()),
-        Some(Command::Install { browsers, extension_ids, system, user_data_dirs }) => {
-            let options =
-                sso_bridge_host::install::InstallOptions { browsers, extension_ids, system, user_data_dirs };
+        Some(Command::Install { browsers, extension_ids, dev, system, user_data_dirs }) => {
+            let options = sso_bridge_host::install::InstallOptions {
+                browsers,
+                extension_ids,
+                dev,
+                system,
+                user_data_dirs,
+            };
             cli::setup::install(&options, os, env).map_err(|e| e.message)
         }
         Some(Command::Uninstall { system }) => cli::setup::uninstall(system, os, env).map_err(|e| e.message),
