@@ -43,6 +43,33 @@ pub enum Browser {
     Firefox,
 }
 
+/// Where a per-user table path starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// The home directory.
+    Home,
+    /// Linux Chromium browsers: `$CHROME_CONFIG_HOME`, else `$XDG_CONFIG_HOME`, else `~/.config`
+    /// (chromium `chrome/common/chrome_paths_linux.cc`, `docs/user_data_dir.md`).
+    ChromeConfig,
+    /// `$XDG_CONFIG_HOME`, else `~/.config` (XDG Base Directory; relative values are ignored).
+    XdgConfig,
+}
+
+/// A table path made absolute for this user (`None` without a home directory).
+pub fn resolve(base: Base, relative: &str, os: Os, env: &impl Env) -> Option<PathBuf> {
+    let absolute = |name: &str| env.var(name).filter(|v| v.starts_with('/')).map(PathBuf::from);
+    let root = match base {
+        Base::Home => platform::home_dir(os, env)?,
+        Base::ChromeConfig => absolute("CHROME_CONFIG_HOME")
+            .or_else(|| absolute("XDG_CONFIG_HOME"))
+            .or_else(|| platform::home_dir(os, env).map(|h| h.join(".config")))?,
+        Base::XdgConfig => {
+            absolute("XDG_CONFIG_HOME").or_else(|| platform::home_dir(os, env).map(|h| h.join(".config")))?
+        }
+    };
+    Some(platform::join(&root, relative))
+}
+
 /// Whether a manifest is for this user or for every user of the machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -82,35 +109,107 @@ impl Browser {
         }
     }
 
-    /// Manifest directories relative to the home directory (user scope). Several when sources
-    /// disagree (Brave on macOS: its own directory and Chrome's; spec §3.2 says write both).
-    pub fn user_dirs(self, os: Os) -> &'static [&'static str] {
+    /// Per-user manifest folders: every release channel's user data directory (Chromium's
+    /// `docs/user_data_dir.md`: "varies by OS, branding and release channel") with
+    /// `NativeMessagingHosts` in it. The first entry of each list is the stable channel, written
+    /// even before the browser ever ran; the others only when that channel's folder exists.
+    ///
+    /// Sources, checked against the browsers' published paths:
+    /// - Chrome/Chromium: developer.chrome.com/docs/extensions/develop/concepts/native-messaging
+    ///   ("Native messaging host location"), and chromium `docs/user_data_dir.md` for the channels
+    ///   (Linux `google-chrome-beta`, `google-chrome-unstable`; macOS `Chrome Beta`, `Chrome Dev`,
+    ///   `Chrome Canary`) and for `$CHROME_CONFIG_HOME` / `$XDG_CONFIG_HOME` replacing `~/.config`.
+    /// - Edge: learn.microsoft.com/microsoft-edge/extensions/developer-guide/native-messaging
+    ///   (macOS `~/Library/Application Support/Microsoft Edge/NativeMessagingHosts`, channels
+    ///   `Microsoft Edge Beta|Dev|Canary`; Linux `~/.config/microsoft-edge`).
+    /// - Brave, Vivaldi: their Chromium user data directories (brave-browser wiki "Paths",
+    ///   KeePassXC `NativeMessageInstaller.cpp`); Brave on macOS also reads Chrome's folder
+    ///   (browserpass `Makefile`; sources disagree, so both are written).
+    /// - Firefox: MDN "Native manifests" (Linux `~/.mozilla/native-messaging-hosts`, macOS
+    ///   `~/Library/Application Support/Mozilla/NativeMessagingHosts`).
+    pub fn user_dirs(self, os: Os) -> &'static [(Base, &'static str)] {
+        use Base::{ChromeConfig, Home};
         match (os, self) {
-            (Os::Linux, Browser::Chrome) => &[".config/google-chrome/NativeMessagingHosts"],
-            (Os::Linux, Browser::Chromium) => &[".config/chromium/NativeMessagingHosts"],
-            (Os::Linux, Browser::Edge) => &[".config/microsoft-edge/NativeMessagingHosts"],
-            (Os::Linux, Browser::Brave) => &[".config/BraveSoftware/Brave-Browser/NativeMessagingHosts"],
-            (Os::Linux, Browser::Vivaldi) => &[".config/vivaldi/NativeMessagingHosts"],
-            (Os::Linux, Browser::Firefox) => &[".mozilla/native-messaging-hosts"],
-            (Os::MacOs, Browser::Chrome) => {
-                &["Library/Application Support/Google/Chrome/NativeMessagingHosts"]
-            }
-            (Os::MacOs, Browser::Chromium) => &["Library/Application Support/Chromium/NativeMessagingHosts"],
-            (Os::MacOs, Browser::Edge) => {
-                &["Library/Application Support/Microsoft Edge/NativeMessagingHosts"]
-            }
-            (Os::MacOs, Browser::Brave) => &[
-                "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-                "Library/Application Support/Google/Chrome/NativeMessagingHosts",
+            (Os::Linux, Browser::Chrome) => &[
+                (ChromeConfig, "google-chrome/NativeMessagingHosts"),
+                (ChromeConfig, "google-chrome-beta/NativeMessagingHosts"),
+                (ChromeConfig, "google-chrome-unstable/NativeMessagingHosts"),
+                (ChromeConfig, "google-chrome-canary/NativeMessagingHosts"),
             ],
-            (Os::MacOs, Browser::Vivaldi) => &["Library/Application Support/Vivaldi/NativeMessagingHosts"],
-            (Os::MacOs, Browser::Firefox) => &["Library/Application Support/Mozilla/NativeMessagingHosts"],
+            (Os::Linux, Browser::Chromium) => &[(ChromeConfig, "chromium/NativeMessagingHosts")],
+            (Os::Linux, Browser::Edge) => &[
+                (ChromeConfig, "microsoft-edge/NativeMessagingHosts"),
+                (ChromeConfig, "microsoft-edge-beta/NativeMessagingHosts"),
+                (ChromeConfig, "microsoft-edge-dev/NativeMessagingHosts"),
+            ],
+            (Os::Linux, Browser::Brave) => &[
+                (ChromeConfig, "BraveSoftware/Brave-Browser/NativeMessagingHosts"),
+                (ChromeConfig, "BraveSoftware/Brave-Browser-Beta/NativeMessagingHosts"),
+                (ChromeConfig, "BraveSoftware/Brave-Browser-Nightly/NativeMessagingHosts"),
+            ],
+            (Os::Linux, Browser::Vivaldi) => &[
+                (ChromeConfig, "vivaldi/NativeMessagingHosts"),
+                (ChromeConfig, "vivaldi-snapshot/NativeMessagingHosts"),
+            ],
+            // Firefox 147+ keeps fresh profiles in $XDG_CONFIG_HOME/mozilla but still reads hosts
+            // only from ~/.mozilla/native-messaging-hosts (Bugzilla 2005167; firenvim PR #1735).
+            (Os::Linux, Browser::Firefox) => &[(Home, ".mozilla/native-messaging-hosts")],
+            (Os::MacOs, Browser::Chrome) => &[
+                (Home, "Library/Application Support/Google/Chrome/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Google/Chrome Beta/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Google/Chrome Dev/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Google/Chrome Canary/NativeMessagingHosts"),
+            ],
+            (Os::MacOs, Browser::Chromium) => {
+                &[(Home, "Library/Application Support/Chromium/NativeMessagingHosts")]
+            }
+            (Os::MacOs, Browser::Edge) => &[
+                (Home, "Library/Application Support/Microsoft Edge/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Microsoft Edge Beta/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Microsoft Edge Dev/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Microsoft Edge Canary/NativeMessagingHosts"),
+            ],
+            (Os::MacOs, Browser::Brave) => &[
+                (Home, "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Google/Chrome/NativeMessagingHosts"),
+                (Home, "Library/Application Support/BraveSoftware/Brave-Browser-Beta/NativeMessagingHosts"),
+                (
+                    Home,
+                    "Library/Application Support/BraveSoftware/Brave-Browser-Nightly/NativeMessagingHosts",
+                ),
+            ],
+            (Os::MacOs, Browser::Vivaldi) => &[
+                (Home, "Library/Application Support/Vivaldi/NativeMessagingHosts"),
+                (Home, "Library/Application Support/Vivaldi Snapshot/NativeMessagingHosts"),
+            ],
+            (Os::MacOs, Browser::Firefox) => {
+                &[(Home, "Library/Application Support/Mozilla/NativeMessagingHosts")]
+            }
             // Windows: the manifest can live anywhere; the registry points at it.
             (Os::Windows, _) => &[],
         }
     }
 
-    /// System-wide manifest directories (absolute), where known.
+    /// How many leading entries of [`Browser::user_dirs`] are written even when their folder does
+    /// not exist yet: the stable channel (and, for Brave on macOS, Chrome's folder it also reads).
+    fn always_written(self, os: Os) -> usize {
+        match (os, self) {
+            (Os::MacOs, Browser::Brave) => 2,
+            _ => 1,
+        }
+    }
+
+    /// System-wide manifest folders (absolute). All channels of a browser share them.
+    /// Sources: the same pages as [`Browser::user_dirs`]; Linux Chrome `/etc/opt/chrome/…`,
+    /// Chromium `/etc/chromium/…` and macOS Chrome `/Library/Google/Chrome/…`, Chromium
+    /// `/Library/Application Support/Chromium/…` (developer.chrome.com); macOS Edge
+    /// `/Library/Microsoft/Edge/NativeMessagingHosts` (learn.microsoft.com native messaging);
+    /// Firefox Linux `/usr/lib/mozilla/…` and `/usr/lib64/mozilla/…` (MDN "Native manifests"; the
+    /// Fedora family's x86_64 Firefox reads only the latter), macOS
+    /// `/Library/Application Support/Mozilla/…` (MDN). Brave reads Chrome's folders (browserpass)
+    /// and, on macOS, its own; Vivaldi on macOS is an unbranded Chromium build, which reads
+    /// `/Library/Application Support/<its folder>/NativeMessagingHosts` (chromium
+    /// `chrome/common/chrome_paths_mac.mm`).
     pub fn system_dirs(self, os: Os) -> &'static [&'static str] {
         match (os, self) {
             (Os::Linux, Browser::Chrome) => &["/etc/opt/chrome/native-messaging-hosts"],
@@ -118,18 +217,58 @@ impl Browser {
             (Os::Linux, Browser::Edge) => &["/etc/opt/edge/native-messaging-hosts"],
             (Os::Linux, Browser::Brave) => &["/etc/opt/chrome/native-messaging-hosts"],
             (Os::Linux, Browser::Vivaldi) => &["/etc/opt/vivaldi/native-messaging-hosts"],
-            (Os::Linux, Browser::Firefox) => &["/usr/lib/mozilla/native-messaging-hosts"],
+            (Os::Linux, Browser::Firefox) => {
+                &["/usr/lib/mozilla/native-messaging-hosts", "/usr/lib64/mozilla/native-messaging-hosts"]
+            }
             (Os::MacOs, Browser::Chrome) => &["/Library/Google/Chrome/NativeMessagingHosts"],
             (Os::MacOs, Browser::Chromium) => &["/Library/Application Support/Chromium/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Edge) => &["/Library/Microsoft/Edge/NativeMessagingHosts"],
+            (Os::MacOs, Browser::Brave) => &[
+                "/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+                "/Library/Google/Chrome/NativeMessagingHosts",
+            ],
+            (Os::MacOs, Browser::Vivaldi) => &["/Library/Application Support/Vivaldi/NativeMessagingHosts"],
             (Os::MacOs, Browser::Firefox) => &["/Library/Application Support/Mozilla/NativeMessagingHosts"],
-            _ => &[],
+            (Os::Windows, _) => &[],
         }
     }
 
-    /// The directory whose existence means "this browser is installed for this user" (the parent
-    /// of the first user manifest directory), used by `install --browser all`.
-    pub fn profile_marker(self, os: Os) -> Option<&'static str> {
-        self.user_dirs(os).first().and_then(|d| d.rsplit_once('/').map(|(parent, _)| parent))
+    /// The folders whose existence means "this user runs this browser": each channel's user data
+    /// directory; for Firefox on Linux also `$XDG_CONFIG_HOME/mozilla` (Firefox 147+ fresh
+    /// profiles, Bugzilla 259356).
+    pub fn profile_dirs(self, os: Os, env: &impl Env) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = self
+            .user_dirs(os)
+            .iter()
+            .filter_map(|(base, dir)| resolve(*base, dir, os, env))
+            .filter_map(|p| p.parent().map(Path::to_path_buf))
+            .collect();
+        if (os, self) == (Os::Linux, Browser::Firefox) {
+            dirs.extend(resolve(Base::XdgConfig, "mozilla", os, env));
+        }
+        dirs
+    }
+
+    /// Flatpak application IDs of this browser (Flathub), whose sandbox cannot start the helper.
+    pub fn flatpak_ids(self) -> &'static [&'static str] {
+        match self {
+            Browser::Chrome => &["com.google.Chrome", "com.google.ChromeDev"],
+            Browser::Chromium => &["org.chromium.Chromium"],
+            Browser::Edge => &["com.microsoft.Edge"],
+            Browser::Brave => &["com.brave.Browser"],
+            Browser::Vivaldi => &["com.vivaldi.Vivaldi"],
+            Browser::Firefox => &["org.mozilla.firefox"],
+        }
+    }
+
+    /// The Snap package name, where a snap of this browser exists.
+    pub fn snap_name(self) -> Option<&'static str> {
+        match self {
+            Browser::Chromium => Some("chromium"),
+            Browser::Firefox => Some("firefox"),
+            Browser::Brave => Some("brave"),
+            _ => None,
+        }
     }
 
     /// Windows: the registry key (under HKCU or HKLM) whose default value is the manifest path.
@@ -164,16 +303,31 @@ pub fn manifest_paths(browser: Browser, scope: Scope, os: Os, env: &impl Env) ->
                     .join(MANIFEST_FILE)]
             })
             .unwrap_or_default(),
-        (_, Scope::User) => match platform::home_dir(os, env) {
-            Some(home) => {
-                browser.user_dirs(os).iter().map(|d| platform::join(&home, d).join(MANIFEST_FILE)).collect()
-            }
-            None => Vec::new(),
-        },
+        (_, Scope::User) => browser
+            .user_dirs(os)
+            .iter()
+            .filter_map(|(base, dir)| resolve(*base, dir, os, env))
+            .map(|d| d.join(MANIFEST_FILE))
+            .collect(),
         (_, Scope::System) => {
             browser.system_dirs(os).iter().map(|d| Path::new(d).join(MANIFEST_FILE)).collect()
         }
     }
+}
+
+/// The manifests `install` writes: every system folder; per user, the stable channel's (and
+/// Brave-on-macOS's Chrome folder) always, other channels' where that channel has a profile.
+pub fn install_paths(browser: Browser, scope: Scope, os: Os, env: &impl Env) -> Vec<PathBuf> {
+    let all = manifest_paths(browser, scope, os, env);
+    if scope == Scope::System || os == Os::Windows {
+        return all;
+    }
+    let always = browser.always_written(os);
+    all.into_iter()
+        .enumerate()
+        .filter(|(i, path)| *i < always || path.parent().and_then(Path::parent).is_some_and(Path::is_dir))
+        .map(|(_, path)| path)
+        .collect()
 }
 
 /// The manifest path for a Chromium started with `--user-data-dir DIR`.
@@ -279,8 +433,8 @@ mod tests {
     fn linux_table() {
         let p = |b| manifest_paths(b, Scope::User, Os::Linux, &env);
         assert_eq!(
-            p(Browser::Chrome),
-            [PathBuf::from("/home/u/.config/google-chrome/NativeMessagingHosts/com.sso_bridge.helper.json")]
+            p(Browser::Chrome)[0],
+            PathBuf::from("/home/u/.config/google-chrome/NativeMessagingHosts/com.sso_bridge.helper.json")
         );
         assert_eq!(
             p(Browser::Chromium),
@@ -291,17 +445,23 @@ mod tests {
             [PathBuf::from("/home/u/.mozilla/native-messaging-hosts/com.sso_bridge.helper.json")]
         );
         assert_eq!(
-            manifest_paths(Browser::Firefox, Scope::System, Os::Linux, &env),
-            [PathBuf::from("/usr/lib/mozilla/native-messaging-hosts/com.sso_bridge.helper.json")]
+            manifest_paths(Browser::Firefox, Scope::System, Os::Linux, &env)[0],
+            PathBuf::from("/usr/lib/mozilla/native-messaging-hosts/com.sso_bridge.helper.json")
         );
-        assert_eq!(Browser::Chromium.profile_marker(Os::Linux), Some(".config/chromium"));
-        assert_eq!(Browser::Firefox.profile_marker(Os::Linux), Some(".mozilla"));
+        assert_eq!(
+            Browser::Chromium.profile_dirs(Os::Linux, &env),
+            [PathBuf::from("/home/u/.config/chromium")]
+        );
+        assert_eq!(
+            Browser::Firefox.profile_dirs(Os::Linux, &env),
+            [PathBuf::from("/home/u/.mozilla"), PathBuf::from("/home/u/.config/mozilla")]
+        );
     }
 
     #[test]
     fn macos_table_writes_brave_twice() {
         let brave = manifest_paths(Browser::Brave, Scope::User, Os::MacOs, &env);
-        assert_eq!(brave.len(), 2);
+        assert_eq!(brave.len(), 4, "{brave:?}");
         assert!(brave[0].starts_with("/home/u/Library/Application Support/BraveSoftware/Brave-Browser"));
         assert!(
             brave[1].starts_with("/home/u/Library/Application Support/Google/Chrome/NativeMessagingHosts")
@@ -310,7 +470,83 @@ mod tests {
             manifest_paths(Browser::Chrome, Scope::System, Os::MacOs, &env),
             [PathBuf::from("/Library/Google/Chrome/NativeMessagingHosts/com.sso_bridge.helper.json")]
         );
-        assert!(manifest_paths(Browser::Edge, Scope::System, Os::MacOs, &env).is_empty());
+        // Issue 11: Edge, Brave and Vivaldi have system folders too.
+        assert_eq!(
+            manifest_paths(Browser::Edge, Scope::System, Os::MacOs, &env),
+            [PathBuf::from("/Library/Microsoft/Edge/NativeMessagingHosts/com.sso_bridge.helper.json")]
+        );
+        for browser in Browser::ALL {
+            assert!(!manifest_paths(*browser, Scope::System, Os::MacOs, &env).is_empty(), "{browser:?}");
+        }
+    }
+
+    /// Issue 11: Chrome on Linux honours $CHROME_CONFIG_HOME, then $XDG_CONFIG_HOME (chromium
+    /// `docs/user_data_dir.md`); relative values are ignored like XDG says.
+    #[test]
+    fn linux_config_home_overrides() {
+        let xdg = |k: &str| match k {
+            "HOME" => Some("/home/u".to_owned()),
+            "XDG_CONFIG_HOME" => Some("/home/u/cfg".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            manifest_paths(Browser::Chrome, Scope::User, Os::Linux, &xdg)[0],
+            PathBuf::from("/home/u/cfg/google-chrome/NativeMessagingHosts/com.sso_bridge.helper.json")
+        );
+        // Firefox reads hosts from ~/.mozilla whatever XDG says (Bugzilla 2005167).
+        assert_eq!(
+            manifest_paths(Browser::Firefox, Scope::User, Os::Linux, &xdg),
+            [PathBuf::from("/home/u/.mozilla/native-messaging-hosts/com.sso_bridge.helper.json")]
+        );
+        assert_eq!(Browser::Firefox.profile_dirs(Os::Linux, &xdg)[1], PathBuf::from("/home/u/cfg/mozilla"));
+        let chrome_home = |k: &str| match k {
+            "HOME" => Some("/home/u".to_owned()),
+            "XDG_CONFIG_HOME" => Some("/home/u/cfg".to_owned()),
+            "CHROME_CONFIG_HOME" => Some("/c".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            manifest_paths(Browser::Brave, Scope::User, Os::Linux, &chrome_home)[0],
+            PathBuf::from("/c/BraveSoftware/Brave-Browser/NativeMessagingHosts/com.sso_bridge.helper.json")
+        );
+        let relative = |k: &str| match k {
+            "HOME" => Some("/home/u".to_owned()),
+            "XDG_CONFIG_HOME" => Some("cfg".to_owned()),
+            _ => None,
+        };
+        assert!(manifest_paths(Browser::Edge, Scope::User, Os::Linux, &relative)[0]
+            .starts_with("/home/u/.config"));
+        assert_eq!(
+            manifest_paths(Browser::Firefox, Scope::System, Os::Linux, &env)[1],
+            PathBuf::from("/usr/lib64/mozilla/native-messaging-hosts/com.sso_bridge.helper.json")
+        );
+    }
+
+    /// Channels: every channel is a place to look; install writes the stable channel and the
+    /// channels this user has, checked on a fake home.
+    #[test]
+    fn channels_are_written_where_they_exist() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().display().to_string();
+        let env = move |k: &str| (k == "HOME").then(|| h.clone());
+        let all = manifest_paths(Browser::Chrome, Scope::User, Os::MacOs, &env);
+        assert_eq!(all.len(), 4);
+        assert!(all[3].ends_with("Library/Application Support/Google/Chrome Canary/NativeMessagingHosts/com.sso_bridge.helper.json"));
+        assert_eq!(install_paths(Browser::Chrome, Scope::User, Os::MacOs, &env), all[..1]);
+        std::fs::create_dir_all(home.path().join("Library/Application Support/Google/Chrome Canary"))
+            .unwrap();
+        assert_eq!(
+            install_paths(Browser::Chrome, Scope::User, Os::MacOs, &env),
+            [all[0].clone(), all[3].clone()]
+        );
+        std::fs::create_dir_all(home.path().join(".config/google-chrome-beta")).unwrap();
+        let linux = install_paths(Browser::Chrome, Scope::User, Os::Linux, &env);
+        assert_eq!(linux.len(), 2);
+        assert!(
+            linux[1].ends_with(".config/google-chrome-beta/NativeMessagingHosts/com.sso_bridge.helper.json")
+        );
+        // Brave on macOS: its own folder and Chrome's, always.
+        assert_eq!(install_paths(Browser::Brave, Scope::User, Os::MacOs, &env).len(), 2);
     }
 
     #[test]

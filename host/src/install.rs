@@ -159,15 +159,10 @@ fn sort_ids(ids: &[String]) -> Result<(Vec<String>, Vec<String>), HostError> {
 
 fn parse_browsers(names: &[String], os: Os, env: &impl Env) -> Result<Vec<Browser>, HostError> {
     if names.is_empty() || names.iter().any(|n| n == "all") {
-        let home = platform::home_dir(os, env);
         let found: Vec<Browser> = Browser::ALL
             .iter()
             .copied()
-            .filter(|b| match (os, &home, b.profile_marker(os)) {
-                (Os::Windows, _, _) => true,
-                (_, Some(home), Some(marker)) => platform::join(home, marker).is_dir(),
-                _ => false,
-            })
+            .filter(|b| os == Os::Windows || b.profile_dirs(os, env).iter().any(|d| d.is_dir()))
             .collect();
         return Ok(found);
     }
@@ -261,7 +256,7 @@ pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) 
             ));
         }
         for browser in chosen {
-            let paths = browsers::manifest_paths(browser, scope, os, env);
+            let paths = browsers::install_paths(browser, scope, os, env);
             if paths.is_empty() {
                 let _ = writeln!(
                     report,

@@ -355,7 +355,11 @@ fn symlinks_out_of_aws_are_never_followed() {
     let home = prepared_home();
     let outside = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.aws().join("cli")).unwrap();
+    #[cfg(unix)]
     std::os::unix::fs::symlink(outside.path(), home.aws().join("cli/cache")).unwrap();
+    // Windows: a directory symbolic link (what `mklink /D` makes); junctions are reparse points too.
+    #[cfg(windows)]
+    std::os::windows::fs::symlink_dir(outside.path(), home.aws().join("cli/cache")).unwrap();
     let before = home.snapshot();
     let mut s = home.session();
     let reply = s.request(&role(

@@ -74,6 +74,7 @@ fn store_token_writes_the_cli_bytes_and_reads_back() {
         fs::read_to_string(&token_path).unwrap(),
         r#"{"startUrl": "https://d-abc123.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "2024-05-01T20:00:00Z", "clientId": "cid", "clientSecret": "csecret", "registrationExpiresAt": "2024-08-01T12:00:00Z", "refreshToken": "RT"}"#
     );
+    #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(fs::metadata(&token_path).unwrap().permissions().mode() & 0o777, 0o600);
@@ -358,6 +359,7 @@ fn credentials_file_section_only_when_asked() {
         ),
         "{text}"
     );
+    #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(fs::metadata(home.aws().join("credentials")).unwrap().permissions().mode() & 0o777, 0o600);
