@@ -271,6 +271,15 @@ impl Browser {
         }
     }
 
+    /// Windows: the folder (under the helper's manifests folder) of this browser's manifest. Brave and
+    /// Vivaldi read Chrome's registry key, so all three share Chrome's manifest: one key, one file.
+    pub fn windows_manifest_folder(self) -> &'static str {
+        match self {
+            Browser::Chrome | Browser::Brave | Browser::Vivaldi => Browser::Chrome.name(),
+            other => other.name(),
+        }
+    }
+
     /// Windows: the registry key (under HKCU or HKLM) whose default value is the manifest path.
     /// Brave and Vivaldi read Chrome's key (spec §3.2, KeePassXC); Edge has its own.
     pub fn windows_registry_key(self) -> String {
@@ -289,7 +298,7 @@ impl Browser {
 pub fn manifest_paths(browser: Browser, scope: Scope, os: Os, env: &impl Env) -> Vec<PathBuf> {
     match (os, scope) {
         (Os::Windows, Scope::User) => platform::state_dir(os, env)
-            .map(|d| vec![d.join("manifests").join(browser.name()).join(MANIFEST_FILE)])
+            .map(|d| vec![d.join("manifests").join(browser.windows_manifest_folder()).join(MANIFEST_FILE)])
             .unwrap_or_default(),
         // Not %ProgramData%: any user may create a folder there first and own what goes in it
         // (issue 14). Standard users cannot create or change anything under %ProgramFiles%.
@@ -299,7 +308,7 @@ pub fn manifest_paths(browser: Browser, scope: Scope, os: Os, env: &impl Env) ->
                 vec![PathBuf::from(d)
                     .join("sso-bridge")
                     .join("manifests")
-                    .join(browser.name())
+                    .join(browser.windows_manifest_folder())
                     .join(MANIFEST_FILE)]
             })
             .unwrap_or_default(),

@@ -185,7 +185,16 @@ fn parse_browsers(names: &[String], os: Os, env: &impl Env) -> Result<Vec<Browse
 pub fn current_binary() -> Result<PathBuf, HostError> {
     let exe = std::env::current_exe()
         .map_err(|e| HostError::new(ErrorCode::Internal, format!("cannot find this program's path: {e}")))?;
-    Ok(fs::canonicalize(&exe).unwrap_or(exe))
+    Ok(plain_path(fs::canonicalize(&exe).unwrap_or(exe)))
+}
+
+/// Windows' canonical paths are verbatim (`\\?\C:\…`); browsers and people expect `C:\…`.
+fn plain_path(path: PathBuf) -> PathBuf {
+    let text = path.display().to_string();
+    match text.strip_prefix(r"\\?\") {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => PathBuf::from(rest),
+        _ => path,
+    }
 }
 
 /// The extension IDs a manifest will allow: those named with `--extension-id`, the development IDs
@@ -244,7 +253,7 @@ pub fn install(options: &InstallOptions, binary: &Path, os: Os, env: &impl Env) 
             }
         };
         for dir in &options.user_data_dirs {
-            let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+            let dir = fs::canonicalize(dir).map(plain_path).unwrap_or_else(|_| dir.clone());
             targets.push((browser, browsers::user_data_dir_manifest(&dir), "userDataDir"));
         }
     } else {
@@ -417,7 +426,7 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
             // Re-installing keeps the IDs this manifest already allows (none: the extension's own).
             let reinstall = install_command(&exe_display, *browser, &browsers::allowed_ids(&manifest));
             let points_at = manifest.get("path").and_then(Value::as_str).unwrap_or("");
-            let canonical_target = fs::canonicalize(points_at).ok();
+            let canonical_target = fs::canonicalize(points_at).ok().map(plain_path);
             if canonical_target.as_deref() == Some(binary) {
                 let _ = writeln!(out, "  ok: points at this binary ({exe_display})");
             } else {
@@ -439,6 +448,9 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
                     let _ = writeln!(out, "  PROBLEM: `{points_at}` does not exist");
                     let _ = writeln!(out, "  fix: {reinstall}");
                 }
+            }
+            if os == Os::Windows && cfg!(windows) {
+                problems += check_registration(&mut out, *browser, &scope, &path, &reinstall);
             }
             let ids = browsers::allowed_ids(&manifest);
             let wrong_key = match browser.family() {
@@ -463,6 +475,50 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
     }
     let _ = writeln!(out, "\n{} problem(s) found", problems);
     (out, problems)
+}
+
+/// Windows: the browser finds a manifest only through its registry key; check it names `manifest`.
+fn check_registration(
+    out: &mut String,
+    browser: Browser,
+    scope: &str,
+    manifest: &Path,
+    reinstall: &str,
+) -> usize {
+    let scope = if scope == "system" { Scope::System } else { Scope::User };
+    let key = browsers::windows_register_args(browser, scope, manifest)[1].clone();
+    match registered_manifest(&key) {
+        Some(registered) if registered.eq_ignore_ascii_case(&manifest.display().to_string()) => {
+            let _ = writeln!(out, "  ok: registered in {key}");
+            0
+        }
+        Some(registered) => {
+            let _ = writeln!(out, "  PROBLEM: {key} names `{registered}`, not this manifest");
+            let _ = writeln!(out, "  fix: {reinstall}");
+            1
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  PROBLEM: not registered: {key} is missing, so the browser cannot find the manifest"
+            );
+            let _ = writeln!(out, "  fix: {reinstall}");
+            1
+        }
+    }
+}
+
+/// The default value of a registry key (`reg query KEY /ve`), if the key exists.
+fn registered_manifest(key: &str) -> Option<String> {
+    let out = std::process::Command::new("reg").args(["query", key, "/ve"]).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    // `    (Default)    REG_SZ    C:\…\com.sso_bridge.helper.json`
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|line| line.split_once("REG_SZ").map(|(_, value)| value.trim().to_owned()))
+        .filter(|value| !value.is_empty())
 }
 
 fn check_dir(out: &mut String, label: &str, dir: &Path, aws_dir: &Path) -> usize {

@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use std::fs;
+use std::path::{Path, PathBuf};
 
 #[test]
 fn ping_reports_version_capabilities_and_paths() {
@@ -28,8 +29,8 @@ fn ping_reports_version_capabilities_and_paths() {
         assert!(caps.contains(&needed), "{needed} missing from {caps:?}");
     }
     assert_eq!(reply["paths"]["config"], home.aws().join("config").display().to_string());
-    assert_eq!(reply["paths"]["ssoCache"], home.aws().join("sso/cache").display().to_string());
-    assert_eq!(reply["platform"]["os"], "linux");
+    assert_eq!(reply["paths"]["ssoCache"], home.aws().join("sso").join("cache").display().to_string());
+    assert_eq!(reply["platform"]["os"], if cfg!(windows) { "windows" } else { "linux" });
     // Numeric ids are echoed as numbers.
     assert_eq!(s.request(&json!({"type": "ping", "id": 7}))["id"], 7);
     let (code, _) = s.finish();
@@ -39,7 +40,7 @@ fn ping_reports_version_capabilities_and_paths() {
 #[test]
 fn firefox_launch_is_recognised_and_checked() {
     let home = Home::installed();
-    let manifest = home.path().join(".mozilla/native-messaging-hosts/com.sso_bridge.helper.json");
+    let manifest = home.manifest("firefox");
     let mut s = home.session_with_args(&[manifest.to_str().unwrap(), FIREFOX_ID]);
     assert_eq!(s.request(&json!({"type": "ping", "id": 1}))["ok"], true);
     assert_eq!(s.finish().0, Some(0));
@@ -67,7 +68,8 @@ fn store_token_writes_the_cli_bytes_and_reads_back() {
     }));
     assert_eq!(reply["ok"], true, "{reply}");
     // sha1("admin"), spec §1.1.
-    let token_path = home.aws().join("sso/cache/d033e22ae348aeb5660fc2140aec35850c4da997.json");
+    let token_path =
+        home.aws().join("sso").join("cache").join("d033e22ae348aeb5660fc2140aec35850c4da997.json");
     assert_eq!(reply["file"], token_path.display().to_string());
     // Spec §1.2 example, byte for byte (timestamp normalised to the CLI format).
     assert_eq!(
@@ -78,7 +80,10 @@ fn store_token_writes_the_cli_bytes_and_reads_back() {
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(fs::metadata(&token_path).unwrap().permissions().mode() & 0o777, 0o600);
-        assert_eq!(fs::metadata(home.aws().join("sso/cache")).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            fs::metadata(home.aws().join("sso").join("cache")).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
     }
     let reg = reply["registrationFile"].as_str().unwrap();
     assert_eq!(
@@ -197,7 +202,8 @@ fn delete_tokens_has_aws_sso_logout_semantics() {
         "accountId": "1234567890", "roleName": "test-role", "credentials": creds}));
     assert_eq!(stored["ok"], true, "{stored}");
     // Spec §1.6 computed vector for the session variant.
-    let role_file = home.aws().join("cli/cache/7568f0b6f39ebd7da2245b2b8c4f93e29a051f33.json");
+    let role_file =
+        home.aws().join("cli").join("cache").join("7568f0b6f39ebd7da2245b2b8c4f93e29a051f33.json");
     assert_eq!(stored["file"], role_file.display().to_string());
     assert_eq!(
         fs::read_to_string(&role_file).unwrap(),
@@ -209,7 +215,12 @@ fn delete_tokens_has_aws_sso_logout_semantics() {
     assert_eq!(reply["ok"], true, "{reply}");
     assert_eq!(reply["deleted"].as_array().unwrap().len(), 2, "{reply}");
     assert!(!role_file.exists());
-    assert!(!home.aws().join("sso/cache/d033e22ae348aeb5660fc2140aec35850c4da997.json").exists());
+    assert!(!home
+        .aws()
+        .join("sso")
+        .join("cache")
+        .join("d033e22ae348aeb5660fc2140aec35850c4da997.json")
+        .exists());
 
     // All: every token, every SSO role credential; registrations and other credentials stay.
     assert_eq!(
@@ -252,33 +263,30 @@ fn install_doctor_uninstall_cli() {
     // chrome, edge, brave, vivaldi are not installed: reported with the fix, not counted as problems.
     assert!(report.contains("chrome: no manifest installed"), "{report}");
     assert!(out.status.success(), "{report}");
-    let manifest: Value = serde_json::from_str(
-        &fs::read_to_string(
-            home.path().join(".config/chromium/NativeMessagingHosts/com.sso_bridge.helper.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(home.manifest("chromium")).unwrap()).unwrap();
     assert_eq!(manifest["allowed_origins"], json!([format!("chrome-extension://{EXTENSION_ID}/")]));
-    assert_eq!(manifest["path"], fs::canonicalize(BIN).unwrap().display().to_string());
+    assert_eq!(Path::new(manifest["path"].as_str().unwrap()), plain_path(&fs::canonicalize(BIN).unwrap()));
 
     // Break it: doctor exits 1 and names the fix.
-    fs::write(
-        home.path().join(".config/chromium/NativeMessagingHosts/com.sso_bridge.helper.json"),
-        manifest.to_string().replace(&manifest["path"].as_str().unwrap().to_string(), "/nowhere/sso-bridge"),
-    )
+    fs::write(home.manifest("chromium"), {
+        let mut broken = manifest.clone();
+        broken["path"] = json!("/nowhere/sso-bridge");
+        broken.to_string()
+    })
     .unwrap();
     let out = home.command(&["doctor"]).output().unwrap();
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert!(report.contains("PROBLEM: points at `/nowhere/sso-bridge`"), "{report}");
     // The fix is a command to paste: this binary, the browser, and the IDs the manifest allowed.
-    let fix = format!("fix: {} install --browser chromium --extension-id {EXTENSION_ID}", BIN);
+    let exe = plain_path(&fs::canonicalize(BIN).unwrap());
+    let fix = format!("fix: {} install --browser chromium --extension-id {EXTENSION_ID}", exe.display());
     assert!(report.contains(&fix), "{report}");
 
     let out = home.command(&["uninstall"]).output().unwrap();
     assert!(out.status.success());
-    assert!(!home.path().join(".config/chromium/NativeMessagingHosts/com.sso_bridge.helper.json").exists());
+    assert!(!home.manifest("chromium").exists());
     // After uninstall, the extension is refused.
     let mut s = home.session();
     assert_eq!(error_code(&s.request(&json!({"type": "ping", "id": 1}))), Some(40));
@@ -400,7 +408,12 @@ fn read_registration_uses_the_cli_cache_key() {
     assert_eq!(r["ok"], true, "{r}");
     assert_eq!(
         r["file"],
-        home.aws().join("sso/cache/c6b2fc6aec0d9c2d2652036ffbe173a43a8ba2c3.json").display().to_string()
+        home.aws()
+            .join("sso")
+            .join("cache")
+            .join("c6b2fc6aec0d9c2d2652036ffbe173a43a8ba2c3.json")
+            .display()
+            .to_string()
     );
     assert_eq!(
         r["registration"],
@@ -462,4 +475,155 @@ fn read_registration_reads_back_what_store_token_wrote() {
                               "startUrl": url, "region": "us-east-1"}));
     assert_eq!(r["registration"], Value::Null, "{r}");
     assert_eq!(s.finish().0, Some(0));
+}
+
+/// Windows keeps stdin/stdout in binary mode: frames whose bytes include CR, LF and 0x1A (Ctrl-Z,
+/// end-of-file in text mode) pass unchanged both ways. Requests carry raw `\r\n` as JSON whitespace
+/// and a 26-byte (0x1A) length; replies sweep every length whose low byte is 0x0A, 0x0D or 0x1A.
+#[test]
+fn framing_survives_crlf_and_ctrl_z_bytes() {
+    let home = Home::installed();
+    let mut s = home.session();
+    // 26 bytes: the length prefix is 1A 00 00 00.
+    let ctrl_z = br#"{"type":"ping","id":12345}"#;
+    assert_eq!(ctrl_z.len(), 0x1A);
+    s.send_raw(&frame(ctrl_z));
+    assert_eq!(s.read_reply().expect("reply")["id"], 12345);
+    // Raw CR LF between tokens (JSON whitespace): a text-mode reader would drop the CRs and
+    // misread every following frame.
+    let crlf = b"{\r\n\"type\": \"ping\",\r\n\"id\": \"crlf\"\r\n}\r\n";
+    s.send_raw(&frame(crlf));
+    assert_eq!(s.read_reply().expect("reply")["id"], "crlf");
+    let mut lengths_seen = Vec::new();
+    // Reply lengths step by one byte over 254 values (the id may hold 256 bytes).
+    for n in 0..=253 {
+        let id = "\r\n\u{1a}".to_owned() + &"y".repeat(n);
+        s.send_raw(&frame(json!({"type": "ping", "id": id}).to_string().as_bytes()));
+        let body = s.read_frame().expect("a reply frame");
+        let reply: Value = serde_json::from_slice(&body).expect("reply is JSON");
+        assert_eq!(reply["id"], id.as_str());
+        lengths_seen.push(body.len() as u32 & 0xff);
+    }
+    for low_byte in [0x0A, 0x0D, 0x1A] {
+        assert!(lengths_seen.contains(&low_byte), "no reply length ending in {low_byte:#x}");
+    }
+    assert_eq!(s.finish().0, Some(0));
+}
+
+/// Windows: `install` registers each manifest in the registry (HKCU; HKLM with `--system`),
+/// `doctor` reads the keys back, and `uninstall` removes exactly them. Runs under wine in CI.
+#[cfg(windows)]
+#[test]
+fn windows_registry_install_doctor_uninstall() {
+    use std::process::Command;
+    let reg_value = |key: &str| -> Option<String> {
+        let out = Command::new("reg").args(["query", key, "/ve"]).output().unwrap();
+        out.status.success().then(|| {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            text.lines().find_map(|l| l.split_once("REG_SZ").map(|(_, v)| v.trim().to_owned())).unwrap()
+        })
+    };
+    let name = "com.sso_bridge.helper";
+    let keys = |hive: &str| {
+        [
+            ("chrome", format!(r"{hive}\Software\Google\Chrome\NativeMessagingHosts\{name}")),
+            ("chromium", format!(r"{hive}\Software\Chromium\NativeMessagingHosts\{name}")),
+            ("edge", format!(r"{hive}\Software\Microsoft\Edge\NativeMessagingHosts\{name}")),
+            ("firefox", format!(r"{hive}\Software\Mozilla\NativeMessagingHosts\{name}")),
+        ]
+    };
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let out = home
+        .command(&[
+            "install",
+            "--browser",
+            "all",
+            "--extension-id",
+            EXTENSION_ID,
+            "--extension-id",
+            FIREFOX_ID,
+        ])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}{}", String::from_utf8_lossy(&out.stderr));
+    for browser in ["chrome", "chromium", "edge", "brave", "vivaldi", "firefox"] {
+        assert!(report.contains(&format!("{browser}: wrote")), "{browser}: {report}");
+    }
+    for (folder, key) in keys("HKCU") {
+        let registered = reg_value(&key).unwrap_or_else(|| panic!("{key} missing after install"));
+        assert_eq!(Path::new(&registered), home.manifest(folder), "{key}");
+        let manifest: Value = serde_json::from_str(&fs::read_to_string(&registered).unwrap()).unwrap();
+        assert_eq!(
+            Path::new(manifest["path"].as_str().unwrap()),
+            plain_path(&fs::canonicalize(BIN).unwrap())
+        );
+    }
+    let out = home.command(&["doctor"]).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(r"ok: registered in HKCU\Software\Microsoft\Edge\NativeMessagingHosts"),
+        "{report}"
+    );
+    assert!(report.contains("firefox: manifest found (user)"), "{report}");
+    // The key is the browser's only way to the manifest: deleting it is a problem with a fix.
+    let edge_key = &keys("HKCU")[2].1;
+    assert!(Command::new("reg").args(["delete", edge_key, "/f"]).output().unwrap().status.success());
+    let out = home.command(&["doctor"]).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains(&format!("PROBLEM: not registered: {edge_key} is missing")), "{report}");
+    assert!(report.contains("fix: ") && report.contains("install --browser edge --extension-id"), "{report}");
+
+    let out = home.command(&["uninstall"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (folder, key) in keys("HKCU") {
+        assert_eq!(reg_value(&key), None, "{key} left after uninstall");
+        assert!(!home.manifest(folder).exists());
+    }
+    // Keys of other hosts under the same browser keys are left alone.
+    let other = r"HKCU\Software\Google\Chrome\NativeMessagingHosts\com.example.other";
+    assert!(Command::new("reg")
+        .args(["add", other, "/ve", "/d", r"C:\other.json", "/f"])
+        .status()
+        .unwrap()
+        .success());
+    home.command(&["install", "--browser", "chrome", "--extension-id", EXTENSION_ID]).output().unwrap();
+    home.command(&["uninstall"]).output().unwrap();
+    assert_eq!(reg_value(other).as_deref(), Some(r"C:\other.json"));
+    Command::new("reg").args(["delete", other, "/f"]).output().unwrap();
+
+    // --system: HKLM, manifests under %ProgramFiles%, and only for a binary under %ProgramFiles%.
+    // Wine sets %ProgramFiles% from its registry for every process, so this uses the real one of
+    // the test's wine prefix (on Windows itself it needs an administrator).
+    let out = home
+        .command(&["install", "--system", "--browser", "edge", "--extension-id", EXTENSION_ID])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("%ProgramFiles%"));
+    let program_files = PathBuf::from(std::env::var("ProgramFiles").expect("%ProgramFiles%"));
+    let folder = tempfile::Builder::new().prefix("sso-bridge-test").tempdir_in(&program_files).unwrap();
+    let installed = folder.path().join("sso-bridge.exe");
+    fs::copy(BIN, &installed).unwrap();
+    let system = |args: &[&str]| {
+        let mut cmd = Command::new(&installed);
+        cmd.args(args).env("HOME", home.path());
+        cmd.output().unwrap()
+    };
+    let out = system(&["install", "--system", "--browser", "edge", "--extension-id", EXTENSION_ID]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hklm_edge = &keys("HKLM")[2].1;
+    let registered = reg_value(hklm_edge).expect("HKLM key after install --system");
+    assert!(Path::new(&registered).starts_with(&program_files), "{registered}");
+    let out = system(&["doctor"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(r"ok: registered in HKLM\Software\Microsoft\Edge\NativeMessagingHosts"),
+        "{report}"
+    );
+    let out = system(&["uninstall", "--system"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(reg_value(hklm_edge), None);
+    assert!(!Path::new(&registered).exists());
 }

@@ -87,8 +87,28 @@ impl Home {
         out
     }
 
+    /// The helper's state folder (log, write lock) for this HOME: `.local/state/sso-bridge`, or on
+    /// Windows `AppData\Local\sso-bridge` (the environment is cleared, so no %LOCALAPPDATA%).
+    pub fn state_dir(&self) -> PathBuf {
+        if cfg!(windows) {
+            self.path().join("AppData").join("Local").join("sso-bridge")
+        } else {
+            self.path().join(".local/state/sso-bridge")
+        }
+    }
+
+    /// Where `install` writes the per-user manifest for `browser` (chromium or firefox) here.
+    pub fn manifest(&self, browser: &str) -> PathBuf {
+        let file = "com.sso_bridge.helper.json";
+        match (cfg!(windows), browser) {
+            (true, _) => self.state_dir().join("manifests").join(browser).join(file),
+            (false, "firefox") => self.path().join(".mozilla/native-messaging-hosts").join(file),
+            (false, _) => self.path().join(".config").join(browser).join("NativeMessagingHosts").join(file),
+        }
+    }
+
     pub fn log_text(&self) -> String {
-        std::fs::read_to_string(self.path().join(".local/state/sso-bridge/helper.log")).unwrap_or_default()
+        std::fs::read_to_string(self.state_dir().join("helper.log")).unwrap_or_default()
     }
 }
 
@@ -190,4 +210,10 @@ pub fn token_json(access_token: &str) -> Value {
         "registrationExpiresAt": "2099-08-01T12:00:00Z",
         "refreshToken": "RT",
     })
+}
+
+/// A canonical path as the helper writes it into manifests: without Windows' `\\?\` prefix.
+pub fn plain_path(path: &Path) -> PathBuf {
+    let text = path.display().to_string();
+    PathBuf::from(text.strip_prefix(r"\\?\").unwrap_or(&text))
 }
