@@ -411,14 +411,34 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
             .into_iter()
             .filter_map(|(p, scope)| read_manifest(&p).map(|m| (p, scope, m)))
             .collect();
+        if os == Os::Linux {
+            problems += sandboxed_browsers(&mut out, *browser, env);
+        }
         if found.is_empty() {
-            let _ = writeln!(out, "{}: no manifest installed", browser.name());
-            let _ = writeln!(
-                out,
-                "  fix (if you use {}): {}",
-                browser.name(),
-                install_command(&exe_display, *browser, &[])
-            );
+            // A browser this user has run (its profile folder exists) cannot reach the helper:
+            // that is a problem, not a note.
+            let in_use = browser.profile_dirs(os, env).into_iter().find(|d| d.is_dir());
+            match in_use {
+                Some(dir) if os != Os::Windows => {
+                    problems += 1;
+                    let _ = writeln!(
+                        out,
+                        "{}: PROBLEM: used here ({}) but no manifest is installed, so it cannot start the helper",
+                        browser.name(),
+                        dir.display()
+                    );
+                    let _ = writeln!(out, "  fix: {}", install_command(&exe_display, *browser, &[]));
+                }
+                _ => {
+                    let _ = writeln!(out, "{}: no manifest installed", browser.name());
+                    let _ = writeln!(
+                        out,
+                        "  fix (if you use {}): {}",
+                        browser.name(),
+                        install_command(&exe_display, *browser, &[])
+                    );
+                }
+            }
             continue;
         }
         for (path, scope, manifest) in found {
@@ -475,6 +495,54 @@ pub fn doctor(binary: &Path, files: &AwsFiles, os: Os, env: &impl Env) -> (Strin
     }
     let _ = writeln!(out, "\n{} problem(s) found", problems);
     (out, problems)
+}
+
+/// Linux: Flatpak and Snap browsers this user has run. Their sandbox cannot start a program on the
+/// host, so the helper is unreachable from them whatever is installed (spec §3.6); each one found
+/// is a problem with what to do instead.
+fn sandboxed_browsers(out: &mut String, browser: Browser, env: &impl Env) -> usize {
+    let Some(home) = platform::home_dir(Os::Linux, env) else { return 0 };
+    let mut problems = 0;
+    for app in browser.flatpak_ids() {
+        let dir = home.join(".var/app").join(app);
+        if dir.is_dir() {
+            problems += 1;
+            let _ = writeln!(
+                out,
+                "{}: PROBLEM: the Flatpak {app} ({}) cannot start programs outside its sandbox, so it cannot reach the helper",
+                browser.name(),
+                dir.display()
+            );
+            let _ = writeln!(
+                out,
+                "  fix: use the browser from your distribution or its vendor's package, or give the Flatpak a \
+                 host-spawn wrapper: `flatpak override --user --talk-name=org.freedesktop.Flatpak {app}`, a script \
+                 in {}/NativeMessagingHosts that runs `flatpak-spawn --host <path to sso-bridge> \"$@\"`, and a \
+                 manifest there whose path is that script",
+                dir.join("config").display()
+            );
+        }
+    }
+    if let Some(snap) = browser.snap_name() {
+        let dir = home.join("snap").join(snap);
+        // The Firefox snap reaches hosts through the WebExtensions portal and reads
+        // ~/.mozilla/native-messaging-hosts (keepassxc PR #8756); the others cannot start them.
+        if dir.is_dir() && browser != Browser::Firefox {
+            problems += 1;
+            let _ = writeln!(
+                out,
+                "{}: PROBLEM: the {snap} snap ({}) cannot start programs outside its confinement, so it cannot reach the helper",
+                browser.name(),
+                dir.display()
+            );
+            let _ = writeln!(
+                out,
+                "  fix: install {} from a .deb/.rpm package (your distribution's or the vendor's) and run install again",
+                browser.name()
+            );
+        }
+    }
+    problems
 }
 
 /// Windows: the browser finds a manifest only through its registry key; check it names `manifest`.
@@ -934,6 +1002,65 @@ mod tests {
         assert!(error.message.contains("%ProgramFiles%"), "{}", error.message);
         assert!(check_binary_is_safe(lookalike, Scope::System, Os::Windows, &env).is_err());
         assert!(check_binary_is_safe(outside, Scope::User, Os::Windows, &env).is_ok());
+    }
+
+    /// Issue 11, found as a new user: a browser with a profile but no manifest, a browser config
+    /// under $XDG_CONFIG_HOME, a Flatpak or Snap browser: never "0 problem(s)" while the browser in
+    /// use cannot reach the helper.
+    #[test]
+    fn doctor_counts_browsers_that_cannot_reach_the_helper() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().display().to_string();
+        let xdg = home.path().join("xdg");
+        let x = xdg.display().to_string();
+        let env = move |k: &str| match k {
+            "HOME" => Some(h.clone()),
+            "XDG_CONFIG_HOME" => Some(x.clone()),
+            _ => None,
+        };
+        let files = AwsFiles::from_env(Os::Linux, &env).unwrap();
+        let binary = Path::new("/usr/local/bin/sso-bridge");
+        let (report, problems) = doctor(binary, &files, Os::Linux, &env);
+        assert_eq!(problems, 0, "{report}");
+        // Chrome used with XDG_CONFIG_HOME set: found by doctor and by install.
+        fs::create_dir_all(xdg.join("google-chrome")).unwrap();
+        let (report, problems) = doctor(binary, &files, Os::Linux, &env);
+        assert_eq!(problems, 1, "{report}");
+        assert!(report.contains("chrome: PROBLEM: used here"), "{report}");
+        assert!(
+            report.contains("fix: /usr/local/bin/sso-bridge install --browser chrome --extension-id ID"),
+            "{report}"
+        );
+        let opts = InstallOptions { extension_ids: vec![CHROMIUM_ID.into()], ..Default::default() };
+        let written = install(&opts, binary, Os::Linux, &env).unwrap();
+        assert!(
+            written.contains(&format!(
+                "chrome: wrote {}",
+                xdg.join("google-chrome/NativeMessagingHosts").display()
+            )),
+            "{written}"
+        );
+        // Firefox 147+ fresh profile only in $XDG_CONFIG_HOME/mozilla: detected, manifest in ~/.mozilla.
+        fs::create_dir_all(xdg.join("mozilla/firefox")).unwrap();
+        let opts = InstallOptions { extension_ids: vec!["a@b.org".into()], ..Default::default() };
+        let written = install(&opts, binary, Os::Linux, &env).unwrap();
+        assert!(
+            written.contains("firefox: wrote") && written.contains(".mozilla/native-messaging-hosts"),
+            "{written}"
+        );
+        // Flatpak Chrome and the Chromium snap: problems with what to do.
+        fs::create_dir_all(home.path().join(".var/app/com.google.Chrome")).unwrap();
+        fs::create_dir_all(home.path().join("snap/chromium")).unwrap();
+        let (report, problems) = doctor(binary, &files, Os::Linux, &env);
+        assert!(
+            report.contains("the Flatpak com.google.Chrome") && report.contains("flatpak-spawn --host"),
+            "{report}"
+        );
+        assert!(
+            report.contains("the chromium snap") && report.contains("fix: install chromium from"),
+            "{report}"
+        );
+        assert!(problems >= 2, "{report}");
     }
 
     #[test]

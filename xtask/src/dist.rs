@@ -1,12 +1,14 @@
 //! `cargo xtask dist`: the release artifacts.
 
-use crate::{extension, util, wasm};
+use crate::{cross, extension, util, wasm};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut npm_only = false;
+    let mut cross = true;
     for arg in args {
         match arg.as_str() {
             "--npm-only" => npm_only = true,
+            "--no-cross" => cross = false,
             other => return Err(format!("unknown option for dist: `{other}`")),
         }
     }
@@ -19,5 +21,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     )?;
     eprintln!("xtask: built target/release/sso-bridge and target/release/sso-bridge-emulator");
     wasm::build_package()?;
-    extension::build()
+    extension::build()?;
+    if cross {
+        let binaries = cross::dist()?;
+        cross::check_formats(&binaries)?;
+    }
+    Ok(())
 }

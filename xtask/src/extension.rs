@@ -109,6 +109,7 @@ pub fn demo(args: &[String]) -> Result<(), String> {
     if let Some(other) = args.first() {
         return Err(format!("unknown option for demo: `{other}`"));
     }
+    util::ensure_apt_packages(&[("/usr/bin/chromium", "chromium")])?;
     if !wasm::pkg_dir().join("web/sso_bridge.js").exists() {
         wasm::build_package()?;
     }

@@ -4,6 +4,7 @@
 //! at the first failure with the step's name. Missing tools are installed when that can be done
 //! without guessing (rustup targets, pinned cargo tools); otherwise the message says what to install.
 
+mod cross;
 mod dist;
 mod emulator;
 mod extension;
@@ -11,6 +12,7 @@ mod python;
 mod test;
 mod util;
 mod wasm;
+mod wine;
 
 use std::process::ExitCode;
 
@@ -19,8 +21,10 @@ usage: cargo xtask <command> [options]
 
 commands:
   test [--native-only] [--only STEP]   format check, clippy (warnings denied), every test suite, wasm build
-  dist [--npm-only]                    release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
-                                       the npm package in pkg/, the extension in dist/ (unpacked + zips)
+  dist [--npm-only] [--no-cross]       release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
+                                       the npm package in pkg/, the extension in dist/ (unpacked + zips), and the
+                                       helper for every desktop: dist/sso-bridge-<version>-<target>.{tar.gz,zip}
+                                       plus dist/SHA256SUMS (--no-cross: skip those)
   demo                                 the emulator, the helper in a throw-away HOME, Chromium with the extension
 ";
 

@@ -7,7 +7,16 @@ use crate::{extension, wasm};
 /// One named step of the test run.
 type Step = (&'static str, fn() -> Result<(), String>);
 
-/// Runs every step (or the first six, the native ones; or those whose name contains `only`).
+/// Debian packages the steps use, installed up front when possible (see util::ensure_apt_packages);
+/// the same list as `.ci/run`.
+const APT_PACKAGES: &[(&str, &str)] = &[
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("/usr/bin/aws", "awscli"),
+    ("/usr/bin/firefox-esr", "firefox-esr"),
+];
+
+/// Runs every step (or the first eight, the native ones; or those whose name contains `only`).
 pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
     let mut steps: Vec<Step> = vec![
         ("format", format_check),
@@ -19,6 +28,11 @@ pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
             helper_referees,
         ),
         ("SSO error-code referee (botocore's RestJSONParser)", error_code_referee),
+        ("Windows helper under wine (unit, protocol, bad-input tests; registry)", crate::wine::tests),
+        (
+            "helper for every desktop: cross builds, archives, SHA256SUMS, `file`, Windows binary under wine",
+            crate::cross::release_check,
+        ),
         ("wasm build of the core and bindings (clippy)", wasm_build),
         ("npm package: build, types, size, node tests", wasm::npm_package_tests),
         ("wasm tests in Chromium", wasm::browser_tests),
@@ -27,12 +41,18 @@ pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
         ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];
     if native_only {
-        steps.truncate(6);
+        steps.truncate(8);
     }
     if let Some(only) = only {
         steps.retain(|(name, _)| name.contains(only));
         if steps.is_empty() {
             return Err(format!("no test step's name contains `{only}`"));
+        }
+    }
+    if steps.iter().any(|(name, _)| !name.starts_with("format") && !name.starts_with("clippy")) {
+        util::ensure_apt_packages(APT_PACKAGES)?;
+        if !python_venv_available() {
+            util::install_apt_packages(&["python3-venv"])?;
         }
     }
     let total = steps.len();
@@ -130,4 +150,12 @@ fn error_code_referee() -> Result<(), String> {
         &["test", "--locked", "-p", "sso-bridge", "--test", "error_referee", "--", "--include-ignored"],
         &[("SSO_BRIDGE_PYTHON", python.as_str())],
     )
+}
+
+/// Python's venv module (Debian splits it into python3-venv).
+fn python_venv_available() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import ensurepip, venv"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }

@@ -58,3 +58,34 @@ fn rustc_knows_target(target: &str) -> bool {
     let sysroot = output("rustc", &["--print", "sysroot"]).unwrap_or_default();
     Path::new(sysroot.trim()).join("lib/rustlib").join(target).exists()
 }
+
+/// Debian packages a step needs, as (a file the package installs, the package). Missing ones are
+/// installed when this runs as root with apt-get (as `.ci/run` does); otherwise the error is the
+/// exact command to run, before any step starts rather than as a missing binary deep inside one.
+pub fn ensure_apt_packages(needed: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> =
+        needed.iter().filter(|(file, _)| !Path::new(file).exists()).map(|(_, package)| *package).collect();
+    install_apt_packages(&missing)
+}
+
+/// Installs `missing` Debian packages (see [`ensure_apt_packages`]).
+pub fn install_apt_packages(missing: &[&str]) -> Result<(), String> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let command = format!("apt-get install -y {}", missing.join(" "));
+    let is_root = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    if !is_root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err(format!(
+            "missing Debian packages: {}. Install them with `sudo {command}` (or your system's \
+             equivalent), then run this again",
+            missing.join(", ")
+        ));
+    }
+    eprintln!("xtask: installing missing Debian packages: {}", missing.join(" "));
+    let quiet_env = [("DEBIAN_FRONTEND", "noninteractive")];
+    run_in(&root(), "apt-get", &["update", "-qq"], &quiet_env)?;
+    let mut args = vec!["install", "-y", "-qq"];
+    args.extend(missing.iter().copied());
+    run_in(&root(), "apt-get", &args, &quiet_env).map_err(|e| format!("{e}\nrun `{command}` by hand"))
+}
