@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[test]
 fn ping_reports_version_capabilities_and_paths() {
@@ -602,7 +602,7 @@ fn windows_registry_install_doctor_uninstall() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("%ProgramFiles%"));
-    let program_files = PathBuf::from(std::env::var("ProgramFiles").expect("%ProgramFiles%"));
+    let program_files = std::path::PathBuf::from(std::env::var("ProgramFiles").expect("%ProgramFiles%"));
     let folder = tempfile::Builder::new().prefix("sso-bridge-test").tempdir_in(&program_files).unwrap();
     let installed = folder.path().join("sso-bridge.exe");
     fs::copy(BIN, &installed).unwrap();
