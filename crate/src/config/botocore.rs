@@ -144,6 +144,16 @@ fn refuse(
     diagnostics.push(Diagnostic::error(code, origin, message));
 }
 
+/// The lines Python reads from the file (`open()` in text mode: universal newlines, so `\r\n`, a
+/// lone `\r` and `\n` each end a line), numbered as the AWS SDKs number them (by `\n` only), so
+/// every diagnostic points at a line the SDK side and the user's editor agree on.
+fn cli_lines(contents: &str) -> impl Iterator<Item = (u32, &str)> {
+    contents.split('\n').enumerate().flat_map(|(index, line)| {
+        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        line.strip_suffix('\r').unwrap_or(line).split('\r').map(move |part| (line_number, part))
+    })
+}
+
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
 pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let origin = |line: u32| Origin::at(file.name, line);
@@ -160,9 +170,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
     let mut have_option = false;
     let mut indent_level = usize::MAX;
 
-    for (index, raw_line) in file.contents.split('\n').enumerate() {
-        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+    for (line_number, line) in cli_lines(file.contents) {
         let stripped = line.trim_matches(is_python_space);
         let is_comment = stripped.starts_with(['#', ';']);
         if stripped.is_empty() || is_comment {
@@ -375,7 +383,9 @@ pub(crate) fn shlex_split(text: &str) -> Option<Vec<String>> {
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match c {
-            c if c.is_ascii_whitespace() => {
+            // shlex's `whitespace`: space, tab, `\r`, `\n`; not form feed (which `str.split` and
+            // configparser's `strip` do count).
+            ' ' | '\t' | '\r' | '\n' => {
                 if in_word {
                     words.push(std::mem::take(&mut word));
                     in_word = false;
@@ -794,6 +804,8 @@ mod tests {
         assert_eq!(shlex_split("profile \"a"), None);
         assert_eq!(shlex_split("profile a\\"), None);
         assert_eq!(shlex_split("profile \"\""), Some(vec!["profile".into(), "".into()]));
+        assert_eq!(shlex_split("profile\u{c}foo"), Some(vec!["profile\u{c}foo".into()]));
+        assert_eq!(shlex_split("profile\rfoo"), Some(vec!["profile".into(), "foo".into()]));
     }
 
     #[test]
@@ -859,5 +871,24 @@ mod tests {
         assert!(read_config("[a]\nX = 1\nx = 2").sections.is_none());
         assert!(read_config("[a]\ns3 =\n  broken\n").sections.is_none());
         assert!(read_config("[a]\nnot a property\n").sections.is_none());
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_python_but_keeps_the_sdk_line_number() {
+        let file = read_config("[a]\nx = 1\ry = 2\r\nz = 3\r\r\nw = 4\r");
+        let sections = file.sections.unwrap();
+        let options = &sections[0].options;
+        for (key, value, line) in [("x", "1", 2), ("y", "2", 2), ("z", "3", 3), ("w", "4", 4)] {
+            let option = options.get(key).unwrap();
+            assert_eq!(option.value, BotoValue::Text(value.into()), "{key}");
+            assert_eq!(option.origin.line, line, "{key}");
+        }
+        assert_eq!(options.len(), 4);
+    }
+
+    #[test]
+    fn a_form_feed_does_not_separate_the_words_of_a_header() {
+        assert_eq!(classify_config_header("profile\u{c}foo"), BotoSectionKind::Other);
+        assert_eq!(classify_config_header("sso-session\u{c}s"), BotoSectionKind::Other);
     }
 }
