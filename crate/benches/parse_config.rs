@@ -11,13 +11,18 @@
 //! maps, one section with 20,000 keys.
 //!
 //! divan prints time per parse and MB/s for each; then interleaved rounds of the three parsers
-//! print the medians and the ratios (`ratios` below). `-- --native-figure` prints only our median
-//! time on the browser benchmark's file, as JSON, for `www/bench/run.mjs`.
+//! print the medians and the ratios (`print_ratios` below; `-- --ratios` prints only those).
+//! `-- --native-figure` prints only our median time on the browser benchmark's file, as JSON, for
+//! `www/bench/run.mjs`.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     if std::env::args().any(|argument| argument == "--native-figure") {
         benches::print_native_figure();
+        return;
+    }
+    if std::env::args().any(|argument| argument == "--ratios") {
+        benches::print_ratios();
         return;
     }
     divan::main();

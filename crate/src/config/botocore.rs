@@ -9,6 +9,7 @@ use super::model::{for_each_sub_property, is_secret_key, ConfigSet, FileKind, Or
 use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
 use crate::sorted_map::{stable_order, SortedMap, SortedSet};
 use crate::text::Quoted;
+use std::borrow::Cow;
 
 /// Python's `str.isspace` (also what `str.strip()` and `\s` use), close enough for config files.
 fn is_python_space(c: char) -> bool {
@@ -19,62 +20,79 @@ fn is_python_space(c: char) -> bool {
 /// lowercasing, final-sigma rule included. Keys are ASCII in practice and take the cheap path; in
 /// the browser the rest goes to the JS engine's `toLowerCase` (the same Unicode mapping), which
 /// keeps Rust's case tables (7 KB gzip) out of the size-budgeted wasm module.
-fn python_lower(text: &str) -> String {
+/// Borrowed when there is nothing to lower, as for almost every key.
+fn python_lower(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        if !text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            return Cow::Borrowed(text);
+        }
+        return Cow::Owned(text.to_ascii_lowercase());
     }
     #[cfg(target_arch = "wasm32")]
     {
-        js_sys::JsString::from(text).to_lower_case().into()
+        Cow::Owned(js_sys::JsString::from(text).to_lower_case().into())
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        text.to_lowercase()
+        Cow::Owned(text.to_lowercase())
     }
 }
 
 /// configparser's name for the special section whose keys are copied into every other section.
 const CONFIGPARSER_DEFAULT_SECTION: &str = "DEFAULT";
 
-/// One option as botocore stores it.
+/// One option as botocore stores it. Text borrows the file's text where it can (a one-line value,
+/// as almost all are): the model is read for every file the popup opens, and allocating a copy of
+/// each key and value was most of its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum BotoValue {
-    Text(String),
+pub(crate) enum BotoValue<'a> {
+    Text(Cow<'a, str>),
     /// A value starting with a newline, parsed into `name = value` pairs (keys keep their case).
     Nested(SortedMap<String, String>),
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct BotoOption {
-    pub value: BotoValue,
-    /// Where the option was set (a credentials value can land in a config profile).
-    pub origin: Origin,
+pub(crate) struct BotoOption<'a> {
+    pub value: BotoValue<'a>,
+    /// Where the option was set (a credentials value can land in a config profile): the file's
+    /// display name and the line.
+    pub file: &'a str,
+    pub line: u32,
+}
+
+impl BotoOption<'_> {
+    pub fn origin(&self) -> Origin {
+        Origin::at(self.file, self.line)
+    }
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct BotoSection {
-    pub header: String,
+pub(crate) struct BotoSection<'a> {
+    pub header: &'a str,
     pub line: u32,
-    pub options: SortedMap<String, BotoOption>,
+    pub options: SortedMap<Cow<'a, str>, BotoOption<'a>>,
     /// Keys copied in from `[DEFAULT]`.
-    pub inherited: SortedSet<String>,
+    pub inherited: SortedSet<Cow<'a, str>>,
 }
 
 /// A file as botocore reads it: sections in order of first appearance, or `None` when botocore
-/// raises `ConfigParseError` (the reasons are in the diagnostics).
-pub(crate) struct BotoFile {
-    pub sections: Option<Vec<BotoSection>>,
+/// raises `ConfigParseError` (the reasons are in the diagnostics, in line order).
+pub(crate) struct BotoFile<'a> {
+    pub sections: Option<Vec<BotoSection<'a>>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-struct PendingOption {
-    key: String,
+struct PendingOption<'a> {
+    key: Cow<'a, str>,
     line: u32,
-    lines: Vec<String>,
+    /// The value on the key's line, then each continuation line (a blank line as "").
+    first: &'a str,
+    more: Vec<&'a str>,
 }
 
-/// A section being filled: its header, the line of its first header, its options in order.
-type PendingSection = (String, u32, Vec<PendingOption>);
+/// A section being filled: its header, the line of its first header, its options in order (a key
+/// repeated in the section is there twice until [`read`] finishes the section).
+type PendingSection<'a> = (&'a str, u32, Vec<PendingOption<'a>>);
 
 /// configparser's strict check for a section header seen twice in one file: where each header is
 /// in the file's list of sections. A small open-addressing hash table of indices (FNV-1a, linear
@@ -98,7 +116,7 @@ impl SectionIndex {
 
     /// The index of `header` in `sections`, or `None` after recording that it will be pushed next
     /// (at `sections.len()`). Every section in `sections` must have been recorded here.
-    fn find_or_add(&mut self, header: &str, sections: &[PendingSection]) -> Option<usize> {
+    fn find_or_add(&mut self, header: &str, sections: &[PendingSection<'_>]) -> Option<usize> {
         if (sections.len() + 1) * 2 > self.slots.len() {
             self.slots = vec![0; (self.slots.len() * 2).max(16)];
             for (index, (existing, _, _)) in sections.iter().enumerate() {
@@ -117,7 +135,7 @@ impl SectionIndex {
     }
 
     /// The slot holding `header`, or the free slot where it belongs.
-    fn free_slot(&self, header: &str, sections: &[PendingSection]) -> usize {
+    fn free_slot(&self, header: &str, sections: &[PendingSection<'_>]) -> usize {
         let mask = self.slots.len() - 1;
         let mut slot = Self::hash(header) & mask;
         loop {
@@ -155,17 +173,17 @@ fn cli_lines(contents: &str) -> impl Iterator<Item = (u32, &str)> {
 }
 
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
-pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
+pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
     let origin = |line: u32| Origin::at(file.name, line);
     let mut diagnostics = Vec::new();
     let mut refused = false;
 
-    // configparser's strict duplicate checks: sections through this index, options by looking at
-    // the section's options (each key is there once: a repeated key replaces the earlier one).
+    // configparser's strict duplicate checks: sections through this index, options when each
+    // section is finished (`joined`: one sort, not a search per key, for sections of any size).
     let mut headers_seen = SectionIndex::default();
     // Sections in order; index of the section currently being filled; the pending option.
-    let mut sections: Vec<PendingSection> = Vec::new();
-    let mut defaults: Vec<PendingOption> = Vec::new();
+    let mut sections: Vec<PendingSection<'a>> = Vec::new();
+    let mut defaults: Vec<PendingOption<'a>> = Vec::new();
     let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
     let mut have_option = false;
     let mut indent_level = usize::MAX;
@@ -182,7 +200,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                     None => None,
                 };
                 if let Some(option) = options.and_then(|options| options.last_mut()) {
-                    option.lines.push(String::new());
+                    option.more.push("");
                 }
             }
             continue;
@@ -194,7 +212,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 _ => Some(&mut defaults),
             };
             if let Some(option) = options.and_then(|options| options.last_mut()) {
-                option.lines.push(stripped.to_owned());
+                option.more.push(stripped);
             }
             continue;
         }
@@ -232,7 +250,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 current = Some(Some(earlier));
                 continue;
             }
-            sections.push((header.to_owned(), line_number, Vec::new()));
+            sections.push((header, line_number, Vec::new()));
             current = Some(Some(sections.len() - 1));
             continue;
         }
@@ -291,36 +309,64 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 ),
             ));
         }
-        let key = python_lower(key);
-        let (section_name, options) = match section_index {
+        let options = match section_index {
             Some(index) => match sections.get_mut(index) {
-                Some(section) => (section.0.as_str(), &mut section.2),
+                Some(section) => &mut section.2,
                 None => continue,
             },
-            None => (CONFIGPARSER_DEFAULT_SECTION, &mut defaults),
+            None => &mut defaults,
         };
-        // A key is in `options` at most once: the repeated one replaces it.
-        if let Some(earlier) = options.iter().position(|option| option.key == key) {
-            options.remove(earlier);
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::DuplicateKey,
-                origin(line_number),
-                format!(
-                    "\"{key}\" is set twice in [{section_name}]: the AWS SDKs use the last value, but \
-                     the AWS CLI refuses the whole file (DuplicateOptionError); keep one"
-                ),
-            );
-        }
-        options.push(PendingOption { key, line: line_number, lines: vec![value.to_owned()] });
+        options.push(PendingOption {
+            key: python_lower(key),
+            line: line_number,
+            first: value,
+            more: Vec::new(),
+        });
         have_option = true;
     }
 
-    let joined = |options: Vec<PendingOption>, diagnostics: &mut Vec<Diagnostic>, refused: &mut bool| {
-        let mut result = SortedMap::new();
+    let joined = |section_name: &str,
+                  mut options: Vec<PendingOption<'a>>,
+                  diagnostics: &mut Vec<Diagnostic>,
+                  refused: &mut bool| {
+        // A repeated key replaces the earlier one, and configparser's strict mode refuses the file
+        // at each repetition. Equal keys are next to each other in this order, earlier first.
+        let order = stable_order(options.len(), &|a, b| options[a].key.cmp(&options[b].key));
+        let mut replaced = vec![false; options.len()];
+        for pair in order.windows(2) {
+            let (earlier, later) = (&options[pair[0]], &options[pair[1]]);
+            if earlier.key == later.key {
+                replaced[pair[0]] = true;
+                refuse(
+                    diagnostics,
+                    refused,
+                    DiagnosticCode::DuplicateKey,
+                    origin(later.line),
+                    format!(
+                        "\"{}\" is set twice in [{section_name}]: the AWS SDKs use the last value, but \
+                         the AWS CLI refuses the whole file (DuplicateOptionError); keep one",
+                        later.key
+                    ),
+                );
+            }
+        }
+        let mut kept = replaced.iter();
+        options.retain(|_| kept.next() == Some(&false));
+        let mut result = Vec::with_capacity(options.len());
         for option in options {
-            let text = crate::text::join(&option.lines, "\n").trim_end_matches(is_python_space).to_owned();
+            let text = if option.more.is_empty() {
+                // Trimmed when it was read.
+                Cow::Borrowed(option.first)
+            } else {
+                let mut text = option.first.to_owned();
+                for line in &option.more {
+                    text.push('\n');
+                    text.push_str(line);
+                }
+                let end = text.trim_end_matches(is_python_space).len();
+                text.truncate(end);
+                Cow::Owned(text)
+            };
             let value = if text.starts_with('\n') {
                 let mut nested = SortedMap::new();
                 for nested_line in text.lines() {
@@ -354,15 +400,16 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             } else {
                 BotoValue::Text(text)
             };
-            result.insert(option.key, BotoOption { value, origin: origin(option.line) });
+            result.push((option.key, BotoOption { value, file: file.name, line: option.line }));
         }
-        result
+        // The keys are unique now: one sort.
+        result.into_iter().collect::<SortedMap<_, _>>()
     };
 
-    let defaults = joined(defaults, &mut diagnostics, &mut refused);
+    let defaults = joined(CONFIGPARSER_DEFAULT_SECTION, defaults, &mut diagnostics, &mut refused);
     let mut built = Vec::new();
     for (header, line, options) in sections {
-        let mut options = joined(options, &mut diagnostics, &mut refused);
+        let mut options = joined(header, options, &mut diagnostics, &mut refused);
         let mut inherited = SortedSet::new();
         for (key, option) in &defaults {
             if !options.contains_key(key) {
@@ -372,6 +419,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         }
         built.push(BotoSection { header, line, options, inherited });
     }
+    super::sort_in_reading_order(&mut diagnostics, Some(file.name));
     BotoFile { sections: if refused { None } else { Some(built) }, diagnostics }
 }
 
@@ -434,51 +482,65 @@ pub(crate) fn shlex_split(text: &str) -> Option<Vec<String>> {
 
 /// What botocore's `build_profile_map` makes of one config-file section header.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum BotoSectionKind {
-    Profile(String),
-    SsoSession(String),
+pub(crate) enum BotoSectionKind<'a> {
+    Profile(Cow<'a, str>),
+    SsoSession(Cow<'a, str>),
     Other,
 }
 
-pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind {
-    let two_words = |header: &str| match shlex_split(header) {
-        Some(mut parts) if parts.len() == 2 => parts.pop(),
-        _ => None,
+pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind<'_> {
+    let two_words = |prefix: &str| {
+        // `prefix name` with nothing shlex treats specially: the name as written, without a copy.
+        let plain = header
+            .get(prefix.len()..)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .filter(|name| !name.is_empty() && !name.contains([' ', '\t', '\r', '\n', '\'', '"', '\\']));
+        if let Some(name) = plain {
+            return Some(Cow::Borrowed(name));
+        }
+        match shlex_split(header) {
+            Some(mut parts) if parts.len() == 2 => parts.pop().map(Cow::Owned),
+            _ => None,
+        }
     };
     if header.starts_with(PROFILE_PREFIX) {
-        two_words(header).map(BotoSectionKind::Profile).unwrap_or(BotoSectionKind::Other)
+        two_words(PROFILE_PREFIX).map(BotoSectionKind::Profile).unwrap_or(BotoSectionKind::Other)
     } else if header.starts_with(SSO_SESSION_PREFIX) {
-        two_words(header).map(BotoSectionKind::SsoSession).unwrap_or(BotoSectionKind::Other)
+        two_words(SSO_SESSION_PREFIX).map(BotoSectionKind::SsoSession).unwrap_or(BotoSectionKind::Other)
     } else if header == DEFAULT_PROFILE {
-        BotoSectionKind::Profile(DEFAULT_PROFILE.to_owned())
+        BotoSectionKind::Profile(Cow::Borrowed(DEFAULT_PROFILE))
     } else {
         BotoSectionKind::Other
     }
 }
 
 /// A section as botocore ends up with it, with the file and line of its header.
-struct BotoView {
-    values: SortedMap<String, BotoOption>,
-    inherited: SortedSet<String>,
+struct BotoView<'a> {
+    values: SortedMap<Cow<'a, str>, BotoOption<'a>>,
+    inherited: SortedSet<Cow<'a, str>>,
     origin: Origin,
 }
 
 /// Both files as botocore ends up with them (`session.full_config`'s profiles and sso-sessions).
-struct Built {
-    profiles: SortedMap<String, BotoView>,
-    sso_sessions: SortedMap<String, BotoView>,
+struct Built<'a> {
+    profiles: SortedMap<Cow<'a, str>, BotoView<'a>>,
+    sso_sessions: SortedMap<Cow<'a, str>, BotoView<'a>>,
     refused: bool,
     diagnostics: Vec<Diagnostic>,
     /// Every section header as botocore read it, with its [`place`], in reading order.
-    headers: Vec<(u64, FileKind, String)>,
+    headers: Vec<(u64, FileKind, &'a str)>,
 }
 
 /// A place in the files as one number, for sorted lists of places (a map keyed by [`Origin`] would
 /// be one more copy of the map code in the wasm module): the index of the file with that name
 /// (the last one, should two share a name) and the line.
 fn place(files: &[SourceFile<'_>], origin: &Origin) -> u64 {
-    let file = files.iter().rposition(|file| file.name == origin.file).unwrap_or(files.len());
-    (file as u64) << 32 | u64::from(origin.line)
+    place_at(files, &origin.file, origin.line)
+}
+
+fn place_at(files: &[SourceFile<'_>], file_name: &str, line: u32) -> u64 {
+    let file = files.iter().rposition(|file| file.name == file_name).unwrap_or(files.len());
+    (file as u64) << 32 | u64::from(line)
 }
 
 /// The places the comparison looks up, sorted.
@@ -486,7 +548,7 @@ struct Places<'a> {
     files: &'a [SourceFile<'a>],
     /// Where the SDK side already reported something (one diagnostic per place is enough).
     reported: Vec<u64>,
-    headers: &'a [(u64, FileKind, String)],
+    headers: &'a [(u64, FileKind, &'a str)],
     /// Indices into `headers` in order of place (among equal places, the later header last).
     header_order: Vec<usize>,
 }
@@ -495,7 +557,7 @@ impl<'a> Places<'a> {
     fn new(
         files: &'a [SourceFile<'a>],
         reported: &[Diagnostic],
-        headers: &'a [(u64, FileKind, String)],
+        headers: &'a [(u64, FileKind, &'a str)],
     ) -> Self {
         let mut places = Vec::with_capacity(reported.len());
         for diagnostic in reported {
@@ -514,8 +576,12 @@ impl<'a> Places<'a> {
         self.reported.binary_search(&place(self.files, origin)).is_ok()
     }
 
+    fn is_reported_at(&self, file_name: &str, line: u32) -> bool {
+        self.reported.binary_search(&place_at(self.files, file_name, line)).is_ok()
+    }
+
     /// The section header botocore read at `origin` (the later one if two files share a name).
-    fn header(&self, origin: &Origin) -> Option<&'a (u64, FileKind, String)> {
+    fn header(&self, origin: &Origin) -> Option<&'a (u64, FileKind, &'a str)> {
         let wanted = place(self.files, origin);
         let after = self.header_order.partition_point(|&index| self.headers[index].0 <= wanted);
         let header = self.headers.get(*self.header_order.get(after.checked_sub(1)?)?)?;
@@ -523,7 +589,7 @@ impl<'a> Places<'a> {
     }
 }
 
-fn build(files: &[SourceFile<'_>]) -> Built {
+fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
     let mut built = Built {
         profiles: SortedMap::new(),
         sso_sessions: SortedMap::new(),
@@ -543,17 +609,17 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         let mut sso_sessions = Vec::new();
         for section in sections {
             let origin = Origin::at(file.name, section.line);
-            built.headers.push((place(files, &origin), file.kind, section.header.clone()));
+            built.headers.push((place(files, &origin), file.kind, section.header));
             let BotoSection { header, options, inherited, .. } = section;
             let view = BotoView { values: options, inherited, origin };
             match file.kind {
-                FileKind::Config => match classify_config_header(&header) {
+                FileKind::Config => match classify_config_header(header) {
                     BotoSectionKind::Profile(name) => profiles.push((name, view)),
                     BotoSectionKind::SsoSession(name) => sso_sessions.push((name, view)),
                     BotoSectionKind::Other => {}
                 },
                 // Credentials sections merge into profiles by their raw header.
-                FileKind::Credentials => profiles.push((header, view)),
+                FileKind::Credentials => profiles.push((Cow::Borrowed(header), view)),
             }
         }
         match file.kind {
@@ -562,7 +628,7 @@ fn build(files: &[SourceFile<'_>]) -> Built {
             // `dict.update`: the credentials file's values win, and are no longer inherited.
             FileKind::Credentials => built.profiles.extend_merging(profiles, |existing, view| {
                 for (key, option) in view.values {
-                    existing.inherited.remove(&key);
+                    existing.inherited.remove(key.as_ref());
                     existing.values.insert(key, option);
                 }
             }),
@@ -572,7 +638,7 @@ fn build(files: &[SourceFile<'_>]) -> Built {
     built
 }
 
-fn replace_view(earlier: &mut BotoView, later: BotoView) {
+fn replace_view<'a>(earlier: &mut BotoView<'a>, later: BotoView<'a>) {
     *earlier = later;
 }
 
@@ -603,7 +669,7 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
             .filter(|d| d.severity == super::diagnostics::Severity::Error)
             .collect());
     }
-    let plain = |views: SortedMap<String, BotoView>| {
+    let plain = |views: SortedMap<Cow<'_, str>, BotoView<'_>>| {
         views
             .into_iter()
             .map(|(name, view)| {
@@ -612,13 +678,13 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
                     .into_iter()
                     .map(|(key, option)| {
                         let value = match option.value {
-                            BotoValue::Text(text) => CliValue::Text(text),
+                            BotoValue::Text(text) => CliValue::Text(text.into_owned()),
                             BotoValue::Nested(nested) => CliValue::Nested(nested),
                         };
-                        (key, value)
+                        (key.into_owned(), value)
                     })
                     .collect();
-                (name, values)
+                (name.into_owned(), values)
             })
             .collect()
     };
@@ -641,11 +707,11 @@ fn compare_sections(
     found: &mut Vec<Diagnostic>,
     kind: &str,
     sdk: &SortedMap<String, super::model::Section>,
-    boto: &SortedMap<String, BotoView>,
+    boto: &SortedMap<Cow<'_, str>, BotoView<'_>>,
     places: &Places<'_>,
 ) {
     for (name, section) in sdk {
-        let Some(view) = boto.get(name) else {
+        let Some(view) = boto.get(name.as_str()) else {
             if places.is_reported(&section.origin) {
                 continue;
             }
@@ -694,12 +760,12 @@ fn compare_sections(
             if places.is_reported(&property.origin) {
                 continue;
             }
-            let message = match view.values.get(key).map(|option| &option.value) {
+            let message = match view.values.get(key.as_str()).map(|option| &option.value) {
                 None => Some((
                     DiagnosticCode::CliReadsDifferently,
                     format!("the AWS CLI does not see \"{key}\" in {kind} \"{name}\"; check the line's spelling and indentation"),
                 )),
-                Some(BotoValue::Text(text)) if *text != property.value => {
+                Some(BotoValue::Text(text)) if *text != property.value.as_str() => {
                     Some(describe_difference(kind, name, key, &property.value, text))
                 }
                 Some(BotoValue::Nested(nested)) => {
@@ -730,13 +796,15 @@ fn compare_sections(
             }
         }
         for (key, option) in &view.values {
-            if section.properties.contains_key(key) || view.inherited.contains_key(key) {
+            if section.properties.contains_key(key.as_ref()) || view.inherited.contains_key(key.as_ref()) {
                 continue;
             }
-            let origin = option.origin.clone();
-            if places.is_reported(&origin) || found.iter().any(|d| d.origin == origin) {
+            if places.is_reported_at(option.file, option.line)
+                || found.iter().any(|d| d.origin.line == option.line && d.origin.file == option.file)
+            {
                 continue;
             }
+            let origin = option.origin();
             found.push(Diagnostic::warning(
                 DiagnosticCode::CliReadsDifferently,
                 origin,
@@ -748,7 +816,7 @@ fn compare_sections(
         }
     }
     for (name, view) in boto {
-        if !sdk.contains_key(name)
+        if !sdk.contains_key(name.as_ref())
             && !places.is_reported(&view.origin)
             && !found.iter().any(|d| d.origin == view.origin)
         {
@@ -819,7 +887,7 @@ mod tests {
         assert_eq!(classify_config_header("sso-session s"), BotoSectionKind::SsoSession("s".into()));
     }
 
-    fn read_config(text: &str) -> BotoFile {
+    fn read_config(text: &str) -> BotoFile<'_> {
         read(&SourceFile::config("c", text))
     }
 
@@ -881,9 +949,30 @@ mod tests {
         for (key, value, line) in [("x", "1", 2), ("y", "2", 2), ("z", "3", 3), ("w", "4", 4)] {
             let option = options.get(key).unwrap();
             assert_eq!(option.value, BotoValue::Text(value.into()), "{key}");
-            assert_eq!(option.origin.line, line, "{key}");
+            assert_eq!(option.line, line, "{key}");
         }
         assert_eq!(options.len(), 4);
+    }
+
+    #[test]
+    fn every_repetition_of_a_key_is_refused_at_its_line_and_the_last_value_is_read() {
+        let file = read_config("[a]\nx = 1\ny = 2\nX = 3\n[b]\nx = 0\n[a]\nx = 4\ny = 5\n");
+        let found: Vec<(DiagnosticCode, u32)> =
+            file.diagnostics.iter().map(|d| (d.code, d.origin.line)).collect();
+        assert_eq!(
+            found,
+            [
+                (DiagnosticCode::DuplicateKey, 4),
+                (DiagnosticCode::DuplicateSection, 7),
+                (DiagnosticCode::DuplicateKey, 8),
+                (DiagnosticCode::DuplicateKey, 9)
+            ]
+        );
+        assert!(
+            file.diagnostics[0].message.starts_with("\"x\" is set twice in [a]"),
+            "{:?}",
+            file.diagnostics
+        );
     }
 
     #[test]

@@ -155,20 +155,21 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
             }
         };
         let mut occurrence = Section::new(name.name, origin(file, section.line));
+        // Collected, then sorted once (the last value of a repeated key wins): inserting keys one
+        // by one in file order moves the map's entries at each key, quadratic in a big section.
+        let mut properties = Vec::with_capacity(section.properties.len());
         for property in &section.properties {
             if !is_valid_identifier(&property.key) {
                 set.diagnostics.push(invalid_key(file, &name, property));
                 continue;
             }
-            occurrence.properties.insert(
-                property.key.clone(),
-                Property {
-                    key: property.key.clone(),
-                    value: property.value(),
-                    origin: origin(file, property.line),
-                },
-            );
+            let key = property.key.to_string();
+            properties.push((
+                key.clone(),
+                Property { key, value: property.value(), origin: origin(file, property.line) },
+            ));
         }
+        occurrence.properties = properties.into_iter().collect();
         target.push((name.name.to_owned(), occurrence));
     }
     set.profiles.extend_merging(profiles, merge_section);
@@ -246,7 +247,7 @@ fn other_section(
             diagnostics.push(invalid_key(file, &SectionName { prefix: Some(prefix), name }, property));
             continue;
         }
-        let block = other.properties.get_or_insert_with(property.key.clone(), SortedMap::new);
+        let block = other.properties.get_or_insert_with(property.key.to_string(), SortedMap::new);
         let mut add = |line: u32, text: &str| {
             if let Some((sub_key, value)) = text.split_once('=') {
                 let sub_key = sub_key.trim_matches(WHITESPACE).to_ascii_lowercase();
