@@ -326,17 +326,19 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
     }
 
     let joined = |section_name: &str,
-                  mut options: Vec<PendingOption<'a>>,
+                  options: Vec<PendingOption<'a>>,
                   diagnostics: &mut Vec<Diagnostic>,
                   refused: &mut bool| {
-        // A repeated key replaces the earlier one, and configparser's strict mode refuses the file
-        // at each repetition. Equal keys are next to each other in this order, earlier first.
+        let mut result = SortedMap::new();
+        // In key order (equal keys next to each other, earlier first), so the map is filled by
+        // appending and a repeated key is found by looking at the next option: a repeated key
+        // replaces the earlier one, and configparser's strict mode refuses the file at each one.
         let order = stable_order(options.len(), &|a, b| options[a].key.cmp(&options[b].key));
-        let mut replaced = vec![false; options.len()];
-        for pair in order.windows(2) {
-            let (earlier, later) = (&options[pair[0]], &options[pair[1]]);
-            if earlier.key == later.key {
-                replaced[pair[0]] = true;
+        for (position, &index) in order.iter().enumerate() {
+            let option = &options[index];
+            let replaced_by =
+                order.get(position + 1).map(|&next| &options[next]).filter(|later| later.key == option.key);
+            if let Some(later) = replaced_by {
                 refuse(
                     diagnostics,
                     refused,
@@ -348,12 +350,8 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
                         later.key
                     ),
                 );
+                continue;
             }
-        }
-        let mut kept = replaced.iter();
-        options.retain(|_| kept.next() == Some(&false));
-        let mut result = Vec::with_capacity(options.len());
-        for option in options {
             let text = if option.more.is_empty() {
                 // Trimmed when it was read.
                 Cow::Borrowed(option.first)
@@ -400,10 +398,9 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
             } else {
                 BotoValue::Text(text)
             };
-            result.push((option.key, BotoOption { value, file: file.name, line: option.line }));
+            result.insert(option.key.clone(), BotoOption { value, file: file.name, line: option.line });
         }
-        // The keys are unique now: one sort.
-        result.into_iter().collect::<SortedMap<_, _>>()
+        result
     };
 
     let defaults = joined(CONFIGPARSER_DEFAULT_SECTION, defaults, &mut diagnostics, &mut refused);
@@ -573,11 +570,12 @@ impl<'a> Places<'a> {
     }
 
     fn is_reported(&self, origin: &Origin) -> bool {
-        self.reported.binary_search(&place(self.files, origin)).is_ok()
+        self.is_reported_at(&origin.file, origin.line)
     }
 
     fn is_reported_at(&self, file_name: &str, line: u32) -> bool {
-        self.reported.binary_search(&place_at(self.files, file_name, line)).is_ok()
+        !self.reported.is_empty()
+            && self.reported.binary_search(&place_at(self.files, file_name, line)).is_ok()
     }
 
     /// The section header botocore read at `origin` (the later one if two files share a name).
@@ -710,8 +708,13 @@ fn compare_sections(
     boto: &SortedMap<Cow<'_, str>, BotoView<'_>>,
     places: &Places<'_>,
 ) {
+    // Both maps are in name order: one walk through each finds the pairs, one comparison per step
+    // instead of a search of the other map per section.
+    let mut boto_views = boto.iter().peekable();
     for (name, section) in sdk {
-        let Some(view) = boto.get(name.as_str()) else {
+        while boto_views.next_if(|(boto_name, _)| boto_name.as_ref() < name.as_str()).is_some() {}
+        let view = boto_views.next_if(|(boto_name, _)| boto_name.as_ref() == name.as_str());
+        let Some((_, view)) = view else {
             if places.is_reported(&section.origin) {
                 continue;
             }
@@ -815,8 +818,10 @@ fn compare_sections(
             ));
         }
     }
+    let mut sdk_names = sdk.keys().peekable();
     for (name, view) in boto {
-        if !sdk.contains_key(name.as_ref())
+        while sdk_names.next_if(|sdk_name| sdk_name.as_str() < name.as_ref()).is_some() {}
+        if sdk_names.peek().is_none_or(|sdk_name| sdk_name.as_str() != name.as_ref())
             && !places.is_reported(&view.origin)
             && !found.iter().any(|d| d.origin == view.origin)
         {
