@@ -491,7 +491,7 @@ pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind<'_> {
         let plain = header
             .get(prefix.len()..)
             .and_then(|rest| rest.strip_prefix(' '))
-            .filter(|name| !name.is_empty() && !name.contains([' ', '\t', '\r', '\n', '\'', '"', '\\']));
+            .filter(|name| !name.is_empty() && name.bytes().all(|byte| !b" \t\r\n'\"\\".contains(&byte)));
         if let Some(name) = plain {
             return Some(Cow::Borrowed(name));
         }
@@ -710,11 +710,15 @@ fn compare_sections(
 ) {
     // Both maps are in name order: one walk through each finds the pairs, one comparison per step
     // instead of a search of the other map per section.
-    let mut boto_views = boto.iter().peekable();
+    // (Index loops: iterator adapters would add a copy of themselves per closure to the wasm module.)
+    let (boto_names, boto_views) = (boto.keys().as_slice(), boto.values().as_slice());
+    let mut cursor = 0;
     for (name, section) in sdk {
-        while boto_views.next_if(|(boto_name, _)| boto_name.as_ref() < name.as_str()).is_some() {}
-        let view = boto_views.next_if(|(boto_name, _)| boto_name.as_ref() == name.as_str());
-        let Some((_, view)) = view else {
+        while boto_names.get(cursor).is_some_and(|boto_name| boto_name.as_ref() < name.as_str()) {
+            cursor += 1;
+        }
+        let view = boto_names.get(cursor).filter(|boto_name| boto_name.as_ref() == name.as_str());
+        let Some(view) = view.and(boto_views.get(cursor)) else {
             if places.is_reported(&section.origin) {
                 continue;
             }
@@ -818,10 +822,13 @@ fn compare_sections(
             ));
         }
     }
-    let mut sdk_names = sdk.keys().peekable();
+    let sdk_names = sdk.keys().as_slice();
+    let mut cursor = 0;
     for (name, view) in boto {
-        while sdk_names.next_if(|sdk_name| sdk_name.as_str() < name.as_ref()).is_some() {}
-        if sdk_names.peek().is_none_or(|sdk_name| sdk_name.as_str() != name.as_ref())
+        while sdk_names.get(cursor).is_some_and(|sdk_name| sdk_name.as_str() < name.as_ref()) {
+            cursor += 1;
+        }
+        if sdk_names.get(cursor).is_none_or(|sdk_name| sdk_name.as_str() != name.as_ref())
             && !places.is_reported(&view.origin)
             && !found.iter().any(|d| d.origin == view.origin)
         {

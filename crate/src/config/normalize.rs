@@ -4,7 +4,7 @@
 use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{ConfigSet, FileKind, Origin, OtherSection, Property, Section, SourceFile};
 use super::parse::{RawProperty, RawSection, WHITESPACE};
-use crate::sorted_map::SortedMap;
+use crate::sorted_map::{stable_order, SortedMap};
 
 pub(crate) const PROFILE_PREFIX: &str = "profile";
 pub(crate) const SSO_SESSION_PREFIX: &str = "sso-session";
@@ -155,21 +155,27 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
             }
         };
         let mut occurrence = Section::new(name.name, origin(file, section.line));
-        // Collected, then sorted once (the last value of a repeated key wins): inserting keys one
-        // by one in file order moves the map's entries at each key, quadratic in a big section.
-        let mut properties = Vec::with_capacity(section.properties.len());
         for property in &section.properties {
             if !is_valid_identifier(&property.key) {
                 set.diagnostics.push(invalid_key(file, &name, property));
-                continue;
             }
+        }
+        // Inserted in key order (one sort of the indices), so each insert appends: in file order
+        // each would move the entries after it, quadratic in a big section. Among equal keys the
+        // later is inserted later and wins.
+        let properties = &section.properties;
+        let order = stable_order(properties.len(), &|a, b| properties[a].key.cmp(&properties[b].key));
+        for index in order {
+            let Some(property) = properties.get(index).filter(|property| is_valid_identifier(&property.key))
+            else {
+                continue;
+            };
             let key = property.key.to_string();
-            properties.push((
+            occurrence.properties.insert(
                 key.clone(),
                 Property { key, value: property.value(), origin: origin(file, property.line) },
-            ));
+            );
         }
-        occurrence.properties = properties.into_iter().collect();
         target.push((name.name.to_owned(), occurrence));
     }
     set.profiles.extend_merging(profiles, merge_section);
