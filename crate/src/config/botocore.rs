@@ -162,16 +162,6 @@ fn refuse(
     diagnostics.push(Diagnostic::error(code, origin, message));
 }
 
-/// The lines Python reads from the file (`open()` in text mode: universal newlines, so `\r\n`, a
-/// lone `\r` and `\n` each end a line), numbered as the AWS SDKs number them (by `\n` only), so
-/// every diagnostic points at a line the SDK side and the user's editor agree on.
-fn cli_lines(contents: &str) -> impl Iterator<Item = (u32, &str)> {
-    contents.split('\n').enumerate().flat_map(|(index, line)| {
-        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        line.strip_suffix('\r').unwrap_or(line).split('\r').map(move |part| (line_number, part))
-    })
-}
-
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
 pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
     let origin = |line: u32| Origin::at(file.name, line);
@@ -188,141 +178,147 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
     let mut have_option = false;
     let mut indent_level = usize::MAX;
 
-    for (line_number, line) in cli_lines(file.contents) {
-        let stripped = line.trim_matches(is_python_space);
-        let is_comment = stripped.starts_with(['#', ';']);
-        if stripped.is_empty() || is_comment {
-            // A blank line inside a multi-line value is kept (`empty_lines_in_values`).
-            if !is_comment && have_option {
-                let options = match current {
-                    Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
-                    Some(None) => Some(&mut defaults),
-                    None => None,
-                };
-                if let Some(option) = options.and_then(|options| options.last_mut()) {
-                    option.more.push("");
+    // Python reads the file in text mode (universal newlines): `\r\n`, a lone `\r` and `\n` each
+    // end a line. Lines are numbered as the AWS SDKs number them (by `\n` only), so every
+    // diagnostic points at a line the SDK side and the user's editor agree on.
+    'lines: for (index, sdk_line) in file.contents.split('\n').enumerate() {
+        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        for line in sdk_line.strip_suffix('\r').unwrap_or(sdk_line).split('\r') {
+            let stripped = line.trim_matches(is_python_space);
+            let is_comment = stripped.starts_with(['#', ';']);
+            if stripped.is_empty() || is_comment {
+                // A blank line inside a multi-line value is kept (`empty_lines_in_values`).
+                if !is_comment && have_option {
+                    let options = match current {
+                        Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
+                        Some(None) => Some(&mut defaults),
+                        None => None,
+                    };
+                    if let Some(option) = options.and_then(|options| options.last_mut()) {
+                        option.more.push("");
+                    }
                 }
-            }
-            continue;
-        }
-        let indent = line.chars().take_while(|c| is_python_space(*c)).count();
-        if current.is_some() && have_option && indent > indent_level {
-            let options = match current {
-                Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
-                _ => Some(&mut defaults),
-            };
-            if let Some(option) = options.and_then(|options| options.last_mut()) {
-                option.more.push(stripped);
-            }
-            continue;
-        }
-        indent_level = indent;
-
-        // `\[(?P<header>.+)\]` matched at the start: the header runs to the last `]`.
-        if let Some(header) = stripped
-            .strip_prefix('[')
-            .and_then(|rest| rest.rfind(']').filter(|end| *end > 0).and_then(|end| rest.get(..end)))
-        {
-            have_option = false;
-            if header == CONFIGPARSER_DEFAULT_SECTION {
-                diagnostics.push(Diagnostic::warning(
-                    DiagnosticCode::ConfigparserDefaults,
-                    origin(line_number),
-                    "[DEFAULT] is special to the AWS CLI (Python's configparser copies its keys into \
-                     every section of this file) while the AWS SDKs ignore it; rename it to \
-                     [default] if you meant the default profile",
-                ));
-                current = Some(None);
                 continue;
             }
-            if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
+            let indent = line.chars().take_while(|c| is_python_space(*c)).count();
+            if current.is_some() && have_option && indent > indent_level {
+                let options = match current {
+                    Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
+                    _ => Some(&mut defaults),
+                };
+                if let Some(option) = options.and_then(|options| options.last_mut()) {
+                    option.more.push(stripped);
+                }
+                continue;
+            }
+            indent_level = indent;
+
+            // `\[(?P<header>.+)\]` matched at the start: the header runs to the last `]`.
+            if let Some(header) = stripped
+                .strip_prefix('[')
+                .and_then(|rest| rest.rfind(']').filter(|end| *end > 0).and_then(|end| rest.get(..end)))
+            {
+                have_option = false;
+                if header == CONFIGPARSER_DEFAULT_SECTION {
+                    diagnostics.push(Diagnostic::warning(
+                        DiagnosticCode::ConfigparserDefaults,
+                        origin(line_number),
+                        "[DEFAULT] is special to the AWS CLI (Python's configparser copies its keys into \
+                     every section of this file) while the AWS SDKs ignore it; rename it to \
+                     [default] if you meant the default profile",
+                    ));
+                    current = Some(None);
+                    continue;
+                }
+                if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
+                    refuse(
+                        &mut diagnostics,
+                        &mut refused,
+                        DiagnosticCode::DuplicateSection,
+                        origin(line_number),
+                        format!(
+                            "[{header}] appears twice in this file: the AWS SDKs merge the two, but the \
+                         AWS CLI refuses the whole file (DuplicateSectionError); merge them into one \
+                         section"
+                        ),
+                    );
+                    current = Some(Some(earlier));
+                    continue;
+                }
+                sections.push((header, line_number, Vec::new()));
+                current = Some(Some(sections.len() - 1));
+                continue;
+            }
+
+            let Some(section_index) = current else {
                 refuse(
                     &mut diagnostics,
                     &mut refused,
-                    DiagnosticCode::DuplicateSection,
+                    DiagnosticCode::NoSectionHeader,
                     origin(line_number),
-                    format!(
-                        "[{header}] appears twice in this file: the AWS SDKs merge the two, but the \
-                         AWS CLI refuses the whole file (DuplicateSectionError); merge them into one \
-                         section"
-                    ),
+                    "this line comes before any [section] header: the AWS CLI refuses the whole file \
+                 (MissingSectionHeaderError); start the file with a header such as [default]"
+                        .to_owned(),
                 );
-                current = Some(Some(earlier));
+                // configparser stops at the first such error.
+                break 'lines;
+            };
+
+            // `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`.
+            let Some(delimiter_index) = stripped.find(['=', ':']) else {
+                refuse(
+                    &mut diagnostics,
+                    &mut refused,
+                    DiagnosticCode::CliSyntax,
+                    origin(line_number),
+                    "the AWS CLI cannot parse this line (it has no '=' or ':') and refuses the whole \
+                 file; write it as key = value, or indent it to continue the value above"
+                        .to_owned(),
+                );
+                continue;
+            };
+            // The delimiter is an ASCII byte: both sides are whole text (`get` keeps the wasm module
+            // free of the panicking slice path).
+            let key = stripped.get(..delimiter_index).unwrap_or_default().trim_end_matches(is_python_space);
+            let value = stripped.get(delimiter_index + 1..).unwrap_or_default().trim_matches(is_python_space);
+            if key.is_empty() {
+                refuse(
+                    &mut diagnostics,
+                    &mut refused,
+                    DiagnosticCode::CliSyntax,
+                    origin(line_number),
+                    "the AWS CLI cannot parse this line (nothing before the '=') and refuses the whole \
+                 file; write the key before the '='"
+                        .to_owned(),
+                );
                 continue;
             }
-            sections.push((header, line_number, Vec::new()));
-            current = Some(Some(sections.len() - 1));
-            continue;
-        }
-
-        let Some(section_index) = current else {
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::NoSectionHeader,
-                origin(line_number),
-                "this line comes before any [section] header: the AWS CLI refuses the whole file \
-                 (MissingSectionHeaderError); start the file with a header such as [default]"
-                    .to_owned(),
-            );
-            // configparser stops at the first such error.
-            break;
-        };
-
-        // `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`.
-        let Some(delimiter_index) = stripped.find(['=', ':']) else {
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::CliSyntax,
-                origin(line_number),
-                "the AWS CLI cannot parse this line (it has no '=' or ':') and refuses the whole \
-                 file; write it as key = value, or indent it to continue the value above"
-                    .to_owned(),
-            );
-            continue;
-        };
-        // The delimiter is an ASCII byte: both sides are whole text (`get` keeps the wasm module
-        // free of the panicking slice path).
-        let key = stripped.get(..delimiter_index).unwrap_or_default().trim_end_matches(is_python_space);
-        let value = stripped.get(delimiter_index + 1..).unwrap_or_default().trim_matches(is_python_space);
-        if key.is_empty() {
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::CliSyntax,
-                origin(line_number),
-                "the AWS CLI cannot parse this line (nothing before the '=') and refuses the whole \
-                 file; write the key before the '='"
-                    .to_owned(),
-            );
-            continue;
-        }
-        if stripped.as_bytes().get(delimiter_index) == Some(&b':') {
-            diagnostics.push(Diagnostic::warning(
-                DiagnosticCode::ColonSeparator,
-                origin(line_number),
-                format!(
-                    "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
+            if stripped.as_bytes().get(delimiter_index) == Some(&b':') {
+                diagnostics.push(Diagnostic::warning(
+                    DiagnosticCode::ColonSeparator,
+                    origin(line_number),
+                    format!(
+                        "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
                      while the AWS SDKs split only at '='; use key = value",
-                    python_lower(key)
-                ),
-            ));
+                        python_lower(key)
+                    ),
+                ));
+            }
+            let options = match section_index {
+                Some(index) => match sections.get_mut(index) {
+                    Some(section) => &mut section.2,
+                    None => continue,
+                },
+                None => &mut defaults,
+            };
+            options.push(PendingOption {
+                key: python_lower(key),
+                line: line_number,
+                first: value,
+                more: Vec::new(),
+            });
+            have_option = true;
         }
-        let options = match section_index {
-            Some(index) => match sections.get_mut(index) {
-                Some(section) => &mut section.2,
-                None => continue,
-            },
-            None => &mut defaults,
-        };
-        options.push(PendingOption {
-            key: python_lower(key),
-            line: line_number,
-            first: value,
-            more: Vec::new(),
-        });
-        have_option = true;
     }
 
     let joined = |section_name: &str,
@@ -807,7 +803,7 @@ fn compare_sections(
                 continue;
             }
             if places.is_reported_at(option.file, option.line)
-                || found.iter().any(|d| d.origin.line == option.line && d.origin.file == option.file)
+                || found.iter().any(|d| d.origin.line == option.line && *d.origin.file == *option.file)
             {
                 continue;
             }

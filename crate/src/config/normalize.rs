@@ -99,6 +99,7 @@ fn ignored_because(kind: FileKind, section: &SectionName<'_>) -> Option<(Diagnos
 
 /// Merges one parsed file into `set`, later values winning (the credentials file is merged last).
 pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &[RawSection<'_>]) {
+    let file_name: std::sync::Arc<str> = file.name.into();
     let mut readable: Vec<(SectionName<'_>, &RawSection<'_>)> = Vec::new();
     for section in sections {
         let name = SectionName::parse(section.header);
@@ -154,7 +155,7 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
                 continue;
             }
         };
-        let mut occurrence = Section::new(name.name, origin(file, section.line));
+        let mut occurrence = Section::new(name.name, Origin::in_file(&file_name, section.line));
         for property in &section.properties {
             if !is_valid_identifier(&property.key) {
                 set.diagnostics.push(invalid_key(file, &name, property));
@@ -173,7 +174,7 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
             let key = property.key.to_string();
             occurrence.properties.insert(
                 key.clone(),
-                Property { key, value: property.value(), origin: origin(file, property.line) },
+                Property { key, value: property.value(), origin: Origin::in_file(&file_name, property.line) },
             );
         }
         target.push((name.name.to_owned(), occurrence));

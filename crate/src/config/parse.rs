@@ -97,7 +97,7 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn origin(&self) -> Origin {
-        Origin { file: self.file.clone(), line: self.line }
+        Origin::at(&self.file, self.line)
     }
 
     /// Stable machine-readable name of the problem (for the popup and JS `Error.code`).
