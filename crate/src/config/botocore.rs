@@ -601,8 +601,9 @@ fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
         // Collected in file order, then merged into the maps with one sort each.
         let mut profiles = Vec::new();
         let mut sso_sessions = Vec::new();
+        let file_name: std::sync::Arc<str> = file.name.into();
         for section in sections {
-            let origin = Origin::at(file.name, section.line);
+            let origin = Origin::in_file(&file_name, section.line);
             built.headers.push((place(files, &origin), file.kind, section.header));
             let BotoSection { header, options, inherited, .. } = section;
             let view = BotoView { values: options, inherited, origin };
