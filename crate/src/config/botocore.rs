@@ -760,11 +760,18 @@ fn compare_sections(
         if places.is_reported(&section.origin) || places.is_reported(&view.origin) {
             continue;
         }
+        // Both in key order: walked side by side, as the sections are.
+        let (boto_keys, boto_options) = (view.values.keys().as_slice(), view.values.values().as_slice());
+        let mut cursor = 0;
         for (key, property) in &section.properties {
+            while boto_keys.get(cursor).is_some_and(|boto_key| boto_key.as_ref() < key.as_str()) {
+                cursor += 1;
+            }
             if places.is_reported(&property.origin) {
                 continue;
             }
-            let message = match view.values.get(key.as_str()).map(|option| &option.value) {
+            let option = boto_keys.get(cursor).filter(|boto_key| boto_key.as_ref() == key.as_str());
+            let message = match option.and(boto_options.get(cursor)).map(|option| &option.value) {
                 None => Some((
                     DiagnosticCode::CliReadsDifferently,
                     format!("the AWS CLI does not see \"{key}\" in {kind} \"{name}\"; check the line's spelling and indentation"),
@@ -799,8 +806,15 @@ fn compare_sections(
                 found.push(Diagnostic::warning(code, property.origin.clone(), message));
             }
         }
+        let sdk_keys = section.properties.keys().as_slice();
+        let mut cursor = 0;
         for (key, option) in &view.values {
-            if section.properties.contains_key(key.as_ref()) || view.inherited.contains_key(key.as_ref()) {
+            while sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_str() < key.as_ref()) {
+                cursor += 1;
+            }
+            if sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_str() == key.as_ref())
+                || view.inherited.contains_key(key.as_ref())
+            {
                 continue;
             }
             if places.is_reported_at(option.file, option.line)
