@@ -325,7 +325,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
                   options: Vec<PendingOption<'a>>,
                   diagnostics: &mut Vec<Diagnostic>,
                   refused: &mut bool| {
-        let mut result = SortedMap::new();
+        let mut result = SortedMap::with_capacity(options.len());
         // In key order (equal keys next to each other, earlier first), so the map is filled by
         // appending and a repeated key is found by looking at the next option: a repeated key
         // replaces the earlier one, and configparser's strict mode refuses the file at each one.

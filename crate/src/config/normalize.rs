@@ -165,6 +165,7 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
         // each would move the entries after it, quadratic in a big section. Among equal keys the
         // later is inserted later and wins.
         let properties = &section.properties;
+        occurrence.properties = SortedMap::with_capacity(properties.len());
         let order = stable_order(properties.len(), &|a, b| properties[a].key.cmp(&properties[b].key));
         for index in order {
             let Some(property) = properties.get(index).filter(|property| is_valid_identifier(&property.key))
