@@ -36,7 +36,7 @@ impl<'a> SourceFile<'a> {
 }
 
 /// Where something was written: the file's display name and a 1-based line number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Origin {
     /// Shared by every origin in one file (a copy of the name per property was a fifth of the
@@ -48,6 +48,15 @@ pub struct Origin {
 
 fn serialize_str<S: serde::Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(text)
+}
+
+/// Not inlined: one copy of the reference counting for the many places that copy an origin (the
+/// wasm module is size-budgeted).
+impl Clone for Origin {
+    #[inline(never)]
+    fn clone(&self) -> Self {
+        Origin { file: Arc::clone(&self.file), line: self.line }
+    }
 }
 
 impl Origin {
