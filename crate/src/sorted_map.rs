@@ -38,6 +38,13 @@ impl<K, V> SortedMap<K, V> {
         SortedMap { keys: Vec::new(), values: Vec::new() }
     }
 
+    /// An empty map with room for `capacity` entries: a section's properties are counted before
+    /// they are inserted, and growing two vectors entry by entry reallocates each twice for a
+    /// typical profile.
+    pub fn with_capacity(capacity: usize) -> Self {
+        SortedMap { keys: Vec::with_capacity(capacity), values: Vec::with_capacity(capacity) }
+    }
+
     pub fn len(&self) -> usize {
         self.keys.len()
     }

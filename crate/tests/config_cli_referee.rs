@@ -49,6 +49,10 @@ const CORPUS: &[(&str, &str, &str)] = &[
     ("equals in value", "[default]\nendpoint_url = http://h/?a=b\n", ""),
     ("empty value", "[default]\nregion =\n", ""),
     ("no space value", "[default]\nregion=us-east-1#x\n", ""),
+    ("form feed in header", "[profile\u{c}ff]\na = 1\n[sso-session\u{c}s]\nb = 2\n[profile ok]\nc = 3\n", ""),
+    ("form feed around a value", "[profile ff]\na = \u{c}x\u{c}\n", ""),
+    ("lone carriage return between properties", "[profile a]\nx = 1\ry = 2\nz = 3\r\r\nw = 4\r", ""),
+    ("lone carriage return after a header", "[profile b]\rregion = x\n[profile c]\n", ""),
     ("many sections", "[profile a]\n[profile b]\n[sso-session c]\n[sso-session d]\nx = 1\n", ""),
 ];
 

@@ -244,7 +244,7 @@ fn every_sso_config_error_code_is_its_serialized_tag() {
     use sso_bridge::config::sso::Inconsistency;
     use sso_bridge::config::Origin;
     let text = || String::from("x");
-    let origin = || Origin { file: text(), line: 1 };
+    let origin = || Origin { file: text().into(), line: 1 };
     for error in [
         SsoConfigError::ProfileNotFound { profile: text() },
         SsoConfigError::NotSso { profile: text(), origin: origin() },

@@ -9,6 +9,7 @@ use super::model::{for_each_sub_property, is_secret_key, ConfigSet, FileKind, Or
 use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
 use crate::sorted_map::{stable_order, SortedMap, SortedSet};
 use crate::text::Quoted;
+use std::borrow::Cow;
 
 /// Python's `str.isspace` (also what `str.strip()` and `\s` use), close enough for config files.
 fn is_python_space(c: char) -> bool {
@@ -19,62 +20,79 @@ fn is_python_space(c: char) -> bool {
 /// lowercasing, final-sigma rule included. Keys are ASCII in practice and take the cheap path; in
 /// the browser the rest goes to the JS engine's `toLowerCase` (the same Unicode mapping), which
 /// keeps Rust's case tables (7 KB gzip) out of the size-budgeted wasm module.
-fn python_lower(text: &str) -> String {
+/// Borrowed when there is nothing to lower, as for almost every key.
+fn python_lower(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        if !text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            return Cow::Borrowed(text);
+        }
+        return Cow::Owned(text.to_ascii_lowercase());
     }
     #[cfg(target_arch = "wasm32")]
     {
-        js_sys::JsString::from(text).to_lower_case().into()
+        Cow::Owned(js_sys::JsString::from(text).to_lower_case().into())
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        text.to_lowercase()
+        Cow::Owned(text.to_lowercase())
     }
 }
 
 /// configparser's name for the special section whose keys are copied into every other section.
 const CONFIGPARSER_DEFAULT_SECTION: &str = "DEFAULT";
 
-/// One option as botocore stores it.
+/// One option as botocore stores it. Text borrows the file's text where it can (a one-line value,
+/// as almost all are): the model is read for every file the popup opens, and allocating a copy of
+/// each key and value was most of its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum BotoValue {
-    Text(String),
+pub(crate) enum BotoValue<'a> {
+    Text(Cow<'a, str>),
     /// A value starting with a newline, parsed into `name = value` pairs (keys keep their case).
     Nested(SortedMap<String, String>),
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct BotoOption {
-    pub value: BotoValue,
-    /// Where the option was set (a credentials value can land in a config profile).
-    pub origin: Origin,
+pub(crate) struct BotoOption<'a> {
+    pub value: BotoValue<'a>,
+    /// Where the option was set (a credentials value can land in a config profile): the file's
+    /// display name and the line.
+    pub file: &'a str,
+    pub line: u32,
+}
+
+impl BotoOption<'_> {
+    pub fn origin(&self) -> Origin {
+        Origin::at(self.file, self.line)
+    }
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct BotoSection {
-    pub header: String,
+pub(crate) struct BotoSection<'a> {
+    pub header: &'a str,
     pub line: u32,
-    pub options: SortedMap<String, BotoOption>,
+    pub options: SortedMap<Cow<'a, str>, BotoOption<'a>>,
     /// Keys copied in from `[DEFAULT]`.
-    pub inherited: SortedSet<String>,
+    pub inherited: SortedSet<Cow<'a, str>>,
 }
 
 /// A file as botocore reads it: sections in order of first appearance, or `None` when botocore
-/// raises `ConfigParseError` (the reasons are in the diagnostics).
-pub(crate) struct BotoFile {
-    pub sections: Option<Vec<BotoSection>>,
+/// raises `ConfigParseError` (the reasons are in the diagnostics, in line order).
+pub(crate) struct BotoFile<'a> {
+    pub sections: Option<Vec<BotoSection<'a>>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-struct PendingOption {
-    key: String,
+struct PendingOption<'a> {
+    key: Cow<'a, str>,
     line: u32,
-    lines: Vec<String>,
+    /// The value on the key's line, then each continuation line (a blank line as "").
+    first: &'a str,
+    more: Vec<&'a str>,
 }
 
-/// A section being filled: its header, the line of its first header, its options in order.
-type PendingSection = (String, u32, Vec<PendingOption>);
+/// A section being filled: its header, the line of its first header, its options in order (a key
+/// repeated in the section is there twice until [`read`] finishes the section).
+type PendingSection<'a> = (&'a str, u32, Vec<PendingOption<'a>>);
 
 /// configparser's strict check for a section header seen twice in one file: where each header is
 /// in the file's list of sections. A small open-addressing hash table of indices (FNV-1a, linear
@@ -98,7 +116,7 @@ impl SectionIndex {
 
     /// The index of `header` in `sections`, or `None` after recording that it will be pushed next
     /// (at `sections.len()`). Every section in `sections` must have been recorded here.
-    fn find_or_add(&mut self, header: &str, sections: &[PendingSection]) -> Option<usize> {
+    fn find_or_add(&mut self, header: &str, sections: &[PendingSection<'_>]) -> Option<usize> {
         if (sections.len() + 1) * 2 > self.slots.len() {
             self.slots = vec![0; (self.slots.len() * 2).max(16)];
             for (index, (existing, _, _)) in sections.iter().enumerate() {
@@ -117,7 +135,7 @@ impl SectionIndex {
     }
 
     /// The slot holding `header`, or the free slot where it belongs.
-    fn free_slot(&self, header: &str, sections: &[PendingSection]) -> usize {
+    fn free_slot(&self, header: &str, sections: &[PendingSection<'_>]) -> usize {
         let mask = self.slots.len() - 1;
         let mut slot = Self::hash(header) & mask;
         loop {
@@ -145,174 +163,204 @@ fn refuse(
 }
 
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
-pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
+pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
     let origin = |line: u32| Origin::at(file.name, line);
     let mut diagnostics = Vec::new();
     let mut refused = false;
 
-    // configparser's strict duplicate checks: sections through this index, options by looking at
-    // the section's options (each key is there once: a repeated key replaces the earlier one).
+    // configparser's strict duplicate checks: sections through this index, options when each
+    // section is finished (`joined`: one sort, not a search per key, for sections of any size).
     let mut headers_seen = SectionIndex::default();
     // Sections in order; index of the section currently being filled; the pending option.
-    let mut sections: Vec<PendingSection> = Vec::new();
-    let mut defaults: Vec<PendingOption> = Vec::new();
+    let mut sections: Vec<PendingSection<'a>> = Vec::new();
+    let mut defaults: Vec<PendingOption<'a>> = Vec::new();
     let mut current: Option<Option<usize>> = None; // Some(None) = [DEFAULT]
     let mut have_option = false;
     let mut indent_level = usize::MAX;
 
-    for (index, raw_line) in file.contents.split('\n').enumerate() {
+    // Python reads the file in text mode (universal newlines): `\r\n`, a lone `\r` and `\n` each
+    // end a line. Lines are numbered as the AWS SDKs number them (by `\n` only), so every
+    // diagnostic points at a line the SDK side and the user's editor agree on.
+    'lines: for (index, sdk_line) in file.contents.split('\n').enumerate() {
         let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        let stripped = line.trim_matches(is_python_space);
-        let is_comment = stripped.starts_with(['#', ';']);
-        if stripped.is_empty() || is_comment {
-            // A blank line inside a multi-line value is kept (`empty_lines_in_values`).
-            if !is_comment && have_option {
-                let options = match current {
-                    Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
-                    Some(None) => Some(&mut defaults),
-                    None => None,
-                };
-                if let Some(option) = options.and_then(|options| options.last_mut()) {
-                    option.lines.push(String::new());
+        for line in sdk_line.strip_suffix('\r').unwrap_or(sdk_line).split('\r') {
+            let stripped = line.trim_matches(is_python_space);
+            let is_comment = stripped.starts_with(['#', ';']);
+            if stripped.is_empty() || is_comment {
+                // A blank line inside a multi-line value is kept (`empty_lines_in_values`).
+                if !is_comment && have_option {
+                    let options = match current {
+                        Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
+                        Some(None) => Some(&mut defaults),
+                        None => None,
+                    };
+                    if let Some(option) = options.and_then(|options| options.last_mut()) {
+                        option.more.push("");
+                    }
                 }
-            }
-            continue;
-        }
-        let indent = line.chars().take_while(|c| is_python_space(*c)).count();
-        if current.is_some() && have_option && indent > indent_level {
-            let options = match current {
-                Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
-                _ => Some(&mut defaults),
-            };
-            if let Some(option) = options.and_then(|options| options.last_mut()) {
-                option.lines.push(stripped.to_owned());
-            }
-            continue;
-        }
-        indent_level = indent;
-
-        // `\[(?P<header>.+)\]` matched at the start: the header runs to the last `]`.
-        if let Some(header) = stripped
-            .strip_prefix('[')
-            .and_then(|rest| rest.rfind(']').filter(|end| *end > 0).and_then(|end| rest.get(..end)))
-        {
-            have_option = false;
-            if header == CONFIGPARSER_DEFAULT_SECTION {
-                diagnostics.push(Diagnostic::warning(
-                    DiagnosticCode::ConfigparserDefaults,
-                    origin(line_number),
-                    "[DEFAULT] is special to the AWS CLI (Python's configparser copies its keys into \
-                     every section of this file) while the AWS SDKs ignore it; rename it to \
-                     [default] if you meant the default profile",
-                ));
-                current = Some(None);
                 continue;
             }
-            if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
+            let indent = line.chars().take_while(|c| is_python_space(*c)).count();
+            if current.is_some() && have_option && indent > indent_level {
+                let options = match current {
+                    Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
+                    _ => Some(&mut defaults),
+                };
+                if let Some(option) = options.and_then(|options| options.last_mut()) {
+                    option.more.push(stripped);
+                }
+                continue;
+            }
+            indent_level = indent;
+
+            // `\[(?P<header>.+)\]` matched at the start: the header runs to the last `]`.
+            if let Some(header) = stripped
+                .strip_prefix('[')
+                .and_then(|rest| rest.rfind(']').filter(|end| *end > 0).and_then(|end| rest.get(..end)))
+            {
+                have_option = false;
+                if header == CONFIGPARSER_DEFAULT_SECTION {
+                    diagnostics.push(Diagnostic::warning(
+                        DiagnosticCode::ConfigparserDefaults,
+                        origin(line_number),
+                        "[DEFAULT] is special to the AWS CLI (Python's configparser copies its keys into \
+                     every section of this file) while the AWS SDKs ignore it; rename it to \
+                     [default] if you meant the default profile",
+                    ));
+                    current = Some(None);
+                    continue;
+                }
+                if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
+                    refuse(
+                        &mut diagnostics,
+                        &mut refused,
+                        DiagnosticCode::DuplicateSection,
+                        origin(line_number),
+                        format!(
+                            "[{header}] appears twice in this file: the AWS SDKs merge the two, but the \
+                         AWS CLI refuses the whole file (DuplicateSectionError); merge them into one \
+                         section"
+                        ),
+                    );
+                    current = Some(Some(earlier));
+                    continue;
+                }
+                sections.push((header, line_number, Vec::new()));
+                current = Some(Some(sections.len() - 1));
+                continue;
+            }
+
+            let Some(section_index) = current else {
                 refuse(
                     &mut diagnostics,
                     &mut refused,
-                    DiagnosticCode::DuplicateSection,
+                    DiagnosticCode::NoSectionHeader,
                     origin(line_number),
-                    format!(
-                        "[{header}] appears twice in this file: the AWS SDKs merge the two, but the \
-                         AWS CLI refuses the whole file (DuplicateSectionError); merge them into one \
-                         section"
-                    ),
+                    "this line comes before any [section] header: the AWS CLI refuses the whole file \
+                 (MissingSectionHeaderError); start the file with a header such as [default]"
+                        .to_owned(),
                 );
-                current = Some(Some(earlier));
+                // configparser stops at the first such error.
+                break 'lines;
+            };
+
+            // `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`.
+            let Some(delimiter_index) = stripped.find(['=', ':']) else {
+                refuse(
+                    &mut diagnostics,
+                    &mut refused,
+                    DiagnosticCode::CliSyntax,
+                    origin(line_number),
+                    "the AWS CLI cannot parse this line (it has no '=' or ':') and refuses the whole \
+                 file; write it as key = value, or indent it to continue the value above"
+                        .to_owned(),
+                );
+                continue;
+            };
+            // The delimiter is an ASCII byte: both sides are whole text (`get` keeps the wasm module
+            // free of the panicking slice path).
+            let key = stripped.get(..delimiter_index).unwrap_or_default().trim_end_matches(is_python_space);
+            let value = stripped.get(delimiter_index + 1..).unwrap_or_default().trim_matches(is_python_space);
+            if key.is_empty() {
+                refuse(
+                    &mut diagnostics,
+                    &mut refused,
+                    DiagnosticCode::CliSyntax,
+                    origin(line_number),
+                    "the AWS CLI cannot parse this line (nothing before the '=') and refuses the whole \
+                 file; write the key before the '='"
+                        .to_owned(),
+                );
                 continue;
             }
-            sections.push((header.to_owned(), line_number, Vec::new()));
-            current = Some(Some(sections.len() - 1));
-            continue;
-        }
-
-        let Some(section_index) = current else {
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::NoSectionHeader,
-                origin(line_number),
-                "this line comes before any [section] header: the AWS CLI refuses the whole file \
-                 (MissingSectionHeaderError); start the file with a header such as [default]"
-                    .to_owned(),
-            );
-            // configparser stops at the first such error.
-            break;
-        };
-
-        // `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`.
-        let Some(delimiter_index) = stripped.find(['=', ':']) else {
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::CliSyntax,
-                origin(line_number),
-                "the AWS CLI cannot parse this line (it has no '=' or ':') and refuses the whole \
-                 file; write it as key = value, or indent it to continue the value above"
-                    .to_owned(),
-            );
-            continue;
-        };
-        // The delimiter is an ASCII byte: both sides are whole text (`get` keeps the wasm module
-        // free of the panicking slice path).
-        let key = stripped.get(..delimiter_index).unwrap_or_default().trim_end_matches(is_python_space);
-        let value = stripped.get(delimiter_index + 1..).unwrap_or_default().trim_matches(is_python_space);
-        if key.is_empty() {
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::CliSyntax,
-                origin(line_number),
-                "the AWS CLI cannot parse this line (nothing before the '=') and refuses the whole \
-                 file; write the key before the '='"
-                    .to_owned(),
-            );
-            continue;
-        }
-        if stripped.as_bytes().get(delimiter_index) == Some(&b':') {
-            diagnostics.push(Diagnostic::warning(
-                DiagnosticCode::ColonSeparator,
-                origin(line_number),
-                format!(
-                    "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
+            if stripped.as_bytes().get(delimiter_index) == Some(&b':') {
+                diagnostics.push(Diagnostic::warning(
+                    DiagnosticCode::ColonSeparator,
+                    origin(line_number),
+                    format!(
+                        "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
                      while the AWS SDKs split only at '='; use key = value",
-                    python_lower(key)
-                ),
-            ));
+                        python_lower(key)
+                    ),
+                ));
+            }
+            let options = match section_index {
+                Some(index) => match sections.get_mut(index) {
+                    Some(section) => &mut section.2,
+                    None => continue,
+                },
+                None => &mut defaults,
+            };
+            options.push(PendingOption {
+                key: python_lower(key),
+                line: line_number,
+                first: value,
+                more: Vec::new(),
+            });
+            have_option = true;
         }
-        let key = python_lower(key);
-        let (section_name, options) = match section_index {
-            Some(index) => match sections.get_mut(index) {
-                Some(section) => (section.0.as_str(), &mut section.2),
-                None => continue,
-            },
-            None => (CONFIGPARSER_DEFAULT_SECTION, &mut defaults),
-        };
-        // A key is in `options` at most once: the repeated one replaces it.
-        if let Some(earlier) = options.iter().position(|option| option.key == key) {
-            options.remove(earlier);
-            refuse(
-                &mut diagnostics,
-                &mut refused,
-                DiagnosticCode::DuplicateKey,
-                origin(line_number),
-                format!(
-                    "\"{key}\" is set twice in [{section_name}]: the AWS SDKs use the last value, but \
-                     the AWS CLI refuses the whole file (DuplicateOptionError); keep one"
-                ),
-            );
-        }
-        options.push(PendingOption { key, line: line_number, lines: vec![value.to_owned()] });
-        have_option = true;
     }
 
-    let joined = |options: Vec<PendingOption>, diagnostics: &mut Vec<Diagnostic>, refused: &mut bool| {
-        let mut result = SortedMap::new();
-        for option in options {
-            let text = crate::text::join(&option.lines, "\n").trim_end_matches(is_python_space).to_owned();
+    let joined = |section_name: &str,
+                  options: Vec<PendingOption<'a>>,
+                  diagnostics: &mut Vec<Diagnostic>,
+                  refused: &mut bool| {
+        let mut result = SortedMap::with_capacity(options.len());
+        // In key order (equal keys next to each other, earlier first), so the map is filled by
+        // appending and a repeated key is found by looking at the next option: a repeated key
+        // replaces the earlier one, and configparser's strict mode refuses the file at each one.
+        let order = stable_order(options.len(), &|a, b| options[a].key.cmp(&options[b].key));
+        for (position, &index) in order.iter().enumerate() {
+            let option = &options[index];
+            let replaced_by =
+                order.get(position + 1).map(|&next| &options[next]).filter(|later| later.key == option.key);
+            if let Some(later) = replaced_by {
+                refuse(
+                    diagnostics,
+                    refused,
+                    DiagnosticCode::DuplicateKey,
+                    origin(later.line),
+                    format!(
+                        "\"{}\" is set twice in [{section_name}]: the AWS SDKs use the last value, but \
+                         the AWS CLI refuses the whole file (DuplicateOptionError); keep one",
+                        later.key
+                    ),
+                );
+                continue;
+            }
+            let text = if option.more.is_empty() {
+                // Trimmed when it was read.
+                Cow::Borrowed(option.first)
+            } else {
+                let mut text = option.first.to_owned();
+                for line in &option.more {
+                    text.push('\n');
+                    text.push_str(line);
+                }
+                let end = text.trim_end_matches(is_python_space).len();
+                text.truncate(end);
+                Cow::Owned(text)
+            };
             let value = if text.starts_with('\n') {
                 let mut nested = SortedMap::new();
                 for nested_line in text.lines() {
@@ -346,15 +394,15 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
             } else {
                 BotoValue::Text(text)
             };
-            result.insert(option.key, BotoOption { value, origin: origin(option.line) });
+            result.insert(option.key.clone(), BotoOption { value, file: file.name, line: option.line });
         }
         result
     };
 
-    let defaults = joined(defaults, &mut diagnostics, &mut refused);
+    let defaults = joined(CONFIGPARSER_DEFAULT_SECTION, defaults, &mut diagnostics, &mut refused);
     let mut built = Vec::new();
     for (header, line, options) in sections {
-        let mut options = joined(options, &mut diagnostics, &mut refused);
+        let mut options = joined(header, options, &mut diagnostics, &mut refused);
         let mut inherited = SortedSet::new();
         for (key, option) in &defaults {
             if !options.contains_key(key) {
@@ -364,6 +412,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
         }
         built.push(BotoSection { header, line, options, inherited });
     }
+    super::sort_in_reading_order(&mut diagnostics, Some(file.name));
     BotoFile { sections: if refused { None } else { Some(built) }, diagnostics }
 }
 
@@ -375,7 +424,9 @@ pub(crate) fn shlex_split(text: &str) -> Option<Vec<String>> {
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match c {
-            c if c.is_ascii_whitespace() => {
+            // shlex's `whitespace`: space, tab, `\r`, `\n`; not form feed (which `str.split` and
+            // configparser's `strip` do count).
+            ' ' | '\t' | '\r' | '\n' => {
                 if in_word {
                     words.push(std::mem::take(&mut word));
                     in_word = false;
@@ -424,51 +475,65 @@ pub(crate) fn shlex_split(text: &str) -> Option<Vec<String>> {
 
 /// What botocore's `build_profile_map` makes of one config-file section header.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum BotoSectionKind {
-    Profile(String),
-    SsoSession(String),
+pub(crate) enum BotoSectionKind<'a> {
+    Profile(Cow<'a, str>),
+    SsoSession(Cow<'a, str>),
     Other,
 }
 
-pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind {
-    let two_words = |header: &str| match shlex_split(header) {
-        Some(mut parts) if parts.len() == 2 => parts.pop(),
-        _ => None,
+pub(crate) fn classify_config_header(header: &str) -> BotoSectionKind<'_> {
+    let two_words = |prefix: &str| {
+        // `prefix name` with nothing shlex treats specially: the name as written, without a copy.
+        let plain = header
+            .get(prefix.len()..)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .filter(|name| !name.is_empty() && name.bytes().all(|byte| !b" \t\r\n'\"\\".contains(&byte)));
+        if let Some(name) = plain {
+            return Some(Cow::Borrowed(name));
+        }
+        match shlex_split(header) {
+            Some(mut parts) if parts.len() == 2 => parts.pop().map(Cow::Owned),
+            _ => None,
+        }
     };
     if header.starts_with(PROFILE_PREFIX) {
-        two_words(header).map(BotoSectionKind::Profile).unwrap_or(BotoSectionKind::Other)
+        two_words(PROFILE_PREFIX).map(BotoSectionKind::Profile).unwrap_or(BotoSectionKind::Other)
     } else if header.starts_with(SSO_SESSION_PREFIX) {
-        two_words(header).map(BotoSectionKind::SsoSession).unwrap_or(BotoSectionKind::Other)
+        two_words(SSO_SESSION_PREFIX).map(BotoSectionKind::SsoSession).unwrap_or(BotoSectionKind::Other)
     } else if header == DEFAULT_PROFILE {
-        BotoSectionKind::Profile(DEFAULT_PROFILE.to_owned())
+        BotoSectionKind::Profile(Cow::Borrowed(DEFAULT_PROFILE))
     } else {
         BotoSectionKind::Other
     }
 }
 
 /// A section as botocore ends up with it, with the file and line of its header.
-struct BotoView {
-    values: SortedMap<String, BotoOption>,
-    inherited: SortedSet<String>,
+struct BotoView<'a> {
+    values: SortedMap<Cow<'a, str>, BotoOption<'a>>,
+    inherited: SortedSet<Cow<'a, str>>,
     origin: Origin,
 }
 
 /// Both files as botocore ends up with them (`session.full_config`'s profiles and sso-sessions).
-struct Built {
-    profiles: SortedMap<String, BotoView>,
-    sso_sessions: SortedMap<String, BotoView>,
+struct Built<'a> {
+    profiles: SortedMap<Cow<'a, str>, BotoView<'a>>,
+    sso_sessions: SortedMap<Cow<'a, str>, BotoView<'a>>,
     refused: bool,
     diagnostics: Vec<Diagnostic>,
     /// Every section header as botocore read it, with its [`place`], in reading order.
-    headers: Vec<(u64, FileKind, String)>,
+    headers: Vec<(u64, FileKind, &'a str)>,
 }
 
 /// A place in the files as one number, for sorted lists of places (a map keyed by [`Origin`] would
 /// be one more copy of the map code in the wasm module): the index of the file with that name
 /// (the last one, should two share a name) and the line.
 fn place(files: &[SourceFile<'_>], origin: &Origin) -> u64 {
-    let file = files.iter().rposition(|file| file.name == origin.file).unwrap_or(files.len());
-    (file as u64) << 32 | u64::from(origin.line)
+    place_at(files, &origin.file, origin.line)
+}
+
+fn place_at(files: &[SourceFile<'_>], file_name: &str, line: u32) -> u64 {
+    let file = files.iter().rposition(|file| file.name == file_name).unwrap_or(files.len());
+    (file as u64) << 32 | u64::from(line)
 }
 
 /// The places the comparison looks up, sorted.
@@ -476,7 +541,7 @@ struct Places<'a> {
     files: &'a [SourceFile<'a>],
     /// Where the SDK side already reported something (one diagnostic per place is enough).
     reported: Vec<u64>,
-    headers: &'a [(u64, FileKind, String)],
+    headers: &'a [(u64, FileKind, &'a str)],
     /// Indices into `headers` in order of place (among equal places, the later header last).
     header_order: Vec<usize>,
 }
@@ -485,7 +550,7 @@ impl<'a> Places<'a> {
     fn new(
         files: &'a [SourceFile<'a>],
         reported: &[Diagnostic],
-        headers: &'a [(u64, FileKind, String)],
+        headers: &'a [(u64, FileKind, &'a str)],
     ) -> Self {
         let mut places = Vec::with_capacity(reported.len());
         for diagnostic in reported {
@@ -501,11 +566,16 @@ impl<'a> Places<'a> {
     }
 
     fn is_reported(&self, origin: &Origin) -> bool {
-        self.reported.binary_search(&place(self.files, origin)).is_ok()
+        self.is_reported_at(&origin.file, origin.line)
+    }
+
+    fn is_reported_at(&self, file_name: &str, line: u32) -> bool {
+        !self.reported.is_empty()
+            && self.reported.binary_search(&place_at(self.files, file_name, line)).is_ok()
     }
 
     /// The section header botocore read at `origin` (the later one if two files share a name).
-    fn header(&self, origin: &Origin) -> Option<&'a (u64, FileKind, String)> {
+    fn header(&self, origin: &Origin) -> Option<&'a (u64, FileKind, &'a str)> {
         let wanted = place(self.files, origin);
         let after = self.header_order.partition_point(|&index| self.headers[index].0 <= wanted);
         let header = self.headers.get(*self.header_order.get(after.checked_sub(1)?)?)?;
@@ -513,7 +583,7 @@ impl<'a> Places<'a> {
     }
 }
 
-fn build(files: &[SourceFile<'_>]) -> Built {
+fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
     let mut built = Built {
         profiles: SortedMap::new(),
         sso_sessions: SortedMap::new(),
@@ -531,19 +601,20 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         // Collected in file order, then merged into the maps with one sort each.
         let mut profiles = Vec::new();
         let mut sso_sessions = Vec::new();
+        let file_name: std::sync::Arc<str> = file.name.into();
         for section in sections {
-            let origin = Origin::at(file.name, section.line);
-            built.headers.push((place(files, &origin), file.kind, section.header.clone()));
+            let origin = Origin::in_file(&file_name, section.line);
+            built.headers.push((place(files, &origin), file.kind, section.header));
             let BotoSection { header, options, inherited, .. } = section;
             let view = BotoView { values: options, inherited, origin };
             match file.kind {
-                FileKind::Config => match classify_config_header(&header) {
+                FileKind::Config => match classify_config_header(header) {
                     BotoSectionKind::Profile(name) => profiles.push((name, view)),
                     BotoSectionKind::SsoSession(name) => sso_sessions.push((name, view)),
                     BotoSectionKind::Other => {}
                 },
                 // Credentials sections merge into profiles by their raw header.
-                FileKind::Credentials => profiles.push((header, view)),
+                FileKind::Credentials => profiles.push((Cow::Borrowed(header), view)),
             }
         }
         match file.kind {
@@ -552,7 +623,7 @@ fn build(files: &[SourceFile<'_>]) -> Built {
             // `dict.update`: the credentials file's values win, and are no longer inherited.
             FileKind::Credentials => built.profiles.extend_merging(profiles, |existing, view| {
                 for (key, option) in view.values {
-                    existing.inherited.remove(&key);
+                    existing.inherited.remove(key.as_ref());
                     existing.values.insert(key, option);
                 }
             }),
@@ -562,7 +633,7 @@ fn build(files: &[SourceFile<'_>]) -> Built {
     built
 }
 
-fn replace_view(earlier: &mut BotoView, later: BotoView) {
+fn replace_view<'a>(earlier: &mut BotoView<'a>, later: BotoView<'a>) {
     *earlier = later;
 }
 
@@ -593,7 +664,7 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
             .filter(|d| d.severity == super::diagnostics::Severity::Error)
             .collect());
     }
-    let plain = |views: SortedMap<String, BotoView>| {
+    let plain = |views: SortedMap<Cow<'_, str>, BotoView<'_>>| {
         views
             .into_iter()
             .map(|(name, view)| {
@@ -602,13 +673,13 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
                     .into_iter()
                     .map(|(key, option)| {
                         let value = match option.value {
-                            BotoValue::Text(text) => CliValue::Text(text),
+                            BotoValue::Text(text) => CliValue::Text(text.into_owned()),
                             BotoValue::Nested(nested) => CliValue::Nested(nested),
                         };
-                        (key, value)
+                        (key.into_owned(), value)
                     })
                     .collect();
-                (name, values)
+                (name.into_owned(), values)
             })
             .collect()
     };
@@ -631,11 +702,20 @@ fn compare_sections(
     found: &mut Vec<Diagnostic>,
     kind: &str,
     sdk: &SortedMap<String, super::model::Section>,
-    boto: &SortedMap<String, BotoView>,
+    boto: &SortedMap<Cow<'_, str>, BotoView<'_>>,
     places: &Places<'_>,
 ) {
+    // Both maps are in name order: one walk through each finds the pairs, one comparison per step
+    // instead of a search of the other map per section.
+    // (Index loops: iterator adapters would add a copy of themselves per closure to the wasm module.)
+    let (boto_names, boto_views) = (boto.keys().as_slice(), boto.values().as_slice());
+    let mut cursor = 0;
     for (name, section) in sdk {
-        let Some(view) = boto.get(name) else {
+        while boto_names.get(cursor).is_some_and(|boto_name| boto_name.as_ref() < name.as_str()) {
+            cursor += 1;
+        }
+        let view = boto_names.get(cursor).filter(|boto_name| boto_name.as_ref() == name.as_str());
+        let Some(view) = view.and(boto_views.get(cursor)) else {
             if places.is_reported(&section.origin) {
                 continue;
             }
@@ -680,16 +760,23 @@ fn compare_sections(
         if places.is_reported(&section.origin) || places.is_reported(&view.origin) {
             continue;
         }
+        // Both in key order: walked side by side, as the sections are.
+        let (boto_keys, boto_options) = (view.values.keys().as_slice(), view.values.values().as_slice());
+        let mut cursor = 0;
         for (key, property) in &section.properties {
+            while boto_keys.get(cursor).is_some_and(|boto_key| boto_key.as_ref() < key.as_str()) {
+                cursor += 1;
+            }
             if places.is_reported(&property.origin) {
                 continue;
             }
-            let message = match view.values.get(key).map(|option| &option.value) {
+            let option = boto_keys.get(cursor).filter(|boto_key| boto_key.as_ref() == key.as_str());
+            let message = match option.and(boto_options.get(cursor)).map(|option| &option.value) {
                 None => Some((
                     DiagnosticCode::CliReadsDifferently,
                     format!("the AWS CLI does not see \"{key}\" in {kind} \"{name}\"; check the line's spelling and indentation"),
                 )),
-                Some(BotoValue::Text(text)) if *text != property.value => {
+                Some(BotoValue::Text(text)) if *text != property.value.as_str() => {
                     Some(describe_difference(kind, name, key, &property.value, text))
                 }
                 Some(BotoValue::Nested(nested)) => {
@@ -719,14 +806,23 @@ fn compare_sections(
                 found.push(Diagnostic::warning(code, property.origin.clone(), message));
             }
         }
+        let sdk_keys = section.properties.keys().as_slice();
+        let mut cursor = 0;
         for (key, option) in &view.values {
-            if section.properties.contains_key(key) || view.inherited.contains_key(key) {
+            while sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_str() < key.as_ref()) {
+                cursor += 1;
+            }
+            if sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_str() == key.as_ref())
+                || view.inherited.contains_key(key.as_ref())
+            {
                 continue;
             }
-            let origin = option.origin.clone();
-            if places.is_reported(&origin) || found.iter().any(|d| d.origin == origin) {
+            if places.is_reported_at(option.file, option.line)
+                || found.iter().any(|d| d.origin.line == option.line && *d.origin.file == *option.file)
+            {
                 continue;
             }
+            let origin = option.origin();
             found.push(Diagnostic::warning(
                 DiagnosticCode::CliReadsDifferently,
                 origin,
@@ -737,8 +833,13 @@ fn compare_sections(
             ));
         }
     }
+    let sdk_names = sdk.keys().as_slice();
+    let mut cursor = 0;
     for (name, view) in boto {
-        if !sdk.contains_key(name)
+        while sdk_names.get(cursor).is_some_and(|sdk_name| sdk_name.as_str() < name.as_ref()) {
+            cursor += 1;
+        }
+        if sdk_names.get(cursor).is_none_or(|sdk_name| sdk_name.as_str() != name.as_ref())
             && !places.is_reported(&view.origin)
             && !found.iter().any(|d| d.origin == view.origin)
         {
@@ -794,6 +895,8 @@ mod tests {
         assert_eq!(shlex_split("profile \"a"), None);
         assert_eq!(shlex_split("profile a\\"), None);
         assert_eq!(shlex_split("profile \"\""), Some(vec!["profile".into(), "".into()]));
+        assert_eq!(shlex_split("profile\u{c}foo"), Some(vec!["profile\u{c}foo".into()]));
+        assert_eq!(shlex_split("profile\rfoo"), Some(vec!["profile".into(), "foo".into()]));
     }
 
     #[test]
@@ -807,7 +910,7 @@ mod tests {
         assert_eq!(classify_config_header("sso-session s"), BotoSectionKind::SsoSession("s".into()));
     }
 
-    fn read_config(text: &str) -> BotoFile {
+    fn read_config(text: &str) -> BotoFile<'_> {
         read(&SourceFile::config("c", text))
     }
 
@@ -859,5 +962,45 @@ mod tests {
         assert!(read_config("[a]\nX = 1\nx = 2").sections.is_none());
         assert!(read_config("[a]\ns3 =\n  broken\n").sections.is_none());
         assert!(read_config("[a]\nnot a property\n").sections.is_none());
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_python_but_keeps_the_sdk_line_number() {
+        let file = read_config("[a]\nx = 1\ry = 2\r\nz = 3\r\r\nw = 4\r");
+        let sections = file.sections.unwrap();
+        let options = &sections[0].options;
+        for (key, value, line) in [("x", "1", 2), ("y", "2", 2), ("z", "3", 3), ("w", "4", 4)] {
+            let option = options.get(key).unwrap();
+            assert_eq!(option.value, BotoValue::Text(value.into()), "{key}");
+            assert_eq!(option.line, line, "{key}");
+        }
+        assert_eq!(options.len(), 4);
+    }
+
+    #[test]
+    fn every_repetition_of_a_key_is_refused_at_its_line_and_the_last_value_is_read() {
+        let file = read_config("[a]\nx = 1\ny = 2\nX = 3\n[b]\nx = 0\n[a]\nx = 4\ny = 5\n");
+        let found: Vec<(DiagnosticCode, u32)> =
+            file.diagnostics.iter().map(|d| (d.code, d.origin.line)).collect();
+        assert_eq!(
+            found,
+            [
+                (DiagnosticCode::DuplicateKey, 4),
+                (DiagnosticCode::DuplicateSection, 7),
+                (DiagnosticCode::DuplicateKey, 8),
+                (DiagnosticCode::DuplicateKey, 9)
+            ]
+        );
+        assert!(
+            file.diagnostics[0].message.starts_with("\"x\" is set twice in [a]"),
+            "{:?}",
+            file.diagnostics
+        );
+    }
+
+    #[test]
+    fn a_form_feed_does_not_separate_the_words_of_a_header() {
+        assert_eq!(classify_config_header("profile\u{c}foo"), BotoSectionKind::Other);
+        assert_eq!(classify_config_header("sso-session\u{c}s"), BotoSectionKind::Other);
     }
 }

@@ -498,7 +498,7 @@ mod tests {
     #[test]
     fn every_error_code_is_its_serialized_tag() {
         let text = || String::from("x");
-        let origin = Origin { file: text(), line: 1 };
+        let origin = Origin { file: text().into(), line: 1 };
         for error in [
             EndpointError::MissingRegion,
             EndpointError::InvalidRegion { region: text() },

@@ -75,7 +75,7 @@ fn sort_in_reading_order(diagnostics: &mut [Diagnostic], config_name: Option<&st
     let mut ranks = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics.iter() {
         let origin = &diagnostic.origin;
-        ranks.push(u64::from(Some(origin.file.as_str()) != config_name) << 32 | u64::from(origin.line));
+        ranks.push(u64::from(Some(&*origin.file) != config_name) << 32 | u64::from(origin.line));
     }
     let mut order = crate::sorted_map::stable_order(ranks.len(), &|a, b| ranks[a].cmp(&ranks[b]));
     // Item `order[i]` moves to `i`, one cycle of the permutation at a time, by swaps.
@@ -111,7 +111,7 @@ mod tests {
             diagnostic("config", 1, "g"),
         ];
         let mut expected = diagnostics.clone();
-        expected.sort_by_key(|d| (d.origin.file != "config", d.origin.line));
+        expected.sort_by_key(|d| (&*d.origin.file != "config", d.origin.line));
         sort_in_reading_order(&mut diagnostics, Some("config"));
         assert_eq!(diagnostics, expected);
         let messages: String = diagnostics.iter().map(|d| d.message.as_str()).collect();

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 use super::diagnostics::Diagnostic;
 use crate::sorted_map::SortedMap;
@@ -35,19 +36,40 @@ impl<'a> SourceFile<'a> {
 }
 
 /// Where something was written: the file's display name and a 1-based line number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Origin {
-    pub file: String,
+    /// Shared by every origin in one file (a copy of the name per property was a fifth of the
+    /// parser's allocations).
+    #[serde(serialize_with = "serialize_str")]
+    pub file: Arc<str>,
     pub line: u32,
+}
+
+fn serialize_str<S: serde::Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
+/// Not inlined: one copy of the reference counting for the many places that copy an origin (the
+/// wasm module is size-budgeted).
+impl Clone for Origin {
+    #[inline(never)]
+    fn clone(&self) -> Self {
+        Origin { file: Arc::clone(&self.file), line: self.line }
+    }
 }
 
 impl Origin {
     /// Not inlined: one copy of the string copying instead of one per place that makes an origin
-    /// (they are many, and the wasm module is size-budgeted).
+    /// (they are many, and the wasm module is size-budgeted). Where many origins name one file,
+    /// [`Origin::in_file`] shares the name instead.
     #[inline(never)]
     pub(crate) fn at(file: &str, line: u32) -> Origin {
-        Origin { file: file.to_owned(), line }
+        Origin { file: file.into(), line }
+    }
+
+    pub(crate) fn in_file(file: &Arc<str>, line: u32) -> Origin {
+        Origin { file: Arc::clone(file), line }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{ConfigSet, FileKind, Origin, OtherSection, Property, Section, SourceFile};
 use super::parse::{RawProperty, RawSection, WHITESPACE};
-use crate::sorted_map::SortedMap;
+use crate::sorted_map::{stable_order, SortedMap};
 
 pub(crate) const PROFILE_PREFIX: &str = "profile";
 pub(crate) const SSO_SESSION_PREFIX: &str = "sso-session";
@@ -99,6 +99,7 @@ fn ignored_because(kind: FileKind, section: &SectionName<'_>) -> Option<(Diagnos
 
 /// Merges one parsed file into `set`, later values winning (the credentials file is merged last).
 pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &[RawSection<'_>]) {
+    let file_name: std::sync::Arc<str> = file.name.into();
     let mut readable: Vec<(SectionName<'_>, &RawSection<'_>)> = Vec::new();
     for section in sections {
         let name = SectionName::parse(section.header);
@@ -154,19 +155,27 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
                 continue;
             }
         };
-        let mut occurrence = Section::new(name.name, origin(file, section.line));
+        let mut occurrence = Section::new(name.name, Origin::in_file(&file_name, section.line));
         for property in &section.properties {
             if !is_valid_identifier(&property.key) {
                 set.diagnostics.push(invalid_key(file, &name, property));
-                continue;
             }
+        }
+        // Inserted in key order (one sort of the indices), so each insert appends: in file order
+        // each would move the entries after it, quadratic in a big section. Among equal keys the
+        // later is inserted later and wins.
+        let properties = &section.properties;
+        occurrence.properties = SortedMap::with_capacity(properties.len());
+        let order = stable_order(properties.len(), &|a, b| properties[a].key.cmp(&properties[b].key));
+        for index in order {
+            let Some(property) = properties.get(index).filter(|property| is_valid_identifier(&property.key))
+            else {
+                continue;
+            };
+            let key = property.key.to_string();
             occurrence.properties.insert(
-                property.key.clone(),
-                Property {
-                    key: property.key.clone(),
-                    value: property.value(),
-                    origin: origin(file, property.line),
-                },
+                key.clone(),
+                Property { key, value: property.value(), origin: Origin::in_file(&file_name, property.line) },
             );
         }
         target.push((name.name.to_owned(), occurrence));
@@ -246,7 +255,7 @@ fn other_section(
             diagnostics.push(invalid_key(file, &SectionName { prefix: Some(prefix), name }, property));
             continue;
         }
-        let block = other.properties.get_or_insert_with(property.key.clone(), SortedMap::new);
+        let block = other.properties.get_or_insert_with(property.key.to_string(), SortedMap::new);
         let mut add = |line: u32, text: &str| {
             if let Some((sub_key, value)) = text.split_once('=') {
                 let sub_key = sub_key.trim_matches(WHITESPACE).to_ascii_lowercase();

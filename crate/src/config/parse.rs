@@ -6,6 +6,7 @@
 //! followed by the file, the line and what to do about it.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 use super::model::{is_secret_key, FileKind, Origin, SourceFile};
@@ -26,8 +27,8 @@ pub(crate) struct RawSection<'a> {
 /// One `key = value` and its continuation lines.
 #[derive(Clone)]
 pub(crate) struct RawProperty<'a> {
-    /// Lower-cased (smithy-rs PR #3344).
-    pub key: String,
+    /// Lower-cased (smithy-rs PR #3344); borrowed from the file when it already is.
+    pub key: Cow<'a, str>,
     pub line: u32,
     /// The trimmed value on the key's own line.
     pub first_value: &'a str,
@@ -96,7 +97,7 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn origin(&self) -> Origin {
-        Origin { file: self.file.clone(), line: self.line }
+        Origin::at(&self.file, self.line)
     }
 
     /// Stable machine-readable name of the problem (for the popup and JS `Error.code`).
@@ -204,6 +205,15 @@ pub(crate) fn strip_inline_comment(line: &str, comment_needs_whitespace: bool) -
     line
 }
 
+/// `text` lower-cased (ASCII only, as the SDKs do), without a copy when there is nothing to lower.
+fn ascii_lowercase(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 enum KeyValueError {
     MissingEquals,
     MissingKey,
@@ -299,7 +309,7 @@ pub(crate) fn parse_file<'a>(file: &SourceFile<'a>) -> Result<Vec<RawSection<'a>
                 error(line_number, kind, line)
             })?;
             section.properties.push(RawProperty {
-                key: key.to_ascii_lowercase(),
+                key: ascii_lowercase(key),
                 line: line_number,
                 first_value: value,
                 continuations: Vec::new(),
