@@ -581,6 +581,9 @@ fn store_role_credentials(ctx: &Context, f: &Fields) -> Reply {
         expiration: Some(UtcTime::from_unix_millis(i64::try_from(expiration_ms).unwrap_or(i64::MAX))),
         account_id: Some(account_id.to_owned()),
     };
+    // Before anything is written: the values go into the credentials file's INI lines.
+    sso_bridge::export::check_credentials(&credentials)
+        .map_err(|e| HostError::new(ErrorCode::InvalidValue, e.to_string()))?;
     let source = if is_session {
         RoleCacheSource::Session(identifier)
     } else {
@@ -608,15 +611,16 @@ fn write_credentials_section(
 ) -> Result<std::path::PathBuf, HostError> {
     let path = ctx.files.credentials_file().to_path_buf();
     let old = read_text(&ctx.files, &path)?;
-    let new = credentials_file_with_section(old.as_deref().unwrap_or(""), profile, c);
+    let new = credentials_file_with_section(old.as_deref().unwrap_or(""), profile, c)?;
     if let Some(old) = &old {
         ctx.files.write(&Target::CredentialsBackup, old.as_bytes())?;
     }
     ctx.files.write(&Target::Credentials, new.as_bytes())
 }
 
-fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) -> String {
-    let snippet = sso_bridge::export::credentials_file_section(profile, c);
+fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) -> Result<String, HostError> {
+    let snippet = sso_bridge::export::credentials_file_section(profile, c)
+        .map_err(|e| HostError::new(ErrorCode::InvalidValue, e.to_string()))?;
     let snippet = snippet.expose();
     // Drop the existing section (header up to the next header), keep everything else.
     let mut out = String::new();
@@ -638,5 +642,5 @@ fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) 
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    out
+    Ok(out)
 }
