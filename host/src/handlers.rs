@@ -98,9 +98,13 @@ pub fn read_text(files: &AwsFiles, path: &Path) -> Result<Option<String>, HostEr
     }
 }
 
+/// A config or credentials file for `readConfig`, with every secret value blanked
+/// ([`sso_bridge::secret::blank_secret_values`]): the extension needs profile names and non-secret
+/// values, never long-term keys. The text as read is zeroized once blanked.
 fn file_report(ctx: &Context, path: &Path) -> Result<Value, HostError> {
-    let content = read_text(&ctx.files, path)?;
-    Ok(json!({ "path": path_value(path), "exists": content.is_some(), "content": content }))
+    let content = read_text(&ctx.files, path)?.map(Secret::new);
+    let blanked = content.as_ref().map(|text| sso_bridge::secret::blank_secret_values(text.expose()));
+    Ok(json!({ "path": path_value(path), "exists": content.is_some(), "content": blanked }))
 }
 
 /// The config and credentials files parsed by the core. The inner error is the parser's (file and
