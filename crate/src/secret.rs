@@ -221,6 +221,37 @@ mod tests {
         assert_eq!(blank_secret_values(plain), plain);
     }
 
+    /// Found by the `blank_secrets` fuzz target: with `:` and `=` on one line the SDKs read
+    /// `aws_secret_access_key: VALUE` as an invalid key, and its diagnostic quoted the key, value and
+    /// all. No diagnostic may hold the value.
+    #[test]
+    fn diagnostics_never_quote_a_secret_value() {
+        use crate::config::{parse_files, SourceFile};
+        let texts = [
+            format!("[default]\naws_secret_access_key: {SECRET_KEY} = x\n"),
+            format!("[profile a]\naws_session_token: {SESSION_TOKEN} =\n"),
+            format!("[services s]\naws_secret_access_key: {SECRET_KEY} = x\n"),
+        ];
+        let files = texts
+            .iter()
+            .flat_map(|t| [SourceFile::config("config", t), SourceFile::credentials("credentials", t)]);
+        for file in files {
+            let set = match file.kind {
+                FileKind::Config => parse_files(Some(&file), None),
+                FileKind::Credentials => parse_files(None, Some(&file)),
+            };
+            let shown = match set {
+                Ok(set) => set.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("\n"),
+                Err(error) => error.to_string(),
+            };
+            assert!(shown.contains("aws_se"), "{shown}");
+            // Keys are lower-cased: so would a value read as part of one be.
+            for piece in ["wjalrxutnfemi", "k7mdeng", "iqojb3j"] {
+                assert!(!shown.to_ascii_lowercase().contains(piece), "{shown}");
+            }
+        }
+    }
+
     /// The extension parses the blanked text with the core: it must read the same profiles, keys,
     /// non-secret values and diagnostics (same codes, lines and messages), or the same error.
     #[test]
@@ -269,7 +300,8 @@ mod tests {
                                         (&property.key, &property.origin),
                                         (&other.key, &other.origin)
                                     );
-                                    if !is_secret_key(&property.key) {
+                                    // After a lone `\r` the CLI reads another line; so does the blanking.
+                                    if !is_secret_key(&property.key) && !property.value.contains('\r') {
                                         assert_eq!(property.value, other.value, "{text:?}");
                                     }
                                 }
