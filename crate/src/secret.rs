@@ -74,7 +74,8 @@ impl<'de> serde::Deserialize<'de> for Secret {
 /// ([`is_secret_key`]: `aws_secret_access_key`, `aws_session_token`, …) blanked, for a reader that
 /// needs the profiles and non-secret values but must never hold long-term keys (the extension).
 ///
-/// Blanked means each run of characters other than whitespace and `= : # ;` becomes one `*`:
+/// Blanked means each run of characters other than whitespace, control characters and `= : # ;`
+/// becomes one `*`:
 /// the line count, line breaks, indentation and comment markers stay, so the core parses the result
 /// into the same sections, keys and diagnostics (same codes, same lines), and the length of a
 /// secret is not told either. Reading is deliberately wider than the parsers': a line break is
@@ -124,12 +125,16 @@ pub fn blank_secret_values(text: &str) -> String {
 /// `=` or `:` that names a secret key (`aws_secret_access_key wJalr…`, a typo) keeps only its first
 /// word.
 fn blank_property_line(line: &str) -> (String, bool) {
-    match line.find(['=', ':']) {
-        Some(at) if is_secret_key(line[..at].trim()) => {
+    // The key as the AWS CLI reads it (up to the first `=` or `:`) and as the SDKs do (up to the
+    // first `=`): blank from the first delimiter whose key is secret in either reading.
+    let delimiters = [line.find(['=', ':']), line.find('=')];
+    let secret_from = delimiters.into_iter().flatten().filter(|&at| is_secret_key(line[..at].trim())).min();
+    match secret_from {
+        Some(at) => {
             let (key, value) = line.split_at(at + 1);
             (format!("{key}{}", blank(value)), true)
         }
-        Some(_) => (line.to_owned(), false),
+        None if delimiters[0].is_some() => (line.to_owned(), false),
         None if is_secret_key(line) => {
             let start = line.len() - line.trim_start().len();
             let word_end = line[start..].find(char::is_whitespace).map_or(line.len(), |i| start + i);
@@ -140,12 +145,14 @@ fn blank_property_line(line: &str) -> (String, bool) {
     }
 }
 
-/// Each run of characters other than whitespace and `= : # ;` becomes one `*`.
+/// Each run of characters other than whitespace, control characters and `= : # ;` becomes one `*`.
 fn blank(value: &str) -> String {
     let mut out = String::with_capacity(value.len().min(64));
     let mut in_run = false;
     for c in value.chars() {
-        if c.is_whitespace() || "=:#;".contains(c) {
+        // Control characters stay too: Python's `strip` (the AWS CLI's) removes U+001C..U+001F,
+        // which are not Unicode whitespace, so the two readers' difference must survive.
+        if c.is_whitespace() || c.is_control() || "=:#;".contains(c) {
             out.push(c);
             in_run = false;
         } else if !in_run {
