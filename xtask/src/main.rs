@@ -7,6 +7,7 @@
 mod dist;
 mod emulator;
 mod extension;
+mod fuzz;
 mod python;
 mod test;
 mod util;
@@ -22,6 +23,7 @@ commands:
   dist [--npm-only]                    release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
                                        the npm package in pkg/, the extension in dist/ (unpacked + zips)
   demo                                 the emulator, the helper in a throw-away HOME, Chromium with the extension
+  fuzz [--seconds N] [TARGET...]       the cargo-fuzz targets in fuzz/, N seconds each (default 60, all targets)
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
         "demo" => extension::demo(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
