@@ -75,14 +75,14 @@ impl<'de> serde::Deserialize<'de> for Secret {
 /// needs the profiles and non-secret values but must never hold long-term keys (the extension).
 ///
 /// Blanked means each run of characters other than whitespace, control characters and `= : # ;`
-/// becomes one `*`:
-/// the line count, line breaks, indentation and comment markers stay, so the core parses the result
-/// into the same sections, keys and diagnostics (same codes, same lines), and the length of a
-/// secret is not told either. Reading is deliberately wider than the parsers': a line break is
-/// `\n` or a lone `\r` (configparser's), a key ends at the first `=` or `:` (the CLI's), any Unicode
-/// whitespace indents, continuation lines of a secret are blanked through comments and blank lines,
-/// and commented-out `key = value` lines are blanked too (an old key kept as a comment is still a
-/// key).
+/// becomes one `*`: the line count, line breaks, indentation and comment markers stay, so the core
+/// parses the result into the same sections, keys and diagnostics (same codes, same lines), and the
+/// length of a secret is not told either. Reading is deliberately wider than the parsers', so that
+/// whatever the AWS CLI or the SDKs would read as a secret is blanked: a line break is `\n` or a lone
+/// `\r` (configparser's), a key ends at the first `=` or `:` (the CLI's) or `=` (the SDKs'), any
+/// whitespace or control character indents (Python's `\s`), continuation lines of a secret are
+/// blanked through comments and blank lines, and commented-out `key = value` lines are blanked too
+/// (an old key kept as a comment is still a key).
 pub fn blank_secret_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Whether indented lines continue a secret value.
@@ -97,7 +97,9 @@ pub fn blank_secret_values(text: &str) -> String {
         let first = body.chars().next();
         if body.trim().is_empty() {
             out.push_str(body);
-        } else if first.is_some_and(char::is_whitespace) {
+        } else if first.is_some_and(|c| c.is_whitespace() || c.is_control()) {
+            // (Python's `\s` also matches U+001C..U+001F: configparser reads such a line as
+            // indented, a continuation of the value before.)
             let (blanked, own_secret) = blank_property_line(body);
             if in_secret {
                 out.push_str(&blank(body));
@@ -194,6 +196,12 @@ mod tests {
              [nested]\ns3 =\n  max_concurrency = 10\n  session_token = {SESSION_TOKEN}\n\
              [typo]\naws_secret_access_key {SECRET_KEY}"
         )
+    }
+
+    #[test]
+    fn a_line_python_reads_as_indented_continues_a_secret() {
+        let text = "[default]\naws_secret_access_key = first\n\u{1d}secondHALFofTHEkey = x\n";
+        assert_eq!(blank_secret_values(text), "[default]\naws_secret_access_key = *\n\u{1d}* = *\n");
     }
 
     #[test]
