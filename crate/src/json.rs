@@ -14,7 +14,9 @@
 //!   Python dict and serde_json's map do;
 //! - nesting is limited to serde_json's depth (127), so hostile input cannot exhaust the stack;
 //! - `\u` escapes must pair surrogates (a Rust string cannot hold a lone one; serde_json refuses
-//!   them too).
+//!   them too);
+//! - a number too large for an `f64` (`1e400`) is refused, exactly where serde_json refuses it
+//!   ([`overflows_like_serde_json`]); numbers too small for one read as zero there, and are kept.
 //!
 //! Errors name a position and what went wrong, never the text: the input may hold secrets.
 
@@ -47,6 +49,8 @@ pub enum JsonErrorKind {
     Syntax,
     /// Nested deeper than [`MAX_DEPTH`].
     TooDeep,
+    /// A number beyond the range of an `f64` (`1e400`), which serde_json refuses too.
+    NumberOutOfRange,
 }
 
 /// A syntax error with its 1-based line and column (in characters). Never holds input text.
@@ -64,6 +68,7 @@ impl fmt::Display for JsonError {
             JsonErrorKind::TrailingCharacters => "there is text after the JSON value",
             JsonErrorKind::Syntax => "syntax error",
             JsonErrorKind::TooDeep => "it is nested too deeply",
+            JsonErrorKind::NumberOutOfRange => "a number is too large",
         };
         write!(f, "{what} at line {} column {}", self.line, self.column)
     }
@@ -442,6 +447,81 @@ fn exponent_value(text: &str) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
+/// `10^289` … `10^308`, the entries of serde_json's power table that can make an overflow: a `u64`
+/// significand is below `2 * 10^19`, so a smaller power never reaches `f64::MAX`.
+const LARGE_POWERS_OF_TEN: [f64; 20] = [
+    1e289, 1e290, 1e291, 1e292, 1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299, 1e300, 1e301, 1e302, 1e303,
+    1e304, 1e305, 1e306, 1e307, 1e308,
+];
+
+/// Whether serde_json refuses this JSON number text as out of range. Its reader (without the
+/// `float_roundtrip` feature) is followed step by step, so the answer matches at the very edge of
+/// `f64::MAX` too (`1.7976931348623158e308` is refused there though it rounds to `f64::MAX`):
+/// digits go into a `u64` significand until the next would overflow it, later integer digits count
+/// into the exponent and later fraction digits are dropped; an exponent beyond `i32` is out of range
+/// unless the significand is 0 or the exponent negative; then `significand as f64 * 10^exponent`
+/// must be finite. Integers that fit a `u64` are never floats there, and never out of range.
+fn overflows_like_serde_json(text: &str) -> bool {
+    let overflows_u64 =
+        |value: u64, digit: u64| value >= u64::MAX / 10 && (value > u64::MAX / 10 || digit > u64::MAX % 10);
+    let bytes = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let mut significand: u64 = 0;
+    let mut exponent: i32 = 0;
+    // The integer part's digits past the u64 count into the exponent; the fraction's are dropped
+    // once one does not fit (the fraction starts afresh: a digit that fits is still taken).
+    let mut integer_full = false;
+    let mut fraction_full = false;
+    let mut in_fraction = false;
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        match byte {
+            b'0'..=b'9' => {
+                let digit = u64::from(byte - b'0');
+                if in_fraction {
+                    fraction_full = fraction_full || overflows_u64(significand, digit);
+                    if !fraction_full {
+                        significand = significand * 10 + digit;
+                        exponent = exponent.saturating_sub(1);
+                    }
+                } else if integer_full || overflows_u64(significand, digit) {
+                    integer_full = true;
+                    exponent = exponent.saturating_add(1);
+                } else {
+                    significand = significand * 10 + digit;
+                }
+            }
+            b'.' => in_fraction = true,
+            _ => break, // `e` or `E`
+        }
+        index += 1;
+    }
+    if let Some(exponent_text) = bytes.get(index + 1..) {
+        let (positive, digits) = match exponent_text.first() {
+            Some(b'-') => (false, &exponent_text[1..]),
+            Some(b'+') => (true, &exponent_text[1..]),
+            _ => (true, exponent_text),
+        };
+        let mut value: i32 = 0;
+        for &byte in digits {
+            let digit = i32::from(byte - b'0');
+            if value >= i32::MAX / 10 && (value > i32::MAX / 10 || digit > i32::MAX % 10) {
+                return significand != 0 && positive;
+            }
+            value = value * 10 + digit;
+        }
+        exponent = if positive { exponent.saturating_add(value) } else { exponent.saturating_sub(value) };
+    } else if !integer_full && !in_fraction {
+        return false; // an integer that fits a u64
+    }
+    if significand == 0 || exponent < 289 {
+        return false;
+    }
+    match LARGE_POWERS_OF_TEN.get((exponent - 289) as usize) {
+        Some(power) => (significand as f64 * power).is_infinite(),
+        None => true,
+    }
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -668,7 +748,11 @@ impl Parser<'_> {
             }
             self.one_or_more_digits()?;
         }
-        Ok(Json::Number(self.text.get(start..self.pos).unwrap_or_default().to_owned()))
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        if overflows_like_serde_json(text) {
+            return Err(self.error(JsonErrorKind::NumberOutOfRange));
+        }
+        Ok(Json::Number(text.to_owned()))
     }
 
     fn digits(&mut self) {

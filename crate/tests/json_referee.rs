@@ -87,9 +87,93 @@ fn a_corpus_of_tricky_documents() {
         "-9223372036854775809",
         "123456789012345678901234567890",
         "{\"accessToken\": \"x\", \"expiresAt\": \"2026-01-01T00:00:00Z\"}",
+        // Beyond an f64: serde_json refuses them (issue 14), and so do we.
+        "1e400",
+        "-1e400",
+        "[1e309]",
+        "{\"expiresIn\": 1E+400}",
+        "10e308",
+        "1e99999999999999999999999",
+        // Within range, or too small (read as 0 by serde_json): accepted.
+        "1e308",
+        "1.7976931348623157e308",
+        "0.0001e312",
+        "1e-400",
+        "-1e-400",
+        "0e400",
+        "0e99999999999999999999999",
+        "1e-99999999999999999999999",
     ] {
         check(text);
     }
+}
+
+/// The edge of the f64 range, where serde_json's reader (not correctly rounded) decides: both must
+/// accept and refuse the same numbers; accepted values agree to within rounding.
+#[test]
+fn numbers_at_the_edge_of_the_f64_range_agree() {
+    let threshold = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+    let mut texts: Vec<String> = vec![
+        threshold.into(),
+        format!("{}1", &threshold[..threshold.len() - 1]),
+        format!("1{}", "0".repeat(400)),
+        "1.7976931348623158e308".into(),
+        "-1.7976931348623158e308".into(),
+        "1.79769313486231570e308".into(),
+        "17976931348623157.9e292".into(),
+        "18446744073709551616.5e289".into(),
+        "1844674407370955161.6e289".into(),
+        "0.00000000000000000000000000017976931348623157e336".into(),
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let (mut refused, mut accepted) = (0, 0);
+    let mut next = move |bound: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % bound
+    };
+    for _ in 0..30_000 {
+        let mut text = String::new();
+        if next(4) == 0 {
+            text.push('-');
+        }
+        // Mostly the digits of f64::MAX, perturbed, so the edge itself is hit often.
+        let leading = if next(2) == 0 { "17976931348623157" } else { "17976931348623158" };
+        let integer_digits = 1 + next(24) as usize;
+        for i in 0..integer_digits {
+            let digit =
+                if i < leading.len() && next(3) != 0 { leading.as_bytes()[i] } else { b'0' + next(10) as u8 };
+            text.push(if i == 0 && digit == b'0' { '1' } else { digit as char });
+        }
+        if next(2) == 0 {
+            text.push('.');
+            for _ in 0..1 + next(24) {
+                text.push((b'0' + next(10) as u8) as char);
+            }
+        }
+        let exponent = 330 - next(60) as i64 - integer_digits as i64;
+        text.push_str(&format!("e{exponent}"));
+        texts.push(text);
+    }
+    for text in &texts {
+        let ours = Json::parse(text);
+        let theirs = serde_json::from_str::<Value>(text);
+        match (&ours, &theirs) {
+            (Ok(Json::Number(ours)), Ok(Value::Number(theirs))) => {
+                let (a, b) = (ours.parse::<f64>().unwrap(), theirs.as_f64().unwrap());
+                assert!((a - b).abs() <= a.abs() * 1e-15, "{text}: {a} against serde_json's {b}");
+                accepted += 1;
+            }
+            (Err(error), Err(_)) => {
+                assert_eq!(error.kind, sso_bridge::json::JsonErrorKind::NumberOutOfRange);
+                refused += 1;
+            }
+            _ => panic!("{text}: we say {ours:?}, serde_json says {theirs:?}"),
+        }
+    }
+    // Both sides of the edge are well represented.
+    assert!(refused > 5_000 && accepted > 5_000, "{refused} refused, {accepted} accepted");
 }
 
 #[test]

@@ -154,15 +154,28 @@ fn accept_loop(listener: &TcpListener, emulator: &Arc<Emulator>, shared: &Arc<Sh
         if let Ok(registered) = stream.try_clone() {
             lock(&shared.open).insert(id, registered);
         }
+        let slot = Slot { shared: Arc::clone(shared), id };
         let emulator = Arc::clone(emulator);
-        let shared_for_thread = Arc::clone(shared);
-        let spawned = std::thread::Builder::new().name(format!("emulator-conn-{id}")).spawn(move || {
-            serve_connection(stream, &emulator, &shared_for_thread);
-            lock(&shared_for_thread.open).remove(&id);
+        // The slot moves into the thread and is released when the closure is dropped: after
+        // serving, if serving panics, and if the thread cannot be spawned at all.
+        let _ = std::thread::Builder::new().name(format!("emulator-conn-{id}")).spawn(move || {
+            serve_connection(stream, &emulator, &slot.shared);
+            drop(slot);
         });
-        if spawned.is_err() {
-            lock(&shared.open).remove(&id);
-        }
+    }
+}
+
+/// One connection's place in [`Shared::open`] (counted against `max_connections`), given back on
+/// drop, so every way a connection ends releases it: otherwise, with all slots leaked, the accept
+/// loop would wait forever.
+struct Slot {
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        lock(&self.shared.open).remove(&self.id);
     }
 }
 
@@ -273,9 +286,13 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, ReadError>
         let mut size_line = String::new();
         reader.by_ref().take(1024).read_line(&mut size_line).map_err(|_| ReadError::Closed)?;
         let size_text = size_line.trim().split(';').next().unwrap_or("");
-        let size =
-            usize::from_str_radix(size_text, 16).map_err(|_| ReadError::Reject(400, "invalid chunk size"))?;
-        if body.len() + size > MAX_BODY_BYTES {
+        // A size beyond usize is too large, not invalid; one within it must not overflow the sum.
+        let size = match usize::from_str_radix(size_text, 16) {
+            Ok(size) => size,
+            Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => usize::MAX,
+            Err(_) => return Err(ReadError::Reject(400, "invalid chunk size")),
+        };
+        if body.len().checked_add(size).is_none_or(|total| total > MAX_BODY_BYTES) {
             return Err(ReadError::Reject(413, "the request body is too large"));
         }
         if size == 0 {

@@ -98,9 +98,13 @@ pub fn read_text(files: &AwsFiles, path: &Path) -> Result<Option<String>, HostEr
     }
 }
 
+/// A config or credentials file for `readConfig`, with every secret value blanked
+/// ([`sso_bridge::secret::blank_secret_values`]): the extension needs profile names and non-secret
+/// values, never long-term keys. The text as read is zeroized once blanked.
 fn file_report(ctx: &Context, path: &Path) -> Result<Value, HostError> {
-    let content = read_text(&ctx.files, path)?;
-    Ok(json!({ "path": path_value(path), "exists": content.is_some(), "content": content }))
+    let content = read_text(&ctx.files, path)?.map(Secret::new);
+    let blanked = content.as_ref().map(|text| sso_bridge::secret::blank_secret_values(text.expose()));
+    Ok(json!({ "path": path_value(path), "exists": content.is_some(), "content": blanked }))
 }
 
 /// The config and credentials files parsed by the core. The inner error is the parser's (file and
@@ -581,6 +585,9 @@ fn store_role_credentials(ctx: &Context, f: &Fields) -> Reply {
         expiration: Some(UtcTime::from_unix_millis(i64::try_from(expiration_ms).unwrap_or(i64::MAX))),
         account_id: Some(account_id.to_owned()),
     };
+    // Before anything is written: the values go into the credentials file's INI lines.
+    sso_bridge::export::check_credentials(&credentials)
+        .map_err(|e| HostError::new(ErrorCode::InvalidValue, e.to_string()))?;
     let source = if is_session {
         RoleCacheSource::Session(identifier)
     } else {
@@ -608,15 +615,16 @@ fn write_credentials_section(
 ) -> Result<std::path::PathBuf, HostError> {
     let path = ctx.files.credentials_file().to_path_buf();
     let old = read_text(&ctx.files, &path)?;
-    let new = credentials_file_with_section(old.as_deref().unwrap_or(""), profile, c);
+    let new = credentials_file_with_section(old.as_deref().unwrap_or(""), profile, c)?;
     if let Some(old) = &old {
         ctx.files.write(&Target::CredentialsBackup, old.as_bytes())?;
     }
     ctx.files.write(&Target::Credentials, new.as_bytes())
 }
 
-fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) -> String {
-    let snippet = sso_bridge::export::credentials_file_section(profile, c);
+fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) -> Result<String, HostError> {
+    let snippet = sso_bridge::export::credentials_file_section(profile, c)
+        .map_err(|e| HostError::new(ErrorCode::InvalidValue, e.to_string()))?;
     let snippet = snippet.expose();
     // Drop the existing section (header up to the next header), keep everything else.
     let mut out = String::new();
@@ -638,5 +646,5 @@ fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) 
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    out
+    Ok(out)
 }

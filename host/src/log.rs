@@ -62,28 +62,23 @@ impl Logger {
 /// Blank every run of 24 or more token-like characters (letters, digits, `+/=_-.`), which covers
 /// access and refresh tokens, client secrets, secret access keys and session tokens, while names,
 /// paths, error codes, timestamps and cache file names (40 hex digits, a SHA-1 of a session name,
-/// not a secret) stay readable. Control characters become spaces so a line
-/// cannot forge another.
+/// not a secret) stay readable. Control characters become spaces so a line cannot forge another.
+///
+/// `/` is a base64 digit: about one AWS secret access key in seven holds one (AWS's own example
+/// key `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY` two), so a run is only kept as a path when every
+/// segment is a cache file name or a short name with no capital letter after its first character
+/// and no `+` or `=`: base64 text has capitals throughout (a random 24-character run passes with a
+/// chance of about one in 100,000, a 40-character key one in a billion).
 pub fn redact(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        let is_cache_key = |seg: &str| {
-            seg.len() == 40 && seg.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        };
-        // A path: `/`-separated segments that are each short or a cache key.
-        let path_like = run.contains('/') && run.split('/').all(|seg| seg.len() < 24 || is_cache_key(seg));
-        // Extension IDs (32 letters a-p) name the caller; they are public.
-        let extension_id = run.len() == 32 && run.bytes().all(|b| (b'a'..=b'p').contains(&b));
-        if run.chars().count() >= 24 && !is_cache_key(run) && !path_like && !extension_id {
-            out.push_str("** redacted **");
-        } else {
-            out.push_str(run);
-        }
+        let keep = run.chars().count() < 24 || is_cache_key(run) || is_path(run) || is_extension_id(run);
+        out.push_str(if keep { run } else { "** redacted **" });
         run.clear();
     };
     for c in message.chars() {
-        if c.is_ascii_alphanumeric() || "+/=_-".contains(c) {
+        if c.is_ascii_alphanumeric() || "+/=_-.".contains(c) {
             run.push(c);
         } else {
             flush(&mut run, &mut out);
@@ -92,6 +87,30 @@ pub fn redact(message: &str) -> String {
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// A token-cache or role-credential cache key: 40 lower-case hex digits (a SHA-1, public).
+fn is_cache_key(text: &str) -> bool {
+    text.len() == 40 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A path whose segments are all names (see [`redact`]).
+fn is_path(run: &str) -> bool {
+    if !run.contains('/') {
+        return false;
+    }
+    let is_cache_file = |segment: &str| segment.split_once('.').is_some_and(|(stem, _)| is_cache_key(stem));
+    let is_name = |segment: &str| {
+        segment.len() < 24
+            && !segment.contains(['+', '='])
+            && !segment.chars().skip(1).any(|c| c.is_ascii_uppercase())
+    };
+    run.split('/').all(|segment| is_cache_file(segment) || is_name(segment))
+}
+
+/// Extension IDs (32 letters a-p) name the caller; they are public.
+fn is_extension_id(run: &str) -> bool {
+    run.len() == 32 && run.bytes().all(|b| (b'a'..=b'p').contains(&b))
 }
 
 #[cfg(test)]
@@ -112,6 +131,52 @@ mod tests {
             redact("caller abcdefghijklmnopabcdefghijklmnop"),
             "caller abcdefghijklmnopabcdefghijklmnop"
         );
+    }
+
+    /// Secret access keys and session tokens as AWS issues them: base64, so `/` and `+` appear.
+    #[test]
+    fn redacts_real_shaped_keys_with_slashes() {
+        for secret in [
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+            "/K7MDENGbPxRfiCYEXAMPLEKEYwJalrXUtnFEMI+",
+            "IQoJb3JpZ2luX2VjEOr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDexample/token+part==",
+        ] {
+            for line in [format!("secret {secret}"), format!("key={secret}."), format!("\"{secret}\"")] {
+                let redacted = redact(&line);
+                assert!(redacted.contains("** redacted **"), "{line} -> {redacted}");
+                for piece in secret.split(['/', '+', '=']).filter(|p| p.len() >= 6) {
+                    assert!(!redacted.contains(piece), "{line} -> {redacted}");
+                }
+            }
+        }
+        // Many random 40-character keys of AWS's alphabet, each with at least one `/`.
+        const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut key: Vec<u8> = (0..40).map(|_| BASE64[(next() % 64) as usize]).collect();
+            key[(next() % 40) as usize] = b'/';
+            let key = String::from_utf8(key).unwrap();
+            assert_eq!(redact(&key), "** redacted **", "{key}");
+        }
+    }
+
+    #[test]
+    fn keeps_paths_readable() {
+        for path in [
+            "/home/u/.aws/sso/cache/d033e22ae348aeb5660fc2140aec35850c4da997.json",
+            "/Users/Someone/Library/Application/sso-bridge/helper.log.1",
+            "/home/u/.aws/cli/cache/0123456789abcdef0123456789abcdef01234567.json",
+        ] {
+            let line = format!("cannot write {path}: permission denied");
+            assert_eq!(redact(&line), line);
+        }
     }
 
     #[test]

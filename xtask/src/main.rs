@@ -8,6 +8,7 @@ mod cross;
 mod dist;
 mod emulator;
 mod extension;
+mod fuzz;
 mod python;
 mod test;
 mod util;
@@ -26,6 +27,7 @@ commands:
                                        helper for every desktop: dist/sso-bridge-<version>-<target>.{tar.gz,zip}
                                        plus dist/SHA256SUMS (--no-cross: skip those)
   demo                                 the emulator, the helper in a throw-away HOME, Chromium with the extension
+  fuzz [--seconds N] [TARGET...]       the cargo-fuzz targets in fuzz/, N seconds each (default 60, all targets)
 ";
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
         "demo" => extension::demo(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -2,7 +2,7 @@
 
 use crate::python;
 use crate::util::{self, ensure_rust_target};
-use crate::{extension, wasm};
+use crate::{extension, fuzz, wasm};
 
 /// One named step of the test run.
 type Step = (&'static str, fn() -> Result<(), String>);
@@ -39,6 +39,10 @@ pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
         ("www demo page in Chromium (playwright-core)", wasm::www_tests),
         ("extension: build, eslint, web-ext lint", extension::checks),
         ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
+        (
+            "fuzz targets, briefly (cargo fuzz: parsers, JSON against serde_json, helper messages)",
+            fuzz::ci_step,
+        ),
     ];
     if native_only {
         steps.truncate(8);

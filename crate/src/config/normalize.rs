@@ -207,13 +207,19 @@ fn invalid_key(file: &SourceFile<'_>, section: &SectionName<'_>, property: &RawP
         Some(prefix) => format!("[{prefix} {}]", section.name),
         None => format!("[{}]", section.name),
     };
+    // `aws_secret_access_key: wJalr… = x` is one key to the SDKs, and holds the secret: quote a
+    // secret key only as far as its plain name goes.
+    let key = property.key.as_str();
+    let shown_key = match key.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+        Some(end) if super::model::is_secret_key(key) => format!("{}…", &key[..end]),
+        _ => key.to_owned(),
+    };
     Diagnostic::warning(
         DiagnosticCode::InvalidKey,
         origin(file, property.line),
         format!(
-            "the key \"{}\" in {shown} is ignored because keys may only contain letters, digits and \
-             _ - / . % @ : + (no spaces); fix its spelling",
-            property.key
+            "the key \"{shown_key}\" in {shown} is ignored because keys may only contain letters, digits and \
+             _ - / . % @ : + (no spaces); fix its spelling"
         ),
     )
 }

@@ -79,7 +79,7 @@ pub fn export_credentials(
         JsFailure::new("invalid_argument", "UnknownExportFormat", false, e.to_string())
     })?;
     let credentials = from_js("the credentials", &credentials, AwsCredentialsJs::read)?.into_core()?;
-    Ok(core_export(&credentials, format).expose().to_owned())
+    Ok(core_export(&credentials, format).map_err(invalid_credentials)?.expose().to_owned())
 }
 
 /// A `~/.aws/credentials` section (`[name]` and the key lines) for these credentials.
@@ -89,5 +89,9 @@ pub fn credentials_file_section(
     #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
 ) -> Result<String, JsValue> {
     let credentials = from_js("the credentials", &credentials, AwsCredentialsJs::read)?.into_core()?;
-    Ok(core_section(section_name, &credentials).expose().to_owned())
+    Ok(core_section(section_name, &credentials).map_err(invalid_credentials)?.expose().to_owned())
+}
+
+fn invalid_credentials(error: crate::export::InvalidCredentials) -> JsFailure {
+    JsFailure::new("invalid_credentials", "InvalidCredentials", false, error.to_string())
 }

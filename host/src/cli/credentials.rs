@@ -177,7 +177,8 @@ where
         HostError::new(ErrorCode::InvalidValue, e.to_string())
     })?;
     let credentials = resolve_credentials(profile_name, os, env, transport, effects)?;
-    let text = export_credentials(&credentials, format);
+    let text = export_credentials(&credentials, format)
+        .map_err(|e| HostError::new(ErrorCode::AwsRequestFailed, e.to_string()))?;
     out.write_all(text.expose().as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| HostError::new(ErrorCode::Internal, format!("cannot write to stdout: {e}")))?;

@@ -1,0 +1,103 @@
+//! `cargo xtask fuzz`: the `cargo fuzz` targets in `fuzz/` (libFuzzer), each for a while. CI runs
+//! every target briefly as a step of `cargo xtask test`; run them longer by hand with `--seconds`.
+//!
+//! cargo-fuzz needs nightly compiler flags; `RUSTC_BOOTSTRAP=1` lets the stable toolchain accept
+//! them. Each target starts from its committed seeds (`fuzz/seeds/<target>/`) and grows its own
+//! corpus in `fuzz/corpus/<target>/` (not committed); a crash is saved in `fuzz/artifacts/<target>/`
+//! and fails the run, with the command that reproduces it in the output.
+
+use crate::util;
+
+/// Every fuzz target, as named in `fuzz/Cargo.toml`.
+pub const TARGETS: &[&str] = &[
+    "parse_config",
+    "blank_secrets",
+    "json_differential",
+    "service_responses",
+    "cache_files",
+    "pkce_callback",
+    "timestamps",
+    "helper_messages",
+];
+
+/// Pinned like the other cargo tools the xtask installs.
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+/// Per target in CI: eight targets take about a minute and a half together, after the build.
+pub const CI_SECONDS_PER_TARGET: u32 = 10;
+
+/// Build settings shared by `build` and `run` (so `run` does not rebuild): release with debug
+/// assertions and overflow checks (cargo-fuzz's default), AddressSanitizer off (the code under
+/// test is safe Rust; ASan would only slow the build and the runs), 16 codegen units for a faster
+/// build on a small CI machine.
+const BUILD_FLAGS: &[&str] = &["--sanitizer", "none", "--codegen-units", "16"];
+
+/// `cargo xtask fuzz [--seconds N] [TARGET…]`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut seconds = 60;
+    let mut targets = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seconds" => {
+                let value = args.next().ok_or("--seconds needs a number")?;
+                seconds =
+                    value.parse().map_err(|_| format!("--seconds needs a whole number, not `{value}`"))?;
+            }
+            name if TARGETS.contains(&name) => targets.push(name),
+            other => {
+                return Err(format!(
+                    "unknown fuzz option or target `{other}`; the targets are: {}",
+                    TARGETS.join(", ")
+                ))
+            }
+        }
+    }
+    if targets.is_empty() {
+        targets = TARGETS.to_vec();
+    }
+    fuzz(&targets, seconds)
+}
+
+/// The `cargo xtask test` step: every target for [`CI_SECONDS_PER_TARGET`].
+pub fn ci_step() -> Result<(), String> {
+    fuzz(TARGETS, CI_SECONDS_PER_TARGET)
+}
+
+fn fuzz(targets: &[&str], seconds: u32) -> Result<(), String> {
+    ensure_cargo_fuzz()?;
+    let dir = util::root().join("fuzz");
+    let env = [("RUSTC_BOOTSTRAP", "1")];
+    let mut build = vec!["fuzz", "build"];
+    build.extend_from_slice(BUILD_FLAGS);
+    util::run_in(&dir, "cargo", &build, &env)?;
+    let max_time = format!("-max_total_time={seconds}");
+    for target in targets {
+        let corpus = format!("corpus/{target}");
+        std::fs::create_dir_all(dir.join(&corpus))
+            .map_err(|e| format!("cannot create fuzz/{corpus}: {e}"))?;
+        let seeds = format!("seeds/{target}");
+        let mut args = vec!["fuzz", "run", target];
+        args.extend_from_slice(BUILD_FLAGS);
+        args.push(&corpus);
+        if dir.join(&seeds).is_dir() {
+            args.push(&seeds);
+        }
+        // A single input taking 10 s is a hang; print the run count at the end for the log.
+        args.extend_from_slice(&["--", &max_time, "-timeout=10", "-print_final_stats=1"]);
+        if matches!(*target, "parse_config" | "blank_secrets") {
+            args.push("-dict=config.dict");
+        }
+        util::run_in(&dir, "cargo", &args, &env).map_err(|e| format!("fuzz target `{target}`: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Installs the pinned cargo-fuzz when `cargo fuzz` is missing or another version.
+fn ensure_cargo_fuzz() -> Result<(), String> {
+    let installed = util::output("cargo", &["fuzz", "--version"]);
+    if installed.is_some_and(|v| v.split_whitespace().last() == Some(CARGO_FUZZ_VERSION)) {
+        return Ok(());
+    }
+    util::run("cargo", &["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"])
+}
