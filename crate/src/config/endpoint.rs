@@ -322,6 +322,13 @@ const PARTITIONS: [(&str, Partition); 8] = [
     ),
 ];
 
+/// Every partition the resolver knows besides `aws` (the fallback), with the region prefix that
+/// selects it; the extension's host permissions are checked against this table
+/// (`crate/tests/manifest_hosts.rs`).
+pub fn known_partitions() -> impl Iterator<Item = (&'static str, Partition)> {
+    PARTITIONS.iter().copied().chain([("", AWS)])
+}
+
 /// The partition of `region`; unknown shapes fall back to `aws`, as the endpoint rules do.
 pub fn partition_of(region: &str) -> Partition {
     let is_word =
