@@ -349,6 +349,17 @@ pub(crate) async fn send<T: Transport>(
 /// Checks an endpoint base URL given by the caller (resolved by `crate::config`).
 pub(crate) fn checked_base_url(base_url: &str, what: &str) -> Result<String, SsoError> {
     let trimmed = base_url.trim();
+    if url::is_http_url(trimmed) && !crate::config::endpoint::is_secure_or_loopback(trimmed) {
+        return Err(SsoError::new(
+            ErrorKind::InvalidInput,
+            Operation::Prepare,
+            format!(
+                "the {what} endpoint `{}` uses cleartext http, which would send tokens unencrypted; \
+                 use https (http is accepted only for 127.0.0.1, localhost and [::1])",
+                crate::config::endpoint::url_origin(trimmed).chars().take(200).collect::<String>()
+            ),
+        ));
+    }
     if url::is_http_url(trimmed) {
         Ok(trimmed.to_owned())
     } else {
@@ -587,6 +598,13 @@ mod tests {
         let aws = OidcClient::new("https://oidc.eu-west-1.amazonaws.com", NoTransport).unwrap();
         assert_eq!(aws.authorize_endpoint(), "https://oidc.eu-west-1.amazonaws.com/authorize");
         assert_eq!(OidcClient::new("oidc.eu-west-1", NoTransport).unwrap_err().code(), "invalid_input");
+        // Tokens never go over cleartext http, except to loopback (the local emulator).
+        for url in ["http://oidc.example.com", "http://127.0.0.1.nip.io:4566/x"] {
+            let err = OidcClient::new(url, NoTransport).unwrap_err();
+            assert_eq!(err.code(), "invalid_input");
+            assert!(err.to_string().contains("cleartext http"), "{err}");
+            assert!(crate::portal::PortalClient::new(url, NoTransport).is_err(), "{url}");
+        }
         let err =
             pollster::block_on(client.register_client(&RegisterClientInput::device("n", None))).unwrap_err();
         assert_eq!(err.code(), "network");
