@@ -14,10 +14,10 @@ export const GECKO_ID = 'sso-bridge@sso-bridge.dev';
 const UUID = '5b6a3f2e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 export const POPUP_URL = `moz-extension://${UUID}/popup/popup.html`;
 
-/** The Firefox zip built next to the Chromium one (dist/sso-bridge-firefox-<version>.zip). */
+/** The Firefox development zip (dist/sso-bridge-firefox-dev-<version>.zip: loopback host permission). */
 function firefoxZip() {
   const { version } = JSON.parse(readFileSync(join(REPO, 'manifest.json'), 'utf8'));
-  return join(REPO, 'dist', `sso-bridge-firefox-${version}.zip`);
+  return join(REPO, 'dist', `sso-bridge-firefox-dev-${version}.zip`);
 }
 
 /** A small WebDriver BiDi client: `send(method, params)` and event subscription. */
