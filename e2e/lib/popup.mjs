@@ -11,12 +11,7 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
   const context = await launch({ userDataDir: home.userDataDir, extensionDir: EXTENSION_DIR(), env: home.env });
   const worker = await serviceWorker(context, EXTENSION_ID());
   const popup = await openPopup(context, EXTENSION_ID());
-  // Point the extension at the emulator through its Settings view, as a demo user would.
-  await popup.click('#nav-settings');
-  await popup.fill('#endpoint', emulator.baseUrl);
-  await popup.click('button[type=submit]');
-  await popup.waitForFunction(() => document.getElementById('status')?.textContent === '');
-  await popup.click('#nav-home');
+  await setEndpoint(popup, emulator.baseUrl);
   return {
     emulator,
     home,
@@ -30,6 +25,15 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
       home.cleanup();
     },
   };
+}
+
+/** Points the extension at `url` (the emulator, or a proxy in front of it) through its Settings view, as a demo user would. */
+export async function setEndpoint(popup, url) {
+  await popup.click('#nav-settings');
+  await popup.fill('#endpoint', url);
+  await popup.click('button[type=submit]');
+  await popup.waitForFunction(() => document.getElementById('status')?.textContent === '');
+  await popup.click('#nav-home');
 }
 
 /** Writes a config file with one sso-session (and optionally a profile) for the emulator. */
@@ -56,12 +60,21 @@ export async function waitForStatus(popup, sessionName, status, timeout = 30_000
   await popup.locator(`[data-session="session:${sessionName}"] [data-status="${status}"]`).waitFor({ timeout });
 }
 
-/** The tab the worker opened for a sign-in (authorize page or device verification page). */
+/**
+ * The tab the worker opened for a sign-in (authorize page or device verification page). The worker
+ * opens it blank and then navigates it, so the page is found by its URL, polled.
+ */
 export async function signInTab(context, baseUrl, timeout = 15_000) {
   const isSignIn = (page) => page.url().startsWith(baseUrl);
-  const existing = context.pages().find(isSignIn);
-  if (existing) return existing;
-  return context.waitForEvent('page', { predicate: isSignIn, timeout });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = context.pages().find(isSignIn);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`no sign-in tab on ${baseUrl} within ${timeout} ms (tabs: ${context.pages().map((p) => p.url()).join(", ")})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Clicks "Allow access" (or "Deny") on the emulator's authorize page. */

@@ -142,8 +142,12 @@ async function render(focus = false): Promise<void> {
   if (focus) view.focus();
 }
 
-/** Runs a worker request from a button, showing progress and any error in place. */
-async function act(label: string, work: () => Promise<unknown>): Promise<void> {
+/**
+ * Runs a worker request from a button, showing progress and any error in place. With `sessionKey`,
+ * the worker records a failure on that session, so the re-rendered card shows it (one message, the
+ * latest); it is shown on top only when no card shows it.
+ */
+async function act(label: string, work: () => Promise<unknown>, sessionKey?: string): Promise<void> {
   announce(`${label}…`);
   try {
     await work();
@@ -151,6 +155,11 @@ async function act(label: string, work: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     const user = toUserError(error);
     announce('');
+    if (sessionKey !== undefined) {
+      await render();
+      const card = [...view.querySelectorAll<HTMLElement>('[data-session]')].find((el) => el.dataset['session'] === sessionKey);
+      if (card?.querySelector('[data-error-code]')) return;
+    }
     view.prepend(errorBox(user));
     return;
   }
@@ -177,7 +186,7 @@ function sessionCard(session: SessionView, overview: Overview): HTMLElement {
   const label = session.name ?? session.startUrl;
   const signedIn = session.status === 'valid' || session.status === 'expiring';
   const signIn = (method: 'pkce' | 'device') => () =>
-    void act('Starting the sign-in', () => call('signIn', { sessionKey: session.key, method }));
+    void act('Starting the sign-in', () => call('signIn', { sessionKey: session.key, method }), session.key);
   const buttons = h(
     'div',
     { class: 'row' },

@@ -368,8 +368,16 @@ type Handlers = { [N in RequestName]: (payload: RequestOf<N>) => Promise<ReplyOf
 const handlers: Handlers = {
   getOverview: () => overview(),
   signIn: async ({ sessionKey, method, draft }) => {
-    const session = await findSession(sessionKey, draft);
-    return startSignIn(session, method, changed);
+    try {
+      const session = await findSession(sessionKey, draft);
+      return await startSignIn(session, method, changed);
+    } catch (error) {
+      // The session card shows this attempt's failure (replacing the previous one) until the next
+      // attempt, also after the popup is closed and reopened.
+      await setLastError(sessionKey, toUserError(error));
+      changed();
+      throw error;
+    }
   },
   cancelSignIn: async ({ sessionKey }) => {
     await cancelSignIn(sessionKey);
