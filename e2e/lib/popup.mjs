@@ -2,6 +2,7 @@
 // every scenario shares: emulator + temp HOME (+ helper) + Chromium with the extension.
 
 import { launch, openPopup, screenshot, serviceWorker } from './browser.mjs';
+import { assertNoSecretIn, scenarioSecrets } from './secrets.mjs';
 import { EXTENSION_DIR, EXTENSION_ID, startEmulator, tempHome } from './system.mjs';
 
 /** Everything one scenario needs; `close()` tears it all down. */
@@ -19,10 +20,16 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
     worker,
     popup,
     shot: (name) => screenshot(popup, name),
+    /** Tears everything down; fails when a secret of this scenario reached an artifact or the helper's log. */
     async close() {
       await context.close().catch(() => {});
+      const secrets = await scenarioSecrets({ emulator, home });
       await emulator.stop();
-      home.cleanup();
+      try {
+        assertNoSecretIn(secrets, home);
+      } finally {
+        home.cleanup();
+      }
     },
   };
 }

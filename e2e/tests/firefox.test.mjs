@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { launchFirefox, POPUP_URL } from '../lib/firefox.mjs';
 import { writeSessionConfig } from '../lib/popup.mjs';
+import { assertNoSecretIn, scenarioSecrets } from '../lib/secrets.mjs';
 import { HELPER_BIN, scenario, startEmulator, tempHome } from '../lib/system.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,8 +42,13 @@ describe('Firefox ESR: PKCE sign-in with the Firefox build', () => {
   });
   after(async () => {
     await firefox?.close();
+    const secrets = emulator && home ? await scenarioSecrets({ emulator, home }) : new Set();
     await emulator?.stop();
-    home?.cleanup();
+    try {
+      if (home) assertNoSecretIn(secrets, home);
+    } finally {
+      home?.cleanup();
+    }
   });
 
   it('signs in and the helper writes the token file', async () => {
