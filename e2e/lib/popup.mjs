@@ -12,7 +12,9 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
   const context = await launch({ userDataDir: home.userDataDir, extensionDir: EXTENSION_DIR(), env: home.env });
   const worker = await serviceWorker(context, EXTENSION_ID());
   const popup = await openPopup(context, EXTENSION_ID());
-  await setEndpoint(popup, emulator.baseUrl);
+  // The sessions the scenarios use: `e2e` (config file), `acme` (configure wizard), and the
+  // legacy profile keyed by the emulator's start URL.
+  await setEndpoint(popup, emulator.baseUrl, ['e2e', 'acme', emulator.startUrl]);
   return {
     emulator,
     home,
@@ -34,12 +36,22 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
   };
 }
 
-/** Points the extension at `url` (the emulator, or a proxy in front of it) through its Settings view, as a demo user would. */
-export async function setEndpoint(popup, url) {
+/**
+ * Points `sessions` (names, or a legacy profile's start URL) at `url` (the emulator, or a proxy in
+ * front of it) through the Settings view's per-session endpoint override, as a demo user would.
+ */
+export async function setEndpoint(popup, url, sessions = ['e2e']) {
   await popup.click('#nav-settings');
-  await popup.fill('#endpoint', url);
-  await popup.click('button[type=submit]');
-  await popup.waitForFunction(() => document.getElementById('status')?.textContent === '');
+  for (const session of sessions) {
+    const key = /^https?:/.test(session) ? `legacy:${session}` : `session:${session}`;
+    await popup.fill('#endpoint-session', session);
+    await popup.fill('#endpoint', url);
+    await popup.click('button[type=submit]');
+    await popup.waitForFunction(
+      ([k, u]) => [...document.querySelectorAll('[data-override]')].some((li) => li.getAttribute('data-override') === k && li.textContent.includes(u)),
+      [key, url],
+    );
+  }
   await popup.click('#nav-home');
 }
 

@@ -28,11 +28,13 @@ export async function startListener(port = 0) {
  * `rewrite({ method, path, body }, upstreamJson)` may change a JSON answer from the emulator.
  */
 export async function startProxy(target, { answer, rewrite } = {}) {
+  const calls = [];
   const server = createServer(async (request, response) => {
     const chunks = [];
     for await (const chunk of request) chunks.push(chunk);
     const body = Buffer.concat(chunks);
     const call = { method: request.method, path: request.url, body: body.toString('utf8') };
+    calls.push(call);
     const own = answer?.(call);
     if (own) {
       response.writeHead(own.status, own.headers ?? {});
@@ -61,6 +63,8 @@ export async function startProxy(target, { answer, rewrite } = {}) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     baseUrl: `http://127.0.0.1:${server.address().port}`,
+    /** Every request received: `{ method, path, body }`. */
+    calls,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }

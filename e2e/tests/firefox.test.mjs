@@ -60,7 +60,7 @@ describe('Firefox ESR: PKCE sign-in with the Firefox build', () => {
     await until('the settings form', () => bidi.evaluate(context, `!!document.getElementById('endpoint')`));
     await bidi.evaluate(
       context,
-      `(() => { document.getElementById('endpoint').value = ${JSON.stringify(emulator.baseUrl)}; document.querySelector('button[type=submit]').click(); })()`,
+      `(() => { document.getElementById('endpoint-session').value = 'e2e'; document.getElementById('endpoint').value = ${JSON.stringify(emulator.baseUrl)}; document.querySelector('button[type=submit]').click(); })()`,
     );
     await sleep(500);
     await bidi.evaluate(context, `document.getElementById('nav-home').click()`);

@@ -36,6 +36,8 @@ export interface SessionView {
   login?: LoginView;
   /** The last failure for this session (sign-in, refresh), until the next attempt. */
   lastError?: UserError;
+  /** The Settings endpoint override this session's requests go to, when one is set. */
+  endpointOverride?: string;
 }
 
 export interface ProfileView {
@@ -126,11 +128,12 @@ export type SignInMethod = 'pkce' | 'device';
 
 export interface Settings {
   /**
-   * One base URL that answers both SSO OIDC and the portal API instead of AWS (the local emulator
-   * of this repository, `cargo xtask demo`). Empty means the real AWS endpoints (or the ones the
-   * config file names through `[services]`).
+   * Per session (its key: `session:<name>` or `legacy:<start URL>`), one base URL that answers both
+   * SSO OIDC and the portal API instead of AWS (the local emulator of this repository, `cargo xtask
+   * demo`): https, or http on loopback. Only that session's tokens go there; every other session
+   * keeps the real AWS endpoints (or the ones the config file names).
    */
-  endpointOverride: string;
+  endpointOverrides: Record<string, string>;
   /** Sign in with the device code instead of PKCE by default. */
   preferDeviceCode: boolean;
 }

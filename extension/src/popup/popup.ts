@@ -205,6 +205,9 @@ function sessionCard(session: SessionView, overview: Overview): HTMLElement {
     { class: 'card', 'data-session': session.key, 'aria-label': `Session ${label}` },
     h('div', { class: 'spread' }, h('h3', {}, label), h('span', { class: `badge ${session.status}`, 'data-status': session.status }, STATUS_LABEL[session.status])),
     h('div', { class: 'hint' }, `${session.startUrl} · ${session.region}`, session.expiresAt ? ` · until ${formatExpiry(session.expiresAt)}` : ''),
+    session.endpointOverride
+      ? h('div', { class: 'hint', 'data-endpoint-override': session.endpointOverride }, `Endpoint override: ${session.endpointOverride}`)
+      : null,
     session.lastError ? errorBox(session.lastError) : null,
     session.login ? loginBox(session.login, session.key) : buttons,
     profiles.length ? h('ul', { class: 'plain' }, ...profiles.map((p) => profileItem(p, signedIn))) : null,
@@ -340,23 +343,72 @@ async function keysView(profile: string): Promise<HTMLElement> {
   );
 }
 
+/** The Settings key of a session: its name, or a legacy profile's start URL. */
+function overrideKey(sessionField: string): string {
+  const value = sessionField.trim();
+  return /^https?:\/\//.test(value) ? `legacy:${value}` : `session:${value}`;
+}
+
+function overrideLabel(key: string): string {
+  return key.replace(/^(session|legacy):/, '');
+}
+
 async function settingsView(): Promise<HTMLElement> {
   const settings = await call('getSettings', {});
-  const endpoint = h('input', { id: 'endpoint', type: 'url', value: settings.endpointOverride, placeholder: 'empty: the real AWS endpoints' }) as HTMLInputElement;
+  const sessionField = h('input', { id: 'endpoint-session', type: 'text', placeholder: 'session name, or a legacy start URL', autocomplete: 'off' }) as HTMLInputElement;
+  const endpoint = h('input', { id: 'endpoint', type: 'url', placeholder: 'e.g. http://127.0.0.1:4566; empty removes it' }) as HTMLInputElement;
   const device = h('input', { id: 'prefer-device', type: 'checkbox', style: 'width:auto' }) as HTMLInputElement;
   device.checked = settings.preferDeviceCode;
+  const save = (endpointOverrides: Record<string, string>) =>
+    act('Saving', () => call('saveSettings', { endpointOverrides, preferDeviceCode: device.checked }));
+  const overrides = Object.entries(settings.endpointOverrides);
   const form = h(
     'form',
     {
       onsubmit: (event: Event) => {
         event.preventDefault();
-        void act('Saving', () => call('saveSettings', { endpointOverride: endpoint.value, preferDeviceCode: device.checked }));
+        const next = { ...settings.endpointOverrides };
+        if (sessionField.value.trim()) {
+          const key = overrideKey(sessionField.value);
+          if (endpoint.value.trim()) next[key] = endpoint.value;
+          else delete next[key];
+        }
+        void save(next);
       },
     },
     h('h2', {}, 'Settings'),
-    h('label', { for: 'endpoint' }, 'Endpoint override (OIDC and portal)'),
+    h('h3', {}, 'Endpoint overrides'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Send one session\'s sign-in and portal calls to another endpoint, such as the local emulator (cargo xtask demo). ' +
+        'Only that session\'s tokens go there; https only, or http on 127.0.0.1.',
+    ),
+    overrides.length
+      ? h(
+          'ul',
+          { class: 'plain' },
+          ...overrides.map(([key, url]) =>
+            h(
+              'li',
+              { class: 'row', 'data-override': key },
+              h('span', {}, `${overrideLabel(key)} → ${url}`),
+              h('button', {
+                type: 'button',
+                onclick: () => {
+                  const next = { ...settings.endpointOverrides };
+                  delete next[key];
+                  void save(next);
+                },
+              }, 'Remove'),
+            ),
+          ),
+        )
+      : null,
+    h('label', { for: 'endpoint-session' }, 'Session'),
+    sessionField,
+    h('label', { for: 'endpoint' }, 'Endpoint (OIDC and portal)'),
     endpoint,
-    h('p', { class: 'hint' }, 'For the local emulator (cargo xtask demo), e.g. http://127.0.0.1:4566. Leave empty for AWS.'),
     h('label', { for: 'prefer-device' }, device, ' Use the device code in the configure wizard'),
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Save')),
   );

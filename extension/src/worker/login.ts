@@ -6,7 +6,7 @@ import type { LoginView, SignInMethod } from '../messages.js';
 import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { HELPER_ERROR, helper, isHelperError } from './native.js';
-import { allPending, getPending, removePending, savePending, setLastError, type PendingLogin } from './session-store.js';
+import { allPending, getPending, removePending, savePending, setLastError, setTokenIssuer, type PendingLogin } from './session-store.js';
 
 /** The CLI gives the browser 10 minutes to come back to the loopback redirect. */
 const PKCE_TIMEOUT_MS = 10 * 60 * 1000;
@@ -244,6 +244,7 @@ async function finishWithToken(login: PendingLogin, token: core.TokenFile): Prom
     token,
     ...(registration.newCacheFile !== null ? { registration: core.registrationForHelper(session, registration) } : {}),
   });
+  await setTokenIssuer(login.sessionKey, session.endpoints.oidc);
   await removePending(login.sessionKey);
   await unblockCallback(login);
   await setLastError(login.sessionKey, undefined);

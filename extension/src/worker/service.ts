@@ -19,7 +19,7 @@ import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
-import { lastErrors, setLastError } from './session-store.js';
+import { lastErrors, setLastError, setTokenIssuer, tokenIssuer } from './session-store.js';
 import { loadSettings, saveSettings } from './settings.js';
 import { badgeColor, badgeText, parseExpiry, tokenStatus } from './status.js';
 
@@ -56,7 +56,7 @@ async function snapshot(): Promise<Snapshot> {
   const files = core.readConfigReply(reply);
   const settings = await loadSettings();
   try {
-    const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverride);
+    const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverrides);
     return { config, tokens: files.tokens, info: files.info };
   } catch (error) {
     const configError: UserError = {
@@ -99,6 +99,7 @@ async function overview(): Promise<Overview> {
       profiles: snap.config.profiles.filter((p) => p.sessionKey === session.key).map((p) => p.name),
       ...(login ? { login } : {}),
       ...(lastError ? { lastError } : {}),
+      ...(session.endpointOverride ? { endpointOverride: session.endpointOverride } : {}),
     };
   });
   // A wizard sign-in for a session not yet in the file still needs its device code shown.
@@ -197,8 +198,10 @@ export async function refreshSession(sessionKey: string): Promise<void> {
   await chrome.storage.session.set({ [LAST_ATTEMPT + sessionKey]: new Date().toISOString() });
   try {
     token = await readToken(session);
+    await checkRefreshEndpoint(session);
     const fresh = await core.refreshToken(session, token);
     await helper.request('storeToken', { ...(session.name ? { sessionName: session.name } : {}), token: fresh });
+    await setTokenIssuer(sessionKey, session.endpoints.oidc);
     await setLastError(sessionKey, undefined);
   } catch (error) {
     const userError = toUserError(error);
@@ -222,6 +225,24 @@ export async function refreshSession(sessionKey: string): Promise<void> {
   }
   await scheduleRefreshes(await snapshot(), Date.now());
   changed();
+}
+
+/**
+ * A refresh token goes only to the endpoint that issued it. The endpoint a session resolves to can
+ * change after sign-in (a config edit, a Settings override added or removed): then the session must
+ * be signed in again rather than hand its refresh token to the new endpoint. A token without a
+ * recorded issuer came from the AWS CLI, which used the config's endpoints: it may be refreshed
+ * there, but never through a Settings override the CLI knew nothing of.
+ */
+async function checkRefreshEndpoint(session: core.SessionDef): Promise<void> {
+  const issuer = await tokenIssuer(session.key);
+  const now = session.endpoints.oidc;
+  if (issuer ? issuer === now : !session.endpointOverride) return;
+  fail(
+    'endpoint-changed',
+    `The sign-in for "${session.name ?? session.startUrl}" was issued by ${issuer ?? 'the endpoint the AWS CLI used'}, but this session now goes to ${now}; its refresh token is only sent to the endpoint that issued it.`,
+    'Click "Sign in" to sign in again at the new endpoint.',
+  );
 }
 
 function isRetryable(error: unknown): boolean {
@@ -253,7 +274,7 @@ async function readToken(session: core.SessionDef): Promise<core.TokenFile> {
 async function findSession(sessionKey: string, draft?: SessionDraft): Promise<core.SessionDef> {
   if (draft) {
     const settings = await loadSettings();
-    return core.sessionFromDraft(draft, settings.endpointOverride);
+    return core.sessionFromDraft(draft, settings.endpointOverrides);
   }
   const snap = await snapshot();
   const session = snap.config.sessions.find((s) => s.key === sessionKey);
@@ -328,6 +349,7 @@ async function signOut(sessionKey: string): Promise<void> {
     // Nothing to revoke, or AWS unreachable: the local files go regardless.
   }
   await helper.request('deleteTokens', session.name ? { sessionName: session.name } : { startUrl: session.startUrl });
+  await setTokenIssuer(sessionKey, undefined);
   await chrome.alarms.clear(REFRESH_ALARM + sessionKey);
   await setLastError(sessionKey, undefined);
 }
@@ -406,7 +428,7 @@ const handlers: Handlers = {
   getAccessKeys: ({ profile }) => accessKeys(profile),
   getSettings: () => loadSettings(),
   saveSettings: async (settings: Settings) => {
-    checkEndpoint(settings.endpointOverride);
+    for (const url of Object.values(settings.endpointOverrides ?? {})) checkEndpoint(url);
     const saved = await saveSettings(settings);
     changed();
     return saved;
