@@ -81,6 +81,11 @@ export interface Overview {
   profiles: ProfileView[];
   /** Warnings about the config file (line numbers included), from the core's parser. */
   diagnostics: string[];
+  /**
+   * Host permissions (match patterns) the sessions' endpoints need and the browser has not granted
+   * (Firefox grants MV3 host permissions only when the user agrees); the popup asks for them.
+   */
+  missingHostPermissions?: string[];
 }
 
 export interface AccountView {

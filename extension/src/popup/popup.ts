@@ -226,6 +226,35 @@ function profileItem(profile: ProfileView, signedIn: boolean): HTMLElement {
   );
 }
 
+/**
+ * Firefox grants host permissions only when the user agrees: say which hosts and why, and ask from
+ * the click (permissions.request needs a user gesture, so it is the handler's first call).
+ */
+function hostPermissionsCard(origins: string[]): HTMLElement {
+  const hosts = origins.map((origin) => origin.replace(/\/\*$/, '').replace(/^https?:\/\//, ''));
+  return h(
+    'section',
+    { class: 'card', 'data-missing-hosts': origins.join(' ') },
+    h('strong', {}, 'sso-bridge needs your permission to reach the sign-in service'),
+    h(
+      'p',
+      { class: 'hint' },
+      `Your sessions sign in at ${hosts.join(', ')}. The extension talks only to these hosts (IAM Identity Center's sign-in and portal APIs), only to sign you in and fetch your role credentials.`,
+    ),
+    h('div', { class: 'row' }, h('button', {
+      type: 'button',
+      class: 'primary',
+      id: 'grant-hosts',
+      onclick: () => {
+        void chrome.permissions.request({ origins }).then(
+          (granted) => (granted ? render() : announce('Access was not granted; signing in is not possible until it is.')),
+          (error: unknown) => announce(`Could not ask for access: ${String(error)}`),
+        );
+      },
+    }, 'Allow access')),
+  );
+}
+
 function homeView(overview: Overview): HTMLElement {
   const root = h('div', {});
   if (!overview.helper.ok) {
@@ -243,6 +272,7 @@ function homeView(overview: Overview): HTMLElement {
       h('button', { type: 'button', class: 'primary', onclick: () => setScreen({ kind: 'configure' }) }, 'Configure a session'),
     );
   }
+  if (overview.missingHostPermissions?.length) root.append(hostPermissionsCard(overview.missingHostPermissions));
   for (const session of overview.sessions) root.append(sessionCard(session, overview));
   if (overview.sessions.some((s) => s.status !== 'never')) {
     root.append(h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => void act('Signing out of all sessions', () => call('signOutAll', {})) }, 'Sign out of all')));

@@ -339,7 +339,10 @@ async function handleSignInTabError(
   details: { tabId: number; frameId: number; url: string; error: string },
   changed: Changed,
 ): Promise<void> {
-  if (details.frameId !== 0 || /ERR_ABORTED|NS_BINDING_ABORTED/.test(details.error)) return;
+  // Firefox reports a replaced navigation as "Error code 2152398850" (NS_BINDING_ABORTED).
+  if (details.frameId !== 0 || /ERR_ABORTED|NS_BINDING_ABORTED|2152398850/.test(details.error)) return;
+  // The blank page the tab opens with, replaced by the authorize URL, is not the sign-in page.
+  if (details.url === 'about:blank') return;
   const login = (await allPending()).find((l) => l.tabId === details.tabId && l.view.method === 'pkce');
   if (!login) return;
   let url: URL | undefined;

@@ -128,14 +128,40 @@ async function overview(): Promise<Overview> {
     ...(p.output ? { output: p.output } : {}),
   }));
   await scheduleRefreshes(snap, now);
+  const missingHostPermissions = await missingHosts(snap.config.sessions);
   return {
     ...base,
+    ...(missingHostPermissions.length ? { missingHostPermissions } : {}),
     helper: { ok: true, info: snap.info },
     ...(snap.configError ? { configError: snap.configError } : {}),
     sessions,
     profiles,
     diagnostics: snap.config.diagnostics,
   };
+}
+
+/**
+ * The match patterns (`scheme://host/*`) of every session's OIDC and portal endpoints that the
+ * browser has not granted. Chromium grants the manifest's host permissions at install; Firefox asks
+ * the user, so until then the worker's requests would be cross-origin requests the service refuses.
+ */
+async function missingHosts(sessions: core.SessionDef[]): Promise<string[]> {
+  const patterns = new Set<string>();
+  for (const session of sessions) {
+    for (const endpoint of [session.endpoints.oidc, session.endpoints.portal]) {
+      try {
+        const url = new URL(endpoint);
+        patterns.add(`${url.protocol}//${url.hostname}/*`);
+      } catch {
+        // The core refuses such an endpoint with its own message when it is used.
+      }
+    }
+  }
+  const missing: string[] = [];
+  for (const origin of patterns) {
+    if (!(await chrome.permissions.contains({ origins: [origin] }))) missing.push(origin);
+  }
+  return missing;
 }
 
 /**
