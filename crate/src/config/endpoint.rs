@@ -128,16 +128,16 @@ pub fn is_secure_or_loopback(url: &str) -> bool {
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().map(|h| format!("[{h}]")).unwrap_or_default(),
-        None => host_port.split(':').next().unwrap_or_default().to_ascii_lowercase(),
+    // `[::1]:port` keeps its brackets; otherwise the port goes. (No allocation: this is in the wasm.)
+    let host = match host_port.find(']') {
+        Some(end) => host_port.get(..=end).unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
     };
-    let is_loopback_v4 = host.strip_prefix("127.").is_some_and(|rest| {
-        let parts: Vec<&str> = rest.split('.').collect();
-        parts.len() == 3
-            && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-    });
-    is_loopback_v4 || host == "localhost" || host == "[::1]"
+    let digits = |part: &str| (1..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+    let loopback_v4 = host
+        .strip_prefix("127.")
+        .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(digits));
+    loopback_v4 || host.eq_ignore_ascii_case("localhost") || host == "[::1]"
 }
 
 pub(crate) fn url_origin(url: &str) -> &str {
