@@ -140,7 +140,7 @@ pub fn is_secure_or_loopback(url: &str) -> bool {
     loopback_v4 || host.eq_ignore_ascii_case("localhost") || host == "[::1]"
 }
 
-pub(crate) fn url_origin(url: &str) -> &str {
+fn url_origin(url: &str) -> &str {
     let after_scheme = crate::text::find(url, "://").map(|index| index + 3).unwrap_or(0);
     let rest = url.get(after_scheme..).unwrap_or_default();
     match rest.find(['/', '?', '#']) {

@@ -349,25 +349,16 @@ pub(crate) async fn send<T: Transport>(
 /// Checks an endpoint base URL given by the caller (resolved by `crate::config`).
 pub(crate) fn checked_base_url(base_url: &str, what: &str) -> Result<String, SsoError> {
     let trimmed = base_url.trim();
-    if url::is_http_url(trimmed) && !crate::config::endpoint::is_secure_or_loopback(trimmed) {
-        return Err(SsoError::new(
-            ErrorKind::InvalidInput,
-            Operation::Prepare,
-            format!(
-                "the {what} endpoint `{}` uses cleartext http, which would send tokens unencrypted; \
-                 use https (http is accepted only for 127.0.0.1, localhost and [::1])",
-                crate::config::endpoint::url_origin(trimmed).chars().take(200).collect::<String>()
-            ),
-        ));
-    }
-    if url::is_http_url(trimmed) {
+    // Tokens go only over https: cleartext http only to loopback (the local emulator).
+    if url::is_http_url(trimmed) && crate::config::endpoint::is_secure_or_loopback(trimmed) {
         Ok(trimmed.to_owned())
     } else {
         Err(SsoError::new(
             ErrorKind::InvalidInput,
             Operation::Prepare,
             format!(
-                "the {what} endpoint `{}` is not an http(s) URL",
+                "the {what} endpoint `{}` is not an https URL (http only to 127.0.0.1, localhost or [::1]: \
+                 tokens never go over cleartext http)",
                 trimmed.chars().take(200).collect::<String>()
             ),
         ))
@@ -602,7 +593,7 @@ mod tests {
         for url in ["http://oidc.example.com", "http://127.0.0.1.nip.io:4566/x"] {
             let err = OidcClient::new(url, NoTransport).unwrap_err();
             assert_eq!(err.code(), "invalid_input");
-            assert!(err.to_string().contains("cleartext http"), "{err}");
+            assert!(err.to_string().contains("not an https URL"), "{err}");
             assert!(crate::portal::PortalClient::new(url, NoTransport).is_err(), "{url}");
         }
         let err =

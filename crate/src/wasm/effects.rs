@@ -49,9 +49,7 @@ export async function ssoBridgeFetch(url, method, headerLines, body, signal) {
       throw new RangeError("the answer is larger than 10485760 bytes");
     }
   }
-  const bytes = new Uint8Array(size);
-  size = 0;
-  for (const chunk of chunks) bytes.set(chunk, (size += chunk.length) - chunk.length);
+  const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
   let received = "";
   for (const [name, value] of response.headers) received += name + "\n" + value + "\n";
   return { status: response.status, headers: received, body: bytes };
