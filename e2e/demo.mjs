@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, openPopup, serviceWorker } from './lib/browser.mjs';
-import { decideAuthorize, signInTab, writeSessionConfig } from './lib/popup.mjs';
+import { decideAuthorize, setEndpoint, signInTab, writeSessionConfig } from './lib/popup.mjs';
 import { EXTENSION_DIR, EXTENSION_ID, REPO, scenario, startEmulator, tempHome } from './lib/system.mjs';
 
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && process.env.SSO_BRIDGE_DEMO_HEADLESS !== '1';
@@ -28,10 +28,8 @@ console.log(`extension:  ${EXTENSION_ID()}`);
 const context = await launch({ userDataDir: home.userDataDir, extensionDir: EXTENSION_DIR(), env: home.env, headed });
 await serviceWorker(context, EXTENSION_ID());
 const popup = await openPopup(context, EXTENSION_ID());
-await popup.click('#nav-settings');
-await popup.fill('#endpoint', emulator.baseUrl);
-await popup.click('button[type=submit]');
-await popup.click('#nav-home');
+// The demo session (and a configure-wizard session named "acme") talk to the emulator.
+await setEndpoint(popup, emulator.baseUrl, ['demo', 'acme']);
 
 const shutdown = async () => {
   await context.close().catch(() => {});

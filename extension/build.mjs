@@ -1,8 +1,12 @@
-// Builds the extension from the one manifest at the repository root:
-//   dist/chromium/                          unpacked Chromium build (service worker, pinned `key`)
-//   dist/firefox/                           unpacked Firefox build (background scripts, gecko id)
-//   dist/sso-bridge-chromium-<version>.zip
-//   dist/sso-bridge-firefox-<version>.zip
+// Builds the extension from the one manifest at the repository root, as store and development builds:
+//   dist/chromium/, dist/sso-bridge-chromium-<version>.zip    store build: no `key`, no loopback host
+//   dist/firefox/, dist/sso-bridge-firefox-<version>.zip      store build: background scripts, gecko id
+//   dist/chromium-dev/, dist/sso-bridge-chromium-dev-<version>.zip
+//       development build: the public `key` (a stable development ID the helper can be told to trust
+//       with `install --dev`) and `http://127.0.0.1/*` for the local emulator
+//   dist/firefox-dev/, dist/sso-bridge-firefox-dev-<version>.zip   the same for Firefox
+// A store build must not carry the key (anyone could load an unpacked copy with the store's ID) nor
+// reach loopback services; e2e/tests/package.test.mjs checks the zips.
 // Steps: copy the wasm package (pkg/, built by `cargo xtask dist`) next to the sources, type-check and
 // compile with tsc (plain ES modules, no bundler), assemble both trees, zip them deterministically.
 // Run through `cargo xtask dist` (which runs `npm ci` here first) or `node build.mjs` after it.
@@ -73,17 +77,27 @@ function assemble(target, browserManifest) {
 }
 
 const { browser_specific_settings: gecko, ...common } = manifest;
-const chromium = { ...common };
+/** Host permissions only the development builds have: the local emulator on loopback. */
+const DEV_ONLY_HOSTS = new Set(['http://127.0.0.1/*']);
+const { key: _key, ...keyless } = common;
+const storeBase = { ...keyless, host_permissions: common.host_permissions.filter((host) => !DEV_ONLY_HOSTS.has(host)) };
 // Firefox: event-page background scripts (no service worker in its MV3 yet), the gecko id, no `key`.
-const { key: _key, minimum_chrome_version: _min, background, ...firefoxBase } = common;
-const firefox = {
-  ...firefoxBase,
-  background: { scripts: [background.service_worker], type: background.type },
-  browser_specific_settings: gecko,
-};
+function forFirefox(base) {
+  const { key: _k, minimum_chrome_version: _min, background, ...rest } = base;
+  return {
+    ...rest,
+    background: { scripts: [background.service_worker], type: background.type },
+    browser_specific_settings: gecko,
+  };
+}
 
 mkdirSync(dist, { recursive: true });
-const trees = { chromium: assemble('chromium', chromium), firefox: assemble('firefox', firefox) };
+const trees = {
+  chromium: assemble('chromium', storeBase),
+  firefox: assemble('firefox', forFirefox(storeBase)),
+  'chromium-dev': assemble('chromium-dev', common),
+  'firefox-dev': assemble('firefox-dev', forFirefox(common)),
+};
 
 // 5. Zips: stored in a fixed order with a fixed timestamp, so the same sources give the same bytes.
 function files(dir) {

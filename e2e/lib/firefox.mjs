@@ -14,10 +14,10 @@ export const GECKO_ID = 'sso-bridge@sso-bridge.dev';
 const UUID = '5b6a3f2e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 export const POPUP_URL = `moz-extension://${UUID}/popup/popup.html`;
 
-/** The Firefox zip built next to the Chromium one (dist/sso-bridge-firefox-<version>.zip). */
+/** The Firefox development zip (dist/sso-bridge-firefox-dev-<version>.zip: loopback host permission). */
 function firefoxZip() {
   const { version } = JSON.parse(readFileSync(join(REPO, 'manifest.json'), 'utf8'));
-  return join(REPO, 'dist', `sso-bridge-firefox-${version}.zip`);
+  return join(REPO, 'dist', `sso-bridge-firefox-dev-${version}.zip`);
 }
 
 /** A small WebDriver BiDi client: `send(method, params)` and event subscription. */
@@ -48,6 +48,27 @@ class Bidi {
     });
   }
 
+  /** Clicks the element matching `selector` with real pointer input (a user gesture, unlike el.click()). */
+  async click(context, selector) {
+    const { nodes } = await this.send('browsingContext.locateNodes', { context, locator: { type: 'css', value: selector } });
+    if (!nodes.length) throw new Error(`no element matches ${selector}`);
+    const origin = { type: 'element', element: { sharedId: nodes[0].sharedId } };
+    await this.send('input.performActions', {
+      context,
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          actions: [
+            { type: 'pointerMove', x: 0, y: 0, origin },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ],
+    });
+  }
+
   /** Evaluates `expression` (awaiting promises) in a browsing context; returns the JSON value. */
   async evaluate(context, expression) {
     const result = await this.send('script.evaluate', {
@@ -75,6 +96,9 @@ export async function launchFirefox({ profileDir, env }) {
       ['browser.shell.checkDefaultBrowser', false],
       ['datareporting.policy.dataSubmissionEnabled', false],
       ['app.update.disabledForTesting', true],
+      // permissions.request() grants without showing its doorhanger (headless has no one to click it);
+      // the extension must still call it from a real user gesture, which the test sends as input.
+      ['extensions.webextOptionalPermissionPrompts', false],
     ]
       .map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});`)
       .join('\n'),

@@ -2,6 +2,7 @@
 // every scenario shares: emulator + temp HOME (+ helper) + Chromium with the extension.
 
 import { launch, openPopup, screenshot, serviceWorker } from './browser.mjs';
+import { assertNoSecretIn, scenarioSecrets } from './secrets.mjs';
 import { EXTENSION_DIR, EXTENSION_ID, startEmulator, tempHome } from './system.mjs';
 
 /** Everything one scenario needs; `close()` tears it all down. */
@@ -11,12 +12,9 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
   const context = await launch({ userDataDir: home.userDataDir, extensionDir: EXTENSION_DIR(), env: home.env });
   const worker = await serviceWorker(context, EXTENSION_ID());
   const popup = await openPopup(context, EXTENSION_ID());
-  // Point the extension at the emulator through its Settings view, as a demo user would.
-  await popup.click('#nav-settings');
-  await popup.fill('#endpoint', emulator.baseUrl);
-  await popup.click('button[type=submit]');
-  await popup.waitForFunction(() => document.getElementById('status')?.textContent === '');
-  await popup.click('#nav-home');
+  // The sessions the scenarios use: `e2e` (config file), `acme` (configure wizard), and the
+  // legacy profile keyed by the emulator's start URL.
+  await setEndpoint(popup, emulator.baseUrl, ['e2e', 'acme', emulator.startUrl]);
   return {
     emulator,
     home,
@@ -24,12 +22,37 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
     worker,
     popup,
     shot: (name) => screenshot(popup, name),
+    /** Tears everything down; fails when a secret of this scenario reached an artifact or the helper's log. */
     async close() {
       await context.close().catch(() => {});
+      const secrets = await scenarioSecrets({ emulator, home });
       await emulator.stop();
-      home.cleanup();
+      try {
+        assertNoSecretIn(secrets, home);
+      } finally {
+        home.cleanup();
+      }
     },
   };
+}
+
+/**
+ * Points `sessions` (names, or a legacy profile's start URL) at `url` (the emulator, or a proxy in
+ * front of it) through the Settings view's per-session endpoint override, as a demo user would.
+ */
+export async function setEndpoint(popup, url, sessions = ['e2e']) {
+  await popup.click('#nav-settings');
+  for (const session of sessions) {
+    const key = /^https?:/.test(session) ? `legacy:${session}` : `session:${session}`;
+    await popup.fill('#endpoint-session', session);
+    await popup.fill('#endpoint', url);
+    await popup.click('button[type=submit]');
+    await popup.waitForFunction(
+      ([k, u]) => [...document.querySelectorAll('[data-override]')].some((li) => li.getAttribute('data-override') === k && li.textContent.includes(u)),
+      [key, url],
+    );
+  }
+  await popup.click('#nav-home');
 }
 
 /** Writes a config file with one sso-session (and optionally a profile) for the emulator. */
@@ -56,12 +79,21 @@ export async function waitForStatus(popup, sessionName, status, timeout = 30_000
   await popup.locator(`[data-session="session:${sessionName}"] [data-status="${status}"]`).waitFor({ timeout });
 }
 
-/** The tab the worker opened for a sign-in (authorize page or device verification page). */
+/**
+ * The tab the worker opened for a sign-in (authorize page or device verification page). The worker
+ * opens it blank and then navigates it, so the page is found by its URL, polled.
+ */
 export async function signInTab(context, baseUrl, timeout = 15_000) {
   const isSignIn = (page) => page.url().startsWith(baseUrl);
-  const existing = context.pages().find(isSignIn);
-  if (existing) return existing;
-  return context.waitForEvent('page', { predicate: isSignIn, timeout });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = context.pages().find(isSignIn);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`no sign-in tab on ${baseUrl} within ${timeout} ms (tabs: ${context.pages().map((p) => p.url()).join(", ")})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Clicks "Allow access" (or "Deny") on the emulator's authorize page. */

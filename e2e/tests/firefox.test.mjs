@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { launchFirefox, POPUP_URL } from '../lib/firefox.mjs';
 import { writeSessionConfig } from '../lib/popup.mjs';
+import { assertNoSecretIn, scenarioSecrets } from '../lib/secrets.mjs';
 import { HELPER_BIN, scenario, startEmulator, tempHome } from '../lib/system.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,9 +28,9 @@ describe('Firefox ESR: PKCE sign-in with the Firefox build', () => {
   let home;
   let firefox;
   before(async () => {
-    // Firefox grants MV3 host permissions only on request, so the emulator also allows the
-    // extension's origin by CORS (as it does for the www demo).
-    emulator = await startEmulator(scenario({ cors: { allowed_origins: ['moz-extension://*'] } }));
+    // No CORS escape hatch for moz-extension:// origins: the extension asks for its host
+    // permissions (Firefox grants MV3 host permissions only when the user agrees) and then needs none.
+    emulator = await startEmulator(scenario());
     home = await tempHome({ install: false });
     execFileSync(HELPER_BIN(), ['install', '--browser', 'firefox', '--extension-id', 'sso-bridge@sso-bridge.dev'], {
       env: { ...process.env, ...home.env },
@@ -41,8 +42,13 @@ describe('Firefox ESR: PKCE sign-in with the Firefox build', () => {
   });
   after(async () => {
     await firefox?.close();
+    const secrets = emulator && home ? await scenarioSecrets({ emulator, home }) : new Set();
     await emulator?.stop();
-    home?.cleanup();
+    try {
+      if (home) assertNoSecretIn(secrets, home);
+    } finally {
+      home?.cleanup();
+    }
   });
 
   it('signs in and the helper writes the token file', async () => {
@@ -54,13 +60,23 @@ describe('Firefox ESR: PKCE sign-in with the Firefox build', () => {
     await until('the settings form', () => bidi.evaluate(context, `!!document.getElementById('endpoint')`));
     await bidi.evaluate(
       context,
-      `(() => { document.getElementById('endpoint').value = ${JSON.stringify(emulator.baseUrl)}; document.querySelector('button[type=submit]').click(); })()`,
+      `(() => { document.getElementById('endpoint-session').value = 'e2e'; document.getElementById('endpoint').value = ${JSON.stringify(emulator.baseUrl)}; document.querySelector('button[type=submit]').click(); })()`,
     );
     await sleep(500);
     await bidi.evaluate(context, `document.getElementById('nav-home').click()`);
     await until('the signed-out session', () =>
       bidi.evaluate(context, `!!document.querySelector('[data-session="session:e2e"] [data-status="never"]')`),
     );
+    // Firefox ESR grants the manifest's host permissions at install, and the user can take them back
+    // (about:addons → Permissions): do that, as a user would, then the popup must ask again.
+    assert.equal(await bidi.evaluate(context, `browser.permissions.remove({ origins: ['http://127.0.0.1/*'] })`), true);
+    await bidi.evaluate(context, `document.getElementById('nav-home').click()`);
+    // The popup names the host it needs and asks for it from a click.
+    await until('the host permission request', () => bidi.evaluate(context, `!!document.getElementById('grant-hosts')`));
+    const asked = await bidi.evaluate(context, `document.querySelector('[data-missing-hosts]').getAttribute('data-missing-hosts')`);
+    assert.equal(asked, 'http://127.0.0.1/*');
+    await bidi.click(context, '#grant-hosts');
+    await until('the permission granted', () => bidi.evaluate(context, `!document.getElementById('grant-hosts')`));
     // The worker opens the authorize URL in a new tab.
     const created = new Promise((resolve) => {
       bidi.listeners.push((m) => {

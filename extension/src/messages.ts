@@ -36,6 +36,8 @@ export interface SessionView {
   login?: LoginView;
   /** The last failure for this session (sign-in, refresh), until the next attempt. */
   lastError?: UserError;
+  /** The Settings endpoint override this session's requests go to, when one is set. */
+  endpointOverride?: string;
 }
 
 export interface ProfileView {
@@ -79,6 +81,11 @@ export interface Overview {
   profiles: ProfileView[];
   /** Warnings about the config file (line numbers included), from the core's parser. */
   diagnostics: string[];
+  /**
+   * Host permissions (match patterns) the sessions' endpoints need and the browser has not granted
+   * (Firefox grants MV3 host permissions only when the user agrees); the popup asks for them.
+   */
+  missingHostPermissions?: string[];
 }
 
 export interface AccountView {
@@ -126,11 +133,12 @@ export type SignInMethod = 'pkce' | 'device';
 
 export interface Settings {
   /**
-   * One base URL that answers both SSO OIDC and the portal API instead of AWS (the local emulator
-   * of this repository, `cargo xtask demo`). Empty means the real AWS endpoints (or the ones the
-   * config file names through `[services]`).
+   * Per session (its key: `session:<name>` or `legacy:<start URL>`), one base URL that answers both
+   * SSO OIDC and the portal API instead of AWS (the local emulator of this repository, `cargo xtask
+   * demo`): https, or http on loopback. Only that session's tokens go there; every other session
+   * keeps the real AWS endpoints (or the ones the config file names).
    */
-  endpointOverride: string;
+  endpointOverrides: Record<string, string>;
   /** Sign in with the device code instead of PKCE by default. */
   preferDeviceCode: boolean;
 }

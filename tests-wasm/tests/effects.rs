@@ -31,6 +31,20 @@ async fn fetch_transport_reports_refused_connections_as_connect_errors() {
 }
 
 #[wasm_bindgen_test]
+async fn fetch_transport_reads_at_most_10_mib_of_a_response() {
+    // As the native transport (MAX_RESPONSE_BYTES): an endless or huge answer is refused, not
+    // buffered, and not retried (the same request would get the same answer).
+    const LIMIT: usize = 10 * 1024 * 1024;
+    let at_limit = format!("data:text/plain,{}", "a".repeat(LIMIT));
+    let response = FetchTransport::default().send(HttpRequest::new(Method::Get, &at_limit)).await.unwrap();
+    assert_eq!(response.body.len(), LIMIT);
+    let over = format!("data:text/plain,{}", "a".repeat(LIMIT + 1));
+    let error = FetchTransport::default().send(HttpRequest::new(Method::Get, &over)).await.unwrap_err();
+    assert_eq!(error.kind, TransportErrorKind::Other);
+    assert!(error.message.contains("larger than 10485760 bytes"), "{}", error.message);
+}
+
+#[wasm_bindgen_test]
 async fn fetch_transport_with_an_aborted_signal_is_cancelled() {
     let controller = web_sys::AbortController::new().unwrap();
     controller.abort();

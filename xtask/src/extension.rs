@@ -18,7 +18,7 @@ fn node_script(dir: &Path, script: &str, args: &[&str]) -> Result<(), String> {
     util::run_in(dir, "node", &all, &[])
 }
 
-/// Builds `dist/chromium/`, `dist/firefox/` and both zips from `pkg/web` (which must exist).
+/// Builds the store and development trees (`dist/chromium/`, `dist/chromium-dev/`, …) and their zips from `pkg/web` (which must exist).
 pub fn build() -> Result<(), String> {
     let dir = extension_dir();
     wasm::npm_ci(&dir)?;
@@ -65,10 +65,11 @@ fn e2e_env(helper: &Path, emulator: &Path, extension: &Path) -> Result<Vec<(&'st
     ])
 }
 
-/// The Chromium zip users install, unpacked into `target/e2e-extension/`: the e2e tests load exactly
-/// what ships, so a file missing from the zip fails them.
-fn unpacked_release_zip() -> Result<PathBuf, String> {
-    let zip = root().join(format!("dist/sso-bridge-chromium-{}.zip", env!("CARGO_PKG_VERSION")));
+/// The Chromium development zip, unpacked into `target/e2e-extension/`: the store zip's files plus
+/// the pinned `key` (the stable development ID the helper is registered for) and the loopback host
+/// permission the emulator needs. A file missing from the zips fails the tests.
+fn unpacked_development_zip() -> Result<PathBuf, String> {
+    let zip = root().join(format!("dist/sso-bridge-chromium-dev-{}.zip", env!("CARGO_PKG_VERSION")));
     if !zip.exists() {
         return Err(format!("{} is missing: run `cargo xtask dist` first", zip.display()));
     }
@@ -86,10 +87,10 @@ fn unpacked_release_zip() -> Result<PathBuf, String> {
 /// Test step: Playwright (playwright-core + Debian Chromium) drives the built extension against the
 /// emulator, with the helper installed into a temporary HOME.
 pub fn e2e() -> Result<(), String> {
-    if !root().join("dist/chromium/manifest.json").exists() {
+    if !root().join("dist/chromium-dev/manifest.json").exists() {
         checks()?;
     }
-    let extension = unpacked_release_zip()?;
+    let extension = unpacked_development_zip()?;
     let (helper, emulator) = native_binaries()?;
     let dir = root().join("e2e");
     wasm::npm_ci(&dir)?;
@@ -117,7 +118,7 @@ pub fn demo(args: &[String]) -> Result<(), String> {
     let (helper, emulator) = native_binaries()?;
     let dir = root().join("e2e");
     wasm::npm_ci(&dir)?;
-    let env = e2e_env(&helper, &emulator, &root().join("dist/chromium"))?;
+    let env = e2e_env(&helper, &emulator, &root().join("dist/chromium-dev"))?;
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     util::run_in(&dir, "node", &["demo.mjs"], &env)
 }

@@ -116,6 +116,30 @@ impl ResolvedEndpoint {
     }
 }
 
+/// True unless `url` is cleartext `http://` to a host other than loopback (`127.x.x.x`,
+/// `localhost`, `[::1]`). Tokens, client secrets and role keys go only over https: an
+/// `endpoint_url = http://…` in a config file (or a typo in an override) would otherwise send them
+/// over the network in clear. The SDKs accept any http URL; this is stricter on purpose, and the
+/// local emulator on loopback still works.
+pub fn is_secure_or_loopback(url: &str) -> bool {
+    let Some(rest) = url.get(..7).filter(|scheme| scheme.eq_ignore_ascii_case("http://")).and(url.get(7..))
+    else {
+        return true;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    // `[::1]:port` keeps its brackets; otherwise the port goes. (No allocation: this is in the wasm.)
+    let host = match host_port.find(']') {
+        Some(end) => host_port.get(..=end).unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let digits = |part: &str| (1..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+    let loopback_v4 = host
+        .strip_prefix("127.")
+        .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(digits));
+    loopback_v4 || host.eq_ignore_ascii_case("localhost") || host == "[::1]"
+}
+
 fn url_origin(url: &str) -> &str {
     let after_scheme = crate::text::find(url, "://").map(|index| index + 3).unwrap_or(0);
     let rest = url.get(after_scheme..).unwrap_or_default();
@@ -322,6 +346,13 @@ const PARTITIONS: [(&str, Partition); 8] = [
     ),
 ];
 
+/// Every partition the resolver knows besides `aws` (the fallback), with the region prefix that
+/// selects it; the extension's host permissions are checked against this table
+/// (`crate/tests/manifest_hosts.rs`).
+pub fn known_partitions() -> impl Iterator<Item = (&'static str, Partition)> {
+    PARTITIONS.iter().copied().chain([("", AWS)])
+}
+
 /// The partition of `region`; unknown shapes fall back to `aws`, as the endpoint rules do.
 pub fn partition_of(region: &str) -> Partition {
     let is_word =
@@ -526,6 +557,33 @@ mod tests {
         assert_eq!(partition_of("eusc-de-east-1").name, "aws-eusc");
         assert_eq!(partition_of("mars-central-1").name, "aws");
         assert_eq!(partition_of("cn-north").name, "aws");
+    }
+
+    #[test]
+    fn cleartext_only_to_loopback() {
+        for url in [
+            "https://oidc.us-east-1.amazonaws.com",
+            "https://example.com:8443/x",
+            "http://127.0.0.1:4566",
+            "http://127.10.0.1/prefix",
+            "HTTP://LOCALHOST:1",
+            "http://localhost",
+            "http://[::1]:4566/",
+        ] {
+            assert!(is_secure_or_loopback(url), "{url}");
+        }
+        for url in [
+            "http://oidc.example",
+            "http://profile.example:2/x",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example/",
+            "http://user@evil.example",
+            "http://127.0.0.1@evil.example",
+            "http://[::2]:80",
+            "http://10.0.0.1",
+        ] {
+            assert!(!is_secure_or_loopback(url), "{url}");
+        }
     }
 
     #[test]

@@ -210,8 +210,11 @@ pub fn pkce_start(
     (url, pending)
 }
 
-/// The authorization code from the callback URL, after the checks the CLI makes: an `error`
-/// parameter fails the sign-in; `state` must be this sign-in's; `code` must be present.
+/// The authorization code from the callback URL. `state` is checked before anything else: a
+/// callback without this sign-in's state is not ours (another page, a forged link), so neither its
+/// `error` nor its text is believed or shown. Then an `error` fails the sign-in (its code and
+/// description are page-supplied text: reduced to printable characters and a bounded length),
+/// and `code` must be present.
 pub fn parse_callback(pending: &PendingPkce, callback_url: &str, now: UtcTime) -> Result<Secret, SsoError> {
     let op = Operation::Authorize;
     if now.unix_seconds() >= pending.expires_at {
@@ -225,28 +228,58 @@ pub fn parse_callback(pending: &PendingPkce, callback_url: &str, now: UtcTime) -
         SsoError::new(ErrorKind::InvalidCallback, op, "the callback URL is not valid UTF-8")
     })?;
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    match get("state") {
+        Some(state) if state == pending.state => {}
+        Some(_) => {
+            return Err(SsoError::new(
+                ErrorKind::StateMismatch,
+                op,
+                "State parameter does not match expected value",
+            ))
+        }
+        None => {
+            return Err(SsoError::new(
+                ErrorKind::InvalidCallback,
+                op,
+                "the callback URL has no `state`, so it is not this sign-in's answer",
+            ))
+        }
+    }
     if let Some(error) = get("error") {
         let detail = match get("error_description").filter(|d| !d.is_empty()) {
-            Some(description) => format!("{error}: {description}"),
-            None => error.to_owned(),
+            Some(description) => format!("{}: {}", page_text(error), page_text(description)),
+            None => page_text(error),
         };
         return Err(SsoError::new(ErrorKind::AuthorizationFailed, op, detail));
     }
-    let (Some(code), Some(state)) = (get("code").filter(|c| !c.is_empty()), get("state")) else {
-        return Err(SsoError::new(
-            ErrorKind::InvalidCallback,
-            op,
-            "the callback URL has no `code` and `state`",
-        ));
+    let Some(code) = get("code").filter(|c| !c.is_empty()) else {
+        return Err(SsoError::new(ErrorKind::InvalidCallback, op, "the callback URL has no `code`"));
     };
-    if state != pending.state {
-        return Err(SsoError::new(
-            ErrorKind::StateMismatch,
-            op,
-            "State parameter does not match expected value",
-        ));
-    }
     Ok(Secret::new(code))
+}
+
+/// Text from the authorize page's redirect, fit to show: control characters (line breaks, escape
+/// sequences, bidi overrides) become spaces and it is cut at 200 characters.
+fn page_text(text: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    let mut shown: String = text
+        .chars()
+        .take(MAX_CHARS)
+        .map(|c| {
+            if c.is_control()
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+            {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    if text.chars().count() > MAX_CHARS {
+        shown.push('…');
+    }
+    shown
 }
 
 /// Finish a PKCE sign-in: check the callback URL and exchange its code (CreateToken,
@@ -432,36 +465,58 @@ mod tests {
         let now = time.now();
         let good = format!("http://127.0.0.1:50123/oauth/callback?code=the%2Bcode&state={}", pending.state);
         assert_eq!(parse_callback(&pending, &good, now).unwrap().expose(), "the+code");
+        let state = &pending.state;
         let cases = [
             (
-                "http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=User+said+no"
-                    .to_owned(),
+                format!("http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=User+said+no&state={state}"),
                 "authorization_failed",
             ),
-            (
-                format!("http://127.0.0.1:50123/oauth/callback?error=server_error&state={}", pending.state),
-                "authorization_failed",
-            ),
+            (format!("http://127.0.0.1:50123/oauth/callback?error=server_error&state={state}"), "authorization_failed"),
             (
                 "http://127.0.0.1:50123/oauth/callback?code=c&state=00000000-0000-4000-8000-000000000000"
                     .to_owned(),
                 "state_mismatch",
             ),
-            (format!("http://127.0.0.1:50123/oauth/callback?state={}", pending.state), "invalid_callback"),
+            (format!("http://127.0.0.1:50123/oauth/callback?state={state}"), "invalid_callback"),
             ("http://127.0.0.1:50123/favicon.ico".to_owned(), "invalid_callback"),
             ("http://127.0.0.1:50123/oauth/callback?code=%FF&state=x".to_owned(), "invalid_callback"),
         ];
         for (url, code) in cases {
             assert_eq!(parse_callback(&pending, &url, now).unwrap_err().code(), code, "{url}");
         }
-        let err = parse_callback(&pending, &cases_first(), now).unwrap_err();
+        let err = parse_callback(&pending, &cases_first(state), now).unwrap_err();
         assert!(err.to_string().contains("access_denied: User said no"), "{err}");
         let late = parse_callback(&pending, &good, now.plus_seconds(600)).unwrap_err();
         assert_eq!(late.code(), "expired_token");
     }
 
-    fn cases_first() -> String {
-        "http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=User+said+no".to_owned()
+    fn cases_first(state: &str) -> String {
+        format!("http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=User+said+no&state={state}")
+    }
+
+    #[test]
+    fn callback_state_is_checked_before_its_error() {
+        let time = FakeTime::at(1_700_000_000);
+        let (_, pending) = started(&time);
+        let now = time.now();
+        // A page that is not this sign-in (no state, or another one) cannot put its words in front of the user.
+        for url in [
+            "http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=Call+0800+support",
+            "http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=Call+0800+support&state=forged",
+        ] {
+            let err = parse_callback(&pending, url, now).unwrap_err();
+            assert_ne!(err.code(), "authorization_failed", "{url}");
+            assert!(!err.to_string().contains("0800"), "{err}");
+        }
+        // This sign-in's own error is shown, without line breaks or bidi tricks, and bounded.
+        let url = format!(
+            "http://127.0.0.1:50123/oauth/callback?error=access_denied&error_description=a%0Ab%E2%80%AEc{}&state={}",
+            "x".repeat(500),
+            pending.state
+        );
+        let shown = parse_callback(&pending, &url, now).unwrap_err().to_string();
+        assert!(shown.contains("a b c") && !shown.contains('\n') && !shown.contains('\u{202e}'), "{shown}");
+        assert!(shown.len() < 400, "{shown}");
     }
 
     #[test]

@@ -349,14 +349,16 @@ pub(crate) async fn send<T: Transport>(
 /// Checks an endpoint base URL given by the caller (resolved by `crate::config`).
 pub(crate) fn checked_base_url(base_url: &str, what: &str) -> Result<String, SsoError> {
     let trimmed = base_url.trim();
-    if url::is_http_url(trimmed) {
+    // Tokens go only over https: cleartext http only to loopback (the local emulator).
+    if url::is_http_url(trimmed) && crate::config::endpoint::is_secure_or_loopback(trimmed) {
         Ok(trimmed.to_owned())
     } else {
         Err(SsoError::new(
             ErrorKind::InvalidInput,
             Operation::Prepare,
             format!(
-                "the {what} endpoint `{}` is not an http(s) URL",
+                "the {what} endpoint `{}` is not an https URL (http only to 127.0.0.1, localhost or [::1]: \
+                 tokens never go over cleartext http)",
                 trimmed.chars().take(200).collect::<String>()
             ),
         ))
@@ -587,6 +589,13 @@ mod tests {
         let aws = OidcClient::new("https://oidc.eu-west-1.amazonaws.com", NoTransport).unwrap();
         assert_eq!(aws.authorize_endpoint(), "https://oidc.eu-west-1.amazonaws.com/authorize");
         assert_eq!(OidcClient::new("oidc.eu-west-1", NoTransport).unwrap_err().code(), "invalid_input");
+        // Tokens never go over cleartext http, except to loopback (the local emulator).
+        for url in ["http://oidc.example.com", "http://127.0.0.1.nip.io:4566/x"] {
+            let err = OidcClient::new(url, NoTransport).unwrap_err();
+            assert_eq!(err.code(), "invalid_input");
+            assert!(err.to_string().contains("not an https URL"), "{err}");
+            assert!(crate::portal::PortalClient::new(url, NoTransport).is_err(), "{url}");
+        }
         let err =
             pollster::block_on(client.register_client(&RegisterClientInput::device("n", None))).unwrap_err();
         assert_eq!(err.code(), "network");

@@ -20,6 +20,9 @@ use web_sys::AbortSignal;
 // `Headers`, `RequestInit`'s setters, header iteration and the `setTimeout`/abort-listener closures
 // were some twenty imports and their Rust-side conversions (-2 KB gzip). Headers cross as
 // `name\nvalue\n` lines: HTTP forbids line breaks in names and values (and `send` refuses them).
+// The native transport's guards, here too: no redirects (`redirect: "error"`: an AWS API answering
+// 3xx is an error, and a POST carrying a secret is never re-sent elsewhere), no HTTP cache
+// (`no-store`: answers hold tokens and keys), no cookies, and at most 10 MiB read from a response.
 #[wasm_bindgen(inline_js = r#"
 export async function ssoBridgeFetch(url, method, headerLines, body, signal) {
   const headers = [];
@@ -31,8 +34,22 @@ export async function ssoBridgeFetch(url, method, headerLines, body, signal) {
     headers,
     body: body.length > 0 || method === "POST" ? body.slice() : undefined,
     signal: signal ?? undefined,
+    redirect: "error",
+    cache: "no-store",
+    credentials: "omit",
   });
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const chunks = [];
+  let size = 0;
+  for (const reader = response.body?.getReader(); reader; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    if ((size += value.length) > 10485760) {
+      reader.cancel();
+      throw new RangeError("the answer is larger than 10485760 bytes");
+    }
+  }
+  const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
   let received = "";
   for (const [name, value] of response.headers) received += name + "\n" + value + "\n";
   return { status: response.status, headers: received, body: bytes };
@@ -133,8 +150,12 @@ impl FetchTransport {
     }
 
     fn fetch_failure(&self, error: &JsValue) -> TransportError {
-        if self.is_aborted() || error_name(error).as_deref() == Some("AbortError") {
+        let name = error_name(error);
+        if self.is_aborted() || name.as_deref() == Some("AbortError") {
             cancelled()
+        } else if name.as_deref() == Some("RangeError") {
+            // The size cap: asking again would get the same oversized answer.
+            js_failure(TransportErrorKind::Other, error)
         } else {
             // fetch rejects with a TypeError for DNS, refused connections, TLS and CORS failures:
             // the browser does not tell them apart (on purpose), and neither can we.

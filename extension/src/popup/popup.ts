@@ -142,8 +142,12 @@ async function render(focus = false): Promise<void> {
   if (focus) view.focus();
 }
 
-/** Runs a worker request from a button, showing progress and any error in place. */
-async function act(label: string, work: () => Promise<unknown>): Promise<void> {
+/**
+ * Runs a worker request from a button, showing progress and any error in place. With `sessionKey`,
+ * the worker records a failure on that session, so the re-rendered card shows it (one message, the
+ * latest); it is shown on top only when no card shows it.
+ */
+async function act(label: string, work: () => Promise<unknown>, sessionKey?: string): Promise<void> {
   announce(`${label}…`);
   try {
     await work();
@@ -151,6 +155,11 @@ async function act(label: string, work: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     const user = toUserError(error);
     announce('');
+    if (sessionKey !== undefined) {
+      await render();
+      const card = [...view.querySelectorAll<HTMLElement>('[data-session]')].find((el) => el.dataset['session'] === sessionKey);
+      if (card?.querySelector('[data-error-code]')) return;
+    }
     view.prepend(errorBox(user));
     return;
   }
@@ -177,7 +186,7 @@ function sessionCard(session: SessionView, overview: Overview): HTMLElement {
   const label = session.name ?? session.startUrl;
   const signedIn = session.status === 'valid' || session.status === 'expiring';
   const signIn = (method: 'pkce' | 'device') => () =>
-    void act('Starting the sign-in', () => call('signIn', { sessionKey: session.key, method }));
+    void act('Starting the sign-in', () => call('signIn', { sessionKey: session.key, method }), session.key);
   const buttons = h(
     'div',
     { class: 'row' },
@@ -196,6 +205,9 @@ function sessionCard(session: SessionView, overview: Overview): HTMLElement {
     { class: 'card', 'data-session': session.key, 'aria-label': `Session ${label}` },
     h('div', { class: 'spread' }, h('h3', {}, label), h('span', { class: `badge ${session.status}`, 'data-status': session.status }, STATUS_LABEL[session.status])),
     h('div', { class: 'hint' }, `${session.startUrl} · ${session.region}`, session.expiresAt ? ` · until ${formatExpiry(session.expiresAt)}` : ''),
+    session.endpointOverride
+      ? h('div', { class: 'hint', 'data-endpoint-override': session.endpointOverride }, `Endpoint override: ${session.endpointOverride}`)
+      : null,
     session.lastError ? errorBox(session.lastError) : null,
     session.login ? loginBox(session.login, session.key) : buttons,
     profiles.length ? h('ul', { class: 'plain' }, ...profiles.map((p) => profileItem(p, signedIn))) : null,
@@ -211,6 +223,35 @@ function profileItem(profile: ProfileView, signedIn: boolean): HTMLElement {
     signedIn && profile.accountId && profile.roleName
       ? h('button', { type: 'button', onclick: () => setScreen({ kind: 'keys', profile: profile.name }) }, 'Access keys')
       : null,
+  );
+}
+
+/**
+ * Firefox grants host permissions only when the user agrees: say which hosts and why, and ask from
+ * the click (permissions.request needs a user gesture, so it is the handler's first call).
+ */
+function hostPermissionsCard(origins: string[]): HTMLElement {
+  const hosts = origins.map((origin) => origin.replace(/\/\*$/, '').replace(/^https?:\/\//, ''));
+  return h(
+    'section',
+    { class: 'card', 'data-missing-hosts': origins.join(' ') },
+    h('strong', {}, 'sso-bridge needs your permission to reach the sign-in service'),
+    h(
+      'p',
+      { class: 'hint' },
+      `Your sessions sign in at ${hosts.join(', ')}. The extension talks only to these hosts (IAM Identity Center's sign-in and portal APIs), only to sign you in and fetch your role credentials.`,
+    ),
+    h('div', { class: 'row' }, h('button', {
+      type: 'button',
+      class: 'primary',
+      id: 'grant-hosts',
+      onclick: () => {
+        void chrome.permissions.request({ origins }).then(
+          (granted) => (granted ? render() : announce('Access was not granted; signing in is not possible until it is.')),
+          (error: unknown) => announce(`Could not ask for access: ${String(error)}`),
+        );
+      },
+    }, 'Allow access')),
   );
 }
 
@@ -231,6 +272,7 @@ function homeView(overview: Overview): HTMLElement {
       h('button', { type: 'button', class: 'primary', onclick: () => setScreen({ kind: 'configure' }) }, 'Configure a session'),
     );
   }
+  if (overview.missingHostPermissions?.length) root.append(hostPermissionsCard(overview.missingHostPermissions));
   for (const session of overview.sessions) root.append(sessionCard(session, overview));
   if (overview.sessions.some((s) => s.status !== 'never')) {
     root.append(h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => void act('Signing out of all sessions', () => call('signOutAll', {})) }, 'Sign out of all')));
@@ -331,23 +373,72 @@ async function keysView(profile: string): Promise<HTMLElement> {
   );
 }
 
+/** The Settings key of a session: its name, or a legacy profile's start URL. */
+function overrideKey(sessionField: string): string {
+  const value = sessionField.trim();
+  return /^https?:\/\//.test(value) ? `legacy:${value}` : `session:${value}`;
+}
+
+function overrideLabel(key: string): string {
+  return key.replace(/^(session|legacy):/, '');
+}
+
 async function settingsView(): Promise<HTMLElement> {
   const settings = await call('getSettings', {});
-  const endpoint = h('input', { id: 'endpoint', type: 'url', value: settings.endpointOverride, placeholder: 'empty: the real AWS endpoints' }) as HTMLInputElement;
+  const sessionField = h('input', { id: 'endpoint-session', type: 'text', placeholder: 'session name, or a legacy start URL', autocomplete: 'off' }) as HTMLInputElement;
+  const endpoint = h('input', { id: 'endpoint', type: 'url', placeholder: 'e.g. http://127.0.0.1:4566; empty removes it' }) as HTMLInputElement;
   const device = h('input', { id: 'prefer-device', type: 'checkbox', style: 'width:auto' }) as HTMLInputElement;
   device.checked = settings.preferDeviceCode;
+  const save = (endpointOverrides: Record<string, string>) =>
+    act('Saving', () => call('saveSettings', { endpointOverrides, preferDeviceCode: device.checked }));
+  const overrides = Object.entries(settings.endpointOverrides);
   const form = h(
     'form',
     {
       onsubmit: (event: Event) => {
         event.preventDefault();
-        void act('Saving', () => call('saveSettings', { endpointOverride: endpoint.value, preferDeviceCode: device.checked }));
+        const next = { ...settings.endpointOverrides };
+        if (sessionField.value.trim()) {
+          const key = overrideKey(sessionField.value);
+          if (endpoint.value.trim()) next[key] = endpoint.value;
+          else delete next[key];
+        }
+        void save(next);
       },
     },
     h('h2', {}, 'Settings'),
-    h('label', { for: 'endpoint' }, 'Endpoint override (OIDC and portal)'),
+    h('h3', {}, 'Endpoint overrides'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Send one session\'s sign-in and portal calls to another endpoint, such as the local emulator (cargo xtask demo). ' +
+        'Only that session\'s tokens go there; https only, or http on 127.0.0.1.',
+    ),
+    overrides.length
+      ? h(
+          'ul',
+          { class: 'plain' },
+          ...overrides.map(([key, url]) =>
+            h(
+              'li',
+              { class: 'row', 'data-override': key },
+              h('span', {}, `${overrideLabel(key)} → ${url}`),
+              h('button', {
+                type: 'button',
+                onclick: () => {
+                  const next = { ...settings.endpointOverrides };
+                  delete next[key];
+                  void save(next);
+                },
+              }, 'Remove'),
+            ),
+          ),
+        )
+      : null,
+    h('label', { for: 'endpoint-session' }, 'Session'),
+    sessionField,
+    h('label', { for: 'endpoint' }, 'Endpoint (OIDC and portal)'),
     endpoint,
-    h('p', { class: 'hint' }, 'For the local emulator (cargo xtask demo), e.g. http://127.0.0.1:4566. Leave empty for AWS.'),
     h('label', { for: 'prefer-device' }, device, ' Use the device code in the configure wizard'),
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Save')),
   );

@@ -5,7 +5,7 @@
 import { isRequestEnvelope, type ReplyEnvelope } from '../messages.js';
 import * as core from './core.js';
 import { toUserError } from './errors.js';
-import { CALLBACK_PATH, onLoopbackNavigation, onTabClosed, resumeLogins } from './login.js';
+import { CALLBACK_PATH, onLoopbackNavigation, onSignInTabError, onTabClosed, resumeLogins } from './login.js';
 import { changed, handle, onAlarm, tick, TICK_ALARM } from './service.js';
 
 const loaded = core.ready();
@@ -21,8 +21,9 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
 
 // The redirect to http://127.0.0.1:<port>/oauth/callback: a direct navigation fires
 // onBeforeNavigate with that URL, a server redirect (the authorize page's 302) only onCommitted or
-// onErrorOccurred (nothing listens on the port, so Chromium commits an error page). Listen to all
-// three; login.ts handles each redirect once.
+// onErrorOccurred (the declarativeNetRequest rule login.ts adds blocks the request, so it never
+// reaches the port). Listen to all three; login.ts handles each redirect once, and only from the
+// tab it opened.
 const callbackFilter = { url: [{ hostEquals: '127.0.0.1', pathEquals: CALLBACK_PATH, schemes: ['http'] }] };
 const onCallback = (details: { frameId: number; tabId: number; url: string }) => {
   if (details.frameId !== 0) return;
@@ -31,6 +32,10 @@ const onCallback = (details: { frameId: number; tabId: number; url: string }) =>
 chrome.webNavigation.onBeforeNavigate.addListener(onCallback, callbackFilter);
 chrome.webNavigation.onCommitted.addListener(onCallback, callbackFilter);
 chrome.webNavigation.onErrorOccurred.addListener(onCallback, callbackFilter);
+// Any other navigation error in a sign-in tab (the authorize page unreachable) fails that sign-in at once.
+chrome.webNavigation.onErrorOccurred.addListener((details) => {
+  void loaded.then(() => onSignInTabError(details, changed));
+});
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   void onTabClosed(tabId, changed);

@@ -26,6 +26,8 @@ export interface SessionDef {
   scopes: string[] | null;
   /** Where SSO OIDC and portal calls go: the Settings override, or what the core resolved. */
   endpoints: { oidc: string; portal: string };
+  /** The Settings override for this session, when set (the popup shows it). */
+  endpointOverride?: string;
 }
 
 export interface ProfileDef {
@@ -79,6 +81,10 @@ function endpointsFor(region: string, override: string, configText?: string, pro
   return { oidc: resolved.oidc.url, portal: resolved.portal.url };
 }
 
+function withOverride(url: string | undefined): { endpointOverride?: string } {
+  return url ? { endpointOverride: url } : {};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Config: sessions and profiles as the popup shows them, parsed by the core
 
@@ -90,7 +96,7 @@ function diagnosticLine(d: sso.Diagnostic): string {
  * Sessions (`[sso-session]` sections, plus one per legacy start URL) and SSO profiles, from the
  * config text. Throws the core's error (with file and line) for a file the SDKs refuse.
  */
-export function parseConfig(configText: string, credentialsText: string | undefined, endpointOverride: string): ParsedConfig {
+export function parseConfig(configText: string, credentialsText: string | undefined, overrides: Record<string, string>): ParsedConfig {
   const parsed = sso.parseConfig(configText, credentialsText);
   const entries = sso.listSsoProfiles(configText, credentialsText);
   const diagnostics = parsed.diagnostics.map(diagnosticLine);
@@ -108,15 +114,17 @@ export function parseConfig(configText: string, credentialsText: string | undefi
       );
       continue;
     }
+    const key = `session:${section.name}`;
     sessions.push({
-      key: `session:${section.name}`,
+      key,
+      ...withOverride(overrides[key]),
       name: section.name,
       startUrl: value('sso_start_url'),
       region,
       scopes: section.properties['sso_registration_scopes']
         ? value('sso_registration_scopes').split(',').map((scope) => scope.trim()).filter(Boolean)
         : null,
-      endpoints: endpointsFor(region, endpointOverride, configText, profileOf(section.name)),
+      endpoints: endpointsFor(region, overrides[key] ?? '', configText, profileOf(section.name)),
     });
   }
   const profiles: ProfileDef[] = [];
@@ -135,10 +143,11 @@ export function parseConfig(configText: string, credentialsText: string | undefi
       if (!sessions.some((s) => s.key === sessionKey)) {
         sessions.push({
           key: sessionKey,
+          ...withOverride(overrides[sessionKey]),
           startUrl: profile.startUrl,
           region: profile.region,
           scopes: null,
-          endpoints: endpointsFor(profile.region, endpointOverride, configText, profile.name),
+          endpoints: endpointsFor(profile.region, overrides[sessionKey] ?? '', configText, profile.name),
         });
       }
     }
@@ -259,7 +268,7 @@ export function configPathFromReply(reply: Record<string, unknown>): { configPat
 }
 
 /** The wizard's session before it is in the config file. */
-export function sessionFromDraft(draft: SessionDraft, endpointOverride: string): SessionDef {
+export function sessionFromDraft(draft: SessionDraft, overrides: Record<string, string>): SessionDef {
   if (!/^[A-Za-z0-9_.@+-]+$/.test(draft.name)) {
     fail('bad-session-name', `"${draft.name}" cannot be a session name.`, 'Use letters, digits and - _ . @ + only.');
   }
@@ -269,14 +278,16 @@ export function sessionFromDraft(draft: SessionDraft, endpointOverride: string):
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(draft.region)) {
     fail('bad-region', `"${draft.region}" is not an AWS region.`, 'Enter the region where IAM Identity Center runs, e.g. us-east-1.');
   }
+  const key = `session:${draft.name}`;
   return {
-    key: `session:${draft.name}`,
+    key,
+    ...withOverride(overrides[key]),
     name: draft.name,
     startUrl: draft.startUrl,
     region: draft.region,
     // The wizard writes sso_registration_scopes only when some are given (ssoSessionRequest).
     scopes: draft.scopes.length ? draft.scopes : null,
-    endpoints: endpointsFor(draft.region, endpointOverride),
+    endpoints: endpointsFor(draft.region, overrides[key] ?? ''),
   };
 }
 

@@ -6,7 +6,7 @@ import type { LoginView, SignInMethod } from '../messages.js';
 import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { HELPER_ERROR, helper, isHelperError } from './native.js';
-import { allPending, getPending, removePending, savePending, setLastError, type PendingLogin } from './session-store.js';
+import { allPending, getPending, removePending, savePending, setLastError, setTokenIssuer, type PendingLogin } from './session-store.js';
 
 /** The CLI gives the browser 10 minutes to come back to the loopback redirect. */
 const PKCE_TIMEOUT_MS = 10 * 60 * 1000;
@@ -87,35 +87,128 @@ async function startPkce(session: core.SessionDef, changed: Changed): Promise<Lo
     deadline: Date.now() + PKCE_TIMEOUT_MS,
   };
   await savePending(login);
-  const tab = await chrome.tabs.create({ url: authorizeUrl, active: true });
-  if (tab.id !== undefined) await savePending({ ...login, tabId: tab.id });
+  await blockCallback(pending.redirectUri);
+  // The tab is known before it loads anything: its navigation errors (an unreachable endpoint fails
+  // within milliseconds) and its callback must find this sign-in by the tab's ID.
+  const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
+  if (tab.id !== undefined) {
+    await savePending({ ...login, tabId: tab.id });
+    await chrome.tabs.update(tab.id, { url: authorizeUrl });
+  }
   changed();
   return view;
+}
+
+/**
+ * The loopback redirect carries the authorization code and state. It must never leave the browser:
+ * whatever listens on 127.0.0.1:<port> (any local process can) would see them. A session rule blocks
+ * the exact callback URL for every request type; webNavigation still reports the blocked navigation
+ * (onErrorOccurred with the URL), which is all the worker needs. The rule ID is the port (one
+ * sign-in per port; the rule goes when the sign-in ends).
+ */
+const CALLBACK_RESOURCE_TYPES = ['main_frame', 'sub_frame', 'xmlhttprequest', 'ping', 'image', 'script', 'other'] as chrome.declarativeNetRequest.ResourceType[];
+
+async function blockCallback(redirectUri: string): Promise<void> {
+  const port = Number(new URL(redirectUri).port);
+  await chrome.declarativeNetRequest.updateSessionRules({
+    removeRuleIds: [port],
+    addRules: [
+      {
+        id: port,
+        priority: 1,
+        action: { type: 'block' as chrome.declarativeNetRequest.RuleActionType },
+        condition: {
+          urlFilter: `|${redirectUri}`,
+          requestDomains: ['127.0.0.1'],
+          // Without resourceTypes a rule skips main_frame, the very navigation to block.
+          resourceTypes: CALLBACK_RESOURCE_TYPES,
+        },
+      },
+    ],
+  });
+}
+
+async function unblockCallback(login: PendingLogin): Promise<void> {
+  if (login.view.method !== 'pkce') return;
+  const port = Number(new URL((login.state as PkceState).pending.redirectUri).port);
+  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [port] }).catch(() => undefined);
 }
 
 async function startDevice(session: core.SessionDef, changed: Changed): Promise<LoginView> {
   const registration = await core.registerClient(session, 'device', await cachedRegistration(session));
   const device = await core.startDeviceAuthorization(session, registration);
   const expiresAt = Date.now() + device.expiresIn * 1000;
-  const verificationUriComplete = device.verificationUriComplete ?? undefined;
+  const verificationUri = checkedVerificationUri(device.verificationUri, session);
+  // A complete URI that fails the check is dropped: the plain one still works with the code shown.
+  const verificationUriComplete = trustedVerificationUri(device.verificationUriComplete ?? undefined, session);
   const view: LoginView = {
     method: 'device',
     sessionKey: session.key,
     startedAt: Date.now(),
     userCode: device.userCode,
-    verificationUri: device.verificationUri,
+    verificationUri,
     expiresAt,
     ...(verificationUriComplete ? { verificationUriComplete } : {}),
   };
   const state: DeviceState = { registration, device };
   const login: PendingLogin = { sessionKey: session.key, view, state, session, deadline: expiresAt };
   await savePending(login);
-  const tab = await chrome.tabs.create({ url: verificationUriComplete ?? device.verificationUri, active: true });
+  const tab = await chrome.tabs.create({ url: verificationUriComplete ?? verificationUri, active: true });
   const withTab = tab.id !== undefined ? { ...login, tabId: tab.id } : login;
   await savePending(withTab);
   pollDevice(withTab, changed);
   changed();
   return view;
+}
+
+/**
+ * Hosts a device verification page may be on: the AWS sign-in hosts (`*.awsapps.com`, the AWS
+ * `signin`/`device` pages and their partitions' domains) and the host of the OIDC endpoint this
+ * session talks to (the configured endpoint, e.g. the emulator). The URI comes from the OIDC
+ * answer: a hostile or broken endpoint must not make the extension open or link anything else
+ * (another scheme such as `javascript:`, or another site).
+ */
+const VERIFICATION_DOMAINS = [
+  'awsapps.com',
+  'awsapps.cn',
+  'amazonaws.com',
+  'amazonaws.com.cn',
+  'amazonaws.eu',
+  'aws.amazon.com',
+  'signin.aws',
+  'c2s.ic.gov',
+  'sc2s.sgov.gov',
+  'cloud.adc-e.uk',
+  'csp.hci.ic.gov',
+];
+
+/** `uri` when it may be opened for this session, else undefined. */
+export function trustedVerificationUri(uri: string | undefined, session: core.SessionDef): string | undefined {
+  if (!uri) return undefined;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  const endpoint = new URL(session.endpoints.oidc);
+  // The configured endpoint's own host, with its own scheme (http only for loopback, as Settings allows).
+  if (url.origin === endpoint.origin) return url.href;
+  if (url.protocol !== 'https:' || url.username || url.password) return undefined;
+  const host = url.hostname;
+  return VERIFICATION_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`)) ? url.href : undefined;
+}
+
+function checkedVerificationUri(uri: string, session: core.SessionDef): string {
+  const trusted = trustedVerificationUri(uri, session);
+  if (!trusted) {
+    fail(
+      'untrusted-verification-uri',
+      'The sign-in service answered with a verification page that is not on an AWS sign-in host or the configured endpoint, so it was not opened.',
+      'Check the endpoint in Settings and the sso_region of this session, then sign in again.',
+    );
+  }
+  return trusted;
 }
 
 function pollDevice(login: PendingLogin, changed: Changed): void {
@@ -151,13 +244,16 @@ async function finishWithToken(login: PendingLogin, token: core.TokenFile): Prom
     token,
     ...(registration.newCacheFile !== null ? { registration: core.registrationForHelper(session, registration) } : {}),
   });
+  await setTokenIssuer(login.sessionKey, session.endpoints.oidc);
   await removePending(login.sessionKey);
+  await unblockCallback(login);
   await setLastError(login.sessionKey, undefined);
   await closeTab(login.tabId);
 }
 
 async function failLogin(login: PendingLogin, error: unknown): Promise<void> {
   await removePending(login.sessionKey);
+  await unblockCallback(login);
   await setLastError(login.sessionKey, toUserError(error));
   await closeTab(login.tabId);
 }
@@ -200,12 +296,20 @@ async function handleLoopbackNavigation(urlText: string, tabId: number, changed:
     return false;
   }
   const logins = await allPending();
+  // Only the tab this sign-in opened may answer it: another tab (or a page that guessed the port)
+  // navigating to the callback URL is ignored, whatever its query says.
   const login = logins.find(
-    (l) => l.view.method === 'pkce' && isRedirectFor(url, (l.state as PkceState).pending.redirectUri),
+    (l) =>
+      l.view.method === 'pkce' &&
+      l.tabId === tabId &&
+      isRedirectFor(url, (l.state as PkceState).pending.redirectUri),
   );
   if (!login) return false;
   // Claim it first, so a second event for the same navigation (or a restart) does not reuse the code.
   await removePending(login.sessionKey);
+  await unblockCallback(login);
+  // The tab has done its job: close it at once rather than leave the callback URL on screen.
+  await closeTab(tabId);
   const state = login.state as PkceState;
   const session = login.session as core.SessionDef;
   try {
@@ -218,12 +322,51 @@ async function handleLoopbackNavigation(urlText: string, tabId: number, changed:
   return true;
 }
 
+/**
+ * A navigation error in a PKCE sign-in tab (the authorize page cannot be reached: DNS, refused
+ * connection, TLS, offline) ends that sign-in at once with the browser's reason, instead of
+ * waiting for the user to close the tab or the 10-minute deadline. The blocked callback itself
+ * (ERR_BLOCKED_BY_CLIENT on the redirect URI) is the success path, handled by onLoopbackNavigation;
+ * ERR_ABORTED is a navigation replaced by another one (the user typed a URL, a redirect), not a failure.
+ */
+export function onSignInTabError(details: { tabId: number; frameId: number; url: string; error: string }, changed: Changed): Promise<void> {
+  const next = navigationQueue.then(() => handleSignInTabError(details, changed));
+  navigationQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function handleSignInTabError(
+  details: { tabId: number; frameId: number; url: string; error: string },
+  changed: Changed,
+): Promise<void> {
+  // Firefox reports a replaced navigation as "Error code 2152398850" (NS_BINDING_ABORTED).
+  if (details.frameId !== 0 || /ERR_ABORTED|NS_BINDING_ABORTED|2152398850/.test(details.error)) return;
+  // The blank page the tab opens with, replaced by the authorize URL, is not the sign-in page.
+  if (details.url === 'about:blank') return;
+  const login = (await allPending()).find((l) => l.tabId === details.tabId && l.view.method === 'pkce');
+  if (!login) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(details.url);
+  } catch {
+    url = undefined;
+  }
+  if (url && isRedirectFor(url, (login.state as PkceState).pending.redirectUri)) return;
+  await failLogin(login, {
+    code: 'network',
+    message: `The sign-in page${url ? ` at ${url.host}` : ''} could not be opened (${details.error}).`,
+    action: 'Check your network connection and the endpoint in Settings, then click "Sign in" again.',
+  });
+  changed();
+}
+
 export async function cancelSignIn(sessionKey: string): Promise<void> {
   polls.get(sessionKey)?.abort();
   polls.delete(sessionKey);
   const login = await getPending(sessionKey);
   if (login) {
     await removePending(sessionKey);
+    await unblockCallback(login);
     await closeTab(login.tabId);
   }
 }
@@ -233,6 +376,7 @@ export async function onTabClosed(tabId: number, changed: Changed): Promise<void
   for (const login of await allPending()) {
     if (login.tabId === tabId && login.view.method === 'pkce') {
       await removePending(login.sessionKey);
+      await unblockCallback(login);
       await setLastError(login.sessionKey, {
         code: 'sign-in-tab-closed',
         message: 'The sign-in tab was closed before the sign-in finished.',

@@ -19,7 +19,7 @@ import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
-import { lastErrors, setLastError } from './session-store.js';
+import { lastErrors, setLastError, setTokenIssuer, tokenIssuer } from './session-store.js';
 import { loadSettings, saveSettings } from './settings.js';
 import { badgeColor, badgeText, parseExpiry, tokenStatus } from './status.js';
 
@@ -56,7 +56,7 @@ async function snapshot(): Promise<Snapshot> {
   const files = core.readConfigReply(reply);
   const settings = await loadSettings();
   try {
-    const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverride);
+    const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverrides);
     return { config, tokens: files.tokens, info: files.info };
   } catch (error) {
     const configError: UserError = {
@@ -99,6 +99,7 @@ async function overview(): Promise<Overview> {
       profiles: snap.config.profiles.filter((p) => p.sessionKey === session.key).map((p) => p.name),
       ...(login ? { login } : {}),
       ...(lastError ? { lastError } : {}),
+      ...(session.endpointOverride ? { endpointOverride: session.endpointOverride } : {}),
     };
   });
   // A wizard sign-in for a session not yet in the file still needs its device code shown.
@@ -127,14 +128,40 @@ async function overview(): Promise<Overview> {
     ...(p.output ? { output: p.output } : {}),
   }));
   await scheduleRefreshes(snap, now);
+  const missingHostPermissions = await missingHosts(snap.config.sessions);
   return {
     ...base,
+    ...(missingHostPermissions.length ? { missingHostPermissions } : {}),
     helper: { ok: true, info: snap.info },
     ...(snap.configError ? { configError: snap.configError } : {}),
     sessions,
     profiles,
     diagnostics: snap.config.diagnostics,
   };
+}
+
+/**
+ * The match patterns (`scheme://host/*`) of every session's OIDC and portal endpoints that the
+ * browser has not granted. Chromium grants the manifest's host permissions at install; Firefox asks
+ * the user, so until then the worker's requests would be cross-origin requests the service refuses.
+ */
+async function missingHosts(sessions: core.SessionDef[]): Promise<string[]> {
+  const patterns = new Set<string>();
+  for (const session of sessions) {
+    for (const endpoint of [session.endpoints.oidc, session.endpoints.portal]) {
+      try {
+        const url = new URL(endpoint);
+        patterns.add(`${url.protocol}//${url.hostname}/*`);
+      } catch {
+        // The core refuses such an endpoint with its own message when it is used.
+      }
+    }
+  }
+  const missing: string[] = [];
+  for (const origin of patterns) {
+    if (!(await chrome.permissions.contains({ origins: [origin] }))) missing.push(origin);
+  }
+  return missing;
 }
 
 /**
@@ -197,8 +224,10 @@ export async function refreshSession(sessionKey: string): Promise<void> {
   await chrome.storage.session.set({ [LAST_ATTEMPT + sessionKey]: new Date().toISOString() });
   try {
     token = await readToken(session);
+    await checkRefreshEndpoint(session);
     const fresh = await core.refreshToken(session, token);
     await helper.request('storeToken', { ...(session.name ? { sessionName: session.name } : {}), token: fresh });
+    await setTokenIssuer(sessionKey, session.endpoints.oidc);
     await setLastError(sessionKey, undefined);
   } catch (error) {
     const userError = toUserError(error);
@@ -222,6 +251,24 @@ export async function refreshSession(sessionKey: string): Promise<void> {
   }
   await scheduleRefreshes(await snapshot(), Date.now());
   changed();
+}
+
+/**
+ * A refresh token goes only to the endpoint that issued it. The endpoint a session resolves to can
+ * change after sign-in (a config edit, a Settings override added or removed): then the session must
+ * be signed in again rather than hand its refresh token to the new endpoint. A token without a
+ * recorded issuer came from the AWS CLI, which used the config's endpoints: it may be refreshed
+ * there, but never through a Settings override the CLI knew nothing of.
+ */
+async function checkRefreshEndpoint(session: core.SessionDef): Promise<void> {
+  const issuer = await tokenIssuer(session.key);
+  const now = session.endpoints.oidc;
+  if (issuer ? issuer === now : !session.endpointOverride) return;
+  fail(
+    'endpoint-changed',
+    `The sign-in for "${session.name ?? session.startUrl}" was issued by ${issuer ?? 'the endpoint the AWS CLI used'}, but this session now goes to ${now}; its refresh token is only sent to the endpoint that issued it.`,
+    'Click "Sign in" to sign in again at the new endpoint.',
+  );
 }
 
 function isRetryable(error: unknown): boolean {
@@ -253,7 +300,7 @@ async function readToken(session: core.SessionDef): Promise<core.TokenFile> {
 async function findSession(sessionKey: string, draft?: SessionDraft): Promise<core.SessionDef> {
   if (draft) {
     const settings = await loadSettings();
-    return core.sessionFromDraft(draft, settings.endpointOverride);
+    return core.sessionFromDraft(draft, settings.endpointOverrides);
   }
   const snap = await snapshot();
   const session = snap.config.sessions.find((s) => s.key === sessionKey);
@@ -328,6 +375,7 @@ async function signOut(sessionKey: string): Promise<void> {
     // Nothing to revoke, or AWS unreachable: the local files go regardless.
   }
   await helper.request('deleteTokens', session.name ? { sessionName: session.name } : { startUrl: session.startUrl });
+  await setTokenIssuer(sessionKey, undefined);
   await chrome.alarms.clear(REFRESH_ALARM + sessionKey);
   await setLastError(sessionKey, undefined);
 }
@@ -368,8 +416,16 @@ type Handlers = { [N in RequestName]: (payload: RequestOf<N>) => Promise<ReplyOf
 const handlers: Handlers = {
   getOverview: () => overview(),
   signIn: async ({ sessionKey, method, draft }) => {
-    const session = await findSession(sessionKey, draft);
-    return startSignIn(session, method, changed);
+    try {
+      const session = await findSession(sessionKey, draft);
+      return await startSignIn(session, method, changed);
+    } catch (error) {
+      // The session card shows this attempt's failure (replacing the previous one) until the next
+      // attempt, also after the popup is closed and reopened.
+      await setLastError(sessionKey, toUserError(error));
+      changed();
+      throw error;
+    }
   },
   cancelSignIn: async ({ sessionKey }) => {
     await cancelSignIn(sessionKey);
@@ -398,7 +454,7 @@ const handlers: Handlers = {
   getAccessKeys: ({ profile }) => accessKeys(profile),
   getSettings: () => loadSettings(),
   saveSettings: async (settings: Settings) => {
-    checkEndpoint(settings.endpointOverride);
+    for (const url of Object.values(settings.endpointOverrides ?? {})) checkEndpoint(url);
     const saved = await saveSettings(settings);
     changed();
     return saved;

@@ -54,3 +54,21 @@ export async function lastErrors(): Promise<Map<string, UserError>> {
   }
   return errors;
 }
+
+/**
+ * `issuer:<session key>` in chrome.storage.local → the OIDC endpoint that issued the session's
+ * current token (a URL, not a secret). Its refresh token goes to that endpoint and no other, even
+ * when the config or the Settings override now resolve the session elsewhere.
+ */
+const ISSUER = 'issuer:';
+
+export async function setTokenIssuer(sessionKey: string, oidcEndpoint: string | undefined): Promise<void> {
+  if (oidcEndpoint) await chrome.storage.local.set({ [ISSUER + sessionKey]: oidcEndpoint });
+  else await chrome.storage.local.remove(ISSUER + sessionKey);
+}
+
+export async function tokenIssuer(sessionKey: string): Promise<string | undefined> {
+  const found = await chrome.storage.local.get(ISSUER + sessionKey);
+  const value = found[ISSUER + sessionKey];
+  return typeof value === 'string' ? value : undefined;
+}
