@@ -13,6 +13,7 @@
 //! - [`config`]: the shared config/credentials parser (SDK spec), diagnostics where botocore
 //!   differs, SSO profile resolution, endpoint resolution, file locations, and the config writer.
 //! - [`cache`]: token and client-registration cache files and keys, the CLI role-credential cache.
+//! - [`console`]: AWS console sign-in URLs from role credentials (the federation endpoint).
 //! - [`export`]: `aws configure export-credentials` formats and credential_process JSON.
 //! - [`json`]: the JSON reader for service responses, cache files and JS API arguments.
 //! - [`error`]: errors of the SSO calls and flows (stable codes, retryable, advice).
@@ -21,6 +22,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod export;
 pub mod flows;
