@@ -108,8 +108,8 @@ pub fn federation_url(region: &str, endpoint_override: Option<&str>) -> Result<S
     if let Some(base) = endpoint_override {
         return Ok(crate::oidc::url::join(base, "/federation"));
     }
-    let hosts =
-        hosts_for_region(region).ok_or_else(|| ConsoleError::UnsupportedPartition { region: region.into() })?;
+    let hosts = hosts_for_region(region)
+        .ok_or_else(|| ConsoleError::UnsupportedPartition { region: region.into() })?;
     Ok(format!("https://{}/federation", hosts.signin))
 }
 
@@ -118,8 +118,8 @@ pub fn federation_url(region: &str, endpoint_override: Option<&str>) -> Result<S
 /// the URL opens in that region (`<region>.console.aws.amazon.com` and `?region=`), unless the
 /// requested URL already names one.
 pub fn destination_url(requested: Option<&str>, region: &str) -> Result<String, ConsoleError> {
-    let hosts =
-        hosts_for_region(region).ok_or_else(|| ConsoleError::UnsupportedPartition { region: region.into() })?;
+    let hosts = hosts_for_region(region)
+        .ok_or_else(|| ConsoleError::UnsupportedPartition { region: region.into() })?;
     let requested = requested.map(str::trim).filter(|d| !d.is_empty());
     let url = match requested {
         Some(url) if url.starts_with("https://") && url.len() > "https://".len() => {
@@ -136,7 +136,8 @@ pub fn destination_url(requested: Option<&str>, region: &str) -> Result<String, 
         return Err(ConsoleError::InvalidDestination { destination: url });
     }
     // Regional console hosts exist in the aws partition; the others use the global host.
-    let host = if hosts.partition == "aws" { format!("{region}.{}", hosts.console) } else { hosts.console.into() };
+    let host =
+        if hosts.partition == "aws" { format!("{region}.{}", hosts.console) } else { hosts.console.into() };
     let (path, fragment) = url.split_once('#').map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
     let fragment = fragment.map_or_else(String::new, |f| format!("#{f}"));
     if path.split_once('?').is_some_and(|(_, q)| q.split('&').any(|kv| kv.starts_with("region="))) {
@@ -149,7 +150,10 @@ pub fn destination_url(requested: Option<&str>, region: &str) -> Result<String, 
 /// `GET …/federation?Action=getSigninToken&Session=…`. The request carries the credentials in its
 /// URL (AWS defines it so); `HttpRequest`'s `Debug` shows the URL, so this request is never logged:
 /// use [`signin_token_request_debug`] to describe it.
-pub fn signin_token_request(federation_url: &str, credentials: &AwsCredentials) -> Result<HttpRequest, ConsoleError> {
+pub fn signin_token_request(
+    federation_url: &str,
+    credentials: &AwsCredentials,
+) -> Result<HttpRequest, ConsoleError> {
     let session_token = credentials.session_token.as_ref().ok_or(ConsoleError::NotSessionCredentials)?;
     let session = ObjectWriter::new()
         .str("sessionId", &credentials.access_key_id)
@@ -179,7 +183,8 @@ pub fn parse_signin_token(response: &HttpResponse) -> Result<Secret, ConsoleErro
     }
     let json = Json::parse_bytes(&response.body)
         .map_err(|_| ConsoleError::Malformed { detail: "the body is not JSON" })?;
-    let members = json.as_object().ok_or(ConsoleError::Malformed { detail: "the body is not a JSON object" })?;
+    let members =
+        json.as_object().ok_or(ConsoleError::Malformed { detail: "the body is not a JSON object" })?;
     let token = crate::json::member(members, "SigninToken")
         .ok_or(ConsoleError::Malformed { detail: "SigninToken is missing" })?
         .as_str()
@@ -238,8 +243,14 @@ mod tests {
             "https://signin.amazonaws-us-gov.com/federation"
         );
         assert_eq!(federation_url("cn-north-1", None).unwrap(), "https://signin.amazonaws.cn/federation");
-        assert!(matches!(federation_url("us-iso-east-1", None), Err(ConsoleError::UnsupportedPartition { .. })));
-        assert_eq!(federation_url("us-east-1", Some("http://127.0.0.1:5/")).unwrap(), "http://127.0.0.1:5/federation");
+        assert!(matches!(
+            federation_url("us-iso-east-1", None),
+            Err(ConsoleError::UnsupportedPartition { .. })
+        ));
+        assert_eq!(
+            federation_url("us-east-1", Some("http://127.0.0.1:5/")).unwrap(),
+            "http://127.0.0.1:5/federation"
+        );
     }
 
     #[test]
@@ -270,7 +281,10 @@ mod tests {
         );
         for bad in ["http://console.aws.amazon.com/", "ec2", "//evil.example/", "https://", "/a b"] {
             assert!(
-                matches!(destination_url(Some(bad), "us-east-1"), Err(ConsoleError::InvalidDestination { .. })),
+                matches!(
+                    destination_url(Some(bad), "us-east-1"),
+                    Err(ConsoleError::InvalidDestination { .. })
+                ),
                 "{bad}"
             );
         }
@@ -278,7 +292,8 @@ mod tests {
 
     #[test]
     fn the_request_sends_the_session_json_and_no_session_duration() {
-        let request = signin_token_request("https://signin.aws.amazon.com/federation", &credentials()).unwrap();
+        let request =
+            signin_token_request("https://signin.aws.amazon.com/federation", &credentials()).unwrap();
         assert_eq!(request.method, Method::Get);
         let (base, query) = request.url.split_once('?').unwrap();
         assert_eq!(base, "https://signin.aws.amazon.com/federation");
@@ -326,9 +341,14 @@ mod tests {
             (r#"{"SigninToken":""}"#, "SigninToken is empty or not a token"),
         ] {
             let response = HttpResponse::new(200).with_body(body);
-            assert_eq!(parse_signin_token(&response).unwrap_err(), ConsoleError::Malformed { detail }, "{body}");
+            assert_eq!(
+                parse_signin_token(&response).unwrap_err(),
+                ConsoleError::Malformed { detail },
+                "{body}"
+            );
         }
-        let refused = HttpResponse::new(400).with_body("The security token included in the request is expired\n");
+        let refused =
+            HttpResponse::new(400).with_body("The security token included in the request is expired\n");
         assert_eq!(
             parse_signin_token(&refused).unwrap_err().to_string(),
             "AWS sign-in refused the role credentials (HTTP 400): The security token included in the request is expired"

@@ -101,7 +101,11 @@ fn removals_delete_only_the_named_sections() {
     let out = apply_section_edits(
         config,
         &[],
-        &[(SectionKind::Profile, "gone"), (SectionKind::Profile, "gone-too"), (SectionKind::Profile, "absent")],
+        &[
+            (SectionKind::Profile, "gone"),
+            (SectionKind::Profile, "gone-too"),
+            (SectionKind::Profile, "absent"),
+        ],
     )
     .unwrap();
     assert_eq!(out, "# top\n[profile keep]\nregion = a\n\n# ours below\n# trailing note\n[sso-session gone]\nsso_region = x\n");
@@ -114,7 +118,9 @@ fn three_thousand_new_profiles_in_one_pass() {
     let names: Vec<String> = (0..3000).map(|i| format!("acct-{i}-Admin")).collect();
     let batch: Vec<SectionUpdate<'_>> = names
         .iter()
-        .map(|n| SectionUpdate::new(SectionKind::Profile, n, vec![("sso_session", "s"), ("region", "us-east-1")]))
+        .map(|n| {
+            SectionUpdate::new(SectionKind::Profile, n, vec![("sso_session", "s"), ("region", "us-east-1")])
+        })
         .collect();
     let out = apply_section_edits("[default]\nregion = x", &batch, &[]).unwrap();
     assert!(out.starts_with("[default]\nregion = x\n[profile acct-0-Admin]\nsso_session = s\n"));

@@ -395,11 +395,21 @@ struct LineEdits<'u> {
 
 impl<'u> LineEdits<'u> {
     fn new(lines: usize) -> Self {
-        LineEdits { replacement: vec![None; lines], dropped: vec![false; lines], insert_after: vec![Vec::new(); lines] }
+        LineEdits {
+            replacement: vec![None; lines],
+            dropped: vec![false; lines],
+            insert_after: vec![Vec::new(); lines],
+        }
     }
 
     /// The edits `update` makes to its existing `sections` (all copies of the same section).
-    fn plan_update(&mut self, lines: &[Line<'_>], kinds: &[LineKind], sections: &[SectionSpan], update: &SectionUpdate<'u>) {
+    fn plan_update(
+        &mut self,
+        lines: &[Line<'_>],
+        kinds: &[LineKind],
+        sections: &[SectionSpan],
+        update: &SectionUpdate<'u>,
+    ) {
         // Per header spelling: which of our keys its sections already have.
         let forms = sections.iter().map(|s| s.form).max().map_or(0, |m| m + 1);
         let mut found = vec![vec![false; update.values.len()]; forms];
@@ -434,8 +444,13 @@ impl<'u> LineEdits<'u> {
             if sections[index + 1..].iter().any(|later| later.form == span.form) {
                 continue;
             }
-            let missing: Vec<(&str, &str)> =
-                update.values.iter().zip(&found[span.form]).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
+            let missing: Vec<(&str, &str)> = update
+                .values
+                .iter()
+                .zip(&found[span.form])
+                .filter(|(_, f)| !**f)
+                .map(|(kv, _)| *kv)
+                .collect();
             if missing.is_empty() {
                 continue;
             }
@@ -448,7 +463,10 @@ impl<'u> LineEdits<'u> {
                         kinds[i] == LineKind::Comment && lines[i].content.starts_with([' ', '\t']);
                     !self.dropped[i]
                         && (indented_comment
-                            || matches!(kinds[i], LineKind::Property | LineKind::Continuation | LineKind::Other))
+                            || matches!(
+                                kinds[i],
+                                LineKind::Property | LineKind::Continuation | LineKind::Other
+                            ))
                 })
                 .unwrap_or(span.header);
             self.insert_after[after].extend(missing);
