@@ -267,19 +267,24 @@ mod tests {
     impl Transport for Limited<'_> {
         async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
             let now = self.time.now_millis();
-            let mut window = self.window.borrow_mut();
-            while window.front().is_some_and(|&t| now - t >= 1000) {
-                window.pop_front();
-            }
-            if window.len() >= self.limit {
+            let admitted = {
+                let mut window = self.window.borrow_mut();
+                while window.front().is_some_and(|&t| now - t >= 1000) {
+                    window.pop_front();
+                }
+                let admitted = window.len() < self.limit;
+                if admitted {
+                    window.push_back(now);
+                }
+                admitted
+            };
+            if !admitted {
                 *self.throttled.borrow_mut() += 1;
                 return Ok(HttpResponse::new(429)
                     .with_header("x-amzn-ErrorType", "TooManyRequestsException")
                     .with_header("Retry-After", "1")
                     .with_body(r#"{"message":"Rate exceeded"}"#));
             }
-            window.push_back(now);
-            drop(window);
             *self.ok.borrow_mut() += 1;
             // Each answer takes 2 ms of (fake) time.
             self.time.sleep(Duration::from_millis(2)).await;
