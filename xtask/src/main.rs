@@ -4,6 +4,7 @@
 //! at the first failure with the step's name. Missing tools are installed when that can be done
 //! without guessing (rustup targets, pinned cargo tools); otherwise the message says what to install.
 
+mod bench;
 mod dist;
 mod emulator;
 mod extension;
@@ -22,6 +23,9 @@ commands:
   dist [--npm-only]                    release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
                                        the npm package in pkg/, the extension in dist/ (unpacked + zips)
   demo                                 the emulator, the helper in a throw-away HOME, Chromium with the extension
+  bench-populate [--cap S] [--sizes N,…] [--skip-peer]
+                                       `sso-bridge populate` for 1,000 accounts x 3 roles (unthrottled, throttled
+                                       at 20/s) against aws-sso-util 4.33 on the same emulator (not part of CI)
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
         "demo" => extension::demo(rest),
+        "bench-populate" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
