@@ -28,4 +28,5 @@ pub mod log;
 pub mod native;
 pub mod native_host;
 pub mod platform;
+pub mod populate_message;
 pub mod protocol;
