@@ -29,6 +29,7 @@ pub const REQUEST_TYPES: &[&str] = &[
     "deleteTokens",
     "storeRoleCredentials",
     "populate",
+    "consoleUrl",
 ];
 
 type Reply = Result<Map<String, Value>, HostError>;
@@ -46,6 +47,7 @@ pub fn handle(ctx: &Context, request: &Request) -> Reply {
         "writeProfile" => write_profile(ctx, &fields),
         "storeRoleCredentials" => store_role_credentials(ctx, &fields),
         "populate" => crate::populate_message::handle(ctx, &fields),
+        "consoleUrl" => crate::console_message::handle(ctx, &fields),
         other => {
             let shown: String = other.chars().filter(|c| !c.is_control()).take(64).collect();
             Err(HostError::new(

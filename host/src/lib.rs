@@ -20,6 +20,7 @@ pub mod aws_files;
 pub mod browsers;
 pub mod caller;
 pub mod cli;
+pub mod console_message;
 pub mod error_codes;
 pub mod framing;
 pub mod handlers;

@@ -67,3 +67,56 @@ fn plan_then_apply_then_refuse() {
     }
     s.finish();
 }
+
+#[test]
+fn console_url_for_any_role_of_the_session_lands_on_the_console_page() {
+    use sso_bridge::http::{HttpRequest, Method};
+    let account = sso_bridge_emulator::AccountSpec {
+        account_id: "444455556666".into(),
+        account_name: "Analytics".into(),
+        email_address: None,
+        roles: vec!["DataScientist".into()],
+    };
+    let emu = sso_bridge_emulator::RunningEmulator::start(sso_bridge_emulator::Scenario {
+        auto_approve: true,
+        accounts: vec![account.clone()],
+        ..sso_bridge_emulator::Scenario::default()
+    })
+    .unwrap();
+    let home = Home::installed();
+    home.write(".aws/config", CONFIG);
+    let with_endpoints = |args: &[&str]| {
+        let mut cmd = home.command(args);
+        cmd.env("AWS_ENDPOINT_URL_SSO", emu.base_url())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", emu.base_url())
+            .env("AWS_ENDPOINT_URL_SIGNIN", emu.base_url());
+        cmd
+    };
+    let login =
+        with_endpoints(&["login", "--session", "corp", "--device-code", "--no-browser"]).output().unwrap();
+    assert!(login.status.success(), "{}", String::from_utf8_lossy(&login.stderr));
+    let mut child = with_endpoints(&[&format!("chrome-extension://{EXTENSION_ID}/")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (stdin, stdout) = (child.stdin.take(), child.stdout.take().unwrap());
+    let mut s = Session { child, stdin, stdout };
+    let reply = s.request(&json!({"type": "consoleUrl", "id": 1, "sessionName": "corp",
+        "accountId": account.account_id, "roleName": account.roles[0], "region": "eu-west-1"}));
+    assert_eq!(reply["ok"], true, "{reply}");
+    let url = reply["url"].as_str().unwrap();
+    assert!(!url.contains("ASIA") && url.contains("SigninToken="), "{url}");
+    let browser = sso_bridge_host::native::NativeTransport::new();
+    let redirect = browser.send_blocking(&HttpRequest::new(Method::Get, url)).unwrap();
+    let page =
+        browser.send_blocking(&HttpRequest::new(Method::Get, redirect.header("Location").unwrap())).unwrap();
+    let page = String::from_utf8_lossy(&page.body);
+    assert!(page.contains(&format!("<dd id=\"console-account\">{}</dd>", account.account_id)), "{page}");
+    assert!(page.contains(&format!("<dd id=\"console-role\">{}</dd>", account.roles[0])), "{page}");
+    assert!(page.contains("<dd id=\"console-region\">eu-west-1</dd>"), "{page}");
+    let unknown = s.request(&json!({"type": "consoleUrl", "id": 2, "sessionName": "nope", "accountId": account.account_id, "roleName": "x"}));
+    assert_eq!(error_code(&unknown), Some(56), "{unknown}");
+    s.finish();
+}
