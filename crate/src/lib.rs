@@ -13,6 +13,8 @@
 //! - [`config`]: the shared config/credentials parser (SDK spec), diagnostics where botocore
 //!   differs, SSO profile resolution, endpoint resolution, file locations, and the config writer.
 //! - [`cache`]: token and client-registration cache files and keys, the CLI role-credential cache.
+//! - [`console`]: AWS console sign-in URLs from role credentials (the federation endpoint).
+//! - [`populate`]: a profile for every account and role: names, marker, prune, the edit plan.
 //! - [`export`]: `aws configure export-credentials` formats and credential_process JSON.
 //! - [`json`]: the JSON reader for service responses, cache files and JS API arguments.
 //! - [`error`]: errors of the SSO calls and flows (stable codes, retryable, advice).
@@ -21,12 +23,14 @@
 
 pub mod cache;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod export;
 pub mod flows;
 pub mod http;
 pub mod json;
 pub mod oidc;
+pub mod populate;
 pub mod portal;
 pub mod secret;
 pub mod sorted_map;

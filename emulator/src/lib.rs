@@ -11,6 +11,7 @@
 //! ```
 
 mod control;
+mod federation;
 mod pages;
 mod rng;
 pub mod scenario;
@@ -20,6 +21,7 @@ mod urlenc;
 pub mod wire;
 
 pub use control::Control;
+pub use federation::{destination_region, ConsoleSession, SIGNIN_TOKEN_LIFETIME_SECONDS};
 pub use scenario::{
     Account, AccountSpec, Cors, Fault, FaultKind, Lifetimes, Operation, Scenario, Throttling, User,
 };

@@ -267,6 +267,7 @@ pub struct Emulator {
     state: Mutex<State>,
     log_file: Option<Mutex<File>>,
     log_file_failed: AtomicBool,
+    federation: crate::federation::Federation,
 }
 
 type Handled = Result<Response, ApiError>;
@@ -296,6 +297,7 @@ impl Emulator {
             clock_offset_ms: AtomicI64::new(0),
             log_file,
             log_file_failed: AtomicBool::new(false),
+            federation: crate::federation::Federation::default(),
         })
     }
 
@@ -397,6 +399,8 @@ impl Emulator {
             ("GET", "/federation/credentials") => Operation::GetRoleCredentials,
             ("POST", "/logout") => Operation::Logout,
             ("GET", "/") => return (None, self.index()),
+            ("GET", "/federation") => return (None, self.federation(request)),
+            ("GET", "/console") => return (None, self.federation.console_page(request)),
             ("POST", "/authorize") => return (None, self.authorize_decision(request)),
             ("GET", "/device") => return (None, self.device_page(request)),
             ("POST", "/device") => return (None, self.device_confirm(request)),
@@ -1166,7 +1170,7 @@ impl Emulator {
     }
 
     fn get_role_credentials(&self, request: &Request) -> Handled {
-        self.portal_session(request)?;
+        let user = self.portal_session(request)?;
         let role_name = request
             .query_param("role_name")
             .ok_or_else(|| ApiError::portal_invalid_request("role_name is required"))?;
@@ -1187,6 +1191,16 @@ impl Emulator {
         let access_key_id = format!("ASIA{}", state.rng.upper_alnum(16));
         let secret_access_key = state.rng.alphanumeric(40);
         let session_token = format!("IQoJb3JpZ2luX2VjE{}", state.rng.alphanumeric(220));
+        drop(state);
+        self.federation.record_issued(
+            &access_key_id,
+            &secret_access_key,
+            &session_token,
+            account_id,
+            role_name,
+            &user,
+            expiration,
+        );
         Ok(Response::json(
             200,
             &json!({"roleCredentials": {
@@ -1212,6 +1226,20 @@ impl Emulator {
             }
         }
         Ok(Response { status: 200, headers: Vec::new(), body: Vec::new() })
+    }
+
+    // ----- console federation -----
+
+    /// `GET /federation` (AWS serves it on the partition's sign-in host; here on the one base URL).
+    fn federation(&self, request: &Request) -> Response {
+        let now_ms = self.now_ms();
+        let mut state = self.lock();
+        self.federation.handle(request, &self.base_url, now_ms, &mut state.rng)
+    }
+
+    /// The console sessions the federation login opened (test control).
+    pub fn console_sessions(&self) -> Vec<crate::federation::ConsoleSession> {
+        self.federation.consoles()
     }
 
     // ----- test control -----
@@ -1405,7 +1433,13 @@ fn redact_pairs(input: &str) -> String {
     input
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if ["password", "code", "user_code"].contains(&key) => format!("{key}=<redacted>"),
+            // The federation endpoint's `Session` carries role credentials; its `SigninToken` is a
+            // console sign-in; `session` names an open console page.
+            Some((key, _))
+                if ["password", "code", "user_code", "Session", "SigninToken", "session"].contains(&key) =>
+            {
+                format!("{key}=<redacted>")
+            }
             _ => pair.to_string(),
         })
         .collect::<Vec<_>>()

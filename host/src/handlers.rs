@@ -28,6 +28,8 @@ pub const REQUEST_TYPES: &[&str] = &[
     "storeToken",
     "deleteTokens",
     "storeRoleCredentials",
+    "populate",
+    "consoleUrl",
 ];
 
 type Reply = Result<Map<String, Value>, HostError>;
@@ -44,6 +46,8 @@ pub fn handle(ctx: &Context, request: &Request) -> Reply {
         "writeSsoSession" => write_sso_session(ctx, &fields),
         "writeProfile" => write_profile(ctx, &fields),
         "storeRoleCredentials" => store_role_credentials(ctx, &fields),
+        "populate" => crate::populate_message::handle(ctx, &fields),
+        "consoleUrl" => crate::console_message::handle(ctx, &fields),
         other => {
             let shown: String = other.chars().filter(|c| !c.is_control()).take(64).collect();
             Err(HostError::new(

@@ -95,12 +95,76 @@ enum Command {
         #[arg(long, default_value = "process")]
         format: String,
     },
+    /// Sign in like `aws sso login`: authorization code + PKCE through your browser (a listener on
+    /// 127.0.0.1 takes the callback), or device code; writes the token file the AWS CLI and SDKs use.
+    ///
+    /// Exit codes: 0 signed in, 1 failed, 3 the browser did not come back, 4 the config does not
+    /// name this session or profile.
+    Login {
+        /// The sso-session to sign in (as in `[sso-session NAME]`).
+        #[arg(long, value_name = "SESSION", conflicts_with = "profile")]
+        session: Option<String>,
+        /// Sign in the session (or legacy start URL) of this profile (default: AWS_PROFILE, else default).
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<String>,
+        /// Use the device-code flow (a code to confirm in any browser) instead of PKCE.
+        #[arg(long)]
+        device_code: bool,
+        /// Print the URL to open instead of opening the system browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Write a profile for every account and role of an sso-session into the config file.
+    ///
+    /// One atomic write with a backup (`config.sso-bridge.bak`); profiles carry
+    /// `sso_bridge_populate = SESSION` so later runs and --prune touch only them. Exit codes: 0 done,
+    /// 1 AWS failed (nothing written), 3 sign in first, 4 refused (config unreadable, bad template,
+    /// name taken by another profile; nothing written).
+    Populate {
+        #[arg(long, value_name = "SESSION")]
+        session: String,
+        /// Profile name template; placeholders {account_name}, {account_id}, {role_name}, {session},
+        /// {region}. Default: {account_name}.{role_name}.
+        #[arg(long, value_name = "TEMPLATE")]
+        template: Option<String>,
+        /// `region` of the profiles; repeat for one profile per region.
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// Remove profiles populate wrote whose account or role is no longer assigned.
+        #[arg(long)]
+        prune: bool,
+        /// Print the changes without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Open the AWS console signed in as a profile's role (or print the single-use sign-in URL).
+    Console {
+        #[arg(long, value_name = "PROFILE")]
+        profile: String,
+        /// An https:// console URL or a console path such as /ec2/home (default: the console home).
+        #[arg(long, value_name = "URL_OR_PATH")]
+        destination: Option<String>,
+        /// The console region (default: the profile's region, else us-east-1).
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
+        /// Print the URL instead of opening the browser.
+        #[arg(long)]
+        print: bool,
+    },
     /// Sign out like `aws sso logout`: portal Logout, then delete cached tokens and role credentials.
     Logout {
         /// Only this sso-session (default: every session).
         #[arg(long, value_name = "SESSION")]
         session: Option<String>,
     },
+}
+
+/// The SSO commands' exit codes (`cli::sso_session`): the message on stderr, the code by kind.
+fn sso_exit(result: Result<u8, sso_bridge_host::error_codes::HostError>) -> u8 {
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {}", error.message);
+        cli::sso_session::exit_code(&error)
+    })
 }
 
 fn main() -> ExitCode {
@@ -160,6 +224,31 @@ fn main() -> ExitCode {
             let effects = NativeEffects::new();
             cli::credentials::export(&profile, &format, os, env, effects.transport(), &effects, &mut out)
                 .map_err(|e| e.message)
+        }
+        Some(Command::Login { session, profile, device_code, no_browser }) => {
+            let effects = NativeEffects::new();
+            let args = cli::login::LoginArgs { session, profile, device_code, no_browser };
+            Ok(sso_exit(cli::login::run(&args, os, env, effects.transport(), &effects, &mut out)))
+        }
+        Some(Command::Populate { session, template, regions, prune, dry_run }) => {
+            use std::io::IsTerminal;
+            let effects = NativeEffects::new();
+            let args = cli::populate::PopulateArgs { session, template, regions, prune, dry_run };
+            let progress = std::io::stderr().is_terminal();
+            Ok(sso_exit(cli::populate::run(
+                &args,
+                os,
+                env,
+                effects.transport(),
+                &effects,
+                progress,
+                &mut out,
+            )))
+        }
+        Some(Command::Console { profile, destination, region, print }) => {
+            let effects = NativeEffects::new();
+            let args = cli::console::ConsoleArgs { profile, destination, region, print };
+            Ok(sso_exit(cli::console::run(&args, os, env, effects.transport(), &effects, &mut out)))
         }
         Some(Command::Logout { session }) => {
             let effects = NativeEffects::new();

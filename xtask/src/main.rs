@@ -5,6 +5,7 @@
 //! without guessing (rustup targets, pinned cargo tools); otherwise the message says what to install.
 
 mod cross;
+mod bench;
 mod dist;
 mod emulator;
 mod extension;
@@ -28,6 +29,9 @@ commands:
                                        plus dist/SHA256SUMS (--no-cross: skip those)
   demo                                 the emulator, the helper in a throw-away HOME, Chromium with the extension
   fuzz [--seconds N] [TARGET...]       the cargo-fuzz targets in fuzz/, N seconds each (default 60, all targets)
+  bench-populate [--cap S] [--sizes N,…] [--skip-peer]
+                                       `sso-bridge populate` for 1,000 accounts x 3 roles (unthrottled, throttled
+                                       at 20/s) against aws-sso-util 4.33 on the same emulator (not part of CI)
 ";
 
 fn main() -> ExitCode {
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         "dist" => dist::run(rest),
         "demo" => extension::demo(rest),
         "fuzz" => fuzz::run(rest),
+        "bench-populate" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -140,6 +140,14 @@ fn helper_referees() -> Result<(), String> {
             "--include-ignored",
         ],
         &[("SSO_BRIDGE_PYTHON", python.as_str())],
+    )?;
+    // `sso-bridge login`/`populate` judged by the AWS CLI and botocore (their other tests already
+    // ran in the workspace step).
+    util::run_in(
+        &util::root(),
+        "cargo",
+        &["test", "--locked", "-p", "sso-bridge-host", "--test", "sso_commands", "--", "--ignored"],
+        &[("SSO_BRIDGE_PYTHON", python.as_str())],
     )
 }
 

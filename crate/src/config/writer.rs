@@ -380,81 +380,216 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
     if sections.is_empty() {
         return Ok(append_section(config, eol, update));
     }
+    let mut edits = LineEdits::new(lines.len());
+    edits.plan_update(&lines, &kinds, &sections, update);
+    Ok(edits.render(&lines, eol, config.len() + 64 * update.values.len()))
+}
 
-    // Per line: replaced (Some(new text)), dropped, or kept.
-    let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
-    let mut dropped = vec![false; lines.len()];
-    // Per header spelling: which of our keys its sections already have.
-    let forms = sections.iter().map(|s| s.form).max().map_or(0, |m| m + 1);
-    let mut found = vec![vec![false; update.values.len()]; forms];
-    for span in &sections {
-        // Inside a property we replaced or removed: its continuation lines go too.
-        let mut dropping_continuations = false;
-        for i in span.header + 1..span.end {
-            match kinds[i] {
-                LineKind::Property => {
-                    dropping_continuations = false;
-                    let key = property_key(lines[i].content).unwrap_or_default();
-                    if let Some(v) = update.values.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
-                        let (k, value) = update.values[v];
-                        replacement[i] = Some(format!("{k} = {value}"));
-                        found[span.form][v] = true;
-                        dropping_continuations = true;
-                    } else if update.remove.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-                        dropped[i] = true;
-                        dropping_continuations = true;
+/// What happens to each line of the file: replaced, dropped, or followed by inserted lines.
+struct LineEdits<'u> {
+    replacement: Vec<Option<String>>,
+    dropped: Vec<bool>,
+    /// Per line: `key = value` lines to insert after it.
+    insert_after: Vec<Vec<(&'u str, &'u str)>>,
+}
+
+impl<'u> LineEdits<'u> {
+    fn new(lines: usize) -> Self {
+        LineEdits {
+            replacement: vec![None; lines],
+            dropped: vec![false; lines],
+            insert_after: vec![Vec::new(); lines],
+        }
+    }
+
+    /// The edits `update` makes to its existing `sections` (all copies of the same section).
+    fn plan_update(
+        &mut self,
+        lines: &[Line<'_>],
+        kinds: &[LineKind],
+        sections: &[SectionSpan],
+        update: &SectionUpdate<'u>,
+    ) {
+        // Per header spelling: which of our keys its sections already have.
+        let forms = sections.iter().map(|s| s.form).max().map_or(0, |m| m + 1);
+        let mut found = vec![vec![false; update.values.len()]; forms];
+        for span in sections {
+            // Inside a property we replaced or removed: its continuation lines go too.
+            let mut dropping_continuations = false;
+            for i in span.header + 1..span.end {
+                match kinds[i] {
+                    LineKind::Property => {
+                        dropping_continuations = false;
+                        let key = property_key(lines[i].content).unwrap_or_default();
+                        if let Some(v) = update.values.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                            let (k, value) = update.values[v];
+                            self.replacement[i] = Some(format!("{k} = {value}"));
+                            found[span.form][v] = true;
+                            dropping_continuations = true;
+                        } else if update.remove.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                            self.dropped[i] = true;
+                            dropping_continuations = true;
+                        }
                     }
+                    LineKind::Continuation if dropping_continuations => self.dropped[i] = true,
+                    LineKind::Continuation | LineKind::Blank | LineKind::Comment => {}
+                    LineKind::Header | LineKind::Other => dropping_continuations = false,
                 }
-                LineKind::Continuation if dropping_continuations => dropped[i] = true,
-                LineKind::Continuation | LineKind::Blank | LineKind::Comment => {}
-                LineKind::Header | LineKind::Other => dropping_continuations = false,
             }
+        }
+
+        // Missing keys go into the last section of each header spelling (so they win in every parser,
+        // see the module docs), after its last property (with its continuation lines).
+        for (index, span) in sections.iter().enumerate() {
+            if sections[index + 1..].iter().any(|later| later.form == span.form) {
+                continue;
+            }
+            let missing: Vec<(&str, &str)> = update
+                .values
+                .iter()
+                .zip(&found[span.form])
+                .filter(|(_, f)| !**f)
+                .map(|(kv, _)| *kv)
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            // After the section's last line that is neither blank nor a comment in the first column:
+            // nothing indented may follow our lines, or the parsers would glue it onto our last value.
+            let after = (span.header + 1..span.end)
+                .rev()
+                .find(|&i| {
+                    let indented_comment =
+                        kinds[i] == LineKind::Comment && lines[i].content.starts_with([' ', '\t']);
+                    !self.dropped[i]
+                        && (indented_comment
+                            || matches!(
+                                kinds[i],
+                                LineKind::Property | LineKind::Continuation | LineKind::Other
+                            ))
+                })
+                .unwrap_or(span.header);
+            self.insert_after[after].extend(missing);
         }
     }
 
-    // Missing keys go into the last section of each header spelling (so they win in every parser,
-    // see the module docs), after its last property (with its continuation lines).
-    let mut insertions: Vec<(usize, Vec<(&str, &str)>)> = Vec::new();
-    for (index, span) in sections.iter().enumerate() {
-        if sections[index + 1..].iter().any(|later| later.form == span.form) {
-            continue;
-        }
-        let missing: Vec<(&str, &str)> =
-            update.values.iter().zip(&found[span.form]).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
-        if missing.is_empty() {
-            continue;
-        }
-        // After the section's last line that is neither blank nor a comment in the first column:
-        // nothing indented may follow our lines, or the parsers would glue it onto our last value.
-        let after = (span.header + 1..span.end)
+    /// Removes a whole section: its header and everything up to its last property (or continuation
+    /// or unparsed line). Blank lines and comments at its end stay: they usually introduce the next
+    /// section.
+    fn plan_removal(&mut self, kinds: &[LineKind], span: &SectionSpan) {
+        let last = (span.header + 1..span.end)
             .rev()
-            .find(|&i| {
-                let indented_comment =
-                    kinds[i] == LineKind::Comment && lines[i].content.starts_with([' ', '\t']);
-                !dropped[i]
-                    && (indented_comment
-                        || matches!(kinds[i], LineKind::Property | LineKind::Continuation | LineKind::Other))
-            })
+            .find(|&i| matches!(kinds[i], LineKind::Property | LineKind::Continuation | LineKind::Other))
             .unwrap_or(span.header);
-        insertions.push((after, missing));
+        for i in span.header..=last {
+            self.dropped[i] = true;
+            self.replacement[i] = None;
+            self.insert_after[i].clear();
+        }
     }
 
-    let mut out = String::with_capacity(config.len() + 64 * update.values.len());
-    for (i, line) in lines.iter().enumerate() {
-        if dropped[i] {
+    fn render(&self, lines: &[Line<'_>], eol: &str, capacity: usize) -> String {
+        let mut out = String::with_capacity(capacity);
+        for (i, line) in lines.iter().enumerate() {
+            if self.dropped[i] {
+                continue;
+            }
+            out.push_str(self.replacement[i].as_deref().unwrap_or(line.content));
+            let missing = &self.insert_after[i];
+            if missing.is_empty() {
+                out.push_str(line.ending);
+            } else {
+                // A last line without an ending gets one before our lines (as the CLI does).
+                out.push_str(if line.ending.is_empty() { eol } else { line.ending });
+                for (k, v) in missing {
+                    out.push_str(&format!("{k} = {v}{eol}"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Many section edits in one pass over the file, for writing thousands of profiles at once
+/// (`populate`): `updates` as [`update_section`] would make them one after another, then `removals`
+/// (whole sections deleted). The result equals applying the updates in order with
+/// [`update_section`] (checked by `crate/tests/config_writer_batch.rs`), in one pass instead of
+/// one rewrite per section. A section named by both an update and a removal is removed.
+pub fn apply_section_edits(
+    config: &str,
+    updates: &[SectionUpdate<'_>],
+    removals: &[(SectionKind, &str)],
+) -> Result<String, ConfigWriteError> {
+    for update in updates {
+        validate(update)?;
+    }
+    let lines = split_lines(config);
+    let kinds = classify(&lines);
+    let eol = file_line_ending(&lines);
+
+    // Every header in the CLI's position (`[` in the first column), by the text inside the brackets.
+    let mut headers: std::collections::HashMap<&str, Vec<SectionSpan>> = std::collections::HashMap::new();
+    let header_lines: Vec<usize> = (0..lines.len()).filter(|&i| kinds[i] == LineKind::Header).collect();
+    for (n, &i) in header_lines.iter().enumerate() {
+        let end = header_lines.get(n + 1).copied().unwrap_or(lines.len());
+        if let Some(inner) = lines[i].content.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            headers.entry(inner).or_default().push(SectionSpan { header: i, end, form: 0 });
+        }
+    }
+    let spans_of = |kind: SectionKind, name: &str| -> Vec<SectionSpan> {
+        let mut spans: Vec<SectionSpan> = wanted_headers(kind, name)
+            .iter()
+            .enumerate()
+            .flat_map(|(form, header)| {
+                headers.get(header.as_str()).into_iter().flatten().map(move |s| SectionSpan { form, ..*s })
+            })
+            .collect();
+        spans.sort_by_key(|s| s.header);
+        spans
+    };
+
+    let removed: std::collections::HashSet<String> =
+        removals.iter().map(|(kind, name)| section_header(*kind, name)).collect();
+    let mut edits = LineEdits::new(lines.len());
+    let mut appended: Vec<&SectionUpdate<'_>> = Vec::new();
+    let mut touched = std::collections::HashSet::new();
+    // Updates aimed at a section an earlier update already edits are applied afterwards, one by
+    // one, so the result stays exactly the sequential one.
+    let mut later: Vec<&SectionUpdate<'_>> = Vec::new();
+    for update in updates {
+        let header = section_header(update.kind, update.name);
+        if removed.contains(&header) {
             continue;
         }
-        let content = replacement[i].as_deref().unwrap_or(line.content);
-        out.push_str(content);
-        if let Some((_, missing)) = insertions.iter().find(|(after, _)| *after == i) {
-            // A last line without an ending gets one before our lines (as the CLI does).
-            out.push_str(if line.ending.is_empty() { eol } else { line.ending });
-            for (k, v) in missing {
-                out.push_str(&format!("{k} = {v}{eol}"));
-            }
-        } else {
-            out.push_str(line.ending);
+        if !touched.insert(header) {
+            later.push(update);
+            continue;
         }
+        let sections = spans_of(update.kind, update.name);
+        if sections.is_empty() {
+            appended.push(update);
+        } else {
+            edits.plan_update(&lines, &kinds, &sections, update);
+        }
+    }
+    for (kind, name) in removals {
+        for span in spans_of(*kind, name) {
+            edits.plan_removal(&kinds, &span);
+        }
+    }
+    let capacity = config.len() + appended.iter().map(|u| 32 + 48 * u.values.len()).sum::<usize>();
+    let mut out = edits.render(&lines, eol, capacity);
+    for update in appended {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(eol);
+        }
+        out.push_str(&format!("[{}]{eol}", section_header(update.kind, update.name)));
+        for (k, v) in &update.values {
+            out.push_str(&format!("{k} = {v}{eol}"));
+        }
+    }
+    for update in later {
+        out = update_section(&out, update)?;
     }
     Ok(out)
 }

@@ -14,6 +14,7 @@
 //! - [`listing`]: every account and every role, all pages, bounded concurrency, 429 backoff; role
 //!   credentials; logout.
 //! - [`retry`]: the backoff policy shared by the portal calls.
+//! - [`pacing`]: listing at scale: an adaptive request rate shared by all calls, with progress.
 //!
 //! Where each piece of the planned JS API (issue 4) lives:
 //!
@@ -35,6 +36,7 @@
 
 pub mod device;
 pub mod listing;
+pub mod pacing;
 pub mod pkce;
 pub mod refresh;
 pub mod registration;
@@ -220,6 +222,9 @@ pub(crate) mod fakes {
         }
         pub fn seconds(&self) -> i64 {
             self.now_millis.get().div_euclid(1000)
+        }
+        pub fn now_millis(&self) -> i64 {
+            self.now_millis.get()
         }
         pub fn total_slept(&self) -> Duration {
             self.sleeps.borrow().iter().sum()

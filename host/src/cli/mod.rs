@@ -3,10 +3,14 @@
 //! arguments, so tests drive them with a temporary HOME and a fixed time.
 
 pub mod cache_key;
+pub mod console;
 pub mod credentials;
+pub mod login;
 pub mod parse;
+pub mod populate;
 pub mod profiles;
 pub mod setup;
+pub mod sso_session;
 
 use std::collections::BTreeMap;
 
