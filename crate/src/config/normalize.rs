@@ -209,7 +209,7 @@ fn invalid_key(file: &SourceFile<'_>, section: &SectionName<'_>, property: &RawP
     };
     // `aws_secret_access_key: wJalr… = x` is one key to the SDKs, and holds the secret: quote a
     // secret key only as far as its plain name goes.
-    let key = property.key.as_str();
+    let key: &str = &property.key;
     let shown_key = match key.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
         Some(end) if super::model::is_secret_key(key) => format!("{}…", &key[..end]),
         _ => key.to_owned(),
