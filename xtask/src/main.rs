@@ -4,8 +4,8 @@
 //! at the first failure with the step's name. Missing tools are installed when that can be done
 //! without guessing (rustup targets, pinned cargo tools); otherwise the message says what to install.
 
-mod cross;
 mod bench;
+mod cross;
 mod dist;
 mod emulator;
 mod extension;
