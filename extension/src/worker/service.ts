@@ -34,8 +34,22 @@ const RETRY_REFRESH_MS = 60 * 1000;
 /** Recomputes the badge and re-arms refresh alarms even when nothing else happens. */
 export const TICK_ALARM = 'tick';
 
-/** Tells open popups to reload what they show. */
+/**
+ * The last overview the popup was given, kept while the worker lives so a popup opens without
+ * waiting for the helper to read (and the worker to re-parse) a config that may hold thousands of
+ * profiles. Every answer from it is checked against the files right after (`revalidate`); any state
+ * change the worker makes drops it (`changed`).
+ */
+let lastOverview: Overview | undefined;
+let revalidating: Promise<void> | undefined;
+
+/** Tells open popups to reload what they show (and forgets the kept overview: it is out of date). */
 export function changed(): void {
+  lastOverview = undefined;
+  notifyPopups();
+}
+
+function notifyPopups(): void {
   chrome.runtime.sendMessage({ channel: 'sso-bridge-event', kind: 'changed' }).catch(() => {
     // No popup is open.
   });
@@ -50,13 +64,34 @@ interface Snapshot {
   configError?: UserError;
 }
 
+/**
+ * The last parse, kept while the worker lives: the config is re-parsed only when its text (or the
+ * endpoint override) changed. A 5,000-profile config takes hundreds of milliseconds to parse, and the
+ * popup asks for the overview on every open and every change.
+ */
+let lastParse: { configText: string; credentialsText: string | undefined; endpointOverride: string; config: core.ParsedConfig } | undefined;
+
+function parseCached(configText: string, credentialsText: string | undefined, endpointOverride: string): core.ParsedConfig {
+  if (
+    lastParse &&
+    lastParse.configText === configText &&
+    lastParse.credentialsText === credentialsText &&
+    lastParse.endpointOverride === endpointOverride
+  ) {
+    return lastParse.config;
+  }
+  const config = core.parseConfig(configText, credentialsText, endpointOverride);
+  lastParse = { configText, credentialsText, endpointOverride, config };
+  return config;
+}
+
 async function snapshot(): Promise<Snapshot> {
   await core.ready();
   const reply = await helper.request('readConfig');
   const files = core.readConfigReply(reply);
   const settings = await loadSettings();
   try {
-    const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverride);
+    const config = parseCached(files.configText, files.credentialsText, settings.endpointOverride);
     return { config, tokens: files.tokens, info: files.info };
   } catch (error) {
     const configError: UserError = {
@@ -69,6 +104,30 @@ async function snapshot(): Promise<Snapshot> {
 
 function tokenFor(snap: Snapshot, session: core.SessionDef): core.TokenStatusEntry | undefined {
   return snap.tokens.find((t) => (session.name ? t.sessionName === session.name : !t.sessionName && t.startUrl === session.startUrl));
+}
+
+/** The kept overview at once (then checked against the files), or a fresh one. */
+async function cachedOverview(): Promise<Overview> {
+  const kept = lastOverview;
+  if (!kept) {
+    const fresh = await overview();
+    lastOverview = fresh;
+    return fresh;
+  }
+  revalidating ??= overview()
+    .then((fresh) => {
+      // Only if nothing else changed it meanwhile; then tell the popup when the files said otherwise.
+      if (lastOverview !== kept) return;
+      lastOverview = fresh;
+      if (JSON.stringify(fresh) !== JSON.stringify(kept)) notifyPopups();
+    })
+    .catch(() => {
+      lastOverview = undefined;
+    })
+    .finally(() => {
+      revalidating = undefined;
+    });
+  return kept;
 }
 
 async function overview(): Promise<Overview> {
@@ -366,7 +425,7 @@ function checkEndpoint(value: string): void {
 type Handlers = { [N in RequestName]: (payload: RequestOf<N>) => Promise<ReplyOf<N>> };
 
 const handlers: Handlers = {
-  getOverview: () => overview(),
+  getOverview: () => cachedOverview(),
   signIn: async ({ sessionKey, method, draft }) => {
     const session = await findSession(sessionKey, draft);
     return startSignIn(session, method, changed);
