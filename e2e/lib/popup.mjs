@@ -15,7 +15,8 @@ export async function setup({ scenario, install = true, emulatorArgs = [] } = {}
   await popup.click('#nav-settings');
   await popup.fill('#endpoint', emulator.baseUrl);
   await popup.click('button[type=submit]');
-  await popup.waitForFunction(() => document.getElementById('status')?.textContent === '');
+  // Saving shows "Saving…", then "Saved." for a few seconds (or an error in the view).
+  await popup.waitForFunction(() => !document.getElementById('status')?.textContent?.endsWith('…'));
   await popup.click('#nav-home');
   return {
     emulator,
