@@ -10,7 +10,9 @@ import { setup, signInTab, waitForStatus } from '../lib/popup.mjs';
 /** Allows access on the emulator's authorize page with the keyboard too. */
 async function allowByKeyboard(page) {
   await page.waitForSelector('#signin-form');
+  await page.bringToFront();
   await page.focus('#username');
+  await page.keyboard.press('Control+A');
   await page.keyboard.type('alice');
   await tabTo(page, '#allow');
   await page.keyboard.press('Enter');
