@@ -49,6 +49,45 @@ export async function smallText(page) {
   }, MIN_FONT_PX);
 }
 
+/**
+ * Non-text contrast (WCAG 2.2 1.4.11), which axe-core does not check: control borders against what is
+ * behind them (≥ 3:1), and placeholder text against its field (≥ 4.5:1, as text).
+ */
+export async function lowContrast(page) {
+  return page.evaluate(() => {
+    const rgb = (color) => (color.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const lin = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const ratio = (a, b) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const backgroundBehind = (el) => {
+      for (let node = el.parentElement; node; node = node.parentElement) {
+        const bg = rgb(getComputedStyle(node).backgroundColor);
+        if (bg.length >= 3 && (bg[3] === undefined || bg[3] > 0)) return bg;
+      }
+      return rgb(getComputedStyle(document.documentElement).backgroundColor || 'rgb(255,255,255)');
+    };
+    const found = [];
+    for (const el of document.querySelectorAll('button, input:not([type=checkbox]), select')) {
+      if (!el.getClientRects().length) continue;
+      const style = getComputedStyle(el);
+      if (parseFloat(style.borderTopWidth) === 0) continue;
+      const r = ratio(rgb(style.borderTopColor), backgroundBehind(el));
+      if (r < 3) found.push(`border of ${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}": ${r.toFixed(2)}:1`);
+    }
+    for (const el of document.querySelectorAll('input[placeholder]')) {
+      if (!el.getClientRects().length) continue;
+      const r = ratio(rgb(getComputedStyle(el, '::placeholder').color), rgb(getComputedStyle(el).backgroundColor));
+      if (r < 4.5) found.push(`placeholder "${el.placeholder.slice(0, 30)}": ${r.toFixed(2)}:1`);
+    }
+    return found;
+  });
+}
+
 /** Whether the page scrolls sideways (content wider than the window). */
 export async function scrollsSideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
@@ -65,13 +104,17 @@ export async function focused(page) {
 }
 
 /**
- * Checks the popup in its current state in light and dark mode (axe, font sizes) and saves a
+ * Checks the popup in its current state in light and dark mode (axe, font sizes, non-text contrast) and saves a
  * screenshot of each; collects problems into `problems` (state → list) instead of stopping at the first.
  */
 export async function checkState(page, state, problems) {
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme });
-    const found = [...(await axeViolations(page)), ...(await smallText(page)).map((s) => `font below ${MIN_FONT_PX}px: ${s}`)];
+    const found = [
+      ...(await axeViolations(page)),
+      ...(await smallText(page)).map((s) => `font below ${MIN_FONT_PX}px: ${s}`),
+      ...(await lowContrast(page)),
+    ];
     if (found.length) problems[`${state} (${colorScheme})`] = found;
     await screenshot(page, `a11y-${state}-${colorScheme}`);
   }

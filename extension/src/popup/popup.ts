@@ -50,6 +50,17 @@ let screen: Screen = { kind: 'home' };
 let wizard: Wizard | undefined;
 /** The endpoint override in use (from Settings), named in errors about reaching the service. */
 let endpointOverride = '';
+/** Settings are read once per popup (and again after Save), not on every render. */
+let settingsLoaded: Promise<void> = loadEndpointOverride();
+
+function loadEndpointOverride(): Promise<void> {
+  return call('getSettings', {}).then(
+    (settings) => {
+      endpointOverride = settings.endpointOverride;
+    },
+    () => undefined,
+  );
+}
 /** An error from the last action on the home screen, kept in its card until the next attempt or dismissed. */
 const actionErrors = new Map<string, { error: UserError; retry?: () => void }>();
 /** Where focus goes after the next render (a CSS selector), so it is never lost to `<body>`. */
@@ -79,18 +90,30 @@ function toUserError(error: unknown): UserError {
 
 /**
  * The core's messages read "Operation: what happened (technical detail). What to do." The box shows
- * the plain part as one sentence and keeps the rest behind "Details".
+ * "What happened." and "What to do." as plain sentences and keeps the whole message behind "Details".
  */
-function plainSentence(message: string): { sentence: string; detail: string | undefined } {
-  const match = /^(?:[A-Z][A-Za-z]+: )?([^(]+?)\s*\((.+)\)\.?\s*$/.exec(message.split(/(?<=\))\. /)[0] ?? message);
-  if (!match?.[1]) return { sentence: message, detail: undefined };
+function plainSentence(message: string): { sentence: string; advice: string | undefined; detail: string | undefined } {
+  const end = message.indexOf('). ');
+  const head = end >= 0 ? message.slice(0, end + 1) : message.replace(/\.$/, '');
+  const match = /^(?:[A-Z][A-Za-z]+: )?([^(]+?)\s*\((.+)\)$/s.exec(head);
+  if (!match?.[1]) return { sentence: message, advice: undefined, detail: undefined };
   const text = match[1].trim();
-  return { sentence: `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`, detail: message };
+  const advice = end >= 0 ? message.slice(end + 3).trim() : '';
+  return {
+    sentence: `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`,
+    advice: advice || undefined,
+    detail: message,
+  };
 }
 
 /** Errors a second attempt can fix (the network, throttling, a service hiccup). */
 function isRetryable(error: UserError): boolean {
   return /network|timeout|throttl|toomany|internal|unreachable|no-reply|unexpected|service/i.test(error.code);
+}
+
+/** Text whose `backticked` parts (names of commands, files, settings) are shown as code, not as Markdown. */
+function withCode(text: string): Child[] {
+  return text.split('`').map((part, i) => (i % 2 ? h('code', {}, part) : part));
 }
 
 interface ErrorOptions {
@@ -101,13 +124,14 @@ interface ErrorOptions {
 }
 
 function errorBox(error: UserError, options: ErrorOptions = {}): HTMLElement {
-  const { sentence, detail } = plainSentence(error.message);
+  const { sentence, advice, detail } = plainSentence(error.message);
   const reachability = /network|timeout|unreachable/i.test(error.code) || /could not reach|did not answer/i.test(error.message);
   return h(
     'div',
     { class: 'error', role: 'alert', 'data-error-code': error.code },
-    h('p', { class: 'error-title' }, sentence),
-    error.action ? h('p', {}, error.action) : null,
+    h('p', { class: 'error-title' }, ...withCode(sentence)),
+    advice ? h('p', {}, ...withCode(advice)) : null,
+    error.action ? h('p', {}, ...withCode(error.action)) : null,
     reachability && endpointOverride ? h('p', { 'data-endpoint-override': '' }, `The endpoint override ${endpointOverride} is in use (Settings).`) : null,
     error.command
       ? h('div', { class: 'command' }, h('pre', { 'data-command': '', tabindex: '0', 'aria-label': 'Command' }, error.command), copyButton(error.command, 'Copy command'))
@@ -175,8 +199,9 @@ async function render(): Promise<void> {
   try {
     switch (screen.kind) {
       case 'home': {
-        const [overview, settings] = await Promise.all([call('getOverview', {}), call('getSettings', {}).catch(() => undefined)]);
-        endpointOverride = settings?.endpointOverride ?? '';
+        const overview = await call('getOverview', {});
+        // The override is named in errors only: wait for it only when there is an error to show.
+        if (actionErrors.size || overview.sessions.some((session) => session.lastError)) await settingsLoaded;
         content = homeView(overview);
         break;
       }
@@ -417,12 +442,10 @@ function homeView(overview: Overview): HTMLElement {
 
 /** The helper is not installed (or not answering): what to run, whole and copyable. */
 function helperMissing(error: UserError, overview: Overview): HTMLElement {
-  // The action names the command in Markdown backticks; the command has its own copyable block.
-  const action = error.action.replace(/`([^`]*)`/g, '$1');
   return h(
     'div',
     {},
-    errorBox({ ...error, action }, { retry: () => setScreen({ kind: 'home' }), retryAlways: true }),
+    errorBox(error, { retry: () => setScreen({ kind: 'home' }), retryAlways: true }),
     h('p', { class: 'hint' }, `This extension's ID: ${overview.extensionId}`),
   );
 }
@@ -610,7 +633,11 @@ async function settingsView(): Promise<HTMLElement> {
     {
       onsubmit: (event: Event) => {
         event.preventDefault();
-        void act('Saving', () => call('saveSettings', { endpointOverride: endpoint.value, preferDeviceCode: device.checked }), { focus: 'button[type=submit]', done: 'Saved.' });
+        const save = async (): Promise<void> => {
+          await call('saveSettings', { endpointOverride: endpoint.value, preferDeviceCode: device.checked });
+          settingsLoaded = loadEndpointOverride();
+        };
+        void act('Saving', save, { focus: 'button[type=submit]', done: 'Saved.' });
       },
     },
     h('h2', {}, 'Settings'),

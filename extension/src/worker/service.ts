@@ -41,6 +41,7 @@ export const TICK_ALARM = 'tick';
  * change the worker makes drops it (`changed`).
  */
 let lastOverview: Overview | undefined;
+const REVALIDATE_AFTER_MS = 150;
 let revalidating: Promise<void> | undefined;
 
 /** Tells open popups to reload what they show (and forgets the kept overview: it is out of date). */
@@ -114,7 +115,9 @@ async function cachedOverview(): Promise<Overview> {
     lastOverview = fresh;
     return fresh;
   }
-  revalidating ??= overview()
+  // Checked once the popup has drawn what it was given (not competing with it for the CPU).
+  revalidating ??= new Promise((resolve) => setTimeout(resolve, REVALIDATE_AFTER_MS))
+    .then(() => overview())
     .then((fresh) => {
       // Only if nothing else changed it meanwhile; then tell the popup when the files said otherwise.
       if (lastOverview !== kept) return;
