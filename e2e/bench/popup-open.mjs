@@ -2,7 +2,7 @@
 // config (1,000 accounts × 5 roles, what populating a big directory produces) against a 2-profile
 // config as the baseline in the same run. Not a test: it prints medians and their ratio.
 //
-//   cargo xtask bench-popup        (or, with the e2e environment set: node e2e/bench/popup-open.mjs)
+//   cargo xtask bench-popup [--runs N] [--warmup N]   (on dist/chromium; build it first to measure a change)
 //
 // Options: --runs N (default 25), --warmup N (default 5).
 

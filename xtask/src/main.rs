@@ -22,6 +22,7 @@ commands:
   dist [--npm-only]                    release artifacts: target/release/sso-bridge, target/release/sso-bridge-emulator,
                                        the npm package in pkg/, the extension in dist/ (unpacked + zips)
   demo                                 the emulator, the helper in a throw-away HOME, Chromium with the extension
+  bench-popup [--runs N] [--warmup N]  popup open → first session card, 5,000 profiles against 2 (e2e/bench/)
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
         "demo" => extension::demo(rest),
+        "bench-popup" => extension::bench_popup(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

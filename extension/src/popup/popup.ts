@@ -116,6 +116,11 @@ function withCode(text: string): Child[] {
   return text.split('`').map((part, i) => (i % 2 ? h('code', {}, part) : part));
 }
 
+/** A command that wraps only between its words (never inside `--extension-id` or the ID). */
+function commandWords(command: string): Child[] {
+  return command.split(' ').flatMap((word, i) => [i ? ' ' : null, h('span', { class: 'word' }, word)]);
+}
+
 interface ErrorOptions {
   retry?: (() => void) | undefined;
   /** Offer "Try again" whatever the error (the helper installed, the file fixed: then it helps). */
@@ -134,7 +139,7 @@ function errorBox(error: UserError, options: ErrorOptions = {}): HTMLElement {
     error.action ? h('p', {}, ...withCode(error.action)) : null,
     reachability && endpointOverride ? h('p', { 'data-endpoint-override': '' }, `The endpoint override ${endpointOverride} is in use (Settings).`) : null,
     error.command
-      ? h('div', { class: 'command' }, h('pre', { 'data-command': '', tabindex: '0', 'aria-label': 'Command' }, error.command), copyButton(error.command, 'Copy command'))
+      ? h('div', { class: 'command' }, h('pre', { 'data-command': '', tabindex: '0', 'aria-label': 'Command' }, ...commandWords(error.command)), copyButton(error.command, 'Copy command'))
       : null,
     detail ? h('details', {}, h('summary', {}, 'Details'), h('p', { class: 'detail' }, detail, ` (${error.code})`)) : null,
     options.retry || options.dismiss
