@@ -68,21 +68,29 @@ interface Snapshot {
 /**
  * The last parse, kept while the worker lives: the config is re-parsed only when its text (or the
  * endpoint override) changed. A 5,000-profile config takes hundreds of milliseconds to parse, and the
- * popup asks for the overview on every open and every change.
+ * popup asks for the overview on every open and every change. The credentials file (which may hold
+ * long-term keys) is remembered by its SHA-256 only, never by its text.
  */
-let lastParse: { configText: string; credentialsText: string | undefined; endpointOverride: string; config: core.ParsedConfig } | undefined;
+let lastParse: { configText: string; credentialsDigest: string; endpointOverride: string; config: core.ParsedConfig } | undefined;
 
-function parseCached(configText: string, credentialsText: string | undefined, endpointOverride: string): core.ParsedConfig {
+async function sha256(text: string | undefined): Promise<string> {
+  if (text === undefined) return '';
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function parseCached(configText: string, credentialsText: string | undefined, endpointOverride: string): Promise<core.ParsedConfig> {
+  const credentialsDigest = await sha256(credentialsText);
   if (
     lastParse &&
     lastParse.configText === configText &&
-    lastParse.credentialsText === credentialsText &&
+    lastParse.credentialsDigest === credentialsDigest &&
     lastParse.endpointOverride === endpointOverride
   ) {
     return lastParse.config;
   }
   const config = core.parseConfig(configText, credentialsText, endpointOverride);
-  lastParse = { configText, credentialsText, endpointOverride, config };
+  lastParse = { configText, credentialsDigest, endpointOverride, config };
   return config;
 }
 
@@ -92,7 +100,7 @@ async function snapshot(): Promise<Snapshot> {
   const files = core.readConfigReply(reply);
   const settings = await loadSettings();
   try {
-    const config = parseCached(files.configText, files.credentialsText, settings.endpointOverride);
+    const config = await parseCached(files.configText, files.credentialsText, settings.endpointOverride);
     return { config, tokens: files.tokens, info: files.info };
   } catch (error) {
     const configError: UserError = {
