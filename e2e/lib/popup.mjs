@@ -47,8 +47,12 @@ export async function setEndpoint(popup, url, sessions = ['e2e']) {
     await popup.fill('#endpoint-session', session);
     await popup.fill('#endpoint', url);
     await popup.click('button[type=submit]');
+    // Saving shows "Saving…", then "Saved." for a few seconds (or an error in the view), and the
+    // list of overrides names the new one.
     await popup.waitForFunction(
-      ([k, u]) => [...document.querySelectorAll('[data-override]')].some((li) => li.getAttribute('data-override') === k && li.textContent.includes(u)),
+      ([k, u]) =>
+        !document.getElementById('status')?.textContent?.endsWith('…') &&
+        [...document.querySelectorAll('[data-override]')].some((li) => li.getAttribute('data-override') === k && li.textContent.includes(u)),
       [key, url],
     );
   }

@@ -80,7 +80,8 @@ describe('PKCE sign-in, access keys, referees, sign out', () => {
     await t.popup.locator('[data-profile="prod-ro"]').getByRole('button', { name: 'Access keys' }).click();
     await t.popup.locator('[data-format="env"]').waitFor();
     await t.shot('05-access-keys');
-    const env = await t.popup.textContent('[data-format="env"]');
+    await t.popup.click('[data-reveal]'); // the secrets are masked until shown
+    const env = await t.popup.textContent('[data-format="env"][data-revealed="true"]');
     const creds = await Promise.race([issued, new Promise((r) => setTimeout(() => r(undefined), 5000))]);
     // The GetRoleCredentials answer the service worker received, as the emulator sent it.
     assert.ok(creds, 'the emulator answered GetRoleCredentials');

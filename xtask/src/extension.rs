@@ -122,3 +122,19 @@ pub fn demo(args: &[String]) -> Result<(), String> {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     util::run_in(&dir, "node", &["demo.mjs"], &env)
 }
+
+/// `cargo xtask bench-popup`: the popup-open benchmark (`e2e/bench/popup-open.mjs`) on the built
+/// extension, with a 5,000-profile config against a 2-profile one as the baseline. Not a test.
+pub fn bench_popup(args: &[String]) -> Result<(), String> {
+    if !root().join("dist/chromium/manifest.json").exists() {
+        checks()?;
+    }
+    let (helper, emulator) = native_binaries()?;
+    let dir = root().join("e2e");
+    wasm::npm_ci(&dir)?;
+    let env = e2e_env(&helper, &emulator, &root().join("dist/chromium"))?;
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut all = vec!["bench/popup-open.mjs"];
+    all.extend(args.iter().map(String::as_str));
+    util::run_in(&dir, "node", &all, &env)
+}

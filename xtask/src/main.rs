@@ -32,6 +32,7 @@ commands:
   bench-populate [--cap S] [--sizes N,…] [--skip-peer]
                                        `sso-bridge populate` for 1,000 accounts x 3 roles (unthrottled, throttled
                                        at 20/s) against aws-sso-util 4.33 on the same emulator (not part of CI)
+  bench-popup [--runs N] [--warmup N]  popup open → first session card, 5,000 profiles against 2 (e2e/bench/)
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         "demo" => extension::demo(rest),
         "fuzz" => fuzz::run(rest),
         "bench-populate" => bench::run(rest),
+        "bench-popup" => extension::bench_popup(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -34,8 +34,23 @@ const RETRY_REFRESH_MS = 60 * 1000;
 /** Recomputes the badge and re-arms refresh alarms even when nothing else happens. */
 export const TICK_ALARM = 'tick';
 
-/** Tells open popups to reload what they show. */
+/**
+ * The last overview the popup was given, kept while the worker lives so a popup opens without
+ * waiting for the helper to read (and the worker to re-parse) a config that may hold thousands of
+ * profiles. Every answer from it is checked against the files right after (`revalidate`); any state
+ * change the worker makes drops it (`changed`).
+ */
+let lastOverview: Overview | undefined;
+const REVALIDATE_AFTER_MS = 150;
+let revalidating: Promise<void> | undefined;
+
+/** Tells open popups to reload what they show (and forgets the kept overview: it is out of date). */
 export function changed(): void {
+  lastOverview = undefined;
+  notifyPopups();
+}
+
+function notifyPopups(): void {
   chrome.runtime.sendMessage({ channel: 'sso-bridge-event', kind: 'changed' }).catch(() => {
     // No popup is open.
   });
@@ -50,13 +65,47 @@ interface Snapshot {
   configError?: UserError;
 }
 
+/**
+ * The last parse, kept while the worker lives: the config is re-parsed only when its text (or an
+ * endpoint override) changed. A 5,000-profile config takes hundreds of milliseconds to parse, and the
+ * popup asks for the overview on every open and every change. The credentials file (which may hold
+ * long-term keys) is remembered by its SHA-256 only, never by its text.
+ */
+let lastParse: { configText: string; credentialsDigest: string; overridesKey: string; config: core.ParsedConfig } | undefined;
+
+/** The per-session endpoint overrides as one string, the same whatever order their keys were set in. */
+function overridesKey(endpointOverrides: Record<string, string>): string {
+  return JSON.stringify(Object.keys(endpointOverrides).sort().map((key) => [key, endpointOverrides[key]]));
+}
+
+async function sha256(text: string | undefined): Promise<string> {
+  if (text === undefined) return '';
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function parseCached(
+  configText: string,
+  credentialsText: string | undefined,
+  endpointOverrides: Record<string, string>,
+): Promise<core.ParsedConfig> {
+  const credentialsDigest = await sha256(credentialsText);
+  const key = overridesKey(endpointOverrides);
+  if (lastParse && lastParse.configText === configText && lastParse.credentialsDigest === credentialsDigest && lastParse.overridesKey === key) {
+    return lastParse.config;
+  }
+  const config = core.parseConfig(configText, credentialsText, endpointOverrides);
+  lastParse = { configText, credentialsDigest, overridesKey: key, config };
+  return config;
+}
+
 async function snapshot(): Promise<Snapshot> {
   await core.ready();
   const reply = await helper.request('readConfig');
   const files = core.readConfigReply(reply);
   const settings = await loadSettings();
   try {
-    const config = core.parseConfig(files.configText, files.credentialsText, settings.endpointOverrides);
+    const config = await parseCached(files.configText, files.credentialsText, settings.endpointOverrides);
     return { config, tokens: files.tokens, info: files.info };
   } catch (error) {
     const configError: UserError = {
@@ -69,6 +118,32 @@ async function snapshot(): Promise<Snapshot> {
 
 function tokenFor(snap: Snapshot, session: core.SessionDef): core.TokenStatusEntry | undefined {
   return snap.tokens.find((t) => (session.name ? t.sessionName === session.name : !t.sessionName && t.startUrl === session.startUrl));
+}
+
+/** The kept overview at once (then checked against the files), or a fresh one. */
+async function cachedOverview(): Promise<Overview> {
+  const kept = lastOverview;
+  if (!kept) {
+    const fresh = await overview();
+    lastOverview = fresh;
+    return fresh;
+  }
+  // Checked once the popup has drawn what it was given (not competing with it for the CPU).
+  revalidating ??= new Promise((resolve) => setTimeout(resolve, REVALIDATE_AFTER_MS))
+    .then(() => overview())
+    .then((fresh) => {
+      // Only if nothing else changed it meanwhile; then tell the popup when the files said otherwise.
+      if (lastOverview !== kept) return;
+      lastOverview = fresh;
+      if (JSON.stringify(fresh) !== JSON.stringify(kept)) notifyPopups();
+    })
+    .catch(() => {
+      lastOverview = undefined;
+    })
+    .finally(() => {
+      revalidating = undefined;
+    });
+  return kept;
 }
 
 async function overview(): Promise<Overview> {
@@ -414,7 +489,7 @@ function checkEndpoint(value: string): void {
 type Handlers = { [N in RequestName]: (payload: RequestOf<N>) => Promise<ReplyOf<N>> };
 
 const handlers: Handlers = {
-  getOverview: () => overview(),
+  getOverview: () => cachedOverview(),
   signIn: async ({ sessionKey, method, draft }) => {
     try {
       const session = await findSession(sessionKey, draft);

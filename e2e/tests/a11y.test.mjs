@@ -1,0 +1,202 @@
+// Accessibility of every popup state the suite reaches, in light and dark mode: axe-core finds no
+// serious or moderate violation, no text is below 12 px in Chromium, nothing scrolls sideways at
+// 320 px, and focus lands on a control (never <body>) after sign-in, cancel, sign-out and save.
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { checkState, focused, scrollsSideways } from '../lib/a11y.mjs';
+import { decideAuthorize, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
+import { scenario } from '../lib/system.mjs';
+
+/** 2,000 accounts with two roles each: more than the popup draws at once. */
+function bigDirectory() {
+  const accounts = [];
+  for (let i = 0; i < 2000; i++) {
+    accounts.push({ account_id: String(200000000000 + i), account_name: `Team ${i}`, email_address: `team${i}@example.com`, roles: ['ReadOnly', 'Admin'] });
+  }
+  accounts[0] = { account_id: '111122223333', account_name: 'Production', email_address: 'prod@example.com', roles: ['ReadOnly', 'Admin'] };
+  return scenario({ accounts });
+}
+
+async function assertFocusOnControl(popup, after) {
+  const where = await focused(popup);
+  assert.notEqual(where, 'body', `focus is lost to <body> after ${after}`);
+  return where;
+}
+
+describe('accessibility of every popup state, light and dark', () => {
+  let t;
+  const problems = {};
+  before(async () => {
+    t = await setup({ scenario: bigDirectory() });
+    writeFileSync(t.home.configPath, writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl, profile: 'prod-ro' }));
+    await t.popup.reload();
+    await waitForStatus(t.popup, 'e2e', 'never');
+  });
+  after(async () => t?.close());
+
+  it('sessions, signing in (PKCE and code), signed in, cancel, sign-out: no violations, focus kept', async () => {
+    const { popup } = t;
+    await checkState(popup, 'home-signed-out', problems);
+
+    // Start a PKCE sign-in, then cancel it.
+    const firstTab = signInTab(t.context, t.emulator.baseUrl);
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
+    const pkceTab = await firstTab;
+    await popup.bringToFront();
+    await popup.locator('[data-login="pkce"]').waitFor();
+    await popup.waitForFunction(() => document.activeElement?.dataset?.action === 'cancel');
+    await assertFocusOnControl(popup, 'starting a sign-in');
+    await checkState(popup, 'pkce-waiting', problems);
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Cancel' }).click();
+    await popup.locator('[data-login]').waitFor({ state: 'detached' });
+    await popup.waitForFunction(() => document.activeElement?.dataset?.action === 'sign-in');
+    await assertFocusOnControl(popup, 'cancel');
+    await pkceTab.close();
+
+    // The device code.
+    const codeTab = signInTab(t.context, t.emulator.baseUrl);
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Sign in with a code' }).click();
+    const deviceTab = await codeTab;
+    await popup.bringToFront();
+    await popup.locator('[data-user-code]').waitFor();
+    await checkState(popup, 'device-code', problems);
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Cancel' }).click();
+    await popup.locator('[data-login]').waitFor({ state: 'detached' });
+    await deviceTab.close();
+
+    // A finished sign-in.
+    const tab = signInTab(t.context, t.emulator.baseUrl);
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
+    await decideAuthorize(await tab, 'allow').catch(() => {});
+    await popup.bringToFront();
+    await waitForStatus(popup, 'e2e', 'valid');
+    await popup.waitForFunction(() => document.activeElement && document.activeElement !== document.body);
+    await assertFocusOnControl(popup, 'a finished sign-in');
+    await checkState(popup, 'home-signed-in', problems);
+
+    // The big directory: a "200 of 2,000" line, roles next to the chosen account, aria-current.
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Accounts' }).click();
+    await popup.locator('[data-account="111122223333"]').waitFor();
+    assert.match(await popup.textContent('[data-account-count]'), /200 of 2,000 accounts shown — type to narrow/);
+    await checkState(popup, 'accounts', problems);
+    await popup.click('[data-account="111122223333"]');
+    await popup.locator('[data-roles="111122223333"] [data-role="Admin"]').waitFor();
+    assert.equal(await popup.getAttribute('[data-account="111122223333"]', 'aria-current'), 'true');
+    await checkState(popup, 'accounts-roles', problems);
+    await popup.fill('input[type=search]', 'Production');
+    await popup.locator('[data-roles="111122223333"]').waitFor();
+    await popup.fill('input[type=search]', '');
+    await popup.locator('[data-roles]').waitFor({ state: 'detached' });
+    assert.equal(await popup.locator('[aria-current="true"]').count(), 0, 'clearing the search clears the choice');
+    await popup.keyboard.press('Escape');
+    await popup.locator('[data-session="session:e2e"]').waitFor();
+    await assertFocusOnControl(popup, 'Escape from the accounts');
+
+    // Access keys, masked and revealed.
+    await popup.locator('[data-profile="prod-ro"]').getByRole('button', { name: 'Access keys' }).click();
+    await popup.locator('[data-format="env"]').waitFor();
+    assert.doesNotMatch(await popup.textContent('[data-format="env"]'), /AWS_SECRET_ACCESS_KEY=[A-Za-z0-9/+]{12,}/, 'the secret is masked');
+    await checkState(popup, 'access-keys', problems);
+    await popup.click('[data-reveal]');
+    await popup.locator('[data-format="env"][data-revealed="true"]').waitFor();
+    await popup.setViewportSize({ width: 320, height: 640 });
+    assert.equal(await scrollsSideways(popup), false, 'access keys at 320 px: no sideways scrolling');
+    await checkState(popup, 'access-keys-320px', problems);
+    await popup.setViewportSize({ width: 420, height: 640 });
+    await popup.keyboard.press('Escape');
+    await popup.locator('[data-session="session:e2e"]').waitFor();
+
+    // Sign out.
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Sign out' }).click();
+    await waitForStatus(popup, 'e2e', 'never');
+    await popup.waitForFunction(() => document.activeElement?.dataset?.action === 'sign-in');
+    await assertFocusOnControl(popup, 'sign-out');
+    await popup.setViewportSize({ width: 320, height: 640 });
+    assert.equal(await scrollsSideways(popup), false, 'sessions at 320 px: no sideways scrolling');
+    await popup.setViewportSize({ width: 420, height: 640 });
+  });
+
+  it('settings and save: "Saved." announced, focus on Save', async () => {
+    const { popup } = t;
+    await popup.click('#nav-settings');
+    await popup.locator('#endpoint').waitFor();
+    await checkState(popup, 'settings', problems);
+    await popup.click('button[type=submit]');
+    await popup.waitForFunction(() => document.getElementById('status')?.textContent === 'Saved.');
+    assert.equal(await popup.getAttribute('#status', 'aria-live'), 'polite');
+    const where = await assertFocusOnControl(popup, 'save');
+    assert.match(where, /Save/);
+  });
+
+  it('the configure wizard: step indicator, Back, every step', async () => {
+    const { popup } = t;
+    await popup.click('#nav-configure');
+    await popup.locator('#session-name').waitFor();
+    assert.match(await popup.textContent('[data-step-indicator]'), /Step 1 of 4/);
+    await checkState(popup, 'configure-session', problems);
+    await popup.fill('#session-name', 'acme');
+    await popup.fill('#start-url', t.emulator.startUrl);
+    const tab = signInTab(t.context, t.emulator.baseUrl);
+    await popup.getByRole('button', { name: 'Sign in and continue' }).click();
+    await decideAuthorize(await tab, 'allow').catch(() => {});
+    await popup.bringToFront();
+    await popup.locator('[data-account="111122223333"]').waitFor({ timeout: 30_000 });
+    await checkState(popup, 'configure-account', problems);
+    await popup.click('[data-account="111122223333"]');
+    await popup.click('[data-role="Admin"]');
+    await popup.locator('#profile-name').waitFor();
+    await checkState(popup, 'configure-details', problems);
+    await popup.getByRole('button', { name: 'Back' }).click();
+    await popup.locator('[data-wizard-step="account"]').waitFor();
+    await popup.click('[data-account="111122223333"]');
+    await popup.click('[data-role="Admin"]');
+    await popup.getByRole('button', { name: 'Write profile' }).click();
+    await popup.locator('[data-done]').waitFor();
+    await assertFocusOnControl(popup, 'writing the profile');
+    await checkState(popup, 'configure-done', problems);
+  });
+
+  it('errors: the service unreachable with the override named, a broken config file', async () => {
+    const { popup } = t;
+    await popup.click('#nav-home');
+    await waitForStatus(popup, 'acme', 'valid');
+    await t.emulator.stop();
+    // The device code needs the service at once (a PKCE sign-in with a kept registration only opens a tab).
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Sign in with a code' }).click();
+    const box = sessionCard(popup, 'e2e').locator('[data-error-code]');
+    await box.waitFor({ timeout: 45_000 });
+    const text = await box.textContent();
+    assert.ok(text.includes(`The endpoint override ${t.emulator.baseUrl} is in use`), `override named: ${text}`);
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Try again' }).waitFor();
+    await checkState(popup, 'error-unreachable', problems);
+
+    writeFileSync(t.home.configPath, '[profile broken\nregion = us-east-1\n');
+    await popup.reload();
+    await popup.locator('[data-error-code]').waitFor();
+    assert.equal(await popup.getByRole('button', { name: 'Configure a session' }).count(), 0, 'nothing is offered that writes into the broken file');
+    await checkState(popup, 'error-config', problems);
+  });
+
+  it('has no serious or moderate violation and no text below 12 px in any state', () => {
+    assert.deepEqual(problems, {});
+  });
+});
+
+describe('accessibility: the helper is not installed', () => {
+  let t;
+  before(async () => {
+    t = await setup({ install: false });
+  });
+  after(async () => t?.close());
+
+  it('shows the whole install command, without Markdown, with no violations', async () => {
+    await t.popup.locator('[data-command]').waitFor();
+    const text = await t.popup.textContent('[data-error-code]');
+    assert.doesNotMatch(text, /`/, 'no literal backticks');
+    const problems = {};
+    await checkState(t.popup, 'error-helper-missing', problems);
+    assert.deepEqual(problems, {});
+  });
+});
