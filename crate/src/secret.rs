@@ -6,6 +6,7 @@
 //! [`blank_secret_values`] takes the secrets out of a config or credentials file's text before it
 //! leaves the machine's files for the browser.
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::config::model::is_secret_key;
 use std::fmt;
 use zeroize::Zeroize;
@@ -83,6 +84,9 @@ impl<'de> serde::Deserialize<'de> for Secret {
 /// whitespace or control character indents (Python's `\s`), continuation lines of a secret are
 /// blanked through comments and blank lines, and commented-out `key = value` lines are blanked too
 /// (an old key kept as a comment is still a key).
+///
+/// Native only: the helper blanks; the size-budgeted wasm module has no use for it (3.4 KB gzip).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn blank_secret_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Whether indented lines continue a secret value.
@@ -126,6 +130,7 @@ pub fn blank_secret_values(text: &str) -> String {
 /// `key = value` with the value blanked when the key is secret, and whether it was. A line without
 /// `=` or `:` that names a secret key (`aws_secret_access_key wJalr…`, a typo) keeps only its first
 /// word.
+#[cfg(not(target_arch = "wasm32"))]
 fn blank_property_line(line: &str) -> (String, bool) {
     // The key as the AWS CLI reads it (up to the first `=` or `:`) and as the SDKs do (up to the
     // first `=`): blank from the first delimiter whose key is secret in either reading.
@@ -148,6 +153,7 @@ fn blank_property_line(line: &str) -> (String, bool) {
 }
 
 /// Each run of characters other than whitespace, control characters and `= : # ;` becomes one `*`.
+#[cfg(not(target_arch = "wasm32"))]
 fn blank(value: &str) -> String {
     let mut out = String::with_capacity(value.len().min(64));
     let mut in_run = false;
@@ -168,7 +174,6 @@ fn blank(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::FileKind;
 
     #[test]
     fn debug_and_display_are_redacted() {
@@ -178,6 +183,13 @@ mod tests {
         assert!(!format!("{:?}", Some(&s)).contains("very-secret"));
         assert_eq!(s.expose(), "aoa-very-secret-token");
     }
+}
+
+/// The blanking is native only (see [`blank_secret_values`]).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod blanking_tests {
+    use super::*;
+    use crate::config::FileKind;
 
     const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEOr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDexample+token==";

@@ -85,7 +85,7 @@ export async function waitForStatus(popup, sessionName, status, timeout = 30_000
 
 /**
  * The tab the worker opened for a sign-in (authorize page or device verification page). The worker
- * opens it blank and then navigates it, so the page is found by its URL, polled.
+ * may open it before its URL is known to the test, so the page is found by its URL, polled.
  */
 export async function signInTab(context, baseUrl, timeout = 15_000) {
   const isSignIn = (page) => page.url().startsWith(baseUrl);

@@ -24,7 +24,8 @@ export async function startListener(port = 0) {
 
 /**
  * Forwards every request to `target` (the emulator's base URL). `answer({ method, path, body })`
- * may return `{ status, headers, body }` to answer instead (before forwarding), and
+ * may return `{ status, headers, body }` to answer instead (before forwarding), or `{ drop: true }`
+ * to close the connection without an answer, and
  * `rewrite({ method, path, body }, upstreamJson)` may change a JSON answer from the emulator.
  */
 export async function startProxy(target, { answer, rewrite } = {}) {
@@ -36,6 +37,10 @@ export async function startProxy(target, { answer, rewrite } = {}) {
     const call = { method: request.method, path: request.url, body: body.toString('utf8') };
     calls.push(call);
     const own = answer?.(call);
+    if (own?.drop) {
+      request.socket.destroy(); // the connection ends without an answer, as an unreachable host's would
+      return;
+    }
     if (own) {
       response.writeHead(own.status, own.headers ?? {});
       response.end(own.body ?? '');

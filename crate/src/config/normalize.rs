@@ -210,9 +210,14 @@ fn invalid_key(file: &SourceFile<'_>, section: &SectionName<'_>, property: &RawP
     // `aws_secret_access_key: wJalr… = x` is one key to the SDKs, and holds the secret: quote a
     // secret key only as far as its plain name goes.
     let key: &str = &property.key;
-    let shown_key = match key.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
-        Some(end) if super::model::is_secret_key(key) => format!("{}…", &key[..end]),
-        _ => key.to_owned(),
+    // (`split`, not slicing at a found index: slicing brings the panic message's Unicode tables
+    // into the size-budgeted wasm module.)
+    let name =
+        key.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).next().unwrap_or_default();
+    let shown_key = if name.len() < key.len() && super::model::is_secret_key(key) {
+        format!("{name}…")
+    } else {
+        key.to_owned()
     };
     Diagnostic::warning(
         DiagnosticCode::InvalidKey,

@@ -88,13 +88,11 @@ async function startPkce(session: core.SessionDef, changed: Changed): Promise<Lo
   };
   await savePending(login);
   await blockCallback(pending.redirectUri);
-  // The tab is known before it loads anything: its navigation errors (an unreachable endpoint fails
-  // within milliseconds) and its callback must find this sign-in by the tab's ID.
-  const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
-  if (tab.id !== undefined) {
-    await savePending({ ...login, tabId: tab.id });
-    await chrome.tabs.update(tab.id, { url: authorizeUrl });
-  }
+  const tab = await chrome.tabs.create({ url: authorizeUrl, active: true });
+  // An unreachable endpoint can fail the tab's navigation before its ID is saved: then the
+  // navigation-error handler has already ended this sign-in (matched by the authorize URL), and it
+  // must not come back.
+  if (tab.id !== undefined && (await getPending(session.key))) await savePending({ ...login, tabId: tab.id });
   changed();
   return view;
 }
@@ -329,6 +327,15 @@ async function handleLoopbackNavigation(urlText: string, tabId: number, changed:
  * (ERR_BLOCKED_BY_CLIENT on the redirect URI) is the success path, handled by onLoopbackNavigation;
  * ERR_ABORTED is a navigation replaced by another one (the user typed a URL, a redirect), not a failure.
  */
+/** True when `urlText` carries `state` (the authorize URL of that sign-in). */
+function sameState(urlText: string, state: string): boolean {
+  try {
+    return new URL(urlText).searchParams.get('state') === state;
+  } catch {
+    return false;
+  }
+}
+
 export function onSignInTabError(details: { tabId: number; frameId: number; url: string; error: string }, changed: Changed): Promise<void> {
   const next = navigationQueue.then(() => handleSignInTabError(details, changed));
   navigationQueue = next.catch(() => undefined);
@@ -341,9 +348,12 @@ async function handleSignInTabError(
 ): Promise<void> {
   // Firefox reports a replaced navigation as "Error code 2152398850" (NS_BINDING_ABORTED).
   if (details.frameId !== 0 || /ERR_ABORTED|NS_BINDING_ABORTED|2152398850/.test(details.error)) return;
-  // The blank page the tab opens with, replaced by the authorize URL, is not the sign-in page.
-  if (details.url === 'about:blank') return;
-  const login = (await allPending()).find((l) => l.tabId === details.tabId && l.view.method === 'pkce');
+  // By tab, or (before the tab's ID is saved) by the exact authorize URL, which holds this sign-in's state.
+  const login = (await allPending()).find(
+    (l) =>
+      l.view.method === 'pkce' &&
+      (l.tabId === details.tabId || (l.tabId === undefined && sameState(details.url, (l.state as PkceState).pending.state))),
+  );
   if (!login) return;
   let url: URL | undefined;
   try {
@@ -352,7 +362,7 @@ async function handleSignInTabError(
     url = undefined;
   }
   if (url && isRedirectFor(url, (login.state as PkceState).pending.redirectUri)) return;
-  await failLogin(login, {
+  await failLogin({ ...login, tabId: details.tabId }, {
     code: 'network',
     message: `The sign-in page${url ? ` at ${url.host}` : ''} could not be opened (${details.error}).`,
     action: 'Check your network connection and the endpoint in Settings, then click "Sign in" again.',
