@@ -37,6 +37,11 @@ chrome.webNavigation.onErrorOccurred.addListener((details) => {
   void loaded.then(() => onSignInTabError(details, changed));
 });
 
+// Host access granted or revoked (Firefox asks the user; anyone can revoke it in the add-ons
+// manager): the kept overview names the hosts still missing, so it is out of date.
+chrome.permissions.onAdded.addListener(() => changed());
+chrome.permissions.onRemoved.addListener(() => changed());
+
 chrome.tabs.onRemoved.addListener((tabId) => {
   void onTabClosed(tabId, changed);
 });
