@@ -128,6 +128,19 @@ describe('accessibility of every popup state, light and dark', () => {
     assert.equal(await popup.getAttribute('#status', 'aria-live'), 'polite');
     const where = await assertFocusOnControl(popup, 'save');
     assert.match(where, /Save/);
+
+    // An override added and removed again: the Remove button names its session, focus stays in the list.
+    await popup.fill('#endpoint-session', 'spare');
+    await popup.fill('#endpoint', t.emulator.baseUrl);
+    await popup.click('button[type=submit]');
+    const remove = popup.getByRole('button', { name: 'Remove override for spare' });
+    await remove.waitFor();
+    await remove.click();
+    await popup.locator('[data-override="session:spare"]').waitFor({ state: 'detached' });
+    await popup.waitForFunction(() => document.getElementById('status')?.textContent === 'Removed the override for spare.');
+    const afterRemove = await assertFocusOnControl(popup, 'remove');
+    assert.match(afterRemove, /Remove override for /, 'focus moves to the next Remove button');
+    assert.equal(await popup.locator('[data-override="session:e2e"]').count(), 1, 'the other overrides stay');
   });
 
   it('the configure wizard: step indicator, Back, every step', async () => {
