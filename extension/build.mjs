@@ -42,7 +42,7 @@ const wasmSrc = join(here, 'src', 'wasm');
 rmSync(wasmSrc, { recursive: true, force: true });
 mkdirSync(wasmSrc, { recursive: true });
 for (const file of WASM_FILES) cpSync(join(pkg, file), join(wasmSrc, file));
-// wasm-bindgen's JS snippets (the fetch and timer helpers of crate/src/wasm/effects.rs), imported by the glue.
+// wasm-bindgen's JS snippets (the fetch and timer helpers of wasm/src/effects.rs), imported by the glue.
 const snippets = join(pkg, 'snippets');
 if (existsSync(snippets)) cpSync(snippets, join(wasmSrc, 'snippets'), { recursive: true });
 

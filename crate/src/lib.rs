@@ -32,5 +32,3 @@ pub mod secret;
 pub mod sorted_map;
 mod text;
 pub mod time;
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;

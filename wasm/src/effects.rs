@@ -5,11 +5,11 @@
 //! `fetch` and `setTimeout` are called as globals so the same module works in a page, a dedicated
 //! worker and an extension's service worker (which has no `window`).
 
-use crate::http::{
+use js_sys::Promise;
+use sso_bridge::http::{
     Clock, HttpRequest, HttpResponse, Random, Sleep, Transport, TransportError, TransportErrorKind,
 };
-use crate::time::UtcTime;
-use js_sys::Promise;
+use sso_bridge::time::UtcTime;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -73,7 +73,7 @@ fn native_tests() -> Result<(), String> {
 
 fn wasm_build() -> Result<(), String> {
     ensure_rust_target("wasm32-unknown-unknown")?;
-    // Clippy on the wasm32 target too: the bindings (crate/src/wasm/) and tests-wasm/ exist only there.
+    // Clippy on the wasm32 target too: the bindings (wasm/) and tests-wasm/ exist only there.
     util::run(
         "cargo",
         &[
@@ -82,7 +82,11 @@ fn wasm_build() -> Result<(), String> {
             "-p",
             "sso-bridge",
             "-p",
+            "sso-bridge-wasm",
+            "-p",
             "sso-bridge-wasm-tests",
+            "-p",
+            "sso-bridge-downstream-check",
             "--all-targets",
             "--target",
             "wasm32-unknown-unknown",
@@ -90,6 +94,12 @@ fn wasm_build() -> Result<(), String> {
             "-D",
             "warnings",
         ],
+    )?;
+    // A Rust wasm program with its own global allocator links against the core
+    // (tests-wasm/downstream): the core imposes no allocator, start function or exports.
+    util::run(
+        "cargo",
+        &["build", "--locked", "-p", "sso-bridge-downstream-check", "--target", "wasm32-unknown-unknown"],
     )
 }
 

@@ -96,7 +96,7 @@ pub fn build_package() -> Result<(), String> {
             "build",
             "--locked",
             "-p",
-            "sso-bridge",
+            "sso-bridge-wasm",
             "--lib",
             "--target",
             "wasm32-unknown-unknown",
@@ -105,7 +105,7 @@ pub fn build_package() -> Result<(), String> {
         ],
         &[("CARGO_ENCODED_RUSTFLAGS", &remap)],
     )?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge.wasm");
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge_wasm.wasm");
     let pkg = pkg_dir();
     if pkg.exists() {
         fs::remove_dir_all(&pkg).map_err(|e| format!("could not clear {}: {e}", pkg.display()))?;

@@ -15,22 +15,20 @@ fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-/// Python's `str.lower()`, which configparser applies to option names (`optionxform`): Unicode
-/// lowercasing, final-sigma rule included. Keys are ASCII in practice and take the cheap path; in
-/// the browser the rest goes to the JS engine's `toLowerCase` (the same Unicode mapping), which
-/// keeps Rust's case tables (7 KB gzip) out of the size-budgeted wasm module.
-fn python_lower(text: &str) -> String {
+/// Unicode lowercasing as Python's `str.lower()` does it (final-sigma rule included), for the
+/// non-ASCII option names configparser lowercases (`optionxform`). Injected so that a caller can
+/// bring its own: the browser bindings pass the JS engine's `toLowerCase` (the same Unicode mapping),
+/// which keeps Rust's case tables out of the size-budgeted wasm module. [`super::parse_files`] uses
+/// the standard library's [`str::to_lowercase`].
+pub type UnicodeLowercase = fn(&str) -> String;
+
+/// Python's `str.lower()`, which configparser applies to option names. Keys are ASCII in practice
+/// and take the cheap path; the rest goes to the injected `lowercase`.
+fn python_lower(text: &str, lowercase: UnicodeLowercase) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::JsString::from(text).to_lower_case().into()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        text.to_lowercase()
-    }
+    lowercase(text)
 }
 
 /// configparser's name for the special section whose keys are copied into every other section.
@@ -145,7 +143,7 @@ fn refuse(
 }
 
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
-pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
+pub(crate) fn read(file: &SourceFile<'_>, lowercase: UnicodeLowercase) -> BotoFile {
     let origin = |line: u32| Origin::at(file.name, line);
     let mut diagnostics = Vec::new();
     let mut refused = false;
@@ -279,11 +277,11 @@ pub(crate) fn read(file: &SourceFile<'_>) -> BotoFile {
                 format!(
                     "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
                      while the AWS SDKs split only at '='; use key = value",
-                    python_lower(key)
+                    python_lower(key, lowercase)
                 ),
             ));
         }
-        let key = python_lower(key);
+        let key = python_lower(key, lowercase);
         let (section_name, options) = match section_index {
             Some(index) => match sections.get_mut(index) {
                 Some(section) => (section.0.as_str(), &mut section.2),
@@ -513,7 +511,7 @@ impl<'a> Places<'a> {
     }
 }
 
-fn build(files: &[SourceFile<'_>]) -> Built {
+fn build(files: &[SourceFile<'_>], lowercase: UnicodeLowercase) -> Built {
     let mut built = Built {
         profiles: SortedMap::new(),
         sso_sessions: SortedMap::new(),
@@ -522,7 +520,7 @@ fn build(files: &[SourceFile<'_>]) -> Built {
         headers: Vec::new(),
     };
     for file in files {
-        let parsed = read(file);
+        let parsed = read(file, lowercase);
         built.diagnostics.extend(parsed.diagnostics);
         let Some(sections) = parsed.sections else {
             built.refused = true;
@@ -585,7 +583,7 @@ pub struct CliConfig {
 /// Reads the files as the AWS CLI would, or returns why it refuses them (diagnostics of severity
 /// [`super::Severity::Error`]).
 pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnostic>> {
-    let built = build(files);
+    let built = build(files, str::to_lowercase);
     if built.refused {
         return Err(built
             .diagnostics
@@ -616,8 +614,8 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
 }
 
 /// Compares what botocore reads with what the SDKs read (`set`), adding diagnostics to `set`.
-pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
-    let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files);
+pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>], lowercase: UnicodeLowercase) {
+    let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files, lowercase);
     // Where botocore refuses a file, only its reasons matter: everything else would be noise.
     if !refused {
         let places = Places::new(files, &set.diagnostics, &headers);
@@ -808,7 +806,7 @@ mod tests {
     }
 
     fn read_config(text: &str) -> BotoFile {
-        read(&SourceFile::config("c", text))
+        read(&SourceFile::config("c", text), str::to_lowercase)
     }
 
     #[test]
