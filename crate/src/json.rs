@@ -45,7 +45,7 @@ pub enum JsonErrorKind {
     TrailingCharacters,
     /// Anything else that is not JSON.
     Syntax,
-    /// Nested deeper than [`MAX_DEPTH`].
+    /// Nested deeper than the reader's depth limit.
     TooDeep,
 }
 

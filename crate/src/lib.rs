@@ -19,6 +19,8 @@
 //! - [`oidc`], [`portal`]: SSO OIDC and portal operations; [`flows`]: login, refresh and listing
 //!   state machines built on them.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod cache;
 pub mod config;
 pub mod error;
@@ -32,3 +34,8 @@ pub mod secret;
 pub mod sorted_map;
 mod text;
 pub mod time;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExample;

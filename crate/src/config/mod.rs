@@ -10,7 +10,7 @@
 //! - [`sso`]: SSO profile resolution (sso-session, legacy, bearer-only) with the CLI's errors;
 //! - [`endpoint`]: the `sso` / `sso_oidc` endpoints (overrides, FIPS, dual-stack, partitions);
 //! - [`location`]: where the files are and which profile is selected, from an injected
-//!   [`Environment`] ([`env`]);
+//!   [`Environment`] ([`mod@env`]);
 //! - [`writer`]: updates the config file as `aws configure sso` does.
 //!
 //! Entry point: [`parse_files`].
