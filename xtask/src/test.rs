@@ -7,12 +7,13 @@ use crate::{extension, wasm};
 /// One named step of the test run.
 type Step = (&'static str, fn() -> Result<(), String>);
 
-/// Runs every step (or the first six, the native ones; or those whose name contains `only`).
+/// Runs every step (or the first seven, the native ones; or those whose name contains `only`).
 pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
     let mut steps: Vec<Step> = vec![
         ("format", format_check),
         ("clippy", clippy),
         ("native tests", native_tests),
+        ("crates: cargo doc without warnings, cargo package (core and helper)", crate_packaging),
         ("emulator referees (boto3, botocore, AWS CLI v2, pagination, load)", python::emulator_referees),
         (
             "helper referees (boto3, AWS CLI v2 on the helper's files; Chromium launches the helper)",
@@ -20,14 +21,17 @@ pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
         ),
         ("SSO error-code referee (botocore's RestJSONParser)", error_code_referee),
         ("wasm build of the core and bindings (clippy)", wasm_build),
-        ("npm package: build, types, size, node tests", wasm::npm_package_tests),
+        (
+            "npm package: build, types, size, node tests, consumer toolchains (Vite, webpack, esbuild, Node)",
+            wasm::npm_package_tests,
+        ),
         ("wasm tests in Chromium", wasm::browser_tests),
         ("www demo page in Chromium (playwright-core)", wasm::www_tests),
         ("extension: build, eslint, web-ext lint", extension::checks),
         ("end-to-end tests: extension + helper + emulator in Chromium", extension::e2e),
     ];
     if native_only {
-        steps.truncate(6);
+        steps.truncate(7);
     }
     if let Some(only) = only {
         steps.retain(|(name, _)| name.contains(only));
@@ -69,6 +73,19 @@ fn clippy() -> Result<(), String> {
 
 fn native_tests() -> Result<(), String> {
     util::run("cargo", &["test", "--workspace", "--locked"])
+}
+
+/// The core is a library for others: its docs build without warnings, and the core and the helper
+/// package as they would be published (`cargo package` builds each from its packaged files, against
+/// crates.io for the dependencies and the core's package for the helper).
+fn crate_packaging() -> Result<(), String> {
+    util::run_in(
+        &util::root(),
+        "cargo",
+        &["doc", "--locked", "-p", "sso-bridge", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    util::run("cargo", &["package", "--locked", "--allow-dirty", "-p", "sso-bridge", "-p", "sso-bridge-host"])
 }
 
 fn wasm_build() -> Result<(), String> {

@@ -153,8 +153,12 @@ pub fn build_package() -> Result<(), String> {
         )?;
         shorten_glue_imports(&out)?;
         shorten_module_exports(&out)?;
+        guard_glue(&out, target)?;
         minify_glue(&out)?;
     }
+    copy_into_package(&root().join("npm/node"), &pkg.join("node"))?;
+    fs::copy(root().join("LICENSE"), pkg.join("LICENSE"))
+        .map_err(|e| format!("could not copy LICENSE: {e}"))?;
 
     let version = crate_version()?;
     fs::write(pkg.join("package.json"), package_json(&version))
@@ -172,6 +176,85 @@ pub fn build_package() -> Result<(), String> {
     }
     eprintln!("xtask: built pkg/ (sso-bridge {version})");
     Ok(())
+}
+
+/// Copies the files of `from` (hand-written package entries) into `to`.
+fn copy_into_package(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("could not create {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", from.display()))?.path();
+        let name = path.file_name().ok_or_else(|| format!("{}: no file name", path.display()))?;
+        fs::copy(&path, to.join(name)).map_err(|e| format!("could not copy {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The package's own `SsoBridgeError` (as `wasm/src/convert.rs` builds it) for the two mistakes the
+/// glue sees before the module does.
+const GLUE_ERROR: &str = "function ssoBridgeError(code, variant, message) {
+    const error = new Error(message);
+    error.name = 'SsoBridgeError';
+    error.code = code;
+    error.variant = variant;
+    error.retryable = false;
+    return error;
+}
+";
+
+/// Makes the glue fail with the package's typed error where wasm-bindgen's would trap or throw a
+/// bare `TypeError`:
+/// - a string parameter given something else (`parseConfig(42)`): wasm-bindgen's glue does not
+///   check, and the module reads memory it was never given ("memory access out of bounds");
+/// - (web build) an export called before `init()`: "Cannot read properties of undefined".
+///
+/// Edits wasm-bindgen's generated text, so each edit must find its anchor exactly once or the build
+/// fails (a wasm-bindgen upgrade that changes the glue is then seen at once).
+fn guard_glue(out: &Path, target: &str) -> Result<(), String> {
+    let glue = out.join(if target == "web" { "sso_bridge.js" } else { "sso_bridge_bg.js" });
+    let mut text = fs::read_to_string(&glue).map_err(|e| format!("{}: {e}", glue.display()))?;
+    let replace_once = |text: &mut String, anchor: &str, with: &str| -> Result<(), String> {
+        if text.matches(anchor).count() != 1 {
+            return Err(format!(
+                "{}: expected `{anchor}` once in wasm-bindgen's glue; update guard_glue for this wasm-bindgen",
+                glue.display()
+            ));
+        }
+        *text = text.replacen(anchor, with, 1);
+        Ok(())
+    };
+    replace_once(
+        &mut text,
+        "function passStringToWasm0(arg, malloc, realloc) {\n",
+        &format!(
+            "{GLUE_ERROR}function passStringToWasm0(arg, malloc, realloc) {{
+    if (typeof arg !== 'string') throw ssoBridgeError('invalid_argument', 'InvalidArgument', \
+`a string argument is ${{arg === null ? 'null' : typeof arg}}, not a string. Check it against the TypeScript types.`);
+"
+        ),
+    )?;
+    if target == "web" {
+        // `wasm` stays a stand-in that throws until init() has run.
+        replace_once(
+            &mut text,
+            "let wasmModule, wasmInstance, wasm;\n",
+            "const notInitialized = new Proxy({}, { get() { throw ssoBridgeError('not_initialized', \
+'NotInitialized', 'sso-bridge is not initialised: call `await init()` (the default export) once before \
+using it; in Node, import the package normally and its Node entry does it.'); } });
+let wasmModule, wasmInstance, wasm = notInitialized;
+",
+        )?;
+        for _ in 0..2 {
+            let anchor = "if (wasm !== undefined) return wasm;";
+            let at =
+                text.find(anchor).ok_or_else(|| format!("{}: init's check not found", glue.display()))?;
+            text.replace_range(at..at + anchor.len(), "if (wasm !== notInitialized) return wasm;");
+        }
+        if text.contains("wasm !== undefined") || text.contains("wasm === undefined") {
+            return Err(format!("{}: another `wasm` undefined check; update guard_glue", glue.display()));
+        }
+    }
+    fs::write(&glue, text).map_err(|e| format!("{}: {e}", glue.display()))
 }
 
 /// The module wasm-bindgen's glue provides the imports under.
@@ -481,19 +564,27 @@ fn package_json(version: &str) -> String {
   "version": "{version}",
   "description": "AWS IAM Identity Center (SSO) login in the browser: config parsing, CLI-exact cache files, SSO OIDC and portal flows, compiled from Rust to WebAssembly.",
   "license": "Apache-2.0",
-  "repository": {{ "type": "git", "url": "https://github.com/sso-bridge/sso-bridge" }},
+  "repository": {{ "type": "git", "url": "git+https://github.com/sso-bridge/sso-bridge.git" }},
   "type": "module",
+  "engines": {{ "node": ">=20" }},
   "main": "./web/sso_bridge.js",
   "module": "./web/sso_bridge.js",
   "types": "./web/sso_bridge.d.ts",
   "exports": {{
-    ".": {{ "types": "./web/sso_bridge.d.ts", "default": "./web/sso_bridge.js" }},
+    ".": {{
+      "node": {{ "types": "./node/sso_bridge.d.ts", "default": "./node/sso_bridge.js" }},
+      "types": "./web/sso_bridge.d.ts",
+      "default": "./web/sso_bridge.js"
+    }},
     "./bundler": {{ "types": "./bundler/sso_bridge.d.ts", "default": "./bundler/sso_bridge.js" }},
-    "./web/sso_bridge_bg.wasm": "./web/sso_bridge_bg.wasm",
-    "./bundler/sso_bridge_bg.wasm": "./bundler/sso_bridge_bg.wasm",
+    "./web/sso_bridge_bg.wasm": {{ "types": "./web/sso_bridge_bg.wasm.d.ts", "default": "./web/sso_bridge_bg.wasm" }},
+    "./bundler/sso_bridge_bg.wasm": {{
+      "types": "./bundler/sso_bridge_bg.wasm.d.ts",
+      "default": "./bundler/sso_bridge_bg.wasm"
+    }},
     "./package.json": "./package.json"
   }},
-  "files": ["web/", "bundler/", "README.md"],
+  "files": ["web/", "bundler/", "node/", "README.md", "LICENSE"],
   "sideEffects": ["./bundler/sso_bridge.js", "./bundler/sso_bridge_bg.js"],
   "keywords": ["aws", "sso", "iam-identity-center", "oidc", "wasm"]
 }}
@@ -569,7 +660,16 @@ pub fn path_str(path: &Path) -> Result<&str, String> {
 /// Test step: build `pkg/` (types and size checked on the way), then run the package's node tests.
 pub fn npm_package_tests() -> Result<(), String> {
     build_package()?;
-    util::run("node", &["--test", "npm/test/"])
+    util::run("node", &["--test", "npm/test/"])?;
+    consumer_tests()
+}
+
+/// The packed package in its users' toolchains (`npm/consumer/`: Vite build and dev server, webpack,
+/// esbuild in Chromium; Node; publint and arethetypeswrong), with the tools pinned in its lockfile.
+pub fn consumer_tests() -> Result<(), String> {
+    let consumer = root().join("npm/consumer");
+    npm_ci(&consumer)?;
+    util::run_in(&consumer, "node", &["--test", "test/"], &[])
 }
 
 /// Test step: the wasm-bindgen-test suites of `tests-wasm/` in headless Chromium.
