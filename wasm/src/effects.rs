@@ -18,7 +18,7 @@ use web_sys::AbortSignal;
 
 // The two effects as small JS functions (one import each) rather than web-sys calls: `Request`,
 // `Headers`, `RequestInit`'s setters, header iteration and the `setTimeout`/abort-listener closures
-// were some twenty imports and their Rust-side conversions (-2 KB gzip). Headers cross as
+// were some twenty imports and their Rust-side conversions. Headers cross as
 // `name\nvalue\n` lines: HTTP forbids line breaks in names and values (and `send` refuses them).
 #[wasm_bindgen(inline_js = r#"
 export async function ssoBridgeFetch(url, method, headerLines, body, signal) {

@@ -36,7 +36,7 @@ pub fn version() -> String {
 }
 
 /// The module's allocator: rlsf's TLSF (bounded, O(1) allocation and free) instead of the standard
-/// library's dlmalloc, -3 KB gzip with the same parser benchmark figures (www/bench). The
+/// library's dlmalloc, smaller with the same parser benchmark figures (www/bench). The
 /// specialised `realloc` is left out for size; freed pools are coalesced, so the large buffers of
 /// a big config file are reused rather than piling up in a long-lived service worker
 /// (tests-wasm/tests/config.rs checks that memory stops growing over repeated parses).
