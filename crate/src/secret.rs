@@ -6,10 +6,12 @@
 use std::fmt;
 use zeroize::Zeroize;
 
+/// A secret string: redacted in `Debug` and `Display`, zeroized on drop.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
@@ -19,6 +21,7 @@ impl Secret {
         &self.0
     }
 
+    /// Whether the value is empty (a check that does not expose it).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
