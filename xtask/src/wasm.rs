@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Must equal the `wasm-bindgen` version pinned in the workspace Cargo.toml.
+/// Must equal the `wasm-bindgen` version pinned in wasm/Cargo.toml (the bindings crate; tests-wasm/Cargo.toml repeats it).
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 
 /// Release `.wasm` + JS glue (+ wasm-bindgen's snippets) of the `web` target, gzip -9: the size
