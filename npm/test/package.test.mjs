@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 
 const pkg = new URL("../../pkg/", import.meta.url);
 const manifest = JSON.parse(await readFile(new URL("package.json", pkg), "utf8"));
@@ -68,4 +69,13 @@ test("wrong arguments and a missing init() get the package's typed error, not a 
   assert.throws(() => new web.OidcClient(7), typed);
   // The module still works afterwards: nothing trapped.
   assert.equal(web.tokenCacheKey("admin"), "d033e22ae348aeb5660fc2140aec35850c4da997");
+});
+
+test("the bundler build loads through WebAssembly ESM integration (as webpack's asyncWebAssembly does)", () => {
+  const script = `const m = await import(${JSON.stringify(fileURLToPath(new URL("bundler/sso_bridge.js", pkg)))});
+    process.stdout.write(JSON.stringify([m.tokenCacheKey("admin"), Object.keys(m.parseConfig("[profile a]\\nregion = x\\n").profiles)]));`;
+  const output = execFileSync(process.execPath, ["--experimental-wasm-modules", "--no-warnings", "--input-type=module", "-e", script], {
+    encoding: "utf8",
+  });
+  assert.deepEqual(JSON.parse(output), ["d033e22ae348aeb5660fc2140aec35850c4da997", ["a"]]);
 });

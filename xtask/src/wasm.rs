@@ -139,19 +139,14 @@ pub fn build_package() -> Result<(), String> {
                 // run time (wasm-bindgen, which needs the latter, has already run).
                 "--strip-producers",
                 "--strip-target-features",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                path_str(&module)?,
-                "-o",
-                path_str(&module)?,
-            ],
+            ]
+            .iter()
+            .chain(WASM_FEATURES)
+            .chain(&[path_str(&module)?, "-o", path_str(&module)?])
+            .copied()
+            .collect::<Vec<_>>(),
         )?;
-        shorten_glue_imports(&out)?;
-        shorten_module_exports(&out)?;
+        minify_names(&out, target, &wasm_opt)?;
         guard_glue(&out, target)?;
         minify_glue(&out)?;
     }
@@ -256,214 +251,56 @@ let wasmModule, wasmInstance, wasm = notInitialized;
     fs::write(&glue, text).map_err(|e| format!("{}: {e}", glue.display()))
 }
 
+/// The WebAssembly features Rust's wasm32 target emits, which wasm-opt must accept.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
 /// The module wasm-bindgen's glue provides the imports under.
 const GLUE_MODULE: &str = "./sso_bridge_bg.js";
 
-/// Renames the functions the JS glue hands the wasm module (`__wbg_fetch_83d1be0f3c4a7e21`, …:
-/// wasm-bindgen makes them unique with a hash) to short names, in the module's import section and
-/// in the glue alike, as emscripten's `--minify-imports` does. The hashes are incompressible and
-/// sit in both files. Export names (the API and the glue's calls) are kept.
-fn shorten_glue_imports(out: &Path) -> Result<(), String> {
+/// The one import module binaryen's `--minify-imports-and-exports-and-modules` merges all imports
+/// into.
+const MERGED_MODULE: &str = "a";
+
+/// Short names for the module's imports and exports, by binaryen's own pass (as emscripten uses it),
+/// with the glue updated from the mapping the pass prints. wasm-bindgen's names are long and hashed
+/// (`__wbg_fetch_83d1be0f3c4a7e21`, `wasm_bindgen__convert__closures_____invoke__h3853d56e96e10ffd`):
+/// incompressible, and in both files. The package's API is the glue's exports, which keep their
+/// names; the raw exports (`InitOutput`, `sso_bridge_bg.wasm.d.ts`) take the short ones.
+///
+/// The web build merges the import modules into one, so its imports are renamed too. The bundler
+/// build's import modules are real ES modules the bundler resolves (`./sso_bridge_bg.js`), so there
+/// only the exports are renamed.
+fn minify_names(out: &Path, target: &str, wasm_opt: &Path) -> Result<(), String> {
     let module = out.join("sso_bridge_bg.wasm");
-    let bytes = fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
-    let scripts = js_files(out)?;
-    let mut texts = Vec::new();
-    for script in &scripts {
-        texts.push(fs::read_to_string(script).map_err(|e| format!("{}: {e}", script.display()))?);
+    let module = path_str(&module)?;
+    let pass = if target == "web" {
+        "--minify-imports-and-exports-and-modules"
+    } else {
+        "--minify-imports-and-exports"
+    };
+    let mut args = vec![pass];
+    args.extend_from_slice(WASM_FEATURES);
+    args.extend_from_slice(&[module, "-o", module]);
+    let mapping =
+        util::output(path_str(wasm_opt)?, &args).ok_or_else(|| format!("wasm-opt {pass} failed"))?;
+    let (imports, exports) = parse_minified_names(&mapping)?;
+    if target == "web" && imports.is_empty() {
+        return Err("wasm-opt renamed no imports: its mapping format changed?".into());
     }
-    // Short names that occur nowhere in the glue yet, so a rename cannot capture another name.
-    let mut candidates = (0..).map(|index: usize| format!("_{index:x}"));
-    let (rewritten, renames) = rename_imports(&bytes, GLUE_MODULE, &mut || loop {
-        let name = candidates.next().unwrap_or_default();
-        if !texts.iter().any(|text| contains_identifier(text, &name)) {
-            return name;
-        }
-    })?;
-    for (script, text) in scripts.iter().zip(texts) {
-        let mut text = text;
-        for (old, new) in &renames {
-            text = replace_identifier(&text, old, new);
-        }
-        fs::write(script, text).map_err(|e| format!("{}: {e}", script.display()))?;
-    }
-    fs::write(&module, rewritten).map_err(|e| format!("{}: {e}", module.display()))
-}
-
-fn is_identifier_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$'
-}
-
-/// The positions where `name` occurs as a whole identifier in `text`.
-fn identifier_positions(text: &str, name: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    text.match_indices(name)
-        .map(|(index, _)| index)
-        .filter(|&index| {
-            let before = index.checked_sub(1).map(|i| bytes[i]);
-            let after = bytes.get(index + name.len()).copied();
-            !before.is_some_and(is_identifier_byte) && !after.is_some_and(is_identifier_byte)
-        })
-        .collect()
-}
-
-fn contains_identifier(text: &str, name: &str) -> bool {
-    !identifier_positions(text, name).is_empty()
-}
-
-fn replace_identifier(text: &str, old: &str, new: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for index in identifier_positions(text, old) {
-        out.push_str(&text[last..index]);
-        out.push_str(new);
-        last = index + old.len();
-    }
-    out.push_str(&text[last..]);
-    out
-}
-
-fn read_leb(bytes: &[u8], pos: &mut usize) -> Result<u64, String> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes.get(*pos).ok_or("the wasm module ends inside a number")?;
-        *pos += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Ok(value);
-        }
-    }
-    Err("a number in the wasm module is too long".into())
-}
-
-fn write_leb(out: &mut Vec<u8>, mut value: u64) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn read_name<'a>(bytes: &'a [u8], pos: &mut usize) -> Result<&'a [u8], String> {
-    let len = read_leb(bytes, pos)? as usize;
-    let name = bytes.get(*pos..*pos + len).ok_or("the wasm module ends inside a name")?;
-    *pos += len;
-    Ok(name)
-}
-
-/// (old name, new name) pairs.
-type Renames = Vec<(String, String)>;
-
-/// The module with `section_id`'s body replaced by `rewrite(body)`; every other section is
-/// copied byte for byte.
-fn rewrite_section<F>(bytes: &[u8], section_id: u8, mut rewrite: F) -> Result<Vec<u8>, String>
-where
-    F: FnMut(&[u8]) -> Result<Vec<u8>, String>,
-{
-    if bytes.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module (version 1)".into());
-    }
-    let mut out = bytes[..8].to_vec();
-    let mut pos = 8;
-    while pos < bytes.len() {
-        let id = bytes[pos];
-        pos += 1;
-        let size = read_leb(bytes, &mut pos)? as usize;
-        let body = bytes.get(pos..pos + size).ok_or("the wasm module ends inside a section")?;
-        pos += size;
-        let rewritten;
-        let body = if id == section_id {
-            rewritten = rewrite(body)?;
-            rewritten.as_slice()
-        } else {
-            body
-        };
-        out.push(id);
-        write_leb(&mut out, body.len() as u64);
-        out.extend_from_slice(body);
-    }
-    Ok(out)
-}
-
-/// The module with every function import from `glue_module` renamed by `next_name`, and the
-/// renames (old, new).
-fn rename_imports(
-    bytes: &[u8],
-    glue_module: &str,
-    next_name: &mut dyn FnMut() -> String,
-) -> Result<(Vec<u8>, Renames), String> {
-    let mut renames = Vec::new();
-    let rewritten = rewrite_section(bytes, 2, |body| {
-        let mut at = 0;
-        let count = read_leb(body, &mut at)?;
-        let mut section = Vec::new();
-        write_leb(&mut section, count);
-        for _ in 0..count {
-            let module = read_name(body, &mut at)?;
-            let field = read_name(body, &mut at)?;
-            let start = at;
-            let kind = *body.get(at).ok_or("the import section ends early")?;
-            at += 1;
-            match kind {
-                0 => drop(read_leb(body, &mut at)?),
-                1 | 2 => {
-                    if kind == 1 {
-                        at += 1; // the table's element type
-                    }
-                    let flags = read_leb(body, &mut at)?;
-                    read_leb(body, &mut at)?;
-                    if flags & 1 != 0 {
-                        read_leb(body, &mut at)?;
-                    }
-                }
-                3 => at += 2, // value type, mutability
-                other => return Err(format!("an import of unknown kind {other} in the wasm module")),
-            }
-            let field = std::str::from_utf8(field).map_err(|_| "an import name is not UTF-8")?;
-            let renamed = if kind == 0 && module == glue_module.as_bytes() {
-                let name = next_name();
-                renames.push((field.to_owned(), name.clone()));
-                name
-            } else {
-                field.to_owned()
-            };
-            write_name(&mut section, module);
-            write_name(&mut section, renamed.as_bytes());
-            section.extend_from_slice(body.get(start..at).ok_or("the import section ends early")?);
-        }
-        if at != body.len() {
-            return Err("the import section has trailing bytes".into());
-        }
-        Ok(section)
-    })?;
-    Ok((rewritten, renames))
-}
-
-fn write_name(out: &mut Vec<u8>, name: &[u8]) {
-    write_leb(out, name.len() as u64);
-    out.extend_from_slice(name);
-}
-
-/// Renames the module's function exports (`oidcclient_pkceStart`, the closure trampolines'
-/// `wasm_bindgen__convert__closures_____invoke__h3853d56e96e10ffd`, …) to short names where the
-/// glue calls them (`wasm.NAME`) and in the `InitOutput` type and `sso_bridge_bg.wasm.d.ts` that
-/// describe the raw exports. The package's API is the glue's exports, which keep their names;
-/// `memory` keeps its name too.
-fn shorten_module_exports(out: &Path) -> Result<(), String> {
-    let module = out.join("sso_bridge_bg.wasm");
-    let bytes = fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
-    let mut index = 0usize;
-    let (rewritten, renames) = rename_exports(&bytes, &mut || {
-        index += 1;
-        format!("x{:x}", index - 1)
-    })?;
     for script in js_files(out)? {
         let mut text = fs::read_to_string(&script).map_err(|e| format!("{}: {e}", script.display()))?;
-        for (old, new) in &renames {
+        for (old, new) in &exports {
             text = replace_identifier(&text, &format!("wasm.{old}"), &format!("wasm.{new}"));
+        }
+        if target == "web" && script.ends_with("sso_bridge.js") {
+            text = rename_glue_imports(&text, &imports)?;
         }
         fs::write(&script, text).map_err(|e| format!("{}: {e}", script.display()))?;
     }
@@ -483,46 +320,96 @@ fn shorten_module_exports(out: &Path) -> Result<(), String> {
             (0, text.len())
         };
         let mut region = text[start..end].to_owned();
-        for (old, new) in &renames {
+        for (old, new) in &exports {
             region = region.replace(&format!("{entry}{old}:"), &format!("{entry}{new}:"));
         }
         let text = format!("{}{region}{}", &text[..start], &text[end..]);
         fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    fs::write(&module, rewritten).map_err(|e| format!("{}: {e}", module.display()))
+    Ok(())
 }
 
-/// The module with every function export renamed by `next_name`, and the renames (old, new).
-fn rename_exports(bytes: &[u8], next_name: &mut dyn FnMut() -> String) -> Result<(Vec<u8>, Renames), String> {
-    let mut renames = Vec::new();
-    let rewritten = rewrite_section(bytes, 7, |body| {
-        let mut at = 0;
-        let count = read_leb(body, &mut at)?;
-        let mut section = Vec::new();
-        write_leb(&mut section, count);
-        for _ in 0..count {
-            let name = read_name(body, &mut at)?;
-            let name = std::str::from_utf8(name).map_err(|_| "an export name is not UTF-8")?;
-            let kind = *body.get(at).ok_or("the export section ends early")?;
-            let start = at;
-            at += 1;
-            read_leb(body, &mut at)?;
-            let renamed = if kind == 0 {
-                let new = next_name();
-                renames.push((name.to_owned(), new.clone()));
-                new
-            } else {
-                name.to_owned()
-            };
-            write_name(&mut section, renamed.as_bytes());
-            section.extend_from_slice(&body[start..at]);
+/// (module, old name, new name) of each import and (old name, new name) of each export, from the
+/// JSON binaryen prints: `{"imports": [["module", "old", "new"], …], "exports": [["old", "new"], …]}`.
+type MinifiedNames = (Vec<(String, String, String)>, Vec<(String, String)>);
+
+fn parse_minified_names(mapping: &str) -> Result<MinifiedNames, String> {
+    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+    for line in mapping.lines() {
+        let line = line.trim().trim_end_matches(',');
+        let Some(inner) = line.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else { continue };
+        let names: Vec<String> =
+            inner.split(',').map(|name| name.trim().trim_matches('"').to_owned()).collect();
+        match names.as_slice() {
+            [module, old, new] => imports.push((module.clone(), old.clone(), new.clone())),
+            [old, new] => exports.push((old.clone(), new.clone())),
+            _ => return Err(format!("unexpected line in wasm-opt's name mapping: {line}")),
         }
-        if at != body.len() {
-            return Err("the export section has trailing bytes".into());
+    }
+    if exports.is_empty() {
+        return Err("wasm-opt printed no export mapping".into());
+    }
+    Ok((imports, exports))
+}
+
+/// The web glue's import object under the merged module's name: the glue's own import functions
+/// take their new names where they are defined (`__wbg_get_2080c49015e35254: function` → `B:
+/// function`), and the functions the module imports from wasm-bindgen's snippets join them.
+fn rename_glue_imports(text: &str, imports: &[(String, String, String)]) -> Result<String, String> {
+    let mut text = text.to_owned();
+    let mut from_snippets = String::new();
+    for (module, old, new) in imports {
+        if module == GLUE_MODULE {
+            text = replace_identifier(&text, old, new);
+            continue;
         }
-        Ok(section)
-    })?;
-    Ok((rewritten, renames))
+        // The glue binds each snippet module to a name (`"./snippets/…/inline0.js": import1,`).
+        let entry = format!("\"{module}\": ");
+        let at = text.find(&entry).ok_or_else(|| format!("the glue does not import {module}"))?;
+        let rest = &text[at + entry.len()..];
+        let binding = &rest[..rest.find(',').ok_or("unexpected import object in the glue")?];
+        from_snippets.push_str(&format!(" {new}: {binding}.{old},"));
+    }
+    // Drop the per-module entries and put everything under the merged module.
+    let object_start = text
+        .find("return {\n        __proto__: null,\n        \"./sso_bridge_bg.js\": import0,")
+        .ok_or("the glue's import object was not found; update rename_glue_imports for this wasm-bindgen")?;
+    let object_end =
+        object_start + text[object_start..].find("};").ok_or("the import object does not end")? + 2;
+    let merged = format!(
+        "return {{ __proto__: null, \"{MERGED_MODULE}\": Object.assign(import0, {{{from_snippets} }}) }};"
+    );
+    text.replace_range(object_start..object_end, &merged);
+    Ok(text)
+}
+
+fn is_identifier_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$'
+}
+
+/// The positions where `name` occurs as a whole identifier in `text`.
+fn identifier_positions(text: &str, name: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    text.match_indices(name)
+        .map(|(index, _)| index)
+        .filter(|&index| {
+            let before = index.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(index + name.len()).copied();
+            !before.is_some_and(is_identifier_byte) && !after.is_some_and(is_identifier_byte)
+        })
+        .collect()
+}
+
+fn replace_identifier(text: &str, old: &str, new: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for index in identifier_positions(text, old) {
+        out.push_str(&text[last..index]);
+        out.push_str(new);
+        last = index + old.len();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// Minifies the JS glue (and wasm-bindgen's snippets) with esbuild, as any web bundle ships: the glue's comments repeat the Rust
