@@ -606,71 +606,6 @@ pub fn www_tests() -> Result<(), String> {
 mod tests {
     use super::*;
 
-    /// A module with a memory import from `env` and two function imports from the glue.
-    fn module() -> Vec<u8> {
-        let mut imports = vec![3];
-        for (module, field, desc) in [
-            ("env", "memory", vec![2, 1, 1, 2]),
-            (GLUE_MODULE, "__wbg_fetch_83d1be0f3c4a7e21", vec![0, 0]),
-            (GLUE_MODULE, "__wbg_now_463ac581d2fc7ea3", vec![0, 1]),
-        ] {
-            imports.push(module.len() as u8);
-            imports.extend_from_slice(module.as_bytes());
-            imports.push(field.len() as u8);
-            imports.extend_from_slice(field.as_bytes());
-            imports.extend(desc);
-        }
-        let mut bytes = b"\0asm\x01\0\0\0".to_vec();
-        bytes.extend([1, 4, 1, 0x60, 0, 0]); // a type section, copied as is
-        bytes.push(2);
-        bytes.push(imports.len() as u8);
-        bytes.extend(imports);
-        bytes
-    }
-
-    #[test]
-    fn glue_imports_get_short_names_and_everything_else_stays() {
-        let mut names = ["_0".to_owned(), "_1".to_owned()].into_iter();
-        let (rewritten, renames) =
-            rename_imports(&module(), GLUE_MODULE, &mut || names.next().unwrap()).unwrap();
-        assert_eq!(
-            renames,
-            [
-                ("__wbg_fetch_83d1be0f3c4a7e21".to_owned(), "_0".to_owned()),
-                ("__wbg_now_463ac581d2fc7ea3".to_owned(), "_1".to_owned())
-            ]
-        );
-        let text = String::from_utf8_lossy(&rewritten);
-        assert!(text.contains("memory") && text.contains("_0") && !text.contains("__wbg_"));
-        // Renaming back gives the original bytes.
-        let mut back =
-            ["__wbg_fetch_83d1be0f3c4a7e21".to_owned(), "__wbg_now_463ac581d2fc7ea3".to_owned()].into_iter();
-        let (original, _) = rename_imports(&rewritten, GLUE_MODULE, &mut || back.next().unwrap()).unwrap();
-        assert_eq!(original, module());
-        assert!(rename_imports(b"not wasm", GLUE_MODULE, &mut String::new).is_err());
-        assert!(rename_imports(&module()[..20], GLUE_MODULE, &mut String::new).is_err());
-    }
-
-    #[test]
-    fn function_exports_get_short_names_and_memory_keeps_its_own() {
-        let mut bytes = b"\0asm\x01\0\0\0".to_vec();
-        let mut exports = vec![2];
-        for (name, kind) in [("memory", 2u8), ("oidcclient_new", 0)] {
-            exports.push(name.len() as u8);
-            exports.extend_from_slice(name.as_bytes());
-            exports.extend([kind, 0]);
-        }
-        bytes.push(7);
-        bytes.push(exports.len() as u8);
-        bytes.extend(exports);
-        let (rewritten, renames) = rename_exports(&bytes, &mut || "x0".to_owned()).unwrap();
-        assert_eq!(renames, [("oidcclient_new".to_owned(), "x0".to_owned())]);
-        let text = String::from_utf8_lossy(&rewritten);
-        assert!(text.contains("memory") && text.contains("x0") && !text.contains("oidcclient"));
-        let (back, _) = rename_exports(&rewritten, &mut || "oidcclient_new".to_owned()).unwrap();
-        assert_eq!(back, bytes);
-    }
-
     #[test]
     fn identifiers_are_replaced_whole() {
         let glue = "x.__wbg_a_1(); __wbg_a_12; y__wbg_a_1; __wbg_a_1:function";
@@ -678,7 +613,46 @@ mod tests {
             replace_identifier(glue, "__wbg_a_1", "_0"),
             "x._0(); __wbg_a_12; y__wbg_a_1; _0:function"
         );
-        assert!(contains_identifier("let _0 = 1", "_0"));
-        assert!(!contains_identifier("let _01 = 1", "_0"));
+    }
+
+    #[test]
+    fn binaryen_name_mapping_is_read() {
+        let mapping = "{\n \"imports\": [\n  [\"./sso_bridge_bg.js\", \"__wbg_now_463a\", \"A\"],\n  \
+                       [\"./snippets/x/inline0.js\", \"ssoBridgeSleep\", \"b\"]\n ],\n\"exports\": [\n  \
+                       [\"memory\", \"S\"],\n  [\"version\", \"$\"]\n ]\n}\n";
+        let (imports, exports) = parse_minified_names(mapping).unwrap();
+        assert_eq!(
+            imports,
+            [
+                ("./sso_bridge_bg.js".into(), "__wbg_now_463a".into(), "A".into()),
+                ("./snippets/x/inline0.js".into(), "ssoBridgeSleep".into(), "b".into()),
+            ]
+        );
+        assert_eq!(exports, [("memory".into(), "S".into()), ("version".into(), "$".into())]);
+        assert!(parse_minified_names("{}").is_err(), "no exports: the format changed");
+        assert!(parse_minified_names("[\"a\", \"b\", \"c\", \"d\"]").is_err());
+    }
+
+    #[test]
+    fn the_glue_import_object_is_merged_under_the_minified_names() {
+        let glue = "import * as import1 from \"./snippets/x/inline0.js\"\n\
+                    function __wbg_get_imports() {\n    const import0 = {\n        __proto__: null,\n        \
+                    __wbg_now_463a: function() { return Date.now(); },\n    };\n    return {\n        \
+                    __proto__: null,\n        \"./sso_bridge_bg.js\": import0,\n        \
+                    \"./snippets/x/inline0.js\": import1,\n    };\n}\n";
+        let imports = [
+            ("./sso_bridge_bg.js".to_owned(), "__wbg_now_463a".to_owned(), "A".to_owned()),
+            ("./snippets/x/inline0.js".to_owned(), "ssoBridgeSleep".to_owned(), "b".to_owned()),
+        ];
+        let merged = rename_glue_imports(glue, &imports).unwrap();
+        assert!(merged.contains("A: function() { return Date.now(); }"), "{merged}");
+        assert!(
+            merged.contains(
+                "return { __proto__: null, \"a\": Object.assign(import0, { b: import1.ssoBridgeSleep, }) };"
+            ),
+            "{merged}"
+        );
+        assert!(!merged.contains("__wbg_now_463a"));
+        assert!(rename_glue_imports("no import object here", &imports[..1]).is_err());
     }
 }
