@@ -11,10 +11,12 @@ use crate::config::model::is_secret_key;
 use std::fmt;
 use zeroize::Zeroize;
 
+/// A secret string: redacted in `Debug` and `Display`, zeroized on drop.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
@@ -24,6 +26,7 @@ impl Secret {
         &self.0
     }
 
+    /// Whether the value is empty (a check that does not expose it).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
