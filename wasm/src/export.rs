@@ -92,6 +92,6 @@ pub fn credentials_file_section(
     Ok(core_section(section_name, &credentials).map_err(invalid_credentials)?.expose().to_owned())
 }
 
-fn invalid_credentials(error: crate::export::InvalidCredentials) -> JsFailure {
+fn invalid_credentials(error: sso_bridge::export::InvalidCredentials) -> JsFailure {
     JsFailure::new("invalid_credentials", "InvalidCredentials", false, error.to_string())
 }
