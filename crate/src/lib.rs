@@ -30,6 +30,9 @@ pub mod flows;
 pub mod http;
 pub mod json;
 pub mod oidc;
+// Native only: it needs the config writer's many-sections entry point, which the wasm module
+// does not carry (the popup asks the helper to populate).
+#[cfg(not(target_arch = "wasm32"))]
 pub mod populate;
 pub mod portal;
 pub mod secret;
