@@ -46,7 +46,7 @@ const wasmSrc = join(here, 'src', 'wasm');
 rmSync(wasmSrc, { recursive: true, force: true });
 mkdirSync(wasmSrc, { recursive: true });
 for (const file of WASM_FILES) cpSync(join(pkg, file), join(wasmSrc, file));
-// wasm-bindgen's JS snippets (the fetch and timer helpers of crate/src/wasm/effects.rs), imported by the glue.
+// wasm-bindgen's JS snippets (the fetch and timer helpers of wasm/src/effects.rs), imported by the glue.
 const snippets = join(pkg, 'snippets');
 if (existsSync(snippets)) cpSync(snippets, join(wasmSrc, 'snippets'), { recursive: true });
 
@@ -73,6 +73,8 @@ function assemble(target, browserManifest) {
   mkdirSync(join(out, 'wasm'), { recursive: true });
   for (const file of ['sso_bridge.js', 'sso_bridge_bg.wasm']) cpSync(join(pkg, file), join(out, 'wasm', file));
   if (existsSync(snippets)) cpSync(snippets, join(out, 'wasm', 'snippets'), { recursive: true });
+  // The licence travels with the code (Apache-2.0 §4).
+  cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
   return out;
 }
 

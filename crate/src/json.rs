@@ -16,7 +16,7 @@
 //! - `\u` escapes must pair surrogates (a Rust string cannot hold a lone one; serde_json refuses
 //!   them too);
 //! - a number too large for an `f64` (`1e400`) is refused, exactly where serde_json refuses it
-//!   ([`overflows_like_serde_json`]); numbers too small for one read as zero there, and are kept.
+//!   (`overflows_like_serde_json`); numbers too small for one read as zero there, and are kept.
 //!
 //! Errors name a position and what went wrong, never the text: the input may hold secrets.
 
@@ -47,7 +47,7 @@ pub enum JsonErrorKind {
     TrailingCharacters,
     /// Anything else that is not JSON.
     Syntax,
-    /// Nested deeper than [`MAX_DEPTH`].
+    /// Nested deeper than the reader's depth limit.
     TooDeep,
     /// A number beyond the range of an `f64` (`1e400`), which serde_json refuses too.
     NumberOutOfRange,

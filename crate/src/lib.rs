@@ -21,20 +21,41 @@
 //! - [`oidc`], [`portal`]: SSO OIDC and portal operations; [`flows`]: login, refresh and listing
 //!   state machines built on them.
 
+// Every public item is documented: the lint holds the modules done so far to it; the modules
+// marked `allow(missing_docs)` below still have undocumented fields and methods (issue 13).
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[allow(missing_docs)]
 pub mod cache;
+#[allow(missing_docs)]
 pub mod config;
+#[allow(missing_docs)]
 pub mod console;
+#[allow(missing_docs)]
 pub mod error;
+#[allow(missing_docs)]
 pub mod export;
 pub mod flows;
+#[allow(missing_docs)]
 pub mod http;
+#[allow(missing_docs)]
 pub mod json;
+#[allow(missing_docs)]
 pub mod oidc;
+#[allow(missing_docs)]
+// Native only: it needs the config writer's many-sections entry point, which the wasm module
+// does not carry (the popup asks the helper to populate).
+#[cfg(not(target_arch = "wasm32"))]
 pub mod populate;
 pub mod portal;
 pub mod secret;
+#[allow(missing_docs)]
 pub mod sorted_map;
 mod text;
 pub mod time;
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExample;

@@ -27,8 +27,11 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountInfo {
+    /// The 12-digit AWS account ID.
     pub account_id: String,
+    /// The account's display name, when the portal gives one.
     pub account_name: Option<String>,
+    /// The account's root email address, when the portal gives one.
     pub email_address: Option<String>,
 }
 
@@ -36,13 +39,16 @@ pub struct AccountInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleInfo {
+    /// The permission set's role name (what `sso_role_name` names).
     pub role_name: String,
+    /// The account the role is in.
     pub account_id: String,
 }
 
 /// One page of a list call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page<T> {
+    /// This page's items, in the service's order.
     pub items: Vec<T>,
     /// Present when there are more pages.
     pub next_token: Option<String>,
@@ -51,8 +57,11 @@ pub struct Page<T> {
 /// Temporary credentials of a role (GetRoleCredentials).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleCredentials {
+    /// `AWS_ACCESS_KEY_ID`.
     pub access_key_id: String,
+    /// `AWS_SECRET_ACCESS_KEY`.
     pub secret_access_key: Secret,
+    /// `AWS_SESSION_TOKEN`.
     pub session_token: Secret,
     /// From the portal's epoch **milliseconds**, truncated to seconds like the CLI.
     pub expiration: UtcTime,
@@ -233,10 +242,13 @@ impl<T: Transport> PortalClient<T> {
         Ok(PortalClient { base_url: checked_base_url(base_url, "SSO portal")?, transport })
     }
 
+    /// The endpoint this client calls.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
+    /// One page of ListAccounts (`next_token` from the previous page; `max_results` up to
+    /// [`MAX_PAGE_SIZE`]). [`crate::flows::listing`] reads every page, with retries.
     pub async fn list_accounts_page(
         &self,
         access_token: &Secret,
@@ -247,6 +259,7 @@ impl<T: Transport> PortalClient<T> {
         parse_list_accounts(&send(&self.transport, Operation::ListAccounts, request).await?)
     }
 
+    /// One page of ListAccountRoles for `account_id` (paging as in [`Self::list_accounts_page`]).
     pub async fn list_account_roles_page(
         &self,
         access_token: &Secret,
@@ -259,6 +272,7 @@ impl<T: Transport> PortalClient<T> {
         parse_list_account_roles(&send(&self.transport, Operation::ListAccountRoles, request).await?)
     }
 
+    /// GetRoleCredentials: temporary credentials of `role_name` in `account_id`.
     pub async fn get_role_credentials(
         &self,
         access_token: &Secret,

@@ -11,10 +11,12 @@ use crate::config::model::is_secret_key;
 use std::fmt;
 use zeroize::Zeroize;
 
+/// A secret string: redacted in `Debug` and `Display`, zeroized on drop.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
@@ -24,6 +26,7 @@ impl Secret {
         &self.0
     }
 
+    /// Whether the value is empty (a check that does not expose it).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -91,6 +94,8 @@ pub fn blank_secret_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Whether indented lines continue a secret value.
     let mut in_secret = false;
+    // Whether the previous piece was a secret's line cut at a lone `\r`.
+    let mut after_lone_cr_of_secret = false;
     let mut rest = text;
     while !rest.is_empty() {
         let end = rest.find(['\n', '\r']).map_or(rest.len(), |i| i + 1);
@@ -99,7 +104,10 @@ pub fn blank_secret_values(text: &str) -> String {
         let body = line.trim_end_matches(['\n', '\r']);
         let ending = &line[body.len()..];
         let first = body.chars().next();
-        if body.trim().is_empty() {
+        if after_lone_cr_of_secret {
+            // The SDKs end lines only at `\n`: for them this is still the secret's line.
+            out.push_str(&blank(body));
+        } else if body.trim().is_empty() {
             out.push_str(body);
         } else if first.is_some_and(|c| c.is_whitespace() || c.is_control()) {
             // (Python's `\s` also matches U+001C..U+001F: configparser reads such a line as
@@ -123,6 +131,7 @@ pub fn blank_secret_values(text: &str) -> String {
             in_secret = secret;
         }
         out.push_str(ending);
+        after_lone_cr_of_secret = in_secret && ending == "\r" && !rest.starts_with('\n');
     }
     out
 }
@@ -208,6 +217,12 @@ mod blanking_tests {
              [nested]\ns3 =\n  max_concurrency = 10\n  session_token = {SESSION_TOKEN}\n\
              [typo]\naws_secret_access_key {SECRET_KEY}"
         )
+    }
+
+    #[test]
+    fn what_follows_a_lone_carriage_return_on_a_secret_line_is_blanked() {
+        let text = "[default]\naws_secret_access_key =\rwJalrXUtnFEMIafterCR\nregion = x\n";
+        assert_eq!(blank_secret_values(text), "[default]\naws_secret_access_key =\r*\nregion = x\n");
     }
 
     #[test]

@@ -21,8 +21,10 @@ pub struct TimeParseError {
 }
 
 impl UtcTime {
+    /// 1970-01-01T00:00:00Z.
     pub const UNIX_EPOCH: UtcTime = UtcTime(0);
 
+    /// From seconds since the Unix epoch.
     pub const fn from_unix_seconds(seconds: i64) -> Self {
         UtcTime(seconds)
     }
@@ -32,10 +34,12 @@ impl UtcTime {
         UtcTime(millis.div_euclid(1000))
     }
 
+    /// Seconds since the Unix epoch.
     pub const fn unix_seconds(self) -> i64 {
         self.0
     }
 
+    /// `seconds` later (earlier when negative), saturating at the ends of `i64`.
     pub const fn plus_seconds(self, seconds: i64) -> Self {
         UtcTime(self.0.saturating_add(seconds))
     }

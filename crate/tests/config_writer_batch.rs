@@ -3,6 +3,9 @@
 //! exactly the bytes of applying them one after another with `update_section`; removals delete
 //! exactly the named sections and keep every other byte.
 
+// The batch entry point is native only (the wasm module does not carry it).
+#![cfg(not(target_arch = "wasm32"))]
+
 use sso_bridge::config::writer::{apply_section_edits, update_section, SectionKind, SectionUpdate};
 
 /// xorshift64*: deterministic, so failures reproduce.

@@ -3,7 +3,8 @@
 //! - always: the blanked text has the same line breaks, and no secret value the core reads from the
 //!   original (8 or more letters and digits, what a key or token looks like) is left on its line;
 //! - for plain text: the blanked text parses into the same sections, keys, non-secret values and
-//!   findings (same diagnostic codes on the same lines), or fails on the same line.
+//!   findings (same diagnostic codes on the same lines, but for the one that compares a value's
+//!   readings), or fails on the same line.
 //!
 //! Plain means no control character other than tab and CRLF, and no `secret_key:VALUE = x` line.
 //! Elsewhere the AWS CLI (configparser: a lone `\r` ends a line, Python's `strip` removes
@@ -15,7 +16,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use sso_bridge::config::model::is_secret_key;
-use sso_bridge::config::{parse_files, ConfigSet, FileKind, SourceFile};
+use sso_bridge::config::{parse_files, ConfigSet, DiagnosticCode, FileKind, SourceFile};
 use sso_bridge::secret::blank_secret_values;
 
 fn parse(text: &str, kind: FileKind) -> Result<ConfigSet, sso_bridge::config::ParseError> {
@@ -35,8 +36,15 @@ fn is_plain(text: &str) -> bool {
     !controls && !secret_in_key
 }
 
-fn findings(set: &ConfigSet) -> Vec<(sso_bridge::config::DiagnosticCode, u32)> {
-    set.diagnostics.iter().map(|d| (d.code, d.origin.line)).collect()
+/// The diagnostics' codes and lines, but for "the CLI and the SDKs read this value differently":
+/// that one compares the value's text, which the blanking changes by design (a secret's continuation
+/// lines become `*`, and two different readings of them may become the same).
+fn findings(set: &ConfigSet) -> Vec<(DiagnosticCode, u32)> {
+    set.diagnostics
+        .iter()
+        .filter(|d| d.code != DiagnosticCode::CliReadsDifferently)
+        .map(|d| (d.code, d.origin.line))
+        .collect()
 }
 
 fuzz_target!(|text: &str| {

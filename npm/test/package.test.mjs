@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 
 const pkg = new URL("../../pkg/", import.meta.url);
 const manifest = JSON.parse(await readFile(new URL("package.json", pkg), "utf8"));
@@ -22,10 +23,12 @@ test("package.json is named sso-bridge and its version equals the crate's", asyn
 
 test("every file the manifest points at exists, with types for both targets", async () => {
   const targets = [manifest.main, manifest.types];
-  for (const entry of Object.values(manifest.exports)) {
+  const collect = (entry) => {
     if (typeof entry === "string") targets.push(entry);
-    else targets.push(entry.types, entry.default);
-  }
+    else Object.values(entry).forEach(collect);
+  };
+  Object.values(manifest.exports).forEach(collect);
+  assert.ok(targets.includes("./node/sso_bridge.js"), "the Node entry is exported");
   for (const file of targets) {
     const info = await stat(new URL(file, pkg));
     assert.ok(info.size > 0, `${file} is empty`);
@@ -37,6 +40,7 @@ test("every file the manifest points at exists, with types for both targets", as
   assert.ok(api.length < dts.length, "the loader section was not found in the web .d.ts");
   assert.doesNotMatch(api, /\bany\b/, "the public types must not use `any`");
   assert.match(await readFile(new URL("README.md", pkg), "utf8"), /^# sso-bridge/);
+  assert.match(await readFile(new URL("LICENSE", pkg), "utf8"), /Apache License\s+Version 2\.0/);
 });
 
 test("the type-check usage file calls every export", async () => {
@@ -51,3 +55,27 @@ test("the type-check usage file calls every export", async () => {
   assert.deepEqual(missing, [], "exports that npm/usage.ts never calls");
 });
 
+
+test("wrong arguments and a missing init() get the package's typed error, not a trap", async () => {
+  const web = await import(fileURLToPath(new URL("web/sso_bridge.js", pkg)));
+  // This test file's first test may have initialised the module already; the Node entry's import
+  // does it otherwise. Before init, see npm/consumer (a fresh module instance).
+  await import(fileURLToPath(new URL("node/sso_bridge.js", pkg)));
+  const typed = { name: "SsoBridgeError", code: "invalid_argument", retryable: false };
+  assert.throws(() => web.parseConfig(42), typed);
+  assert.throws(() => web.parseConfig("[profile a]\n", 42), typed);
+  assert.throws(() => web.resolveProfile({}, ""), typed);
+  assert.throws(() => web.tokenCacheKey(null), typed);
+  assert.throws(() => new web.OidcClient(7), typed);
+  // The module still works afterwards: nothing trapped.
+  assert.equal(web.tokenCacheKey("admin"), "d033e22ae348aeb5660fc2140aec35850c4da997");
+});
+
+test("the bundler build loads through WebAssembly ESM integration (as webpack's asyncWebAssembly does)", () => {
+  const script = `const m = await import(${JSON.stringify(fileURLToPath(new URL("bundler/sso_bridge.js", pkg)))});
+    process.stdout.write(JSON.stringify([m.tokenCacheKey("admin"), Object.keys(m.parseConfig("[profile a]\\nregion = x\\n").profiles)]));`;
+  const output = execFileSync(process.execPath, ["--experimental-wasm-modules", "--no-warnings", "--input-type=module", "-e", script], {
+    encoding: "utf8",
+  });
+  assert.deepEqual(JSON.parse(output), ["d033e22ae348aeb5660fc2140aec35850c4da997", ["a"]]);
+});

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{error_parts, get, js, json};
-use sso_bridge::wasm::cache::{
+use sso_bridge_wasm::cache::{
     parse_registration_file, parse_token_file, registration_cache_key, registration_file_json,
     token_cache_key, token_file_json,
 };

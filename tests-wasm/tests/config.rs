@@ -4,7 +4,7 @@
 mod common;
 
 use common::{error_parts, get, json};
-use sso_bridge::wasm::config::{list_sso_profiles, parse_config, resolve_profile};
+use sso_bridge_wasm::config::{list_sso_profiles, parse_config, resolve_profile};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use sso_bridge::http::{Clock, HttpRequest, Method, Random, Sleep, Transport, TransportErrorKind};
-use sso_bridge::wasm::convert::JsFailure;
-use sso_bridge::wasm::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
+use sso_bridge_wasm::convert::JsFailure;
+use sso_bridge_wasm::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -101,5 +101,5 @@ fn failures_become_errors_with_code_variant_and_retryable() {
 
 #[wasm_bindgen_test]
 fn version_is_the_crate_version() {
-    assert_eq!(sso_bridge::wasm::version(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(sso_bridge_wasm::version(), env!("CARGO_PKG_VERSION"));
 }

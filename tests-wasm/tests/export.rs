@@ -4,7 +4,7 @@
 mod common;
 
 use common::{error_parts, js};
-use sso_bridge::wasm::export::{credentials_file_section, export_credentials};
+use sso_bridge_wasm::export::{credentials_file_section, export_credentials};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

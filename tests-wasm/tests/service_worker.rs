@@ -5,8 +5,8 @@
 mod common;
 
 use common::{auto_emulator, get, js, settle, text};
-use sso_bridge::wasm::config::parse_config;
-use sso_bridge::wasm::sso::{OidcClientJs, PortalClientJs};
+use sso_bridge_wasm::config::parse_config;
+use sso_bridge_wasm::sso::{OidcClientJs, PortalClientJs};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_service_worker);

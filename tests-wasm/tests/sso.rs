@@ -6,9 +6,9 @@
 mod common;
 
 use common::{auto_emulator, control, emulator, error_parts, get, http, js, json, pause, settle, text};
-use sso_bridge::wasm::cache::token_file_json;
-use sso_bridge::wasm::export::export_credentials;
-use sso_bridge::wasm::sso::{
+use sso_bridge_wasm::cache::token_file_json;
+use sso_bridge_wasm::export::export_credentials;
+use sso_bridge_wasm::sso::{
     plan_refresh_js, resolve_endpoints, token_file_for, OidcClientJs, PortalClientJs,
 };
 use wasm_bindgen::JsValue;

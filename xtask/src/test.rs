@@ -16,12 +16,13 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/firefox-esr", "firefox-esr"),
 ];
 
-/// Runs every step (or the first eight, the native ones; or those whose name contains `only`).
+/// Runs every step (or the native ones, those before the wasm build; or those whose name contains `only`).
 pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
     let mut steps: Vec<Step> = vec![
         ("format", format_check),
         ("clippy", clippy),
         ("native tests", native_tests),
+        ("crates: cargo doc without warnings, cargo package (core and helper)", crate_packaging),
         ("emulator referees (boto3, botocore, AWS CLI v2, pagination, load)", python::emulator_referees),
         (
             "helper referees (boto3, AWS CLI v2 on the helper's files; Chromium launches the helper)",
@@ -34,7 +35,10 @@ pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
             crate::cross::release_check,
         ),
         ("wasm build of the core and bindings (clippy)", wasm_build),
-        ("npm package: build, types, size, node tests", wasm::npm_package_tests),
+        (
+            "npm package: build, types, size, node tests, consumer toolchains (Vite, webpack, esbuild, Node)",
+            wasm::npm_package_tests,
+        ),
         ("wasm tests in Chromium", wasm::browser_tests),
         ("www demo page in Chromium (playwright-core)", wasm::www_tests),
         ("extension: build, eslint, web-ext lint", extension::checks),
@@ -45,7 +49,9 @@ pub fn run_all(native_only: bool, only: Option<&str>) -> Result<(), String> {
         ),
     ];
     if native_only {
-        steps.truncate(8);
+        let first_browser_step =
+            steps.iter().position(|(name, _)| name.starts_with("wasm build")).unwrap_or(steps.len());
+        steps.truncate(first_browser_step);
     }
     if let Some(only) = only {
         steps.retain(|(name, _)| name.contains(only));
@@ -95,9 +101,22 @@ fn native_tests() -> Result<(), String> {
     util::run("cargo", &["test", "--workspace", "--locked"])
 }
 
+/// The core is a library for others: its docs build without warnings, and the core and the helper
+/// package as they would be published (`cargo package` builds each from its packaged files, against
+/// crates.io for the dependencies and the core's package for the helper).
+fn crate_packaging() -> Result<(), String> {
+    util::run_in(
+        &util::root(),
+        "cargo",
+        &["doc", "--locked", "-p", "sso-bridge", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    util::run("cargo", &["package", "--locked", "--allow-dirty", "-p", "sso-bridge", "-p", "sso-bridge-host"])
+}
+
 fn wasm_build() -> Result<(), String> {
     ensure_rust_target("wasm32-unknown-unknown")?;
-    // Clippy on the wasm32 target too: the bindings (crate/src/wasm/) and tests-wasm/ exist only there.
+    // Clippy on the wasm32 target too: the bindings (wasm/) and tests-wasm/ exist only there.
     util::run(
         "cargo",
         &[
@@ -106,7 +125,11 @@ fn wasm_build() -> Result<(), String> {
             "-p",
             "sso-bridge",
             "-p",
+            "sso-bridge-wasm",
+            "-p",
             "sso-bridge-wasm-tests",
+            "-p",
+            "sso-bridge-downstream-check",
             "--all-targets",
             "--target",
             "wasm32-unknown-unknown",
@@ -114,6 +137,12 @@ fn wasm_build() -> Result<(), String> {
             "-D",
             "warnings",
         ],
+    )?;
+    // A Rust wasm program with its own global allocator links against the core
+    // (tests-wasm/downstream): the core imposes no allocator, start function or exports.
+    util::run(
+        "cargo",
+        &["build", "--locked", "-p", "sso-bridge-downstream-check", "--target", "wasm32-unknown-unknown"],
     )
 }
 

@@ -11,11 +11,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Must equal the `wasm-bindgen` version pinned in the workspace Cargo.toml.
+/// Must equal the `wasm-bindgen` version pinned in wasm/Cargo.toml (the bindings crate; tests-wasm/Cargo.toml repeats it).
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 
 /// Release `.wasm` + JS glue (+ wasm-bindgen's snippets) of the `web` target, gzip -9: the size
-/// budget of issue 4, 100 KB. A build above it fails.
+/// budget of issue 4. A build above it fails.
 const SIZE_BUDGET_GZIP: u64 = 100 * 1024;
 
 /// The two wasm-bindgen targets shipped in the package: `web` (the default export, plain ESM with
@@ -96,7 +96,7 @@ pub fn build_package() -> Result<(), String> {
             "build",
             "--locked",
             "-p",
-            "sso-bridge",
+            "sso-bridge-wasm",
             "--lib",
             "--target",
             "wasm32-unknown-unknown",
@@ -105,7 +105,7 @@ pub fn build_package() -> Result<(), String> {
         ],
         &[("CARGO_ENCODED_RUSTFLAGS", &remap)],
     )?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge.wasm");
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge_wasm.wasm");
     let pkg = pkg_dir();
     if pkg.exists() {
         fs::remove_dir_all(&pkg).map_err(|e| format!("could not clear {}: {e}", pkg.display()))?;
@@ -123,15 +123,14 @@ pub fn build_package() -> Result<(), String> {
             &[
                 // Rust's wasm32 layout puts the stack below 1 MiB and the data above it, so the
                 // first KiB of memory is never addressed: saying so lets loads and stores fold
-                // their constant offsets (-1 KB gzip; emscripten passes it by default too).
+                // their constant offsets (emscripten passes it by default too).
                 "--low-memory-unused",
-                // Functions that differ only in constants become one with a parameter (-0.7 KB
-                // gzip) …
+                // Functions that differ only in constants become one with a parameter …
                 "--merge-similar-functions",
                 "-Oz",
-                // … flattening and re-looping the control flow lets the next rounds fold more
-                // (-0.45 KB), and a second round finds more after the first one's inlining and
-                // merging (-0.9 KB gzip); `--converge` instead measured larger.
+                // … flattening and re-looping the control flow lets the next rounds fold more, and
+                // a second round finds more after the first one's inlining and merging;
+                // `--converge` instead measured larger (the commits give the figures).
                 "--flatten",
                 "--rereloop",
                 "-Oz",
@@ -140,21 +139,20 @@ pub fn build_package() -> Result<(), String> {
                 // run time (wasm-bindgen, which needs the latter, has already run).
                 "--strip-producers",
                 "--strip-target-features",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                path_str(&module)?,
-                "-o",
-                path_str(&module)?,
-            ],
+            ]
+            .iter()
+            .chain(WASM_FEATURES)
+            .chain(&[path_str(&module)?, "-o", path_str(&module)?])
+            .copied()
+            .collect::<Vec<_>>(),
         )?;
-        shorten_glue_imports(&out)?;
-        shorten_module_exports(&out)?;
+        minify_names(&out, target, &wasm_opt)?;
+        guard_glue(&out, target)?;
         minify_glue(&out)?;
     }
+    copy_into_package(&root().join("npm/node"), &pkg.join("node"))?;
+    fs::copy(root().join("LICENSE"), pkg.join("LICENSE"))
+        .map_err(|e| format!("could not copy LICENSE: {e}"))?;
 
     let version = crate_version()?;
     fs::write(pkg.join("package.json"), package_json(&version))
@@ -174,214 +172,135 @@ pub fn build_package() -> Result<(), String> {
     Ok(())
 }
 
+/// Copies the files of `from` (hand-written package entries) into `to`.
+fn copy_into_package(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("could not create {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", from.display()))?.path();
+        let name = path.file_name().ok_or_else(|| format!("{}: no file name", path.display()))?;
+        fs::copy(&path, to.join(name)).map_err(|e| format!("could not copy {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The package's own `SsoBridgeError` (as `wasm/src/convert.rs` builds it) for the two mistakes the
+/// glue sees before the module does.
+const GLUE_ERROR: &str = "function ssoBridgeError(code, variant, message) {
+    const error = new Error(message);
+    error.name = 'SsoBridgeError';
+    error.code = code;
+    error.variant = variant;
+    error.retryable = false;
+    return error;
+}
+";
+
+/// Makes the glue fail with the package's typed error where wasm-bindgen's would trap or throw a
+/// bare `TypeError`:
+/// - a string parameter given something else (`parseConfig(42)`): wasm-bindgen's glue does not
+///   check, and the module reads memory it was never given ("memory access out of bounds");
+/// - (web build) an export called before `init()`: "Cannot read properties of undefined".
+///
+/// Edits wasm-bindgen's generated text, so each edit must find its anchor exactly once or the build
+/// fails (a wasm-bindgen upgrade that changes the glue is then seen at once).
+fn guard_glue(out: &Path, target: &str) -> Result<(), String> {
+    let glue = out.join(if target == "web" { "sso_bridge.js" } else { "sso_bridge_bg.js" });
+    let mut text = fs::read_to_string(&glue).map_err(|e| format!("{}: {e}", glue.display()))?;
+    let replace_once = |text: &mut String, anchor: &str, with: &str| -> Result<(), String> {
+        if text.matches(anchor).count() != 1 {
+            return Err(format!(
+                "{}: expected `{anchor}` once in wasm-bindgen's glue; update guard_glue for this wasm-bindgen",
+                glue.display()
+            ));
+        }
+        *text = text.replacen(anchor, with, 1);
+        Ok(())
+    };
+    replace_once(
+        &mut text,
+        "function passStringToWasm0(arg, malloc, realloc) {\n",
+        &format!(
+            "{GLUE_ERROR}function passStringToWasm0(arg, malloc, realloc) {{
+    if (typeof arg !== 'string') throw ssoBridgeError('invalid_argument', 'InvalidArgument', \
+`a string argument is ${{arg === null ? 'null' : typeof arg}}, not a string. Check it against the TypeScript types.`);
+"
+        ),
+    )?;
+    if target == "web" {
+        // `wasm` stays a stand-in that throws until init() has run.
+        replace_once(
+            &mut text,
+            "let wasmModule, wasmInstance, wasm;\n",
+            "const notInitialized = new Proxy({}, { get() { throw ssoBridgeError('not_initialized', \
+'NotInitialized', 'sso-bridge is not initialised: call `await init()` (the default export) once before \
+using it; in Node, import the package normally and its Node entry does it.'); } });
+let wasmModule, wasmInstance, wasm = notInitialized;
+",
+        )?;
+        for _ in 0..2 {
+            let anchor = "if (wasm !== undefined) return wasm;";
+            let at =
+                text.find(anchor).ok_or_else(|| format!("{}: init's check not found", glue.display()))?;
+            text.replace_range(at..at + anchor.len(), "if (wasm !== notInitialized) return wasm;");
+        }
+        if text.contains("wasm !== undefined") || text.contains("wasm === undefined") {
+            return Err(format!("{}: another `wasm` undefined check; update guard_glue", glue.display()));
+        }
+    }
+    fs::write(&glue, text).map_err(|e| format!("{}: {e}", glue.display()))
+}
+
+/// The WebAssembly features Rust's wasm32 target emits, which wasm-opt must accept.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
 /// The module wasm-bindgen's glue provides the imports under.
 const GLUE_MODULE: &str = "./sso_bridge_bg.js";
 
-/// Renames the functions the JS glue hands the wasm module (`__wbg_fetch_83d1be0f3c4a7e21`, …:
-/// wasm-bindgen makes them unique with a hash) to short names, in the module's import section and
-/// in the glue alike, as emscripten's `--minify-imports` does. The hashes are incompressible and
-/// sit in both files: -1.5 KB gzip. Export names (the API and the glue's calls) are kept.
-fn shorten_glue_imports(out: &Path) -> Result<(), String> {
+/// The one import module binaryen's `--minify-imports-and-exports-and-modules` merges all imports
+/// into.
+const MERGED_MODULE: &str = "a";
+
+/// Short names for the module's imports and exports, by binaryen's own pass (as emscripten uses it),
+/// with the glue updated from the mapping the pass prints. wasm-bindgen's names are long and hashed
+/// (`__wbg_fetch_83d1be0f3c4a7e21`, `wasm_bindgen__convert__closures_____invoke__h3853d56e96e10ffd`):
+/// incompressible, and in both files. The package's API is the glue's exports, which keep their
+/// names; the raw exports (`InitOutput`, `sso_bridge_bg.wasm.d.ts`) take the short ones.
+///
+/// The web build merges the import modules into one, so its imports are renamed too. The bundler
+/// build's import modules are real ES modules the bundler resolves (`./sso_bridge_bg.js`), so there
+/// only the exports are renamed.
+fn minify_names(out: &Path, target: &str, wasm_opt: &Path) -> Result<(), String> {
     let module = out.join("sso_bridge_bg.wasm");
-    let bytes = fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
-    let scripts = js_files(out)?;
-    let mut texts = Vec::new();
-    for script in &scripts {
-        texts.push(fs::read_to_string(script).map_err(|e| format!("{}: {e}", script.display()))?);
+    let module = path_str(&module)?;
+    let pass = if target == "web" {
+        "--minify-imports-and-exports-and-modules"
+    } else {
+        "--minify-imports-and-exports"
+    };
+    let mut args = vec![pass];
+    args.extend_from_slice(WASM_FEATURES);
+    args.extend_from_slice(&[module, "-o", module]);
+    let mapping =
+        util::output(path_str(wasm_opt)?, &args).ok_or_else(|| format!("wasm-opt {pass} failed"))?;
+    let (imports, exports) = parse_minified_names(&mapping)?;
+    if target == "web" && imports.is_empty() {
+        return Err("wasm-opt renamed no imports: its mapping format changed?".into());
     }
-    // Short names that occur nowhere in the glue yet, so a rename cannot capture another name.
-    let mut candidates = (0..).map(|index: usize| format!("_{index:x}"));
-    let (rewritten, renames) = rename_imports(&bytes, GLUE_MODULE, &mut || loop {
-        let name = candidates.next().unwrap_or_default();
-        if !texts.iter().any(|text| contains_identifier(text, &name)) {
-            return name;
-        }
-    })?;
-    for (script, text) in scripts.iter().zip(texts) {
-        let mut text = text;
-        for (old, new) in &renames {
-            text = replace_identifier(&text, old, new);
-        }
-        fs::write(script, text).map_err(|e| format!("{}: {e}", script.display()))?;
-    }
-    fs::write(&module, rewritten).map_err(|e| format!("{}: {e}", module.display()))
-}
-
-fn is_identifier_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$'
-}
-
-/// The positions where `name` occurs as a whole identifier in `text`.
-fn identifier_positions(text: &str, name: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    text.match_indices(name)
-        .map(|(index, _)| index)
-        .filter(|&index| {
-            let before = index.checked_sub(1).map(|i| bytes[i]);
-            let after = bytes.get(index + name.len()).copied();
-            !before.is_some_and(is_identifier_byte) && !after.is_some_and(is_identifier_byte)
-        })
-        .collect()
-}
-
-fn contains_identifier(text: &str, name: &str) -> bool {
-    !identifier_positions(text, name).is_empty()
-}
-
-fn replace_identifier(text: &str, old: &str, new: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for index in identifier_positions(text, old) {
-        out.push_str(&text[last..index]);
-        out.push_str(new);
-        last = index + old.len();
-    }
-    out.push_str(&text[last..]);
-    out
-}
-
-fn read_leb(bytes: &[u8], pos: &mut usize) -> Result<u64, String> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes.get(*pos).ok_or("the wasm module ends inside a number")?;
-        *pos += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Ok(value);
-        }
-    }
-    Err("a number in the wasm module is too long".into())
-}
-
-fn write_leb(out: &mut Vec<u8>, mut value: u64) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn read_name<'a>(bytes: &'a [u8], pos: &mut usize) -> Result<&'a [u8], String> {
-    let len = read_leb(bytes, pos)? as usize;
-    let name = bytes.get(*pos..*pos + len).ok_or("the wasm module ends inside a name")?;
-    *pos += len;
-    Ok(name)
-}
-
-/// (old name, new name) pairs.
-type Renames = Vec<(String, String)>;
-
-/// The module with `section_id`'s body replaced by `rewrite(body)`; every other section is
-/// copied byte for byte.
-fn rewrite_section<F>(bytes: &[u8], section_id: u8, mut rewrite: F) -> Result<Vec<u8>, String>
-where
-    F: FnMut(&[u8]) -> Result<Vec<u8>, String>,
-{
-    if bytes.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module (version 1)".into());
-    }
-    let mut out = bytes[..8].to_vec();
-    let mut pos = 8;
-    while pos < bytes.len() {
-        let id = bytes[pos];
-        pos += 1;
-        let size = read_leb(bytes, &mut pos)? as usize;
-        let body = bytes.get(pos..pos + size).ok_or("the wasm module ends inside a section")?;
-        pos += size;
-        let rewritten;
-        let body = if id == section_id {
-            rewritten = rewrite(body)?;
-            rewritten.as_slice()
-        } else {
-            body
-        };
-        out.push(id);
-        write_leb(&mut out, body.len() as u64);
-        out.extend_from_slice(body);
-    }
-    Ok(out)
-}
-
-/// The module with every function import from `glue_module` renamed by `next_name`, and the
-/// renames (old, new).
-fn rename_imports(
-    bytes: &[u8],
-    glue_module: &str,
-    next_name: &mut dyn FnMut() -> String,
-) -> Result<(Vec<u8>, Renames), String> {
-    let mut renames = Vec::new();
-    let rewritten = rewrite_section(bytes, 2, |body| {
-        let mut at = 0;
-        let count = read_leb(body, &mut at)?;
-        let mut section = Vec::new();
-        write_leb(&mut section, count);
-        for _ in 0..count {
-            let module = read_name(body, &mut at)?;
-            let field = read_name(body, &mut at)?;
-            let start = at;
-            let kind = *body.get(at).ok_or("the import section ends early")?;
-            at += 1;
-            match kind {
-                0 => drop(read_leb(body, &mut at)?),
-                1 | 2 => {
-                    if kind == 1 {
-                        at += 1; // the table's element type
-                    }
-                    let flags = read_leb(body, &mut at)?;
-                    read_leb(body, &mut at)?;
-                    if flags & 1 != 0 {
-                        read_leb(body, &mut at)?;
-                    }
-                }
-                3 => at += 2, // value type, mutability
-                other => return Err(format!("an import of unknown kind {other} in the wasm module")),
-            }
-            let field = std::str::from_utf8(field).map_err(|_| "an import name is not UTF-8")?;
-            let renamed = if kind == 0 && module == glue_module.as_bytes() {
-                let name = next_name();
-                renames.push((field.to_owned(), name.clone()));
-                name
-            } else {
-                field.to_owned()
-            };
-            write_name(&mut section, module);
-            write_name(&mut section, renamed.as_bytes());
-            section.extend_from_slice(body.get(start..at).ok_or("the import section ends early")?);
-        }
-        if at != body.len() {
-            return Err("the import section has trailing bytes".into());
-        }
-        Ok(section)
-    })?;
-    Ok((rewritten, renames))
-}
-
-fn write_name(out: &mut Vec<u8>, name: &[u8]) {
-    write_leb(out, name.len() as u64);
-    out.extend_from_slice(name);
-}
-
-/// Renames the module's function exports (`oidcclient_pkceStart`, the closure trampolines'
-/// `wasm_bindgen__convert__closures_____invoke__h3853d56e96e10ffd`, …) to short names where the
-/// glue calls them (`wasm.NAME`) and in the `InitOutput` type and `sso_bridge_bg.wasm.d.ts` that
-/// describe the raw exports. The package's API is the glue's exports, which keep their names;
-/// `memory` keeps its name too. -0.4 KB gzip.
-fn shorten_module_exports(out: &Path) -> Result<(), String> {
-    let module = out.join("sso_bridge_bg.wasm");
-    let bytes = fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
-    let mut index = 0usize;
-    let (rewritten, renames) = rename_exports(&bytes, &mut || {
-        index += 1;
-        format!("x{:x}", index - 1)
-    })?;
     for script in js_files(out)? {
         let mut text = fs::read_to_string(&script).map_err(|e| format!("{}: {e}", script.display()))?;
-        for (old, new) in &renames {
+        for (old, new) in &exports {
             text = replace_identifier(&text, &format!("wasm.{old}"), &format!("wasm.{new}"));
+        }
+        if target == "web" && script.ends_with("sso_bridge.js") {
+            text = rename_glue_imports(&text, &imports)?;
         }
         fs::write(&script, text).map_err(|e| format!("{}: {e}", script.display()))?;
     }
@@ -401,51 +320,101 @@ fn shorten_module_exports(out: &Path) -> Result<(), String> {
             (0, text.len())
         };
         let mut region = text[start..end].to_owned();
-        for (old, new) in &renames {
+        for (old, new) in &exports {
             region = region.replace(&format!("{entry}{old}:"), &format!("{entry}{new}:"));
         }
         let text = format!("{}{region}{}", &text[..start], &text[end..]);
         fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    fs::write(&module, rewritten).map_err(|e| format!("{}: {e}", module.display()))
+    Ok(())
 }
 
-/// The module with every function export renamed by `next_name`, and the renames (old, new).
-fn rename_exports(bytes: &[u8], next_name: &mut dyn FnMut() -> String) -> Result<(Vec<u8>, Renames), String> {
-    let mut renames = Vec::new();
-    let rewritten = rewrite_section(bytes, 7, |body| {
-        let mut at = 0;
-        let count = read_leb(body, &mut at)?;
-        let mut section = Vec::new();
-        write_leb(&mut section, count);
-        for _ in 0..count {
-            let name = read_name(body, &mut at)?;
-            let name = std::str::from_utf8(name).map_err(|_| "an export name is not UTF-8")?;
-            let kind = *body.get(at).ok_or("the export section ends early")?;
-            let start = at;
-            at += 1;
-            read_leb(body, &mut at)?;
-            let renamed = if kind == 0 {
-                let new = next_name();
-                renames.push((name.to_owned(), new.clone()));
-                new
-            } else {
-                name.to_owned()
-            };
-            write_name(&mut section, renamed.as_bytes());
-            section.extend_from_slice(&body[start..at]);
+/// (module, old name, new name) of each import and (old name, new name) of each export, from the
+/// JSON binaryen prints: `{"imports": [["module", "old", "new"], …], "exports": [["old", "new"], …]}`.
+type MinifiedNames = (Vec<(String, String, String)>, Vec<(String, String)>);
+
+fn parse_minified_names(mapping: &str) -> Result<MinifiedNames, String> {
+    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+    for line in mapping.lines() {
+        let line = line.trim().trim_end_matches(',');
+        let Some(inner) = line.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) else { continue };
+        let names: Vec<String> =
+            inner.split(',').map(|name| name.trim().trim_matches('"').to_owned()).collect();
+        match names.as_slice() {
+            [module, old, new] => imports.push((module.clone(), old.clone(), new.clone())),
+            [old, new] => exports.push((old.clone(), new.clone())),
+            _ => return Err(format!("unexpected line in wasm-opt's name mapping: {line}")),
         }
-        if at != body.len() {
-            return Err("the export section has trailing bytes".into());
+    }
+    if exports.is_empty() {
+        return Err("wasm-opt printed no export mapping".into());
+    }
+    Ok((imports, exports))
+}
+
+/// The web glue's import object under the merged module's name: the glue's own import functions
+/// take their new names where they are defined (`__wbg_get_2080c49015e35254: function` → `B:
+/// function`), and the functions the module imports from wasm-bindgen's snippets join them.
+fn rename_glue_imports(text: &str, imports: &[(String, String, String)]) -> Result<String, String> {
+    let mut text = text.to_owned();
+    let mut from_snippets = String::new();
+    for (module, old, new) in imports {
+        if module == GLUE_MODULE {
+            text = replace_identifier(&text, old, new);
+            continue;
         }
-        Ok(section)
-    })?;
-    Ok((rewritten, renames))
+        // The glue binds each snippet module to a name (`"./snippets/…/inline0.js": import1,`).
+        let entry = format!("\"{module}\": ");
+        let at = text.find(&entry).ok_or_else(|| format!("the glue does not import {module}"))?;
+        let rest = &text[at + entry.len()..];
+        let binding = &rest[..rest.find(',').ok_or("unexpected import object in the glue")?];
+        from_snippets.push_str(&format!(" {new}: {binding}.{old},"));
+    }
+    // Drop the per-module entries and put everything under the merged module.
+    let object_start = text
+        .find("return {\n        __proto__: null,\n        \"./sso_bridge_bg.js\": import0,")
+        .ok_or("the glue's import object was not found; update rename_glue_imports for this wasm-bindgen")?;
+    let object_end =
+        object_start + text[object_start..].find("};").ok_or("the import object does not end")? + 2;
+    let merged = format!(
+        "return {{ __proto__: null, \"{MERGED_MODULE}\": Object.assign(import0, {{{from_snippets} }}) }};"
+    );
+    text.replace_range(object_start..object_end, &merged);
+    Ok(text)
+}
+
+fn is_identifier_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$'
+}
+
+/// The positions where `name` occurs as a whole identifier in `text`.
+fn identifier_positions(text: &str, name: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    text.match_indices(name)
+        .map(|(index, _)| index)
+        .filter(|&index| {
+            let before = index.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(index + name.len()).copied();
+            !before.is_some_and(is_identifier_byte) && !after.is_some_and(is_identifier_byte)
+        })
+        .collect()
+}
+
+fn replace_identifier(text: &str, old: &str, new: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for index in identifier_positions(text, old) {
+        out.push_str(&text[last..index]);
+        out.push_str(new);
+        last = index + old.len();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// Minifies the JS glue (and wasm-bindgen's snippets) with esbuild, as any web bundle ships: the glue's comments repeat the Rust
 /// doc comments that the `.d.ts` carries for editors, and its internal names are wasm-bindgen's
-/// (`getStringFromWasm0`, …), not API. -1.25 KB gzip against comment stripping alone. The exports'
+/// (`getStringFromWasm0`, …), not API; measured smaller than comment stripping alone. The exports'
 /// names are kept (they are the API), and so is the `@ts-self-types` pragma (Deno and TS tooling
 /// find the types through it).
 fn minify_glue(out: &Path) -> Result<(), String> {
@@ -481,19 +450,27 @@ fn package_json(version: &str) -> String {
   "version": "{version}",
   "description": "AWS IAM Identity Center (SSO) login in the browser: config parsing, CLI-exact cache files, SSO OIDC and portal flows, compiled from Rust to WebAssembly.",
   "license": "Apache-2.0",
-  "repository": {{ "type": "git", "url": "https://github.com/sso-bridge/sso-bridge" }},
+  "repository": {{ "type": "git", "url": "git+https://github.com/sso-bridge/sso-bridge.git" }},
   "type": "module",
+  "engines": {{ "node": ">=20" }},
   "main": "./web/sso_bridge.js",
   "module": "./web/sso_bridge.js",
   "types": "./web/sso_bridge.d.ts",
   "exports": {{
-    ".": {{ "types": "./web/sso_bridge.d.ts", "default": "./web/sso_bridge.js" }},
+    ".": {{
+      "node": {{ "types": "./node/sso_bridge.d.ts", "default": "./node/sso_bridge.js" }},
+      "types": "./web/sso_bridge.d.ts",
+      "default": "./web/sso_bridge.js"
+    }},
     "./bundler": {{ "types": "./bundler/sso_bridge.d.ts", "default": "./bundler/sso_bridge.js" }},
-    "./web/sso_bridge_bg.wasm": "./web/sso_bridge_bg.wasm",
-    "./bundler/sso_bridge_bg.wasm": "./bundler/sso_bridge_bg.wasm",
+    "./web/sso_bridge_bg.wasm": {{ "types": "./web/sso_bridge_bg.wasm.d.ts", "default": "./web/sso_bridge_bg.wasm" }},
+    "./bundler/sso_bridge_bg.wasm": {{
+      "types": "./bundler/sso_bridge_bg.wasm.d.ts",
+      "default": "./bundler/sso_bridge_bg.wasm"
+    }},
     "./package.json": "./package.json"
   }},
-  "files": ["web/", "bundler/", "README.md"],
+  "files": ["web/", "bundler/", "node/", "README.md", "LICENSE"],
   "sideEffects": ["./bundler/sso_bridge.js", "./bundler/sso_bridge_bg.js"],
   "keywords": ["aws", "sso", "iam-identity-center", "oidc", "wasm"]
 }}
@@ -569,7 +546,16 @@ pub fn path_str(path: &Path) -> Result<&str, String> {
 /// Test step: build `pkg/` (types and size checked on the way), then run the package's node tests.
 pub fn npm_package_tests() -> Result<(), String> {
     build_package()?;
-    util::run("node", &["--test", "npm/test/"])
+    util::run("node", &["--test", "npm/test/"])?;
+    consumer_tests()
+}
+
+/// The packed package in its users' toolchains (`npm/consumer/`: Vite build and dev server, webpack,
+/// esbuild in Chromium; Node; publint and arethetypeswrong), with the tools pinned in its lockfile.
+pub fn consumer_tests() -> Result<(), String> {
+    let consumer = root().join("npm/consumer");
+    npm_ci(&consumer)?;
+    util::run_in(&consumer, "node", &["--test", "test/"], &[])
 }
 
 /// Test step: the wasm-bindgen-test suites of `tests-wasm/` in headless Chromium.
@@ -620,71 +606,6 @@ pub fn www_tests() -> Result<(), String> {
 mod tests {
     use super::*;
 
-    /// A module with a memory import from `env` and two function imports from the glue.
-    fn module() -> Vec<u8> {
-        let mut imports = vec![3];
-        for (module, field, desc) in [
-            ("env", "memory", vec![2, 1, 1, 2]),
-            (GLUE_MODULE, "__wbg_fetch_83d1be0f3c4a7e21", vec![0, 0]),
-            (GLUE_MODULE, "__wbg_now_463ac581d2fc7ea3", vec![0, 1]),
-        ] {
-            imports.push(module.len() as u8);
-            imports.extend_from_slice(module.as_bytes());
-            imports.push(field.len() as u8);
-            imports.extend_from_slice(field.as_bytes());
-            imports.extend(desc);
-        }
-        let mut bytes = b"\0asm\x01\0\0\0".to_vec();
-        bytes.extend([1, 4, 1, 0x60, 0, 0]); // a type section, copied as is
-        bytes.push(2);
-        bytes.push(imports.len() as u8);
-        bytes.extend(imports);
-        bytes
-    }
-
-    #[test]
-    fn glue_imports_get_short_names_and_everything_else_stays() {
-        let mut names = ["_0".to_owned(), "_1".to_owned()].into_iter();
-        let (rewritten, renames) =
-            rename_imports(&module(), GLUE_MODULE, &mut || names.next().unwrap()).unwrap();
-        assert_eq!(
-            renames,
-            [
-                ("__wbg_fetch_83d1be0f3c4a7e21".to_owned(), "_0".to_owned()),
-                ("__wbg_now_463ac581d2fc7ea3".to_owned(), "_1".to_owned())
-            ]
-        );
-        let text = String::from_utf8_lossy(&rewritten);
-        assert!(text.contains("memory") && text.contains("_0") && !text.contains("__wbg_"));
-        // Renaming back gives the original bytes.
-        let mut back =
-            ["__wbg_fetch_83d1be0f3c4a7e21".to_owned(), "__wbg_now_463ac581d2fc7ea3".to_owned()].into_iter();
-        let (original, _) = rename_imports(&rewritten, GLUE_MODULE, &mut || back.next().unwrap()).unwrap();
-        assert_eq!(original, module());
-        assert!(rename_imports(b"not wasm", GLUE_MODULE, &mut String::new).is_err());
-        assert!(rename_imports(&module()[..20], GLUE_MODULE, &mut String::new).is_err());
-    }
-
-    #[test]
-    fn function_exports_get_short_names_and_memory_keeps_its_own() {
-        let mut bytes = b"\0asm\x01\0\0\0".to_vec();
-        let mut exports = vec![2];
-        for (name, kind) in [("memory", 2u8), ("oidcclient_new", 0)] {
-            exports.push(name.len() as u8);
-            exports.extend_from_slice(name.as_bytes());
-            exports.extend([kind, 0]);
-        }
-        bytes.push(7);
-        bytes.push(exports.len() as u8);
-        bytes.extend(exports);
-        let (rewritten, renames) = rename_exports(&bytes, &mut || "x0".to_owned()).unwrap();
-        assert_eq!(renames, [("oidcclient_new".to_owned(), "x0".to_owned())]);
-        let text = String::from_utf8_lossy(&rewritten);
-        assert!(text.contains("memory") && text.contains("x0") && !text.contains("oidcclient"));
-        let (back, _) = rename_exports(&rewritten, &mut || "oidcclient_new".to_owned()).unwrap();
-        assert_eq!(back, bytes);
-    }
-
     #[test]
     fn identifiers_are_replaced_whole() {
         let glue = "x.__wbg_a_1(); __wbg_a_12; y__wbg_a_1; __wbg_a_1:function";
@@ -692,7 +613,46 @@ mod tests {
             replace_identifier(glue, "__wbg_a_1", "_0"),
             "x._0(); __wbg_a_12; y__wbg_a_1; _0:function"
         );
-        assert!(contains_identifier("let _0 = 1", "_0"));
-        assert!(!contains_identifier("let _01 = 1", "_0"));
+    }
+
+    #[test]
+    fn binaryen_name_mapping_is_read() {
+        let mapping = "{\n \"imports\": [\n  [\"./sso_bridge_bg.js\", \"__wbg_now_463a\", \"A\"],\n  \
+                       [\"./snippets/x/inline0.js\", \"ssoBridgeSleep\", \"b\"]\n ],\n\"exports\": [\n  \
+                       [\"memory\", \"S\"],\n  [\"version\", \"$\"]\n ]\n}\n";
+        let (imports, exports) = parse_minified_names(mapping).unwrap();
+        assert_eq!(
+            imports,
+            [
+                ("./sso_bridge_bg.js".into(), "__wbg_now_463a".into(), "A".into()),
+                ("./snippets/x/inline0.js".into(), "ssoBridgeSleep".into(), "b".into()),
+            ]
+        );
+        assert_eq!(exports, [("memory".into(), "S".into()), ("version".into(), "$".into())]);
+        assert!(parse_minified_names("{}").is_err(), "no exports: the format changed");
+        assert!(parse_minified_names("[\"a\", \"b\", \"c\", \"d\"]").is_err());
+    }
+
+    #[test]
+    fn the_glue_import_object_is_merged_under_the_minified_names() {
+        let glue = "import * as import1 from \"./snippets/x/inline0.js\"\n\
+                    function __wbg_get_imports() {\n    const import0 = {\n        __proto__: null,\n        \
+                    __wbg_now_463a: function() { return Date.now(); },\n    };\n    return {\n        \
+                    __proto__: null,\n        \"./sso_bridge_bg.js\": import0,\n        \
+                    \"./snippets/x/inline0.js\": import1,\n    };\n}\n";
+        let imports = [
+            ("./sso_bridge_bg.js".to_owned(), "__wbg_now_463a".to_owned(), "A".to_owned()),
+            ("./snippets/x/inline0.js".to_owned(), "ssoBridgeSleep".to_owned(), "b".to_owned()),
+        ];
+        let merged = rename_glue_imports(glue, &imports).unwrap();
+        assert!(merged.contains("A: function() { return Date.now(); }"), "{merged}");
+        assert!(
+            merged.contains(
+                "return { __proto__: null, \"a\": Object.assign(import0, { b: import1.ssoBridgeSleep, }) };"
+            ),
+            "{merged}"
+        );
+        assert!(!merged.contains("__wbg_now_463a"));
+        assert!(rename_glue_imports("no import object here", &imports[..1]).is_err());
     }
 }

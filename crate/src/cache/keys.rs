@@ -7,7 +7,7 @@ pub fn sha1_hex(input: &str) -> String {
 }
 
 /// SHA-1 (FIPS 180-4 §6.1) with rolled-up rounds. The AWS CLI names cache files by it (a file
-/// name, not a security property); the `sha1` crate's unrolled rounds cost 3 KB of the wasm
+/// name, not a security property); the `sha1` crate's unrolled rounds cost several KB of the wasm
 /// module. A test holds this to the `sha1` crate over thousands of inputs of every length class.
 pub(crate) fn sha1(message: &[u8]) -> [u8; 20] {
     let mut state: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];

@@ -78,7 +78,8 @@ impl ClientRegistration {
         }
     }
 
-    /// Read leniently (see [`super::lenient`]); `clientId`, `clientSecret` and `expiresAt` are required.
+    /// Read leniently (the `cache::lenient` rules); `clientId`, `clientSecret` and `expiresAt` are
+    /// required.
     pub fn from_json(text: &str) -> Result<ClientRegistration, CacheFileError> {
         let obj = LenientObject::parse(WHAT, text)?;
         Ok(ClientRegistration {

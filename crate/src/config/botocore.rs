@@ -16,26 +16,24 @@ fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-/// Python's `str.lower()`, which configparser applies to option names (`optionxform`): Unicode
-/// lowercasing, final-sigma rule included. Keys are ASCII in practice and take the cheap path; in
-/// the browser the rest goes to the JS engine's `toLowerCase` (the same Unicode mapping), which
-/// keeps Rust's case tables (7 KB gzip) out of the size-budgeted wasm module.
-/// Borrowed when there is nothing to lower, as for almost every key.
-fn python_lower(text: &str) -> Cow<'_, str> {
+/// Unicode lowercasing as Python's `str.lower()` does it (final-sigma rule included), for the
+/// non-ASCII option names configparser lowercases (`optionxform`). Injected so that a caller can
+/// bring its own: the browser bindings pass the JS engine's `toLowerCase` (the same Unicode mapping),
+/// which keeps Rust's case tables out of the size-budgeted wasm module. [`super::parse_files`] uses
+/// the standard library's [`str::to_lowercase`].
+pub type UnicodeLowercase = fn(&str) -> String;
+
+/// Python's `str.lower()`, which configparser applies to option names. Keys are ASCII in practice
+/// and take the cheap path (borrowed when there is nothing to lower, as for almost every key); the
+/// rest goes to the injected `lowercase`.
+fn python_lower(text: &str, lowercase: UnicodeLowercase) -> Cow<'_, str> {
     if text.is_ascii() {
         if !text.bytes().any(|byte| byte.is_ascii_uppercase()) {
             return Cow::Borrowed(text);
         }
         return Cow::Owned(text.to_ascii_lowercase());
     }
-    #[cfg(target_arch = "wasm32")]
-    {
-        Cow::Owned(js_sys::JsString::from(text).to_lower_case().into())
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        Cow::Owned(text.to_lowercase())
-    }
+    Cow::Owned(lowercase(text))
 }
 
 /// configparser's name for the special section whose keys are copied into every other section.
@@ -163,7 +161,7 @@ fn refuse(
 }
 
 /// Reads one file as `configparser.RawConfigParser().read()` then `raw_config_parse` would.
-pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
+pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> BotoFile<'a> {
     let origin = |line: u32| Origin::at(file.name, line);
     let mut diagnostics = Vec::new();
     let mut refused = false;
@@ -300,7 +298,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
                     format!(
                         "the AWS CLI reads this line as key \"{}\" because it accepts ':' as a separator, \
                      while the AWS SDKs split only at '='; use key = value",
-                        python_lower(key)
+                        python_lower(key, lowercase)
                     ),
                 ));
             }
@@ -312,7 +310,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>) -> BotoFile<'a> {
                 None => &mut defaults,
             };
             options.push(PendingOption {
-                key: python_lower(key),
+                key: python_lower(key, lowercase),
                 line: line_number,
                 first: value,
                 more: Vec::new(),
@@ -583,7 +581,7 @@ impl<'a> Places<'a> {
     }
 }
 
-fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
+fn build<'a>(files: &[SourceFile<'a>], lowercase: UnicodeLowercase) -> Built<'a> {
     let mut built = Built {
         profiles: SortedMap::new(),
         sso_sessions: SortedMap::new(),
@@ -592,7 +590,7 @@ fn build<'a>(files: &[SourceFile<'a>]) -> Built<'a> {
         headers: Vec::new(),
     };
     for file in files {
-        let parsed = read(file);
+        let parsed = read(file, lowercase);
         built.diagnostics.extend(parsed.diagnostics);
         let Some(sections) = parsed.sections else {
             built.refused = true;
@@ -656,7 +654,7 @@ pub struct CliConfig {
 /// Reads the files as the AWS CLI would, or returns why it refuses them (diagnostics of severity
 /// [`super::Severity::Error`]).
 pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnostic>> {
-    let built = build(files);
+    let built = build(files, str::to_lowercase);
     if built.refused {
         return Err(built
             .diagnostics
@@ -687,8 +685,8 @@ pub fn read_like_cli(files: &[SourceFile<'_>]) -> Result<CliConfig, Vec<Diagnost
 }
 
 /// Compares what botocore reads with what the SDKs read (`set`), adding diagnostics to `set`.
-pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>]) {
-    let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files);
+pub(crate) fn compare(set: &mut ConfigSet, files: &[SourceFile<'_>], lowercase: UnicodeLowercase) {
+    let Built { profiles, sso_sessions, refused, diagnostics: mut found, headers } = build(files, lowercase);
     // Where botocore refuses a file, only its reasons matter: everything else would be noise.
     if !refused {
         let places = Places::new(files, &set.diagnostics, &headers);
@@ -911,7 +909,7 @@ mod tests {
     }
 
     fn read_config(text: &str) -> BotoFile<'_> {
-        read(&SourceFile::config("c", text))
+        read(&SourceFile::config("c", text), str::to_lowercase)
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub struct Problem {
 }
 
 /// `[{"name":…,"profile":…|null,"error":…|null}, …]`: `SsoProfileEntry[]` in TypeScript, the
-/// entries of [`sso_profiles`] (written as each profile is resolved), each error described by
-/// `problem`.
+/// entries of the JS API's `listSsoProfiles` (written as each profile is resolved), each error
+/// described by `problem`.
 pub fn sso_profile_entries(set: &ConfigSet, problem: &dyn Fn(&SsoConfigError) -> Problem) -> String {
     let mut out = String::with_capacity(256);
     out.push('[');

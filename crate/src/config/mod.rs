@@ -10,7 +10,7 @@
 //! - [`sso`]: SSO profile resolution (sso-session, legacy, bearer-only) with the CLI's errors;
 //! - [`endpoint`]: the `sso` / `sso_oidc` endpoints (overrides, FIPS, dual-stack, partitions);
 //! - [`location`]: where the files are and which profile is selected, from an injected
-//!   [`Environment`] ([`env`]);
+//!   [`Environment`] ([`mod@env`]);
 //! - [`writer`]: updates the config file as `aws configure sso` does.
 //!
 //! Entry point: [`parse_files`].
@@ -46,6 +46,16 @@ pub fn parse_files(
     config: Option<&SourceFile<'_>>,
     credentials: Option<&SourceFile<'_>>,
 ) -> Result<ConfigSet, ParseError> {
+    parse_files_with(config, credentials, str::to_lowercase)
+}
+
+/// [`parse_files`] with the Unicode lowercasing the AWS CLI model applies to non-ASCII option names
+/// injected ([`botocore::UnicodeLowercase`]): the browser bindings pass the JS engine's.
+pub fn parse_files_with(
+    config: Option<&SourceFile<'_>>,
+    credentials: Option<&SourceFile<'_>>,
+    lowercase: botocore::UnicodeLowercase,
+) -> Result<ConfigSet, ParseError> {
     let config_sections = config.map(parse::parse_file).transpose()?;
     let credentials_sections = credentials.map(parse::parse_file).transpose()?;
     let mut set = ConfigSet::default();
@@ -62,7 +72,7 @@ pub fn parse_files(
     if let Some(file) = credentials {
         files.push(*file);
     }
-    botocore::compare(&mut set, &files);
+    botocore::compare(&mut set, &files, lowercase);
     sort_in_reading_order(&mut set.diagnostics, config.map(|file| file.name));
     Ok(set)
 }

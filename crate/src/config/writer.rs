@@ -380,12 +380,91 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
     if sections.is_empty() {
         return Ok(append_section(config, eol, update));
     }
-    let mut edits = LineEdits::new(lines.len());
-    edits.plan_update(&lines, &kinds, &sections, update);
-    Ok(edits.render(&lines, eol, config.len() + 64 * update.values.len()))
+
+    // Per line: replaced (Some(new text)), dropped, or kept.
+    let mut replacement: Vec<Option<String>> = vec![None; lines.len()];
+    let mut dropped = vec![false; lines.len()];
+    // Per header spelling: which of our keys its sections already have.
+    let forms = sections.iter().map(|s| s.form).max().map_or(0, |m| m + 1);
+    let mut found = vec![vec![false; update.values.len()]; forms];
+    for span in &sections {
+        // Inside a property we replaced or removed: its continuation lines go too.
+        let mut dropping_continuations = false;
+        for i in span.header + 1..span.end {
+            match kinds[i] {
+                LineKind::Property => {
+                    dropping_continuations = false;
+                    let key = property_key(lines[i].content).unwrap_or_default();
+                    if let Some(v) = update.values.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                        let (k, value) = update.values[v];
+                        replacement[i] = Some(format!("{k} = {value}"));
+                        found[span.form][v] = true;
+                        dropping_continuations = true;
+                    } else if update.remove.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                        dropped[i] = true;
+                        dropping_continuations = true;
+                    }
+                }
+                LineKind::Continuation if dropping_continuations => dropped[i] = true,
+                LineKind::Continuation | LineKind::Blank | LineKind::Comment => {}
+                LineKind::Header | LineKind::Other => dropping_continuations = false,
+            }
+        }
+    }
+
+    // Missing keys go into the last section of each header spelling (so they win in every parser,
+    // see the module docs), after its last property (with its continuation lines).
+    let mut insertions: Vec<(usize, Vec<(&str, &str)>)> = Vec::new();
+    for (index, span) in sections.iter().enumerate() {
+        if sections[index + 1..].iter().any(|later| later.form == span.form) {
+            continue;
+        }
+        let missing: Vec<(&str, &str)> =
+            update.values.iter().zip(&found[span.form]).filter(|(_, f)| !**f).map(|(kv, _)| *kv).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        // After the section's last line that is neither blank nor a comment in the first column:
+        // nothing indented may follow our lines, or the parsers would glue it onto our last value.
+        let after = (span.header + 1..span.end)
+            .rev()
+            .find(|&i| {
+                let indented_comment =
+                    kinds[i] == LineKind::Comment && lines[i].content.starts_with([' ', '\t']);
+                !dropped[i]
+                    && (indented_comment
+                        || matches!(kinds[i], LineKind::Property | LineKind::Continuation | LineKind::Other))
+            })
+            .unwrap_or(span.header);
+        insertions.push((after, missing));
+    }
+
+    let mut out = String::with_capacity(config.len() + 64 * update.values.len());
+    for (i, line) in lines.iter().enumerate() {
+        if dropped[i] {
+            continue;
+        }
+        let content = replacement[i].as_deref().unwrap_or(line.content);
+        out.push_str(content);
+        if let Some((_, missing)) = insertions.iter().find(|(after, _)| *after == i) {
+            // A last line without an ending gets one before our lines (as the CLI does).
+            out.push_str(if line.ending.is_empty() { eol } else { line.ending });
+            for (k, v) in missing {
+                out.push_str(&format!("{k} = {v}{eol}"));
+            }
+        } else {
+            out.push_str(line.ending);
+        }
+    }
+    Ok(out)
 }
 
-/// What happens to each line of the file: replaced, dropped, or followed by inserted lines.
+/// What happens to each line of the file: replaced, dropped, or followed by inserted lines, for
+/// [`apply_section_edits`]. Its `plan_update` is [`update_section`]'s logic for the many-sections
+/// case, and `update_section` keeps its own copy: this batch code is left out of the wasm module
+/// (which never writes config files), where its mere presence cost 174 B gzip of the size budget.
+/// The batch referee (`crate/tests/config_writer_batch.rs`) holds the two copies to the same bytes.
+#[cfg(not(target_arch = "wasm32"))]
 struct LineEdits<'u> {
     replacement: Vec<Option<String>>,
     dropped: Vec<bool>,
@@ -393,6 +472,7 @@ struct LineEdits<'u> {
     insert_after: Vec<Vec<(&'u str, &'u str)>>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl<'u> LineEdits<'u> {
     fn new(lines: usize) -> Self {
         LineEdits {
@@ -515,6 +595,7 @@ impl<'u> LineEdits<'u> {
 /// (whole sections deleted). The result equals applying the updates in order with
 /// [`update_section`] (checked by `crate/tests/config_writer_batch.rs`), in one pass instead of
 /// one rewrite per section. A section named by both an update and a removal is removed.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn apply_section_edits(
     config: &str,
     updates: &[SectionUpdate<'_>],

@@ -36,10 +36,13 @@ impl DevicePoll {
         DevicePoll { interval_seconds, deadline: started_at.plus_seconds(authorization.expires_in) }
     }
 
+    /// The wait between CreateToken polls (the service's `interval`, or 5 s when absent), before
+    /// any `slow_down` increase.
     pub fn interval(&self) -> Duration {
         Duration::from_secs(self.interval_seconds.unsigned_abs())
     }
 
+    /// When the device code expires (`started_at` plus `expiresIn`): polling stops there.
     pub fn deadline(&self) -> UtcTime {
         self.deadline
     }
@@ -102,8 +105,11 @@ pub async fn poll_device_token<T: Transport, C: Clock, S: Sleep>(
 /// `verification_uri_complete`, then [`poll_device_token`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceLoginStarted {
+    /// The client registration used (and whether to write it to the cache).
     pub registration: ObtainedRegistration,
+    /// StartDeviceAuthorization's answer: codes, URLs, interval, expiry.
     pub authorization: DeviceAuthorization,
+    /// When the authorization was received (the device code's clock starts there).
     pub started_at: UtcTime,
 }
 

@@ -30,6 +30,7 @@ pub struct ListOptions {
     pub page_size: u32,
     /// Role listings in flight at once (at least 1).
     pub concurrency: usize,
+    /// Retries of throttled and failed pages (botocore's standard policy by default).
     pub retry: RetryPolicy,
 }
 
@@ -47,7 +48,9 @@ impl Default for ListOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountWithRoles {
+    /// The account.
     pub account: AccountInfo,
+    /// Every role the user can assume in it.
     pub roles: Vec<RoleInfo>,
 }
 

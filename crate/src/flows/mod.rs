@@ -64,6 +64,7 @@ use std::time::Duration;
 pub struct Cancellation(Arc<AtomicBool>);
 
 impl Cancellation {
+    /// A switch not yet thrown.
     pub fn new() -> Self {
         Cancellation::default()
     }
@@ -73,6 +74,7 @@ impl Cancellation {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// Whether [`Self::cancel`] has been called.
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
@@ -111,13 +113,16 @@ pub async fn sleep_cancellable<S: Sleep>(
 /// CLI computes `expiresAt`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IssuedToken {
+    /// The bearer token for the portal.
     pub access_token: Secret,
+    /// Receipt time plus `expiresIn`.
     pub expires_at: UtcTime,
     /// Present when the service returned one (PKCE and scoped logins; refreshes may rotate it).
     pub refresh_token: Option<Secret>,
 }
 
 impl IssuedToken {
+    /// The token of a CreateToken `response` received at `received_at`.
     pub fn from_response(response: TokenResponse, received_at: UtcTime) -> Self {
         IssuedToken {
             access_token: response.access_token,

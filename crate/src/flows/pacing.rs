@@ -59,13 +59,16 @@ pub struct AdaptivePacer {
 /// What the pacer has seen.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PacerStats {
+    /// Requests that were given a slot.
     pub sent: u64,
+    /// Answers that were throttles (429).
     pub throttled: u64,
     /// The current rate (requests per second), `None` while unlimited.
     pub rate: Option<f64>,
 }
 
 impl AdaptivePacer {
+    /// A pacer that sends without limit until the first throttle.
     pub fn new() -> Self {
         AdaptivePacer::default()
     }
@@ -124,6 +127,7 @@ impl AdaptivePacer {
         state.next_slot_ms = state.next_slot_ms.max(now_ms);
     }
 
+    /// What the pacer has seen so far.
     pub fn stats(&self) -> PacerStats {
         let state = self.lock();
         PacerStats { sent: state.sent, throttled: state.throttled, rate: state.rate }
@@ -133,6 +137,7 @@ impl AdaptivePacer {
 /// A millisecond clock for pacing (the core's [`crate::http::Clock`] has whole seconds, which is
 /// what token expiry needs; a request rate needs finer time). Natively a monotonic `Instant`.
 pub trait MillisClock {
+    /// Milliseconds since an arbitrary, fixed start.
     fn now_ms(&self) -> i64;
 }
 
@@ -144,9 +149,13 @@ impl<M: MillisClock + ?Sized> MillisClock for &M {
 
 /// A transport that waits for the pacer before every request and tells it how each one went.
 pub struct PacedTransport<'a, T, C, S> {
+    /// The transport that sends.
     pub inner: T,
+    /// The rate shared by every listing that uses the same service.
     pub pacer: &'a AdaptivePacer,
+    /// The clock the slots are measured on.
     pub clock: &'a C,
+    /// How to wait for a slot.
     pub sleep: &'a S,
 }
 
@@ -170,8 +179,11 @@ impl<T: Transport, C: MillisClock, S: Sleep> Transport for PacedTransport<'_, T,
 /// Where a listing is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListingProgress {
+    /// Accounts in the directory.
     pub accounts_total: usize,
+    /// Accounts whose roles have been listed.
     pub accounts_listed: usize,
+    /// Roles found so far.
     pub roles_found: usize,
 }
 

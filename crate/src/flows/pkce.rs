@@ -124,11 +124,15 @@ pub fn authorize_url(
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingPkce {
+    /// The registered client's ID.
     pub client_id: String,
+    /// The registered client's secret.
     pub client_secret: Secret,
     /// `http://127.0.0.1:<port>/oauth/callback`.
     pub redirect_uri: String,
+    /// The `state` sent to the authorize endpoint; the callback must return it unchanged.
     pub state: String,
+    /// The PKCE code verifier whose challenge was sent (RFC 7636).
     pub code_verifier: Secret,
     /// Unix seconds after which the callback is refused.
     pub expires_at: i64,
@@ -147,6 +151,7 @@ impl PendingPkce {
             .finish()
     }
 
+    /// Reads what [`Self::to_json`] wrote; an error of code `invalid_input` when it is not that.
     pub fn from_json(text: &str) -> Result<PendingPkce, SsoError> {
         let unreadable = |detail: &dyn std::fmt::Display| {
             SsoError::new(
@@ -172,6 +177,7 @@ impl PendingPkce {
         })
     }
 
+    /// The client credentials for CreateToken.
     pub fn client(&self) -> ClientCredentials {
         ClientCredentials { client_id: self.client_id.clone(), client_secret: self.client_secret.clone() }
     }
@@ -303,8 +309,11 @@ pub async fn pkce_finish<T: Transport, C: Clock>(
 /// A PKCE login ready for the browser.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PkceLoginStarted {
+    /// The client registration used (and whether to write it to the cache).
     pub registration: ObtainedRegistration,
+    /// The URL to open in the browser (the OIDC authorize endpoint with the PKCE challenge).
     pub authorize_url: String,
+    /// What [`pkce_finish`] needs when the callback arrives.
     pub pending: PendingPkce,
 }
 

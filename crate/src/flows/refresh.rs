@@ -31,14 +31,25 @@ pub const MIN_SECONDS_BETWEEN_ATTEMPTS: i64 = 60;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefreshPlan {
     /// More than the refresh window left: look again at `refresh_at`.
-    NotYet { refresh_at: UtcTime },
+    NotYet {
+        /// When the token enters the refresh window.
+        refresh_at: UtcTime,
+    },
     /// Refresh now.
     Due,
     /// Due, but the last attempt was under a minute ago: try again at `retry_at`.
-    Wait { retry_at: UtcTime },
+    Wait {
+        /// A minute after the last attempt.
+        retry_at: UtcTime,
+    },
     /// It cannot be refreshed (`kind`: `not_refreshable` or `registration_expired`); the user must
     /// sign in again by `expires_at`.
-    SignInAgain { kind: ErrorKind, expires_at: UtcTime },
+    SignInAgain {
+        /// Why: `not_refreshable` or `registration_expired`.
+        kind: ErrorKind,
+        /// When the current token expires.
+        expires_at: UtcTime,
+    },
 }
 
 /// Decide, without I/O, whether `token` should be refreshed at `now`.

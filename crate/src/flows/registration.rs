@@ -65,6 +65,7 @@ pub fn reusable_cached(
 /// A registration to use, and what to write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObtainedRegistration {
+    /// The client registration (reused from the cache or new).
     pub registration: ClientRegistration,
     /// The file stem in `~/.aws/sso/cache/` (`<cache_key>.json`).
     pub cache_key: String,

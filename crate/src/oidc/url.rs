@@ -6,7 +6,7 @@
 /// Percent-encode one query key or value: every byte of its UTF-8 except ALPHA / DIGIT / `-._~`,
 /// as Python `urllib.parse.quote` with `safe=''` does (the CLI's `urlencode(..., quote_via=quote)`,
 /// spec §4): `:` → `%3A`, `/` → `%2F`, space → `%20`. Written out rather than through the
-/// `percent-encoding` crate (its encoder and `Display` cost the wasm module about 1 KB); a test
+/// `percent-encoding` crate (its encoder and `Display` cost the wasm module measurably more); a test
 /// holds the two together.
 pub fn encode_component(value: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -27,7 +27,7 @@ pub fn encode_component(value: &str) -> String {
 /// `parse_qs`). `None` when the bytes are not UTF-8.
 ///
 /// Written out (one byte loop) rather than `str::replace` plus `percent_encoding`'s decoder, which
-/// cost 1 KB of the wasm module for the one PKCE callback; a test holds it to that crate's decoder:
+/// cost the wasm module more for the one PKCE callback; a test holds it to that crate's decoder:
 /// `%` not followed by two hex digits stays as it is.
 pub fn decode_component(value: &str) -> Option<String> {
     let bytes = value.as_bytes();

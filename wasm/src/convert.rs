@@ -1,9 +1,9 @@
 //! Crossing the JS boundary: values as JSON (`JSON.parse`/`JSON.stringify` on the JS side, which
-//! is smaller than a per-field converter; the core's [`crate::json`] writer out and reader in),
+//! is smaller than a per-field converter; the core's [`sso_bridge::json`] writer out and reader in),
 //! errors as JS `Error`s.
 
-use crate::error::SsoError;
-use crate::json::{Json, MemberError, Members};
+use sso_bridge::error::SsoError;
+use sso_bridge::json::{Json, MemberError, Members};
 use wasm_bindgen::prelude::*;
 
 /// A failure on its way to JavaScript: thrown (or rejected) as an `Error` whose `name` is
@@ -121,13 +121,7 @@ impl From<SsoError> for JsFailure {
     }
 }
 
-impl From<SsoError> for JsValue {
-    fn from(error: SsoError) -> JsValue {
-        JsFailure::from(error).into()
-    }
-}
-
-/// JSON text (from [`crate::json::ObjectWriter`] or `config::js_json`) as a plain JS value.
+/// JSON text (from [`sso_bridge::json::ObjectWriter`] or `config::js_json`) as a plain JS value.
 pub fn to_js(json: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(json)
 }

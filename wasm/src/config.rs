@@ -1,8 +1,10 @@
-//! The shared config and credentials files in the JS API, over [`crate::config`].
+//! The shared config and credentials files in the JS API, over [`sso_bridge::config`].
 
 use super::convert::JsFailure;
-use crate::config::js_json::{self, Problem};
-use crate::config::{parse_files, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError};
+use sso_bridge::config::js_json::{self, Problem};
+use sso_bridge::config::{
+    parse_files_with, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError,
+};
 use wasm_bindgen::prelude::*;
 
 /// The display names used in messages and `origin.file` (what a user would recognise).
@@ -74,7 +76,13 @@ pub(super) fn parse_files_js(
     let config = SourceFile::config(CONFIG_FILE_NAME, config_text);
     let credentials =
         credentials_text.as_deref().map(|text| SourceFile::credentials(CREDENTIALS_FILE_NAME, text));
-    Ok(parse_files(Some(&config), credentials.as_ref())?)
+    Ok(parse_files_with(Some(&config), credentials.as_ref(), js_lowercase)?)
+}
+
+/// The JS engine's `toLowerCase` (the Unicode mapping of Python's `str.lower()`), for the core's model
+/// of the AWS CLI reader: Rust's own case tables would add several KB to the module.
+fn js_lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
 }
 
 /// Parses the files and hands them to `result`, whose JSON text becomes the returned value. One

@@ -1,11 +1,16 @@
-//! Browser bindings: the core's API as a camelCase, Promise-based JavaScript module with TypeScript
-//! types (the npm package `sso-bridge`).
+//! The browser bindings of the sso-bridge core ([`sso_bridge`]): its API as a camelCase,
+//! Promise-based JavaScript module with TypeScript types (the npm package `sso-bridge`).
 //!
 //! This layer only converts. Values cross as JSON (the core's serde shapes, mirrored by the
 //! hand-written TypeScript declarations in [`types`]); the browser's effects come in through
 //! [`effects`] (`fetch`, `setTimeout`, `crypto.getRandomValues`, `Date.now`); core errors leave as
 //! JS `Error`s carrying `code`, `variant` and `retryable` ([`convert::JsFailure`]). Any logic that is
 //! not conversion belongs in the core, where it is tested natively.
+//!
+//! This crate, not the core, owns everything a WebAssembly program can have only once: the global
+//! allocator, the start function (panic hook) and the exports; so a Rust wasm program can depend on
+//! the core with its own. Natively it compiles to nothing.
+#![cfg(target_arch = "wasm32")]
 
 pub mod cache;
 pub mod config;
@@ -31,7 +36,7 @@ pub fn version() -> String {
 }
 
 /// The module's allocator: rlsf's TLSF (bounded, O(1) allocation and free) instead of the standard
-/// library's dlmalloc, -3 KB gzip with the same parser benchmark figures (www/bench). The
+/// library's dlmalloc, smaller with the same parser benchmark figures (www/bench). The
 /// specialised `realloc` is left out for size; freed pools are coalesced, so the large buffers of
 /// a big config file are reused rather than piling up in a long-lived service worker
 /// (tests-wasm/tests/config.rs checks that memory stops growing over repeated parses).

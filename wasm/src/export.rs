@@ -1,15 +1,15 @@
 //! `aws configure export-credentials` formats and the credentials-file snippet, over
-//! [`crate::export`].
+//! [`sso_bridge::export`].
 
 use super::cache::time_arg;
 use super::convert::{from_js, JsFailure};
-use crate::cache::AwsCredentials;
-use crate::export::{
+use sso_bridge::cache::AwsCredentials;
+use sso_bridge::export::{
     credentials_file_section as core_section, export_credentials as core_export, ExportFormat,
 };
-use crate::json::{MemberError, Members, ObjectWriter};
-use crate::secret::Secret;
-use crate::time::UtcTime;
+use sso_bridge::json::{MemberError, Members, ObjectWriter};
+use sso_bridge::secret::Secret;
+use sso_bridge::time::UtcTime;
 use wasm_bindgen::prelude::*;
 
 /// `AwsCredentials` in TypeScript (what `getRoleCredentials` returns).
@@ -75,7 +75,7 @@ pub fn export_credentials(
     #[wasm_bindgen(unchecked_param_type = "AwsCredentials")] credentials: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ExportFormat")] format: &str,
 ) -> Result<String, JsValue> {
-    let format: ExportFormat = format.parse().map_err(|e: crate::export::UnknownExportFormat| {
+    let format: ExportFormat = format.parse().map_err(|e: sso_bridge::export::UnknownExportFormat| {
         JsFailure::new("invalid_argument", "UnknownExportFormat", false, e.to_string())
     })?;
     let credentials = from_js("the credentials", &credentials, AwsCredentialsJs::read)?.into_core()?;
@@ -92,6 +92,6 @@ pub fn credentials_file_section(
     Ok(core_section(section_name, &credentials).map_err(invalid_credentials)?.expose().to_owned())
 }
 
-fn invalid_credentials(error: crate::export::InvalidCredentials) -> JsFailure {
+fn invalid_credentials(error: sso_bridge::export::InvalidCredentials) -> JsFailure {
     JsFailure::new("invalid_credentials", "InvalidCredentials", false, error.to_string())
 }

@@ -5,11 +5,11 @@
 //! `fetch` and `setTimeout` are called as globals so the same module works in a page, a dedicated
 //! worker and an extension's service worker (which has no `window`).
 
-use crate::http::{
+use js_sys::Promise;
+use sso_bridge::http::{
     Clock, HttpRequest, HttpResponse, Random, Sleep, Transport, TransportError, TransportErrorKind,
 };
-use crate::time::UtcTime;
-use js_sys::Promise;
+use sso_bridge::time::UtcTime;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -18,7 +18,7 @@ use web_sys::AbortSignal;
 
 // The two effects as small JS functions (one import each) rather than web-sys calls: `Request`,
 // `Headers`, `RequestInit`'s setters, header iteration and the `setTimeout`/abort-listener closures
-// were some twenty imports and their Rust-side conversions (-2 KB gzip). Headers cross as
+// were some twenty imports and their Rust-side conversions. Headers cross as
 // `name\nvalue\n` lines: HTTP forbids line breaks in names and values (and `send` refuses them).
 // The native transport's guards, here too: no redirects (`redirect: "error"`: an AWS API answering
 // 3xx is an error, and a POST carrying a secret is never re-sent elsewhere), no HTTP cache

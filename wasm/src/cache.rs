@@ -1,13 +1,13 @@
-//! Cache keys and the CLI's cache files (`~/.aws/sso/cache/`), over [`crate::cache`].
+//! Cache keys and the CLI's cache files (`~/.aws/sso/cache/`), over [`sso_bridge::cache`].
 
 use super::convert::{from_js, to_js, JsFailure};
-use crate::cache::{
+use sso_bridge::cache::{
     token_cache_key as core_token_cache_key, CacheFileError, CachedToken, ClientRegistration,
     RegistrationCacheKeyInput,
 };
-use crate::json::{MemberError, Members, ObjectWriter};
-use crate::secret::Secret;
-use crate::time::UtcTime;
+use sso_bridge::json::{MemberError, Members, ObjectWriter};
+use sso_bridge::secret::Secret;
+use sso_bridge::time::UtcTime;
 use wasm_bindgen::prelude::*;
 
 /// `TokenFile` in TypeScript: a token cache file's fields, timestamps as the CLI writes them.

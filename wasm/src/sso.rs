@@ -1,5 +1,5 @@
-//! The SSO OIDC and portal clients in the JS API, over [`crate::oidc`], [`crate::portal`] and the
-//! flows in [`crate::flows`] (registration reuse, device polling, PKCE, refresh, paged listing).
+//! The SSO OIDC and portal clients in the JS API, over [`sso_bridge::oidc`], [`sso_bridge::portal`] and the
+//! flows in [`sso_bridge::flows`] (registration reuse, device polling, PKCE, refresh, paged listing).
 //! Every method converts its arguments, runs the core flow with the browser's effects and converts
 //! the result; cancellation comes from an `AbortSignal`.
 
@@ -8,22 +8,22 @@ use super::config::parse_files_js;
 use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::export::AwsCredentialsJs;
-use crate::cache::{CachedToken, RegistrationKind};
-use crate::config::{resolve_endpoint, EmptyEnvironment, EndpointError, SsoService};
-use crate::error::SsoError;
-use crate::flows::device::poll_device_token;
-use crate::flows::listing::AccountWithRoles;
-use crate::flows::listing::{self, ListOptions};
-use crate::flows::pkce::{pkce_finish, pkce_start, PendingPkce};
-use crate::flows::refresh::{plan_refresh, refresh_token, RefreshPlan};
-use crate::flows::registration::{obtain_registration, RegistrationRequest};
-use crate::flows::{Cancellation, IssuedToken};
-use crate::http::Clock;
-use crate::json::{array_of, MemberError, Members, ObjectWriter};
-use crate::oidc::{pkce_scopes, ClientCredentials, DeviceAuthorization, OidcClient};
-use crate::portal::{AccountInfo, PortalClient, RoleInfo};
-use crate::secret::Secret;
 use js_sys::Promise;
+use sso_bridge::cache::{CachedToken, RegistrationKind};
+use sso_bridge::config::{resolve_endpoint, EmptyEnvironment, EndpointError, SsoService};
+use sso_bridge::error::SsoError;
+use sso_bridge::flows::device::poll_device_token;
+use sso_bridge::flows::listing::AccountWithRoles;
+use sso_bridge::flows::listing::{self, ListOptions};
+use sso_bridge::flows::pkce::{pkce_finish, pkce_start, PendingPkce};
+use sso_bridge::flows::refresh::{plan_refresh, refresh_token, RefreshPlan};
+use sso_bridge::flows::registration::{obtain_registration, RegistrationRequest};
+use sso_bridge::flows::{Cancellation, IssuedToken};
+use sso_bridge::http::Clock;
+use sso_bridge::json::{array_of, MemberError, Members, ObjectWriter};
+use sso_bridge::oidc::{pkce_scopes, ClientCredentials, DeviceAuthorization, OidcClient};
+use sso_bridge::portal::{AccountInfo, PortalClient, RoleInfo};
+use sso_bridge::secret::Secret;
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -267,6 +267,11 @@ fn portal_client(
     PortalClient::new(endpoint_url, FetchTransport::new(signal))
 }
 
+/// A core error as the package's `SsoBridgeError`.
+fn sso_error(error: SsoError) -> JsValue {
+    JsFailure::from(error).into()
+}
+
 fn endpoint_failure(error: EndpointError) -> JsFailure {
     JsFailure::new(
         super::config::snake_case(error.code()),
@@ -289,12 +294,12 @@ pub fn resolve_endpoints(
     let options = from_js("the endpoint options", &options, EndpointOptionsJs::read)?;
     let set = parse_files_js(options.config_text.as_deref().unwrap_or(""), options.credentials_text)?;
     let profile = options.profile_name.as_deref().unwrap_or("default");
-    let env: &dyn crate::config::Environment =
+    let env: &dyn sso_bridge::config::Environment =
         if options.env.is_empty() { &EmptyEnvironment } else { &options.env };
     let resolve = |service| resolve_endpoint(service, &options.region, &set, profile, env);
     let oidc = resolve(SsoService::Oidc).map_err(endpoint_failure)?;
     let portal = resolve(SsoService::Portal).map_err(endpoint_failure)?;
-    to_js(&crate::config::js_json::endpoints(&oidc, &portal))
+    to_js(&sso_bridge::config::js_json::endpoints(&oidc, &portal))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,7 +316,7 @@ impl OidcClientJs {
     /// `endpointUrl`: the OIDC endpoint, e.g. `resolveEndpoints({ region }).oidc.url`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(js_name = endpointUrl)] endpoint_url: &str) -> Result<OidcClientJs, JsValue> {
-        oidc_client(endpoint_url, None)?;
+        oidc_client(endpoint_url, None).map_err(sso_error)?;
         Ok(OidcClientJs { endpoint_url: endpoint_url.to_owned() })
     }
 
@@ -332,7 +337,7 @@ impl OidcClientJs {
         let request = from_js("the registration request", &request, RegistrationRequestJs::read);
         boxed_promise(Box::pin(async move {
             let request = request?;
-            let oidc = oidc_client(&endpoint, None)?;
+            let oidc = oidc_client(&endpoint, None).map_err(sso_error)?;
             let core_request = RegistrationRequest {
                 session_name: request.session_name.as_deref(),
                 start_url: &request.start_url,
@@ -347,7 +352,8 @@ impl OidcClientJs {
                 request.kind,
                 request.cached_registration_file.as_deref(),
             )
-            .await?;
+            .await
+            .map_err(sso_error)?;
             to_js(
                 &ObjectWriter::new()
                     .raw("registration", &RegistrationFileJs::from_core(obtained.registration).to_json())
@@ -370,9 +376,10 @@ impl OidcClientJs {
         let registration = registration_from_js(&registration);
         boxed_promise(Box::pin(async move {
             let registration = registration?;
-            let oidc = oidc_client(&endpoint, None)?;
+            let oidc = oidc_client(&endpoint, None).map_err(sso_error)?;
             let client = ClientCredentials::from(&registration);
-            let authorization = oidc.start_device_authorization(&client, &start_url).await?;
+            let authorization =
+                oidc.start_device_authorization(&client, &start_url).await.map_err(sso_error)?;
             to_js(
                 &DeviceAuthorizationJs {
                     device_code: authorization.device_code,
@@ -416,7 +423,7 @@ impl OidcClientJs {
                 interval: authorization.interval,
             };
             let abort = cancellation(signal.as_ref());
-            let oidc = oidc_client(&endpoint, signal.clone())?;
+            let oidc = oidc_client(&endpoint, signal.clone()).map_err(sso_error)?;
             let token = poll_device_token(
                 &oidc,
                 &BrowserClock,
@@ -426,7 +433,8 @@ impl OidcClientJs {
                 started_at,
                 &abort.cancel,
             )
-            .await?;
+            .await
+            .map_err(sso_error)?;
             to_js(&issued_token_json(&token))
         }))
     }
@@ -449,7 +457,7 @@ impl OidcClientJs {
                 .ok_or(MemberError::WrongType { key: "port".into(), expected: "a port number (1-65535)" })?;
             Ok((port, m.opt_str_list("scopes")?))
         })?;
-        let oidc = oidc_client(&self.endpoint_url, None)?;
+        let oidc = oidc_client(&self.endpoint_url, None).map_err(sso_error)?;
         let (authorize_url, pending) = pkce_start(
             &CryptoRandom,
             &BrowserClock,
@@ -477,8 +485,9 @@ impl OidcClientJs {
         let pending = from_js("the pending sign-in", &pending, PendingPkce::from_members);
         boxed_promise(Box::pin(async move {
             let pending = pending?;
-            let oidc = oidc_client(&endpoint, None)?;
-            let token = pkce_finish(&oidc, &BrowserClock, &pending, &callback_url).await?;
+            let oidc = oidc_client(&endpoint, None).map_err(sso_error)?;
+            let token =
+                pkce_finish(&oidc, &BrowserClock, &pending, &callback_url).await.map_err(sso_error)?;
             to_js(&issued_token_json(&token))
         }))
     }
@@ -593,7 +602,7 @@ impl PortalListing {
 fn list_options(options: &JsValue) -> Result<ListOptions, JsFailure> {
     let mut list = ListOptions::default();
     if let Some(size) = count_option(options, "pageSize")? {
-        list.page_size = size.min(crate::portal::MAX_PAGE_SIZE);
+        list.page_size = size.min(sso_bridge::portal::MAX_PAGE_SIZE);
     }
     if let Some(concurrency) = count_option(options, "concurrency")? {
         list.concurrency = concurrency as usize;
@@ -609,7 +618,7 @@ impl PortalClientJs {
     /// `endpointUrl`: the portal endpoint, e.g. `resolveEndpoints({ region }).portal.url`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(js_name = endpointUrl)] endpoint_url: &str) -> Result<PortalClientJs, JsValue> {
-        portal_client(endpoint_url, None)?;
+        portal_client(endpoint_url, None).map_err(sso_error)?;
         Ok(PortalClientJs { endpoint_url: endpoint_url.to_owned() })
     }
 
@@ -637,7 +646,8 @@ impl PortalClientJs {
                     &call.options,
                     &call.abort.cancel,
                 )
-                .await?,
+                .await
+                .map_err(sso_error)?,
             ))
         }))
     }
@@ -663,7 +673,8 @@ impl PortalClientJs {
                     &call.options,
                     &call.abort.cancel,
                 )
-                .await?,
+                .await
+                .map_err(sso_error)?,
             ))
         }))
     }
@@ -687,7 +698,8 @@ impl PortalClientJs {
                     &call.options,
                     &call.abort.cancel,
                 )
-                .await?
+                .await
+                .map_err(sso_error)?
                 .iter()
                 .map(account_with_roles_json),
             ))
@@ -710,7 +722,7 @@ impl PortalClientJs {
         boxed_promise(Box::pin(async move {
             let (token, signal) = (token?, signal?);
             let abort = cancellation(signal.as_ref());
-            let portal = portal_client(&endpoint, signal.clone())?;
+            let portal = portal_client(&endpoint, signal.clone()).map_err(sso_error)?;
             let credentials = listing::role_credentials(
                 &portal,
                 &BrowserClock,
@@ -722,7 +734,8 @@ impl PortalClientJs {
                 &Default::default(),
                 &abort.cancel,
             )
-            .await?;
+            .await
+            .map_err(sso_error)?;
             to_js(&AwsCredentialsJs::from_core(credentials).to_json())
         }))
     }
