@@ -7,7 +7,7 @@
 //   dist/firefox-dev/, dist/sso-bridge-firefox-dev-<version>.zip   the same for Firefox
 // A store build must not carry the key (anyone could load an unpacked copy with the store's ID) nor
 // reach loopback services; e2e/tests/package.test.mjs checks the zips.
-// Steps: copy the wasm package (pkg/, built by `cargo xtask dist`) next to the sources, type-check and
+// Steps: copy the core's module and glue (target/extension-wasm/web/, built by `cargo xtask dist`) next to the sources, type-check and
 // compile with tsc (plain ES modules, no bundler), assemble both trees, zip them deterministically.
 // Run through `cargo xtask dist` (which runs `npm ci` here first) or `node build.mjs` after it.
 
@@ -20,7 +20,9 @@ import { crc32, deflateRawSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 const dist = join(root, 'dist');
-const pkg = process.env.SSO_BRIDGE_PKG_DIR ?? join(root, 'pkg', 'web');
+// The extension's own web build of the core (xtask/src/wasm.rs, build_extension_glue): the package's
+// module with glue that can re-instantiate it after a trap. `cargo xtask` sets the variable.
+const pkg = process.env.SSO_BRIDGE_PKG_DIR ?? join(root, 'target', 'extension-wasm', 'web');
 const WASM_FILES = ['sso_bridge.js', 'sso_bridge.d.ts', 'sso_bridge_bg.wasm'];
 
 function die(message) {
