@@ -6,8 +6,9 @@
 //       with `install --dev`) and `http://127.0.0.1/*` for the local emulator
 //   dist/firefox-dev/, dist/sso-bridge-firefox-dev-<version>.zip   the same for Firefox
 // A store build must not carry the key (anyone could load an unpacked copy with the store's ID) nor
-// reach loopback services; e2e/tests/package.test.mjs checks the zips.
-// Steps: copy the wasm package (pkg/, built by `cargo xtask dist`) next to the sources, type-check and
+// reach loopback services, nor the development worker's test hook (a way to make the core trap);
+// e2e/tests/package.test.mjs checks the zips.
+// Steps: copy the core's module and glue (target/extension-wasm/web/, built by `cargo xtask dist`) next to the sources, type-check and
 // compile with tsc (plain ES modules, no bundler), assemble both trees, zip them deterministically.
 // Run through `cargo xtask dist` (which runs `npm ci` here first) or `node build.mjs` after it.
 
@@ -20,7 +21,9 @@ import { crc32, deflateRawSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 const dist = join(root, 'dist');
-const pkg = process.env.SSO_BRIDGE_PKG_DIR ?? join(root, 'pkg', 'web');
+// The extension's own web build of the core (xtask/src/wasm.rs, build_extension_glue): the package's
+// module with glue that can re-instantiate it after a trap. `cargo xtask` sets the variable.
+const pkg = process.env.SSO_BRIDGE_PKG_DIR ?? join(root, 'target', 'extension-wasm', 'web');
 const WASM_FILES = ['sso_bridge.js', 'sso_bridge.d.ts', 'sso_bridge_bg.wasm'];
 
 function die(message) {
@@ -62,13 +65,19 @@ try {
 }
 
 // 4. Assemble the two trees.
+/** The development builds' service worker: the worker plus the e2e tests' trap hook (src/worker/dev-background.ts). */
+const DEV_WORKER = 'worker/dev-background.js';
 function assemble(target, browserManifest) {
+  const dev = target.endsWith('-dev');
   const out = join(dist, target);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(browserManifest, null, 2)}\n`);
   cpSync(join(here, 'icons'), join(out, 'icons'), { recursive: true });
-  cpSync(build, out, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+  cpSync(build, out, {
+    recursive: true,
+    filter: (src) => !src.endsWith('.d.ts') && (dev || relative(build, src).split(sep).join('/') !== DEV_WORKER),
+  });
   for (const file of ['popup.html', 'popup.css']) cpSync(join(here, 'src', 'popup', file), join(out, 'popup', file));
   mkdirSync(join(out, 'wasm'), { recursive: true });
   for (const file of ['sso_bridge.js', 'sso_bridge_bg.wasm']) cpSync(join(pkg, file), join(out, 'wasm', file));
@@ -93,12 +102,14 @@ function forFirefox(base) {
   };
 }
 
+const devBase = { ...common, background: { ...common.background, service_worker: DEV_WORKER } };
+
 mkdirSync(dist, { recursive: true });
 const trees = {
   chromium: assemble('chromium', storeBase),
   firefox: assemble('firefox', forFirefox(storeBase)),
-  'chromium-dev': assemble('chromium-dev', common),
-  'firefox-dev': assemble('firefox-dev', forFirefox(common)),
+  'chromium-dev': assemble('chromium-dev', devBase),
+  'firefox-dev': assemble('firefox-dev', forFirefox(devBase)),
 };
 
 // 5. Zips: stored in a fixed order with a fixed timestamp, so the same sources give the same bytes.

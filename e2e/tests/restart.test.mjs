@@ -11,7 +11,7 @@ async function killWorker(t) {
   const cdp = await t.context.newCDPSession(t.popup);
   const stopped = new Promise((resolve) => {
     cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      if (versions.some((v) => v.scriptURL.endsWith('/worker/background.js') && v.runningStatus === 'stopped')) resolve();
+      if (versions.some((v) => v.scriptURL.includes('/worker/') && v.runningStatus === 'stopped')) resolve();
     });
   });
   await cdp.send('ServiceWorker.enable');

@@ -202,7 +202,7 @@ describe('device-code sign-in approved on the emulator page, refresh by alarm', 
     const text = await sessionCard(t.popup, 'e2e').locator('[data-error-code]').textContent();
     assert.match(text, /sign in/i);
     await t.shot('08-refresh-failed');
-    const worker = t.context.serviceWorkers().find((w) => w.url().includes('/worker/background.js'));
+    const worker = t.context.serviceWorkers().find((w) => w.url().includes('/worker/'));
     const notifications = await worker.evaluate(() => chrome.notifications.getAll());
     assert.ok(Object.keys(notifications).some((id) => id === 'signin:session:e2e'), 'a sign-in notification is shown');
   });

@@ -12,28 +12,33 @@ fn extension_dir() -> PathBuf {
     root().join("extension")
 }
 
-fn node_script(dir: &Path, script: &str, args: &[&str]) -> Result<(), String> {
+fn node_script(dir: &Path, script: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let mut all = vec![script];
     all.extend_from_slice(args);
-    util::run_in(dir, "node", &all, &[])
+    util::run_in(dir, "node", &all, env)
 }
 
-/// Builds the store and development trees (`dist/chromium/`, `dist/chromium-dev/`, …) and their zips from `pkg/web` (which must exist).
+/// Builds the store and development trees (`dist/chromium/`, `dist/chromium-dev/`, …) and their
+/// zips from the extension's own web build of the core (`wasm::build_extension_glue`: the package's
+/// module, glue that can re-instantiate it after a trap).
 pub fn build() -> Result<(), String> {
     let dir = extension_dir();
     wasm::npm_ci(&dir)?;
-    node_script(&dir, "build.mjs", &[])
+    wasm::build_extension_glue()?;
+    let glue = wasm::extension_glue_dir();
+    node_script(&dir, "build.mjs", &[], &[("SSO_BRIDGE_PKG_DIR", path_str(&glue)?)])
 }
 
 /// ESLint on the sources and `web-ext lint` on the Firefox build (errors fail; warnings are shown).
 pub fn lint() -> Result<(), String> {
     let dir = extension_dir();
-    node_script(&dir, "node_modules/eslint/bin/eslint.js", &["--max-warnings", "0", "."])?;
+    node_script(&dir, "node_modules/eslint/bin/eslint.js", &["--max-warnings", "0", "."], &[])?;
     let firefox = root().join("dist/firefox");
     node_script(
         &dir,
         "node_modules/web-ext/bin/web-ext.js",
         &["lint", "--self-hosted", "--source-dir", path_str(&firefox)?],
+        &[],
     )
 }
 

@@ -105,50 +105,13 @@ pub fn build_package() -> Result<(), String> {
         ],
         &[("CARGO_ENCODED_RUSTFLAGS", &remap)],
     )?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge_wasm.wasm");
+    let wasm = raw_wasm();
     let pkg = pkg_dir();
     if pkg.exists() {
         fs::remove_dir_all(&pkg).map_err(|e| format!("could not clear {}: {e}", pkg.display()))?;
     }
-    let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
     for target in TARGETS {
-        let out = pkg.join(target);
-        util::run(
-            "wasm-bindgen",
-            &[path_str(&wasm)?, "--target", target, "--out-dir", path_str(&out)?, "--out-name", "sso_bridge"],
-        )?;
-        let module = out.join("sso_bridge_bg.wasm");
-        util::run(
-            path_str(&wasm_opt)?,
-            &[
-                // Rust's wasm32 layout puts the stack below 1 MiB and the data above it, so the
-                // first KiB of memory is never addressed: saying so lets loads and stores fold
-                // their constant offsets (emscripten passes it by default too).
-                "--low-memory-unused",
-                // Functions that differ only in constants become one with a parameter …
-                "--merge-similar-functions",
-                "-Oz",
-                // … flattening and re-looping the control flow lets the next rounds fold more, and
-                // a second round finds more after the first one's inlining and merging;
-                // `--converge` instead measured larger (the commits give the figures).
-                "--flatten",
-                "--rereloop",
-                "-Oz",
-                "-Oz",
-                // The `producers` and `target_features` custom sections: nothing reads them at
-                // run time (wasm-bindgen, which needs the latter, has already run).
-                "--strip-producers",
-                "--strip-target-features",
-            ]
-            .iter()
-            .chain(WASM_FEATURES)
-            .chain(&[path_str(&module)?, "-o", path_str(&module)?])
-            .copied()
-            .collect::<Vec<_>>(),
-        )?;
-        minify_names(&out, target, &wasm_opt)?;
-        guard_glue(&out, target)?;
-        minify_glue(&out)?;
+        bindgen(&wasm, &pkg.join(target), target, &[])?;
     }
     copy_into_package(&root().join("npm/node"), &pkg.join("node"))?;
     fs::copy(root().join("LICENSE"), pkg.join("LICENSE"))
@@ -170,6 +133,76 @@ pub fn build_package() -> Result<(), String> {
     }
     eprintln!("xtask: built pkg/ (sso-bridge {version})");
     Ok(())
+}
+
+/// The raw module `cargo build` leaves for wasm-bindgen (with its custom sections).
+fn raw_wasm() -> PathBuf {
+    target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge_wasm.wasm")
+}
+
+/// wasm-bindgen for one target into `out`, then the same treatment for every build: wasm-opt,
+/// minified names, the glue's guards, minified glue. `flags` go to wasm-bindgen.
+fn bindgen(wasm: &Path, out: &Path, target: &str, flags: &[&str]) -> Result<(), String> {
+    let wasm_opt = root().join("npm/node_modules/.bin/wasm-opt");
+    let mut args =
+        vec![path_str(wasm)?, "--target", target, "--out-dir", path_str(out)?, "--out-name", "sso_bridge"];
+    args.extend_from_slice(flags);
+    util::run("wasm-bindgen", &args)?;
+    let module = out.join("sso_bridge_bg.wasm");
+    util::run(
+        path_str(&wasm_opt)?,
+        &[
+            // Rust's wasm32 layout puts the stack below 1 MiB and the data above it, so the
+            // first KiB of memory is never addressed: saying so lets loads and stores fold
+            // their constant offsets (emscripten passes it by default too).
+            "--low-memory-unused",
+            // Functions that differ only in constants become one with a parameter …
+            "--merge-similar-functions",
+            "-Oz",
+            // … flattening and re-looping the control flow lets the next rounds fold more, and
+            // a second round finds more after the first one's inlining and merging;
+            // `--converge` instead measured larger (the commits give the figures).
+            "--flatten",
+            "--rereloop",
+            "-Oz",
+            "-Oz",
+            // The `producers` and `target_features` custom sections: nothing reads them at
+            // run time (wasm-bindgen, which needs the latter, has already run).
+            "--strip-producers",
+            "--strip-target-features",
+        ]
+        .iter()
+        .chain(WASM_FEATURES)
+        .chain(&[path_str(&module)?, "-o", path_str(&module)?])
+        .copied()
+        .collect::<Vec<_>>(),
+    )?;
+    minify_names(out, target, &wasm_opt)?;
+    guard_glue(out, target)?;
+    minify_glue(out)
+}
+
+/// Where the extension's own web build goes (see `build_extension_glue`).
+pub fn extension_glue_dir() -> PathBuf {
+    target_dir().join("extension-wasm/web")
+}
+
+/// The extension's web build: the package's module and glue plus wasm-bindgen's
+/// `--experimental-reset-state-function` (`__wbg_reset_state`), which the service worker calls to
+/// replace an instance that trapped with a fresh one from the same compiled module. Not in the
+/// npm package, which is at its size budget; wasm-bindgen writes the same module either way, so the
+/// extension runs the package's code. Needs the raw module of `build_package`'s `cargo build`.
+pub fn build_extension_glue() -> Result<(), String> {
+    if !raw_wasm().exists() {
+        build_package()?;
+    }
+    ensure_wasm_bindgen()?;
+    npm_ci(&root().join("npm"))?;
+    let out = extension_glue_dir();
+    if out.exists() {
+        fs::remove_dir_all(&out).map_err(|e| format!("could not clear {}: {e}", out.display()))?;
+    }
+    bindgen(&raw_wasm(), &out, "web", &["--experimental-reset-state-function"])
 }
 
 /// Copies the files of `from` (hand-written package entries) into `to`.

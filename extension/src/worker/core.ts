@@ -1,12 +1,18 @@
-// The core (Rust compiled to wasm, the npm package `sso-bridge` from pkg/web) as the worker uses it.
+// The core (Rust compiled to wasm: the npm package `sso-bridge`'s module, with the extension's own web
+// glue that can re-instantiate it after a trap) as the worker uses it.
 // All AWS logic (requests, PKCE, polling, refresh rules, config parsing, export formats) lives in the
 // core; this module only adapts shapes between the core, the helper protocol and the popup's views.
 
 import init, * as sso from '../wasm/sso_bridge.js';
 import type { AccountView, ExportFormatId, ProfileDraft, RoleView, SessionDraft } from '../messages.js';
-import { fail } from './errors.js';
+import { fail, onCoreTrap } from './errors.js';
 
 let loading: Promise<void> | undefined;
+
+// After a trap (toUserError sees the `WebAssembly.RuntimeError`): a fresh instance of the same
+// compiled module, with fresh glue state. The extension's own glue has this (`cargo xtask` builds it
+// with wasm-bindgen's reset-state function; the npm package does not).
+onCoreTrap(() => sso.__wbg_reset_state());
 
 /** Instantiates the wasm once per worker start; every handler awaits this promise. */
 export function ready(): Promise<void> {
