@@ -45,6 +45,14 @@ describe('the worker recovers from a trap in the wasm core', () => {
     await waitForStatus(t.popup, 'e2e', 'valid');
   });
 
+  it('a trap no call sees (in a microtask, as in one of the core\'s futures) replaces the instance too', async () => {
+    const worker = await serviceWorker(t.context, EXTENSION_ID());
+    const result = await worker.evaluate(() => globalThis.ssoBridgeTestTrapInMicrotask());
+    assert.equal(result.freshInstance, true);
+    await t.popup.reload();
+    await waitForStatus(t.popup, 'e2e', 'valid');
+  });
+
   it('a second trap is recovered from as well', async () => {
     const result = await trap(t);
     assert.equal(result.trapped, true);

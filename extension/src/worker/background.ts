@@ -10,6 +10,12 @@ import { changed, handle, onAlarm, tick, TICK_ALARM } from './service.js';
 
 const loaded = core.ready();
 
+// A trap inside one of the core's futures (wasm-bindgen-futures polls them from microtasks, so no
+// call's caller sees it) reaches the worker's error event: the instance is replaced all the same.
+self.addEventListener('error', (event) => {
+  if (event.error instanceof WebAssembly.RuntimeError) toUserError(event.error);
+});
+
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   // Only our own pages (the popup) may drive the worker; web pages cannot reach onMessage anyway.
   if (sender.id !== chrome.runtime.id || !isRequestEnvelope(message)) return false;

@@ -15,19 +15,38 @@ import { toUserError } from './errors.js';
 async function trapCore(): Promise<{ trapped: boolean; error: ReturnType<typeof toUserError>; freshInstance: boolean }> {
   await core.ready();
   const before = await init();
-  const client = new sso.OidcClient('https://oidc.us-east-1.amazonaws.com');
-  const handle = client as unknown as { __wbg_ptr: number; __destroy_into_raw(): number };
-  handle.__wbg_ptr = 0xffff_fff0;
   let caught: unknown;
   try {
-    void client.endpointUrl;
+    trap();
   } catch (error) {
     caught = error;
   }
-  // Never hand the bad handle to the module again (its finalizer would free it).
-  handle.__destroy_into_raw();
   const error = toUserError(caught);
   return { trapped: caught instanceof WebAssembly.RuntimeError, error, freshInstance: (await init()) !== before };
 }
 
-(globalThis as { ssoBridgeTestTrap?: typeof trapCore }).ssoBridgeTestTrap = trapCore;
+/** The same trap in a microtask, where a trap in one of the core's futures happens: nobody catches it. */
+async function trapCoreInMicrotask(): Promise<{ freshInstance: boolean }> {
+  await core.ready();
+  const before = await init();
+  await new Promise<void>((resolve) => {
+    setTimeout(resolve, 100);
+    queueMicrotask(trap);
+  });
+  return { freshInstance: (await init()) !== before };
+}
+
+/** A core call on an object handle past the end of the module's memory. */
+function trap(): void {
+  const client = new sso.OidcClient('https://oidc.us-east-1.amazonaws.com');
+  const handle = client as unknown as { __wbg_ptr: number; __destroy_into_raw(): number };
+  handle.__wbg_ptr = 0xffff_fff0;
+  try {
+    void client.endpointUrl;
+  } finally {
+    // Never hand the bad handle to the module again (its finalizer would free it).
+    handle.__destroy_into_raw();
+  }
+}
+
+Object.assign(globalThis, { ssoBridgeTestTrap: trapCore, ssoBridgeTestTrapInMicrotask: trapCoreInMicrotask });
