@@ -8,7 +8,8 @@
 //! - **How**: temp file in the same directory (created exclusively, mode 0600 for secrets), written,
 //!   fsynced, renamed over the target, then the directory fsynced — so a reader (or a crash) sees
 //!   either the old file or the new one, never a torn or missing one (botocore ≥ 1.42.11 does the
-//!   same, spec §1.5). Missing directories are created 0700.
+//!   same, spec §1.5). Missing directories are created 0700. On Windows a rename over a file another
+//!   program is reading is retried briefly, then refused with the file unchanged ([`rename_over`]).
 //! - **Where not**: before writing, the directory chain is resolved; if it (or the target itself)
 //!   is a symbolic link leading out of `~/.aws`, nothing is written ([`ErrorCode::UnsafePath`]).
 //!   A link that stays inside `~/.aws` is followed, and the link itself is kept.
@@ -31,6 +32,10 @@ pub const BACKUP_SUFFIX: &str = ".sso-bridge.bak";
 pub const MAX_READ_BYTES: u64 = 16 * 1024 * 1024;
 /// How long a writer waits for another sso-bridge process to finish before answering `Busy`.
 pub const LOCK_WAIT: Duration = Duration::from_millis(1500);
+/// How long a rename over a file that another program holds open is retried on Windows (see
+/// [`rename_over`]); readers hold these small files for milliseconds.
+#[cfg(windows)]
+const RENAME_RETRY: Duration = Duration::from_millis(2000);
 
 /// A file the helper may write.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -283,7 +288,44 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn write_failed(path: &Path, error: &io::Error) -> HostError {
+    if is_held_open(error) {
+        return HostError::new(
+            ErrorCode::WriteFailed,
+            format!(
+                "could not replace {}: another program keeps it open ({error}); close that program \
+                 (an editor, or an AWS tool still running) and try again. The file is unchanged",
+                path.display()
+            ),
+        );
+    }
     HostError::new(ErrorCode::WriteFailed, format!("could not write {}: {error}", path.display()))
+}
+
+/// Windows refuses to replace a file that another program opened without `FILE_SHARE_DELETE`
+/// (Python's `open`, which the AWS CLI and SDKs read with, is one): access denied, sharing or lock
+/// violation. Elsewhere a rename never fails for that reason.
+fn is_held_open(error: &io::Error) -> bool {
+    cfg!(windows) && matches!(error.raw_os_error(), Some(5 | 32 | 33))
+}
+
+/// `fs::rename(from, to)`, retried on Windows while another program holds `to` open (see
+/// [`is_held_open`]) for at most [`RENAME_RETRY`], so that a write does not fail because the AWS CLI
+/// happened to be reading the token cache at that moment.
+fn rename_over(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(windows)]
+    {
+        let deadline = Instant::now() + RENAME_RETRY;
+        loop {
+            match fs::rename(from, to) {
+                Err(error) if is_held_open(&error) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                result => return result,
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    fs::rename(from, to)
 }
 
 fn unsafe_path(path: &Path, what: &str) -> HostError {
@@ -398,7 +440,7 @@ fn atomic_replace(dir: &Path, path: &Path, contents: &[u8], mode: u32) -> io::Re
         temp.write_all(contents)?;
         temp.sync_all()?;
         drop(temp);
-        fs::rename(&temp_path, path)?;
+        rename_over(&temp_path, path)?;
         sync_dir(dir);
         Ok(())
     })();
@@ -550,6 +592,58 @@ mod tests {
         assert_eq!(err.code, ErrorCode::Busy);
         drop(held);
         f.lock_with_wait(Duration::from_millis(50)).unwrap();
+    }
+
+    /// Opens `path` for reading as Python's `open` does on Windows: sharing read and write, not delete.
+    #[cfg(windows)]
+    fn open_like_python(path: &Path) -> File {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_SHARE_READ: u32 = 1;
+        const FILE_SHARE_WRITE: u32 = 2;
+        OpenOptions::new().read(true).share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE).open(path).unwrap()
+    }
+
+    #[cfg(windows)]
+    fn temp_files_in(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(TEMP_SUFFIX))
+            .collect()
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn replaces_a_file_another_program_is_reading() {
+        let home = tempfile::tempdir().unwrap();
+        let f = files(home.path());
+        let target = Target::SsoCache(key('a'));
+        let path = f.write(&target, b"old").unwrap();
+        let reader = open_like_python(&path);
+        let closes = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(reader);
+        });
+        f.write(&target, b"new").unwrap();
+        closes.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert!(temp_files_in(path.parent().unwrap()).is_empty());
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_file_held_open_too_long_is_left_whole_with_a_clear_error() {
+        let home = tempfile::tempdir().unwrap();
+        let f = files(home.path());
+        let target = Target::SsoCache(key('b'));
+        let path = f.write(&target, b"old").unwrap();
+        let reader = open_like_python(&path);
+        let error = f.write(&target, b"new").unwrap_err();
+        drop(reader);
+        assert_eq!(error.code, ErrorCode::WriteFailed);
+        assert!(error.message.contains("another program keeps it open"), "{}", error.message);
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert!(temp_files_in(path.parent().unwrap()).is_empty());
     }
 
     #[test]
