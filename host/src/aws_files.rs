@@ -9,7 +9,7 @@
 //!   fsynced, renamed over the target, then the directory fsynced — so a reader (or a crash) sees
 //!   either the old file or the new one, never a torn or missing one (botocore ≥ 1.42.11 does the
 //!   same, spec §1.5). Missing directories are created 0700. On Windows a rename over a file another
-//!   program is reading is retried briefly, then refused with the file unchanged ([`rename_over`]).
+//!   program is reading is retried briefly, then refused with the file unchanged (`rename_over`).
 //! - **Where not**: before writing, the directory chain is resolved; if it (or the target itself)
 //!   is a symbolic link leading out of `~/.aws`, nothing is written ([`ErrorCode::UnsafePath`]).
 //!   A link that stays inside `~/.aws` is followed, and the link itself is kept.
