@@ -23,8 +23,12 @@ pub const TARGETS: &[&str] = &[
 /// Pinned like the other cargo tools the xtask installs.
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
-/// Per target in CI: eight targets take about a minute and a half together, after the build.
-pub const CI_SECONDS_PER_TARGET: u32 = 10;
+/// Inputs per target in the test step: a fixed count rather than a time, so that a test run tries
+/// the same inputs on a fast or a slow machine (1 to 25 s a target here).
+pub const CI_RUNS_PER_TARGET: u32 = 500_000;
+
+/// Seconds per target at most in the test step, should a machine be far slower than this one.
+const CI_SECONDS_CAP: u32 = 120;
 
 /// Build settings shared by `build` and `run` (so `run` does not rebuild): release with debug
 /// assertions and overflow checks (cargo-fuzz's default), AddressSanitizer off (the code under
@@ -56,30 +60,50 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if targets.is_empty() {
         targets = TARGETS.to_vec();
     }
-    fuzz(&targets, seconds, None)
+    fuzz(&targets, &Run::Explore { seconds })
 }
 
-/// The `cargo xtask test` step: every target for [`CI_SECONDS_PER_TARGET`], from a fixed random seed,
-/// so that a test run explores the same inputs each time (a finding is reproducible and does not
-/// come and go between runs); `cargo xtask fuzz` explores anew each time.
+/// The `cargo xtask test` step: every target for [`CI_RUNS_PER_TARGET`] inputs from the committed
+/// seeds and a fixed random seed, in a corpus of its own that starts empty, so that a test run tries
+/// the same inputs each time and on every machine (a finding is reproducible and does not come and
+/// go between runs); `cargo xtask fuzz` explores anew each time and keeps what it finds.
 pub fn ci_step() -> Result<(), String> {
-    fuzz(TARGETS, CI_SECONDS_PER_TARGET, Some(CI_SEED))
+    fuzz(TARGETS, &Run::Reproducible { runs: CI_RUNS_PER_TARGET, seed: CI_SEED })
 }
 
 /// libFuzzer's `-seed` for the test step.
 const CI_SEED: u32 = 1;
 
-fn fuzz(targets: &[&str], seconds: u32, seed: Option<u32>) -> Result<(), String> {
+enum Run {
+    /// For a while, growing `fuzz/corpus/<target>/`, from a new random seed.
+    Explore { seconds: u32 },
+    /// A fixed number of inputs from a fixed seed, in a fresh corpus under `fuzz/target/`.
+    Reproducible { runs: u32, seed: u32 },
+}
+
+fn fuzz(targets: &[&str], run: &Run) -> Result<(), String> {
     ensure_cargo_fuzz()?;
     let dir = util::root().join("fuzz");
     let env = [("RUSTC_BOOTSTRAP", "1")];
     let mut build = vec!["fuzz", "build"];
     build.extend_from_slice(BUILD_FLAGS);
     util::run_in(&dir, "cargo", &build, &env)?;
-    let max_time = format!("-max_total_time={seconds}");
-    let seed = seed.map(|seed| format!("-seed={seed}"));
+    let limits = match run {
+        Run::Explore { seconds } => vec![format!("-max_total_time={seconds}")],
+        Run::Reproducible { runs, seed } => {
+            vec![format!("-runs={runs}"), format!("-seed={seed}"), format!("-max_total_time={CI_SECONDS_CAP}")]
+        }
+    };
     for target in targets {
-        let corpus = format!("corpus/{target}");
+        let corpus = match run {
+            Run::Explore { .. } => format!("corpus/{target}"),
+            Run::Reproducible { .. } => {
+                let corpus = format!("target/test-corpus/{target}");
+                // Left over from an earlier run it would change what this run tries.
+                let _ = std::fs::remove_dir_all(dir.join(&corpus));
+                corpus
+            }
+        };
         std::fs::create_dir_all(dir.join(&corpus))
             .map_err(|e| format!("cannot create fuzz/{corpus}: {e}"))?;
         let seeds = format!("seeds/{target}");
@@ -90,12 +114,10 @@ fn fuzz(targets: &[&str], seconds: u32, seed: Option<u32>) -> Result<(), String>
             args.push(&seeds);
         }
         // A single input taking 10 s is a hang; print the run count at the end for the log.
-        args.extend_from_slice(&["--", &max_time, "-timeout=10", "-print_final_stats=1"]);
+        args.extend_from_slice(&["--", "-timeout=10", "-print_final_stats=1"]);
+        args.extend(limits.iter().map(String::as_str));
         if matches!(*target, "parse_config" | "blank_secrets") {
             args.push("-dict=config.dict");
-        }
-        if let Some(seed) = &seed {
-            args.push(seed);
         }
         util::run_in(&dir, "cargo", &args, &env).map_err(|e| format!("fuzz target `{target}`: {e}"))?;
     }
