@@ -91,7 +91,11 @@ fn fuzz(targets: &[&str], run: &Run) -> Result<(), String> {
     let limits = match run {
         Run::Explore { seconds } => vec![format!("-max_total_time={seconds}")],
         Run::Reproducible { runs, seed } => {
-            vec![format!("-runs={runs}"), format!("-seed={seed}"), format!("-max_total_time={CI_SECONDS_CAP}")]
+            vec![
+                format!("-runs={runs}"),
+                format!("-seed={seed}"),
+                format!("-max_total_time={CI_SECONDS_CAP}"),
+            ]
         }
     };
     for target in targets {
