@@ -101,13 +101,17 @@ pub fn e2e() -> Result<(), String> {
     wasm::npm_ci(&dir)?;
     let env = e2e_env(&helper, &emulator, &extension)?;
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // `E2E_TESTS` (space-separated files under `e2e/`, e.g. `tests/console.test.mjs`) runs just those
+    // while working on them; CI runs the whole folder.
+    let chosen = std::env::var("E2E_TESTS").unwrap_or_default();
+    let mut args = vec!["--experimental-websocket", "--test", "--test-concurrency=1"];
+    if chosen.trim().is_empty() {
+        args.push("tests/");
+    } else {
+        args.extend(chosen.split_whitespace());
+    }
     // `--experimental-websocket`: node 20's WebSocket client, for Firefox's WebDriver BiDi.
-    util::run_in(
-        &dir,
-        "node",
-        &["--experimental-websocket", "--test", "--test-concurrency=1", "tests/"],
-        &env,
-    )
+    util::run_in(&dir, "node", &args, &env)
 }
 
 /// `cargo xtask demo`: emulator + helper in a throw-away HOME + Chromium with the extension.
