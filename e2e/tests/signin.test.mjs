@@ -39,8 +39,10 @@ describe('PKCE sign-in, access keys, referees, sign out', () => {
     await t.popup.locator('[data-login="pkce"]').waitFor();
     await t.shot('02-pkce-waiting');
     await tab.bringToFront();
+    // Listening before the click: the worker may close the tab as soon as the redirect comes.
+    const closed = tab.isClosed() ? Promise.resolve() : tab.waitForEvent('close', { timeout: 30_000 });
     await decideAuthorize(tab, 'allow');
-    await tab.waitForEvent('close', { timeout: 15_000 });
+    await closed;
     await t.popup.bringToFront();
     await waitForStatus(t.popup, 'e2e', 'valid');
     await t.shot('03-home-signed-in');
