@@ -100,7 +100,7 @@ export async function accountBrowser(sessionKey: string, hooks: BrowserHooks): P
         'data-account-id': role.accountId,
         'aria-label': label,
       },
-      h('span', { class: 'role-name' }, h('code', {}, role.roleName), showAccount ? h('span', { class: 'muted' }, ` ${role.accountName} · ${role.accountId}`) : null),
+      h('span', { class: 'role-name' }, h('code', { 'data-role': role.roleName }, role.roleName), showAccount ? h('span', { class: 'muted' }, ` ${role.accountName} · ${role.accountId}`) : null),
       // Per-role actions: further ones (Open console) come first, from the hook.
       h(
         'span',
