@@ -11,8 +11,8 @@ import { call, type DirectoryView, type RoleRef, type UserError } from '../messa
 import { indexDirectory, matchRows, type IndexedAccount, type Row } from './directory-filter.js';
 import { h } from './dom.js';
 
-/** Rows drawn at a time: enough to fill the popup several times over, few enough for a 16 ms frame. */
-export const PAGE = 100;
+/** Rows drawn at a time: the popup shows about 15, so three screens; few enough for a 16 ms frame. */
+export const PAGE = 50;
 
 export interface BrowserHooks {
   errorBox(error: UserError, options: { retry?: () => void }): HTMLElement;
@@ -173,11 +173,11 @@ export async function accountBrowser(sessionKey: string, hooks: BrowserHooks): P
    * first of `focus` (selectors) found.
    */
   const draw = (...focus: string[]): void => {
-    const { rows, accounts } = matchRows(index, memory.query, memory.expanded);
     const limit = memory.pages * PAGE;
+    const { rows, total: totalRows, accounts } = matchRows(index, memory.query, memory.expanded, limit);
     const items: HTMLElement[] = [];
     let group: HTMLElement | undefined;
-    for (const row of rows.slice(0, limit)) {
+    for (const row of rows) {
       if (row.kind === 'account') {
         const item = accountRow(row);
         items.push(item);
@@ -195,7 +195,7 @@ export async function accountBrowser(sessionKey: string, hooks: BrowserHooks): P
     const q = memory.query.trim();
     countLine.textContent = q ? `${count(accounts, 'account')} of ${total.toLocaleString('en-US')} match.` : count(total, 'account');
     more.replaceChildren(
-      ...(rows.length > limit
+      ...(totalRows > limit
         ? [h(
             'button',
             {
@@ -209,7 +209,7 @@ export async function accountBrowser(sessionKey: string, hooks: BrowserHooks): P
                 rowTargets(list)[shown]?.focus();
               },
             },
-            `Show more (${(rows.length - limit).toLocaleString('en-US')} more rows)`,
+            `Show more (${(totalRows - limit).toLocaleString('en-US')} more rows)`,
           )]
         : []),
     );

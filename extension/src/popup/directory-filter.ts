@@ -31,28 +31,38 @@ export function indexDirectory(directory: DirectoryView): IndexedAccount[] {
 /**
  * The rows for `query`: every account whose name, id or e-mail contains it (its roles under it when
  * it is expanded), and every account with a role whose name contains it (with those roles, so a
- * search by role name shows the roles it found). `accounts` counts the matching accounts.
+ * search by role name shows the roles it found). Only the first `limit` rows are made (a keystroke
+ * allocates no more than it draws); `total` counts them all and `accounts` the matching accounts.
  */
-export function matchRows(index: IndexedAccount[], query: string, expanded: ReadonlySet<string>): { rows: Row[]; accounts: number } {
+export function matchRows(
+  index: IndexedAccount[],
+  query: string,
+  expanded: ReadonlySet<string>,
+  limit: number,
+): { rows: Row[]; total: number; accounts: number } {
   const q = query.trim().toLowerCase();
   const rows: Row[] = [];
+  let total = 0;
   let accounts = 0;
+  const add = (row: () => Row): void => {
+    if (total++ < limit) rows.push(row());
+  };
   for (const entry of index) {
     const open = expanded.has(entry.account.accountId);
     if (!q || entry.text.includes(q)) {
       accounts++;
-      rows.push({ kind: 'account', entry, expanded: open });
-      if (open && entry.roles) for (const roleName of entry.roles) rows.push({ kind: 'role', entry, roleName });
+      add(() => ({ kind: 'account', entry, expanded: open }));
+      if (open && entry.roles) for (const roleName of entry.roles) add(() => ({ kind: 'role', entry, roleName }));
       continue;
     }
     const lower = entry.rolesLower;
     if (!lower?.some((role) => role.includes(q))) continue;
     accounts++;
-    rows.push({ kind: 'account', entry, expanded: true });
+    add(() => ({ kind: 'account', entry, expanded: true }));
     lower.forEach((role, i) => {
       const roleName = entry.roles?.[i];
-      if (roleName !== undefined && (open || role.includes(q))) rows.push({ kind: 'role', entry, roleName });
+      if (roleName !== undefined && (open || role.includes(q))) add(() => ({ kind: 'role', entry, roleName }));
     });
   }
-  return { rows, accounts };
+  return { rows, total, accounts };
 }
