@@ -138,7 +138,8 @@ describe('account browser: access keys and profiles for any role, favourites, th
     await t.popup.click(`${row(PRODUCTION, 'ReadOnly')} [data-action="add-profile"]`);
     const refusal = t.popup.locator('[data-preview] [data-error-code]');
     await refusal.waitFor();
-    assert.match(await refusal.textContent(), /a profile named "Production\.ReadOnly" already exists with other values/);
+    assert.equal(await refusal.getAttribute('data-error-code'), 'profile-name-taken');
+    assert.match(await refusal.textContent(), /A profile named "Production\.ReadOnly" already exists with other values, so it was not written/);
     assert.equal(await t.popup.getByRole('button', { name: 'Write profile' }).isDisabled(), true, 'nothing to write');
     await t.shot('account-browser-add-profile-clash');
     // Submitting anyway (Enter in the field) writes nothing either.

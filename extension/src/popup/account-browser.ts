@@ -78,8 +78,8 @@ export async function accountBrowser(sessionKey: string, hooks: BrowserHooks): P
     'data-account-search': '',
   }) as HTMLInputElement;
   search.value = memory.query;
-  const countLine = h('p', { class: 'hint', 'data-account-count': '', 'aria-live': 'polite' });
-  const listedLine = h('span', { class: 'hint', 'data-listed': '' });
+  const countLine = h('span', { 'data-account-count': '', 'aria-live': 'polite' });
+  const listedLine = h('span', { 'data-listed': '' });
   const rolesProblem = h('div', {});
   const list = h('ul', { class: 'plain browse', 'aria-label': 'Accounts', 'data-account-list': '' });
   const more = h('div', {});

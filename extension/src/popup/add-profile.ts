@@ -87,7 +87,7 @@ export async function addProfileView(role: RoleRef, hooks: AddProfileHooks): Pro
     h('p', { class: 'hint', id: 'template-hint' }, 'Placeholders: {account_name}, {account_id}, {role_name}, {session}, {region}. Spaces and brackets in account names become -.'),
     h('label', { for: 'profile-region' }, 'Region'),
     region,
-    h('p', { class: 'hint', id: 'region-hint' }, 'The region = of the profile; empty leaves it out.'),
+    h('p', { class: 'hint', id: 'region-hint' }, "The profile's region (region = …); empty leaves it out."),
     h('h3', {}, 'Preview'),
     preview,
     h('div', { class: 'row actions' }, write),

@@ -7,8 +7,8 @@
 
 import type { AccessKeysView, DirectoryView, RequestOf, ReplyOf, RoleProfilePlan, RoleProfileRequest, RoleRef } from '../messages.js';
 import * as core from './core.js';
-import { fail } from './errors.js';
-import { helper } from './native.js';
+import { fail, WorkerError } from './errors.js';
+import { HELPER_ERROR, helper, isHelperError } from './native.js';
 import { accessTokenFor, changed } from './service.js';
 
 /** `directory:<session key>` → `DirectoryView` in `chrome.storage.session`. */
@@ -152,6 +152,8 @@ async function roleProfile(request: RoleProfileRequest, apply: boolean): Promise
     template: typeof request.template === 'string' && request.template.trim() ? request.template.trim() : '{account_name}.{role_name}',
     ...(typeof request.region === 'string' && request.region.trim() ? { region: request.region.trim() } : {}),
     ...(apply ? { apply: true } : {}),
+  }).catch((error: unknown) => {
+    throw refusal(error);
   });
   const plan: RoleProfilePlan = {
     name: String(reply['name']),
@@ -161,6 +163,18 @@ async function roleProfile(request: RoleProfileRequest, apply: boolean): Promise
   };
   if (apply && reply['changed'] === true) changed();
   return plan;
+}
+
+/**
+ * The helper refuses a taken name or a bad template with the core's sentence, which already says
+ * what to change; it is shown as that (capitalised), without the helper's generic advice.
+ */
+function refusal(error: unknown): unknown {
+  if (!isHelperError(error, HELPER_ERROR.invalidValue)) return error;
+  const message = (error as WorkerError).userError.message;
+  const code = /already exists with other values/.test(message) ? 'profile-name-taken' : /template/.test(message) ? 'bad-template' : 'bad-profile-name';
+  const sentence = `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
+  return new WorkerError({ code, message: sentence, action: 'Nothing was written.' });
 }
 
 type AccountHandlers = {
