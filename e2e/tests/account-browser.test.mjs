@@ -183,14 +183,20 @@ describe('account browser: access keys and profiles for any role, favourites, th
     assert.deepEqual((await t.worker.evaluate(() => chrome.storage.local.get('favouriteRoles'))).favouriteRoles, []);
   });
 
-  it('Refresh lists the accounts and roles again', async () => {
+  it('Refresh lists the accounts and roles again, backing off when throttled', async () => {
     await t.emulator.control('POST', 'requests/clear');
+    // The next two role listings answer 429: the core's backoff retries them.
+    await t.emulator.control('POST', 'faults', { operation: 'ListAccountRoles', kind: 'throttle', count: 2 });
     await t.popup.click('[data-action="refresh-directory"]');
     await t.popup.waitForFunction(() => document.getElementById('status')?.textContent === 'Accounts listed again.');
     await rolesListed(t);
-    const ops = await operations(t);
-    assert.ok(ops.includes('ListAccounts'), `${ops}`);
-    assert.equal(ops.filter((op) => op === 'ListAccountRoles').length, 2, `${ops}`);
+    const log = (await t.emulator.requests()).filter((r) => r.operation === 'ListAccountRoles');
+    assert.equal(log.filter((r) => r.status === 429).length, 2, 'two throttled answers');
+    assert.equal(log.filter((r) => r.status === 200).length, 2, `each account's roles listed once it was let through: ${log.map((r) => r.status)}`);
+    assert.ok((await operations(t)).includes('ListAccounts'));
+    assert.equal(await t.popup.locator('[data-browser] [data-error-code]').count(), 0, 'no error shown');
+    await t.popup.fill('[data-account-search]', 'develop');
+    await t.popup.locator(row(SANDBOX, 'Developer')).waitFor();
   });
 
   it('signing out forgets the kept directory', async () => {
