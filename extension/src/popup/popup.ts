@@ -623,7 +623,6 @@ function backButton(): HTMLElement {
 }
 
 async function accountsView(sessionKey: string, title: string): Promise<HTMLElement> {
-  const back = { sessionKey, title };
   return h(
     'div',
     {},
@@ -632,8 +631,8 @@ async function accountsView(sessionKey: string, title: string): Promise<HTMLElem
       errorBox: (error, options) => errorBox(error, options),
       toUserError,
       announce,
-      openKeys: (role) => setScreen({ kind: 'role-keys', role, title: back.title }),
-      addProfile: (role) => setScreen({ kind: 'add-profile', role, title: back.title }),
+      openKeys: (role) => setScreen({ kind: 'role-keys', role, title }),
+      addProfile: (role) => setScreen({ kind: 'add-profile', role, title }),
     }),
   );
 }
