@@ -47,6 +47,8 @@ pub enum PopulateError {
     BadName { account_id: String, role_name: String, name: String, reason: String },
     /// Profiles with our names exist with other values and were not written by us.
     Conflicts(Vec<Conflict>),
+    /// "Add profile": the name the template gives one role is taken by a profile with other values.
+    NameTaken(Conflict),
 }
 
 /// A profile we would write, whose name is taken by a profile we did not write.
@@ -86,6 +88,12 @@ impl fmt::Display for PopulateError {
                 }
                 f.write_str("; rename or remove them, or choose another template")
             }
+            PopulateError::NameTaken(c) => write!(
+                f,
+                "a profile named {:?} already exists with other values, so it was not written for {} {}; \
+                 choose another name template, or rename that profile",
+                c.name, c.account_id, c.role_name
+            ),
         }
     }
 }
@@ -437,6 +445,85 @@ pub fn plan(
     Ok(plan)
 }
 
+/// One role of the account browser's "Add profile".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleProfileRequest<'a> {
+    pub session: &'a str,
+    pub template: &'a str,
+    pub account_id: &'a str,
+    /// As the portal lists it (made safe here, as populate does); `None`: the account id stands in.
+    pub account_name: Option<&'a str>,
+    pub role_name: &'a str,
+    /// `region = …` for the profile (and `{region}` in the template), when one is chosen.
+    pub region: Option<&'a str>,
+}
+
+/// What "Add profile" would write for one role, and whether that is already there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleProfile {
+    pub name: String,
+    /// The keys in the order the helper's `writeProfile` writes them.
+    pub values: ProfileValues,
+    /// The section exactly as the config writer adds it to a file, for the preview.
+    pub section: String,
+    /// A profile of that name already has these values (a user's own, or one populate wrote).
+    pub exists: bool,
+}
+
+/// "Add profile": one role's profile, named by the template exactly as populate names it (same
+/// placeholders, safe account names and name checks), but without populate's marker: the user asked
+/// for this one profile, so prune must never remove it. A profile of that name with other values is
+/// refused (`NameTaken`), never overwritten.
+pub fn role_profile(
+    existing: &ConfigSet,
+    request: &RoleProfileRequest<'_>,
+) -> Result<RoleProfile, PopulateError> {
+    let listed = [AccountWithRoles {
+        account: crate::portal::AccountInfo {
+            account_id: request.account_id.to_string(),
+            account_name: request.account_name.map(str::to_string),
+            email_address: None,
+        },
+        roles: vec![crate::portal::RoleInfo {
+            role_name: request.role_name.to_string(),
+            account_id: request.account_id.to_string(),
+        }],
+    }];
+    let regions: Vec<String> = request.region.map(str::to_string).into_iter().collect();
+    let options = PopulateOptions {
+        session: request.session,
+        template: request.template,
+        regions: &regions,
+        prune: false,
+    };
+    let wanted = wanted_profiles(&listed, &options)?;
+    // One account with one role in one region: exactly one name.
+    let Some((name, w)) = wanted.iter().next() else { unreachable!("one role gives one profile") };
+    let values: ProfileValues =
+        profile_values(request.session, w).into_iter().filter(|(key, _)| *key != MARKER_KEY).collect();
+    let exists = match existing.profile(name) {
+        None => false,
+        Some(section) if values.iter().all(|(k, v)| section.get(k) == Some(v.as_str())) => true,
+        Some(_) => {
+            return Err(PopulateError::NameTaken(Conflict {
+                name: name.clone(),
+                account_id: request.account_id.to_string(),
+                role_name: request.role_name.to_string(),
+            }))
+        }
+    };
+    let pairs = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let section =
+        crate::config::writer::update_section("", &SectionUpdate::new(SectionKind::Profile, name, pairs))
+            .map_err(|e| PopulateError::BadName {
+                account_id: request.account_id.to_string(),
+                role_name: request.role_name.to_string(),
+                name: name.clone(),
+                reason: e.to_string(),
+            })?;
+    Ok(RoleProfile { name: name.clone(), values, section, exists })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,6 +621,85 @@ mod tests {
         let regions = ["eu-west-1".to_string(), "us-east-1".to_string()];
         let p = plan(&accounts[2..], &parsed(""), &options(DEFAULT_TEMPLATE, &regions, false)).unwrap();
         assert_eq!(names(&p), ["Solo.Admin.eu-west-1", "Solo.Admin.us-east-1"]);
+    }
+
+    fn role_request<'a>(
+        template: &'a str,
+        account_name: Option<&'a str>,
+        region: Option<&'a str>,
+    ) -> RoleProfileRequest<'a> {
+        RoleProfileRequest {
+            session: "corp",
+            template,
+            account_id: "111122223333",
+            account_name,
+            role_name: "ReadOnly",
+            region,
+        }
+    }
+
+    #[test]
+    fn one_role_profile_is_named_like_populate_without_the_marker() {
+        let empty = parsed("");
+        let got = role_profile(
+            &empty,
+            &role_request(DEFAULT_TEMPLATE, Some("My [Prod] Account"), Some("eu-west-1")),
+        )
+        .unwrap();
+        assert_eq!(got.name, "My-Prod-Account.ReadOnly");
+        assert!(!got.exists);
+        assert_eq!(
+            got.section,
+            "[profile My-Prod-Account.ReadOnly]\nsso_session = corp\nsso_account_id = 111122223333\n\
+             sso_role_name = ReadOnly\nregion = eu-west-1\n"
+        );
+        // The same name populate would give that role in that region.
+        let accounts = [account("111122223333", "My [Prod] Account", &["ReadOnly"])];
+        let regions = ["eu-west-1".to_string()];
+        let planned = plan(&accounts, &empty, &options(DEFAULT_TEMPLATE, &regions, false)).unwrap();
+        assert_eq!(names(&planned), [got.name.as_str()]);
+        assert!(
+            !got.values.iter().any(|(k, _)| *k == MARKER_KEY),
+            "no populate marker: prune never removes it"
+        );
+
+        // No account name: the id stands in; no region: no region key.
+        let bare =
+            role_profile(&empty, &role_request("{account_name}-{role_name}-{session}", None, None)).unwrap();
+        assert_eq!(bare.name, "111122223333-ReadOnly-corp");
+        assert!(!bare.section.contains("region"));
+    }
+
+    #[test]
+    fn one_role_profile_refuses_a_taken_name_and_knows_an_identical_one() {
+        let same = parsed(
+            "[profile Prod.ReadOnly]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\noutput = json\n",
+        );
+        let got = role_profile(&same, &role_request(DEFAULT_TEMPLATE, Some("Prod"), None)).unwrap();
+        assert!(got.exists, "same values (other keys aside): already there");
+
+        let other = parsed("[profile Prod.ReadOnly]\nsso_session = corp\nsso_account_id = 999988887777\nsso_role_name = ReadOnly\n");
+        let error = role_profile(&other, &role_request(DEFAULT_TEMPLATE, Some("Prod"), None)).unwrap_err();
+        assert!(matches!(&error, PopulateError::NameTaken(c) if c.name == "Prod.ReadOnly"));
+        assert!(error.to_string().contains("already exists with other values"), "{error}");
+
+        // A region we would write but the existing one lacks is another value too.
+        let error = role_profile(&same, &role_request(DEFAULT_TEMPLATE, Some("Prod"), Some("us-east-1")))
+            .unwrap_err();
+        assert!(matches!(error, PopulateError::NameTaken(_)));
+    }
+
+    #[test]
+    fn one_role_profile_checks_the_template_and_the_name() {
+        let empty = parsed("");
+        assert!(matches!(
+            role_profile(&empty, &role_request("{account}", Some("Prod"), None)),
+            Err(PopulateError::BadTemplate { .. })
+        ));
+        assert!(matches!(
+            role_profile(&empty, &role_request("{account_name}", Some("   "), None)),
+            Err(PopulateError::BadName { .. })
+        ));
     }
 
     #[test]

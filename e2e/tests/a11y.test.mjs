@@ -76,20 +76,46 @@ describe('accessibility of every popup state, light and dark', () => {
     await assertFocusOnControl(popup, 'a finished sign-in');
     await checkState(popup, 'home-signed-in', problems);
 
-    // The big directory: a "200 of 2,000" line, roles next to the chosen account, aria-current.
+    // The big directory: 50 rows drawn at a time, the rest behind "Show more"; roles under the
+    // shown account; a pinned and a recently used role at the top; Add profile with its preview and
+    // with a refusal.
     await sessionCard(popup, 'e2e').getByRole('button', { name: 'Accounts' }).click();
     await popup.locator('[data-account="111122223333"]').waitFor();
-    assert.match(await popup.textContent('[data-account-count]'), /200 of 2,000 accounts shown — type to narrow/);
+    assert.equal(await popup.textContent('[data-account-count]'), '2,000 accounts');
+    assert.equal(await popup.textContent('[data-show-more]'), 'Show more (1,950 more rows)');
     await checkState(popup, 'accounts', problems);
+    await popup.waitForFunction(() => /listed/.test(document.querySelector('[data-listed]')?.textContent ?? '') && !/listing roles/.test(document.querySelector('[data-listed]')?.textContent ?? ''), null, { timeout: 60_000 });
+    const role = (name, section = '[data-account-list]') => `${section} [data-role-row="${name}"][data-account-id="111122223333"]`;
     await popup.click('[data-account="111122223333"]');
-    await popup.locator('[data-roles="111122223333"] [data-role="Admin"]').waitFor();
-    assert.equal(await popup.getAttribute('[data-account="111122223333"]', 'aria-current'), 'true');
+    await popup.locator(role('Admin')).waitFor();
+    assert.equal(await popup.getAttribute('[data-account="111122223333"]', 'aria-expanded'), 'true');
+    await popup.click(`${role('Admin')} [data-action="pin"]`);
+    await popup.locator(role('Admin', '[data-pinned]')).waitFor();
+    await assertFocusOnControl(popup, 'pinning a role');
+    await popup.click(`${role('ReadOnly')} [data-action="keys"]`);
+    await popup.locator('[data-format="env"]').waitFor();
+    await popup.keyboard.press('Escape');
+    await popup.locator(role('ReadOnly', '[data-recent]')).waitFor();
+    await assertFocusOnControl(popup, 'Escape from the access keys of a role');
     await checkState(popup, 'accounts-roles', problems);
-    await popup.fill('input[type=search]', 'Production');
-    await popup.locator('[data-roles="111122223333"]').waitFor();
-    await popup.fill('input[type=search]', '');
-    await popup.locator('[data-roles]').waitFor({ state: 'detached' });
-    assert.equal(await popup.locator('[aria-current="true"]').count(), 0, 'clearing the search clears the choice');
+    await popup.setViewportSize({ width: 320, height: 640 });
+    assert.equal(await scrollsSideways(popup), false, 'accounts at 320 px: no sideways scrolling');
+    await popup.setViewportSize({ width: 420, height: 640 });
+    await popup.fill('[data-account-search]', 'readonly');
+    await popup.locator(role('ReadOnly')).waitFor();
+    assert.equal(await popup.textContent('[data-account-count]'), '2,000 accounts of 2,000 match.', 'a search by role name');
+    await popup.fill('[data-account-search]', 'Production');
+    await popup.click(`${role('Admin')} [data-action="add-profile"]`);
+    await popup.locator('[data-profile-preview="Production.Admin"]').waitFor();
+    await checkState(popup, 'add-profile', problems);
+    // `{region}` with no region: the name prod-ro, taken by Production's ReadOnly profile.
+    await popup.fill('#profile-region', '');
+    await popup.fill('#profile-template', 'prod-ro{region}');
+    await popup.locator('[data-preview] [data-error-code]').waitFor();
+    await checkState(popup, 'add-profile-refused', problems);
+    await popup.keyboard.press('Escape');
+    await popup.locator(role('Admin')).waitFor();
+    await assertFocusOnControl(popup, 'Escape from Add profile');
     await popup.keyboard.press('Escape');
     await popup.locator('[data-session="session:e2e"]').waitFor();
     await assertFocusOnControl(popup, 'Escape from the accounts');

@@ -1,4 +1,5 @@
-// A keyboard-only walk through the popup: configure → sign in → access keys → copy → sign out,
+// A keyboard-only walk through the popup: configure → sign in → access keys → copy → the account
+// browser (filter, arrows, K, Enter) → sign out,
 // with Tab, Shift+Tab, Enter, arrow keys and Escape only (no clicks in the popup).
 
 import assert from 'node:assert/strict';
@@ -73,10 +74,50 @@ describe('keyboard only: configure, sign in, access keys, copy, sign out', () =>
     const copied = await popup.evaluate(() => navigator.clipboard.readText()).catch(() => undefined);
     if (copied !== undefined) assert.match(copied, /AWS_SECRET_ACCESS_KEY=/, 'the real text is copied, not the masked one');
 
-    // Escape back to Sessions, focus on the profile's button; then sign out.
+    // The account browser by keyboard: type to filter, arrows between rows, K for the access keys,
+    // Enter on a role row (the console when the row has it, else the access keys).
     await popup.keyboard.press('Escape');
     await popup.locator('[data-session="session:acme"]').waitFor();
     assert.ok(await popup.evaluate(() => document.activeElement?.closest('[data-profile]') !== null), 'focus returns to the profile');
+    await activate(popup, '[data-session="session:acme"] [data-action="accounts"]', { backwards: true });
+    await popup.locator('[data-account="444455556666"]').waitFor();
+    await tabTo(popup, '[data-account-search]');
+    await popup.keyboard.type('develop');
+    await popup.locator('[data-account-list] [data-role-row="Developer"]').waitFor({ timeout: 30_000 });
+    await popup.keyboard.press('ArrowDown');
+    assert.equal(await popup.evaluate(() => document.activeElement?.dataset?.account), '444455556666', 'ArrowDown: the first row');
+    await popup.keyboard.press('ArrowDown');
+    assert.equal(await popup.evaluate(() => document.activeElement?.dataset?.roleRow), 'Developer', 'ArrowDown: the role under it');
+    await popup.keyboard.press('ArrowUp');
+    await popup.keyboard.press('ArrowUp');
+    assert.equal(await popup.evaluate(() => document.activeElement?.id), 'account-search', 'ArrowUp from the first row: the search');
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('k');
+    await popup.locator('[data-keys="Developer in Sandbox"] [data-format="env"]').waitFor();
+    await popup.keyboard.press('Escape');
+    await popup.locator('[data-account-list] [data-role-row="Developer"]').waitFor();
+    assert.equal(await popup.evaluate(() => document.activeElement?.dataset?.action), 'keys', 'back on the row\'s Access keys');
+    // Typing on a row goes to the search.
+    await popup.keyboard.press('ArrowUp');
+    await popup.keyboard.type('x');
+    assert.equal(await popup.inputValue('[data-account-search]'), 'developx');
+    await popup.keyboard.press('Backspace');
+    await popup.locator('[data-account-list] [data-role-row="Developer"]').waitFor();
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('ArrowDown');
+    const hasConsole = await popup.locator('[data-account-list] [data-role-row="Developer"] [data-action="console"]').count();
+    await popup.keyboard.press('Enter');
+    if (!hasConsole) {
+      await popup.locator('[data-keys="Developer in Sandbox"] [data-format="env"]').waitFor();
+      await popup.keyboard.press('Escape');
+    }
+    await popup.locator('[data-account-list] [data-role-row="Developer"]').waitFor();
+    await popup.keyboard.press('Escape');
+
+    // Escape back to Sessions, focus on the profile's button; then sign out.
+    await popup.locator('[data-session="session:acme"]').waitFor();
+    assert.equal(await popup.evaluate(() => document.activeElement?.dataset?.action), 'accounts', 'focus returns to Accounts');
     await activate(popup, '[data-session="session:acme"] [data-action="sign-out"]', { backwards: true });
     await waitForStatus(popup, 'acme', 'never');
     await popup.waitForFunction(() => document.activeElement?.dataset?.action === 'sign-in');

@@ -99,6 +99,42 @@ export interface RoleView {
   roleName: string;
 }
 
+/**
+ * One role of one account of a session, as the account browser's favourites and recently used roles
+ * keep it (in `chrome.storage.local`: ids and names only, never anything secret).
+ */
+export interface RoleRef {
+  sessionKey: string;
+  accountId: string;
+  accountName: string;
+  roleName: string;
+}
+
+/** A session's accounts and, once listed, their roles: the worker keeps it for the browser session. */
+export interface DirectoryView {
+  accounts: AccountView[];
+  /** Account id → its role names, for every account whose roles are listed. */
+  roles: Record<string, string[]>;
+  /** Every account's roles are listed (then a search by role name sees them all). */
+  rolesComplete: boolean;
+  /** When it was listed (epoch ms): the popup says how old what it shows is. */
+  listedAt: number;
+}
+
+/** The account browser's "Add profile" for a role: the name template and the profile's region. */
+export interface RoleProfileRequest extends RoleRef {
+  template: string;
+  region?: string;
+}
+
+/** What "Add profile" writes (`section`, exactly), or that it is already there (`exists`). */
+export interface RoleProfilePlan {
+  name: string;
+  section: string;
+  exists: boolean;
+  configPath?: string;
+}
+
 /** Role credentials and every export format the core renders for them. */
 export interface AccessKeysView {
   profile: string;
@@ -177,6 +213,16 @@ export interface Api {
   getWizard: [Record<string, never>, WizardState | null];
   setWizard: [{ state: WizardState | null }, null];
   writeConfig: [{ session: SessionDraft; profile: ProfileDraft }, { configPath?: string }];
+  // The account browser (worker/accounts.ts).
+  /** The kept directory at once, else the accounts listed now; `refresh` lists again. */
+  getDirectory: [{ sessionKey: string; refresh?: boolean }, DirectoryView];
+  /** Waits for every account's roles (listed with bounded concurrency) and keeps them. */
+  listDirectoryRoles: [{ sessionKey: string }, DirectoryView];
+  getRoleAccessKeys: [RoleRef, AccessKeysView];
+  planRoleProfile: [RoleProfileRequest, RoleProfilePlan];
+  addRoleProfile: [RoleProfileRequest, RoleProfilePlan];
+  getPinnedRoles: [{ sessionKey: string }, { favourites: RoleRef[]; recent: RoleRef[] }];
+  setFavourite: [{ role: RoleRef; pinned: boolean }, null];
 }
 
 export type RequestName = keyof Api;

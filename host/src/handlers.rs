@@ -30,6 +30,7 @@ pub const REQUEST_TYPES: &[&str] = &[
     "storeRoleCredentials",
     "populate",
     "consoleUrl",
+    "roleProfile",
 ];
 
 type Reply = Result<Map<String, Value>, HostError>;
@@ -48,6 +49,7 @@ pub fn handle(ctx: &Context, request: &Request) -> Reply {
         "storeRoleCredentials" => store_role_credentials(ctx, &fields),
         "populate" => crate::populate_message::handle(ctx, &fields),
         "consoleUrl" => crate::console_message::handle(ctx, &fields),
+        "roleProfile" => crate::role_profile_message::handle(ctx, &fields),
         other => {
             let shown: String = other.chars().filter(|c| !c.is_control()).take(64).collect();
             Err(HostError::new(
@@ -493,7 +495,7 @@ fn profile_roles(set: Option<&ConfigSet>, identifier: &str, is_session: bool) ->
 
 /// Edit the config file through the core's writer: read, transform, back up the old file next to
 /// it, write the new one atomically.
-fn edit_config(ctx: &Context, edit: impl FnOnce(&str) -> Result<String, HostError>) -> Reply {
+pub(crate) fn edit_config(ctx: &Context, edit: impl FnOnce(&str) -> Result<String, HostError>) -> Reply {
     let _lock = ctx.files.lock()?;
     let path = ctx.files.config_file().to_path_buf();
     let old = read_text(&ctx.files, &path)?;

@@ -31,3 +31,4 @@ pub mod native_host;
 pub mod platform;
 pub mod populate_message;
 pub mod protocol;
+pub mod role_profile_message;

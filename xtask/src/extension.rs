@@ -147,3 +147,20 @@ pub fn bench_popup(args: &[String]) -> Result<(), String> {
     all.extend(args.iter().map(String::as_str));
     util::run_in(&dir, "node", &all, &env)
 }
+
+/// `cargo xtask bench-accounts`: the account browser's search benchmark (`e2e/bench/account-filter.mjs`)
+/// on the development build (the emulator is on loopback), 2,000 accounts against 20. Not a test.
+pub fn bench_accounts(args: &[String]) -> Result<(), String> {
+    if !root().join("dist/chromium-dev/manifest.json").exists() {
+        checks()?;
+    }
+    let extension = unpacked_development_zip()?;
+    let (helper, emulator) = native_binaries()?;
+    let dir = root().join("e2e");
+    wasm::npm_ci(&dir)?;
+    let env = e2e_env(&helper, &emulator, &extension)?;
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut all = vec!["bench/account-filter.mjs"];
+    all.extend(args.iter().map(String::as_str));
+    util::run_in(&dir, "node", &all, &env)
+}

@@ -33,6 +33,7 @@ commands:
                                        `sso-bridge populate` for 1,000 accounts x 3 roles (unthrottled, throttled
                                        at 20/s) against aws-sso-util 4.33 on the same emulator (not part of CI)
   bench-popup [--runs N] [--warmup N]  popup open → first session card, 5,000 profiles against 2 (e2e/bench/)
+  bench-accounts [--rounds N]          account browser search per keystroke, 2,000 accounts against 20 (e2e/bench/)
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::run(rest),
         "bench-populate" => bench::run(rest),
         "bench-popup" => extension::bench_popup(rest),
+        "bench-accounts" => extension::bench_accounts(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

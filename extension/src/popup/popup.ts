@@ -10,30 +10,16 @@ import {
   type LoginView,
   type Overview,
   type ProfileView,
+  type RoleRef,
   type RoleView,
   type SessionDraft,
   type SessionView,
   type UserError,
   type WizardState,
 } from '../messages.js';
-
-type Child = Node | string | null | undefined | false;
-type Attrs = Record<string, string | boolean | ((event: Event) => void)>;
-
-/** Creates an element; `on…` attributes become listeners, booleans toggle attributes. */
-function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (typeof value === 'function') el.addEventListener(key.slice(2).toLowerCase(), value);
-    else if (value === true) el.setAttribute(key, '');
-    else if (value !== false) el.setAttribute(key, value);
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return el;
-}
+import { accountBrowser, roleRowSelector } from './account-browser.js';
+import { addProfileView } from './add-profile.js';
+import { h, type Attrs, type Child } from './dom.js';
 
 const view = document.getElementById('view') as HTMLElement;
 const statusLine = document.getElementById('status') as HTMLElement;
@@ -43,6 +29,9 @@ type Screen =
   | { kind: 'home' }
   | { kind: 'accounts'; sessionKey: string; title: string }
   | { kind: 'keys'; profile: string }
+  /** The account browser's role actions; `title` names the session for the way back. */
+  | { kind: 'role-keys'; role: RoleRef; title: string }
+  | { kind: 'add-profile'; role: RoleRef; title: string }
   | { kind: 'configure' }
   | { kind: 'settings' };
 
@@ -205,8 +194,25 @@ async function render(): Promise<void> {
       case 'accounts':
         content = await accountsView(screen.sessionKey, screen.title);
         break;
-      case 'keys':
-        content = await keysView(screen.profile);
+      case 'keys': {
+        const profile = screen.profile;
+        content = await keysView(profile, () => call('getAccessKeys', { profile }));
+        break;
+      }
+      case 'role-keys': {
+        const role = screen.role;
+        content = await keysView(`${role.roleName} in ${role.accountName}`, () => call('getRoleAccessKeys', role));
+        break;
+      }
+      case 'add-profile':
+        content = await addProfileView(screen.role, {
+          errorBox: (error) => errorBox(error),
+          back: backButton,
+          written: (plan) => {
+            announce(`Added profile ${plan.name}${plan.configPath ? ` to ${plan.configPath}` : ''}.`, 6000);
+            setScreen({ kind: 'home' }, `[data-profile="${CSS.escape(plan.name)}"] button`);
+          },
+        });
         break;
       case 'configure':
         wizard ??= new Wizard();
@@ -621,12 +627,19 @@ async function accountsView(sessionKey: string, title: string): Promise<HTMLElem
     'div',
     {},
     h('div', { class: 'spread' }, h('h2', {}, `Accounts: ${title}`), backButton()),
-    await accountPicker(sessionKey, undefined, undefined),
+    await accountBrowser(sessionKey, {
+      errorBox: (error, options) => errorBox(error, options),
+      toUserError,
+      announce,
+      openKeys: (role) => setScreen({ kind: 'role-keys', role, title }),
+      addProfile: (role) => setScreen({ kind: 'add-profile', role, title }),
+    }),
   );
 }
 
-async function keysView(profile: string): Promise<HTMLElement> {
-  const keys: AccessKeysView = await call('getAccessKeys', { profile });
+/** Access keys of a profile, or of any role from the account browser (`profile` is then "Role in Account"). */
+async function keysView(profile: string, load: () => Promise<AccessKeysView>): Promise<HTMLElement> {
+  const keys: AccessKeysView = await load();
   const panel = h('div', { role: 'tabpanel', id: 'keys-panel' });
   const tabs = h('div', { role: 'tablist', 'aria-label': 'Formats' });
   let revealed = false;
@@ -697,6 +710,10 @@ function goBack(): void {
   if (screen.kind === 'keys') {
     const profile = screen.profile;
     setScreen({ kind: 'home' }, `[data-profile="${CSS.escape(profile)}"] button`);
+  } else if (screen.kind === 'role-keys' || screen.kind === 'add-profile') {
+    const action = screen.kind === 'role-keys' ? 'keys' : 'add-profile';
+    const row = roleRowSelector(screen.role);
+    setScreen({ kind: 'accounts', sessionKey: screen.role.sessionKey, title: screen.title }, `${row} [data-action="${action}"]`);
   } else if (screen.kind === 'accounts') {
     setScreen({ kind: 'home' }, `[data-session="${CSS.escape(screen.sessionKey)}"] [data-action="accounts"]`);
   } else if (screen.kind === 'configure' && wizard) {

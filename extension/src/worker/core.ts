@@ -418,6 +418,22 @@ export async function listAccountRoles(session: SessionDef, token: TokenFile, ac
   return roles.map((r) => ({ accountId: r.accountId, roleName: r.roleName }));
 }
 
+/**
+ * Every account with its roles, `concurrency` role listings in flight at once; throttled (429) and
+ * failed pages are retried with the core's backoff (honouring Retry-After).
+ */
+export async function listAccountsAndRoles(
+  session: SessionDef,
+  token: TokenFile,
+  concurrency: number,
+): Promise<{ account: AccountView; roles: string[] }[]> {
+  const listed = await portal(session).listAccountsAndRoles(token.accessToken, { concurrency });
+  return listed.map(({ account, roles }) => ({
+    account: { accountId: account.accountId, accountName: account.accountName ?? account.accountId, emailAddress: account.emailAddress ?? '' },
+    roles: roles.map((r) => r.roleName),
+  }));
+}
+
 export function getRoleCredentials(
   session: SessionDef,
   token: TokenFile,

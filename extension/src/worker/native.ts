@@ -19,6 +19,7 @@ export function installCommand(): string {
 /** Helper error numbers the worker reacts to (host/PROTOCOL.md, append-only). */
 export const HELPER_ERROR = {
   unknownType: 21,
+  invalidValue: 24,
   callerNotAllowed: 40,
   tokenNotFound: 50,
   fileUnreadable: 51,

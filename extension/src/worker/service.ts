@@ -15,6 +15,7 @@ import type {
   Settings,
   WizardState,
 } from '../messages.js';
+import { accountHandlers, forgetDirectory } from './accounts.js';
 import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
@@ -386,7 +387,7 @@ async function findSession(sessionKey: string, draft?: SessionDraft): Promise<co
 }
 
 /** A signed-in session's access token, or a message saying to sign in. */
-async function accessTokenFor(
+export async function accessTokenFor(
   sessionKey: string,
   draft?: SessionDraft,
 ): Promise<{ session: core.SessionDef; token: core.TokenFile }> {
@@ -451,6 +452,7 @@ async function signOut(sessionKey: string): Promise<void> {
   }
   await helper.request('deleteTokens', session.name ? { sessionName: session.name } : { startUrl: session.startUrl });
   await setTokenIssuer(sessionKey, undefined);
+  await forgetDirectory(sessionKey);
   await chrome.alarms.clear(REFRESH_ALARM + sessionKey);
   await setLastError(sessionKey, undefined);
 }
@@ -467,6 +469,7 @@ async function signOutAll(): Promise<void> {
     }
   }
   await helper.request('deleteTokens', { all: true });
+  await forgetDirectory();
   for (const alarm of await chrome.alarms.getAll()) {
     if (alarm.name.startsWith(REFRESH_ALARM)) await chrome.alarms.clear(alarm.name);
   }
@@ -550,6 +553,7 @@ const handlers: Handlers = {
     changed();
     return core.configPathFromReply(sessionReply);
   },
+  ...accountHandlers,
 };
 
 export async function handle<N extends keyof Api>(name: N, payload: RequestOf<N>): Promise<ReplyOf<N>> {
