@@ -16,6 +16,7 @@ import {
   type UserError,
   type WizardState,
 } from '../messages.js';
+import { populateView } from './populate.js';
 
 type Child = Node | string | null | undefined | false;
 type Attrs = Record<string, string | boolean | ((event: Event) => void)>;
@@ -42,6 +43,7 @@ const statusLine = document.getElementById('status') as HTMLElement;
 type Screen =
   | { kind: 'home' }
   | { kind: 'accounts'; sessionKey: string; title: string }
+  | { kind: 'populate'; sessionKey: string; title: string }
   | { kind: 'keys'; profile: string }
   | { kind: 'configure' }
   | { kind: 'settings' };
@@ -208,6 +210,9 @@ async function render(): Promise<void> {
       case 'keys':
         content = await keysView(screen.profile);
         break;
+      case 'populate':
+        content = await populateView(screen.sessionKey, screen.title, { h, errorBox, backButton, announce });
+        break;
       case 'configure':
         wizard ??= new Wizard();
         content = await wizard.render();
@@ -358,6 +363,7 @@ function sessionCard(session: SessionView, overview: Overview): HTMLElement {
     signedIn
       ? h('button', { type: 'button', class: 'primary', 'data-action': 'accounts', onclick: () => setScreen({ kind: 'accounts', sessionKey: session.key, title: label }) }, 'Accounts')
       : null,
+    signedIn && session.name ? h('button', { type: 'button', 'data-action': 'populate', onclick: () => setScreen({ kind: 'populate', sessionKey: session.key, title: label }) }, 'Add all…') : null,
     session.name
       ? h('button', { type: 'button', class: signedIn ? '' : 'primary', 'data-action': 'sign-in', onclick: signIn('pkce') }, signedIn ? 'Sign in again' : 'Sign in')
       : null,
@@ -697,8 +703,8 @@ function goBack(): void {
   if (screen.kind === 'keys') {
     const profile = screen.profile;
     setScreen({ kind: 'home' }, `[data-profile="${CSS.escape(profile)}"] button`);
-  } else if (screen.kind === 'accounts') {
-    setScreen({ kind: 'home' }, `[data-session="${CSS.escape(screen.sessionKey)}"] [data-action="accounts"]`);
+  } else if (screen.kind === 'accounts' || screen.kind === 'populate') {
+    setScreen({ kind: 'home' }, `[data-session="${CSS.escape(screen.sessionKey)}"] [data-action="${screen.kind}"]`);
   } else if (screen.kind === 'configure' && wizard) {
     wizard.back();
   } else if (screen.kind !== 'home') {

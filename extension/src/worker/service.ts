@@ -18,6 +18,7 @@ import type {
 import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
+import { cancelPopulate, populateStatus, startPopulate } from './populate.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
 import { lastErrors, setLastError, setTokenIssuer, tokenIssuer } from './session-store.js';
 import { loadSettings, saveSettings } from './settings.js';
@@ -543,6 +544,9 @@ const handlers: Handlers = {
     else await chrome.storage.session.remove(WIZARD_KEY);
     return null;
   },
+  startPopulate: (request) => startPopulate({ accessTokenFor: (key) => accessTokenFor(key), changed }, request),
+  populateStatus: () => populateStatus(),
+  cancelPopulate: () => cancelPopulate(),
   writeConfig: async ({ session, profile }) => {
     await core.ready();
     const sessionReply = await helper.request('writeSsoSession', core.ssoSessionRequest(session));
