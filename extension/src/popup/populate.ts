@@ -62,15 +62,21 @@ export async function populateView(sessionKey: string, title: string, kit: Popul
   const preview = h('button', { type: 'submit', class: 'primary', 'data-action': 'populate-preview' }, 'Preview');
 
   const options = (): PopulateOptions => ({ template: template.value, regions: regionList(regions.value), prune: prune.checked });
+  /** A request the worker refused before a job started (signed out, unreadable config): shown until the next one. */
+  let refused: UserError | undefined;
+  /** Preview and Apply clicks the worker has answered (in `data-populate-answered`, for tests and tools). */
+  let answered = 0;
   const start = async (apply: boolean, chosen: PopulateOptions): Promise<void> => {
     kit.announce(apply ? 'Writing the profiles…' : 'Listing the accounts and roles…');
+    refused = undefined;
     try {
       job = await call('startPopulate', { sessionKey, options: chosen, apply });
-      draw();
     } catch (error) {
       kit.announce('');
-      panel.replaceChildren(kit.errorBox(userError(error)));
+      refused = userError(error);
     }
+    answered += 1;
+    draw();
   };
   const form = h(
     'form',
@@ -93,8 +99,14 @@ export async function populateView(sessionKey: string, title: string, kit: Popul
 
   /** The job panel: progress, preview, result or error. */
   const draw = (): void => {
+    panel.dataset['populateAnswered'] = String(answered);
     const current = job?.sessionKey === sessionKey ? job : null;
     preview.toggleAttribute('disabled', current !== null && (current.phase === 'listing' || current.phase === 'planning' || current.phase === 'writing'));
+    if (refused) {
+      panel.dataset['populatePhase'] = 'refused';
+      panel.replaceChildren(kit.errorBox(refused));
+      return;
+    }
     panel.dataset['populatePhase'] = current?.phase ?? 'none';
     panel.replaceChildren(...(current ? jobPanel(current) : []).filter((c): c is Node | string => !!c));
   };

@@ -16,7 +16,7 @@ import type {
   WizardState,
 } from '../messages.js';
 import * as core from './core.js';
-import { fail, toUserError } from './errors.js';
+import { fail, toUserError, WorkerError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
 import { cancelPopulate, populateStatus, startPopulate } from './populate.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
@@ -379,6 +379,8 @@ async function findSession(sessionKey: string, draft?: SessionDraft): Promise<co
     return core.sessionFromDraft(draft, settings.endpointOverrides);
   }
   const snap = await snapshot();
+  // A file the SDKs refuse has no sessions: say so (file and line), not that the session is missing.
+  if (snap.configError) throw new WorkerError(snap.configError);
   const session = snap.config.sessions.find((s) => s.key === sessionKey);
   if (!session) {
     fail('unknown-session', `There is no session "${sessionKey}" in the AWS config file.`, 'Reopen the popup; the config file may have changed.');
