@@ -40,7 +40,7 @@ export interface PopulatePlanView {
   moreChanges: number;
 }
 
-export const POPULATE_CHANGES_SHOWN = 50;
+export const POPULATE_CHANGES_SHOWN = 20;
 
 export interface PopulateJob {
   id: string;

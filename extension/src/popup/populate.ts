@@ -84,12 +84,13 @@ export async function populateView(sessionKey: string, title: string, kit: Popul
       'data-populate-form': '',
       onsubmit: (event: Event) => {
         event.preventDefault();
+        if (preview.getAttribute('aria-disabled') === 'true') return;
         void start(false, options());
       },
     },
     h('label', { for: 'populate-template' }, 'Profile name template'),
     template,
-    h('p', { class: 'hint', id: 'populate-template-hint' }, `Placeholders: ${POPULATE_PLACEHOLDERS.join(' ')}. Characters a profile name cannot hold become “-”.`),
+    h('p', { class: 'hint', id: 'populate-template-hint' }, `Placeholders: ${POPULATE_PLACEHOLDERS.join(' ')}. Spaces and brackets in account names become “-”.`),
     h('label', { for: 'populate-regions' }, 'Regions (optional)'),
     regions,
     h('p', { class: 'hint', id: 'populate-regions-hint' }, 'One profile per role and region, separated by commas; empty writes profiles without a region.'),
@@ -101,14 +102,23 @@ export async function populateView(sessionKey: string, title: string, kit: Popul
   const draw = (): void => {
     panel.dataset['populateAnswered'] = String(answered);
     const current = job?.sessionKey === sessionKey ? job : null;
-    preview.toggleAttribute('disabled', current !== null && (current.phase === 'listing' || current.phase === 'planning' || current.phase === 'writing'));
+    // aria-disabled, not disabled: a disabled button drops the focus it has to <body>.
+    const busy = current !== null && (current.phase === 'listing' || current.phase === 'planning' || current.phase === 'writing');
+    preview.setAttribute('aria-disabled', String(busy));
+    const focusWasInPanel = panel.contains(document.activeElement);
     if (refused) {
       panel.dataset['populatePhase'] = 'refused';
       panel.replaceChildren(kit.errorBox(refused));
-      return;
+    } else {
+      panel.dataset['populatePhase'] = current?.phase ?? 'none';
+      panel.replaceChildren(...(current ? jobPanel(current) : []).filter((c): c is Node | string => !!c));
     }
-    panel.dataset['populatePhase'] = current?.phase ?? 'none';
-    panel.replaceChildren(...(current ? jobPanel(current) : []).filter((c): c is Node | string => !!c));
+    // The control that had focus was redrawn: focus its successor (Cancel, Write, the result), never <body>.
+    if (focusWasInPanel && !panel.contains(document.activeElement)) {
+      const next = panel.querySelector<HTMLElement>('button:not([disabled]), [data-populate-result], [data-error-code]');
+      if (next && next.tagName !== 'BUTTON') next.setAttribute('tabindex', '-1');
+      (next ?? preview).focus();
+    }
   };
 
   const jobPanel = (current: PopulateJob): Child[] => {
@@ -157,7 +167,7 @@ export async function populateView(sessionKey: string, title: string, kit: Popul
           return [
             h(
               'div',
-              { class: 'done', 'data-populate-result': '', role: 'status' },
+              { class: 'done', 'data-populate-result': '', role: 'status', tabindex: '-1' },
               h('p', {}, result?.changed ? `Written: ${number(plan.added)} added, ${number(plan.updated)} updated, ${number(plan.removed)} removed.` : 'Nothing to change: every profile is already as it should be.'),
               result?.path ? h('p', { class: 'hint' }, 'File: ', h('code', { 'data-populate-path': '' }, result.path)) : null,
               result?.backup ? h('p', { class: 'hint' }, 'Previous version kept as ', h('code', { 'data-populate-backup': '' }, result.backup)) : null,
@@ -181,8 +191,8 @@ export async function populateView(sessionKey: string, title: string, kit: Popul
           h('h3', {}, 'Preview'),
           h('p', { class: 'hint' }, 'Template ', h('code', {}, current.options.template), current.options.regions.length ? `, regions ${current.options.regions.join(', ')}` : '', current.options.prune ? ', removing profiles that are gone.' : '.'),
           counts,
-          list,
           h('div', { class: 'row actions' }, apply),
+          list,
         ];
       }
       case 'failed':
