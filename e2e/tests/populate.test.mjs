@@ -118,8 +118,9 @@ describe('Add all: every account and role of a session as profiles', () => {
     let error = await failure();
     assert.equal(error.code, 'populate-refused');
     assert.match(error.text, /cannot be a profile name/);
+    assert.match(error.text, /^The name template gives "\w+\]" for account \d{12} role \w+/);
+    assert.match(error.text, /change the template/);
     assert.match(error.text, /Nothing was written/);
-    assert.match(error.text, /Change the template/);
     await t.shot('populate-bad-template');
 
     await preview({ template: '{account}' });

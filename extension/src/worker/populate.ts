@@ -334,8 +334,9 @@ function explain(error: unknown, job: PopulateJob, session: core.SessionDef): Us
     };
   }
   if (isHelperError(error, 24) || isHelperError(error, 27)) {
-    const user = toUserError(error);
-    return { code: 'populate-refused', message: `${user.message}. Nothing was written.`, action: 'Change the template (or the profiles it names), then click Preview again.' };
+    // The helper's sentence already says what to change (the template, or the profiles in the way).
+    const said = toUserError(error).message.replace(/\.$/, '');
+    return { code: 'populate-refused', message: `${said.charAt(0).toUpperCase()}${said.slice(1)}.`, action: 'Nothing was written; click Preview again after the change.' };
   }
   if (isHelperError(error, HELPER_ERROR.configInvalid) || isHelperError(error, HELPER_ERROR.fileUnreadable)) {
     const user = toUserError(error);
