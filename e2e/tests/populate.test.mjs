@@ -6,11 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { decideAuthorize, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
-import { boto3Python, scenario } from '../lib/system.mjs';
+import { boto3Python, EXTENSION_ID, HELPER_BIN, scenario } from '../lib/system.mjs';
 
 const run = promisify(execFile);
 const ACCOUNTS = 1000;
@@ -28,6 +29,22 @@ print(json.dumps(load_config(${JSON.stringify(home.configPath)}).get("profiles",
     maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(stdout);
+}
+
+/** The helper processes the browser started for this HOME (found by executable and HOME, stopped by id). */
+function helperProcesses(home) {
+  const binary = realpathSync(HELPER_BIN());
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (realpathSync(`/proc/${entry}/exe`) !== binary) continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOME=${home}`)) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
 }
 
 function ours(profiles) {
@@ -243,6 +260,29 @@ describe('Add all: every account and role of a session as profiles', () => {
     assert.equal(readFileSync(t.home.configPath, 'utf8'), broken, 'byte-identical');
     await t.shot('populate-config-error');
     writeFileSync(t.home.configPath, good);
+  });
+
+  it('the helper gone while the accounts are listed: the install command, the file untouched', async () => {
+    const before = readFileSync(t.home.configPath);
+    // The first role listings are held, so the helper can go while the worker lists.
+    await t.emulator.control('POST', 'faults', { operation: 'ListAccountRoles', kind: 'delay', delay_ms: 3000, count: 4 });
+    await openAddAll();
+    await t.popup.fill('#populate-template', '{account_name}.{role_name}');
+    await startJob(t.popup.getByRole('button', { name: 'Preview' }));
+    await t.popup.locator('[data-populate-panel][data-populate-phase="listing"]').waitFor();
+    const manifest = join(t.home.userDataDir, 'NativeMessagingHosts', 'com.sso_bridge.helper.json');
+    assert.ok(existsSync(manifest));
+    rmSync(manifest);
+    for (const pid of helperProcesses(t.home.home)) process.kill(pid);
+    const error = await failure();
+    assert.equal(error.code, 'helper-missing', error.text);
+    assert.match(error.text, /sso-bridge install --browser chromium --extension-id/);
+    assert.deepEqual(readFileSync(t.home.configPath), before);
+    await t.shot('populate-helper-missing');
+    // Installed again for what follows.
+    await run(HELPER_BIN(), ['install', '--browser', 'chromium', '--user-data-dir', t.home.userDataDir, '--extension-id', EXTENSION_ID()], {
+      env: { ...process.env, ...t.home.env },
+    });
   });
 
   it('a throttling storm the backoff gives up on: a clear message, the file untouched', async () => {

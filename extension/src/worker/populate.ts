@@ -27,7 +27,7 @@ const PROGRESS_EVERY_MS = 200;
 /**
  * The helper refuses a message over 1 MiB (host/PROTOCOL.md, `RequestTooLarge`, and it exits).
  * A listed account costs about 40 bytes plus its name and role names: 1,000 accounts × 3 roles are
- * about 100 KB, so only directories of several thousand accounts with many roles come near it.
+ * about 125 KB (the limit is reached near 8,000 such accounts).
  */
 export const HELPER_REQUEST_LIMIT = 1024 * 1024;
 /** Room left under the limit for the envelope fields (`type`, `id`) and the options. */
