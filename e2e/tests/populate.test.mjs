@@ -298,3 +298,36 @@ describe('Add all: every account and role of a session as profiles', () => {
     assert.deepEqual(readFileSync(t.home.configPath), before);
   });
 });
+
+describe('Add all: a directory too big for one helper message', () => {
+  let t;
+  before(async () => {
+    // 9,000 accounts × 3 roles are about 1.1 MB as the helper's request: over its 1 MiB limit.
+    t = await setup({ scenario: scenario({ accounts: [], generated_accounts: 9000, roles_per_account: 3 }) });
+    writeFileSync(t.home.configPath, writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl }));
+    await t.popup.reload();
+    await waitForStatus(t.popup, 'e2e', 'never');
+    const tab = signInTab(t.context, t.emulator.baseUrl);
+    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
+    await decideAuthorize(await tab, 'allow');
+    await t.popup.bringToFront();
+    await waitForStatus(t.popup, 'e2e', 'valid');
+  });
+  after(async () => t?.close());
+
+  it('says so and gives the sso-bridge populate command; the file untouched', async () => {
+    const before = readFileSync(t.home.configPath);
+    const { popup } = t;
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Add all…' }).click();
+    await popup.locator('#populate-template').waitFor();
+    await popup.getByRole('button', { name: 'Preview' }).click();
+    const box = popup.locator('[data-populate-panel] [data-error-code]');
+    await box.waitFor({ timeout: 180_000 });
+    assert.equal(await box.getAttribute('data-error-code'), 'populate-too-large');
+    const text = await box.textContent();
+    assert.match(text, /9,000 accounts, 27,000 roles\) is 1\.\d MiB to send to the helper, over its 1 MiB message limit; nothing was written/);
+    assert.equal(await popup.textContent('[data-populate-panel] [data-command]'), "sso-bridge populate --session e2e --template '{account_name}.{role_name}'");
+    assert.deepEqual(readFileSync(t.home.configPath), before);
+    await t.shot('populate-too-large');
+  });
+});

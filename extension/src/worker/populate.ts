@@ -289,7 +289,8 @@ async function askHelper(job: PopulateJob, accounts: ListedAccount[]): Promise<R
 
 /** The `sso-bridge populate` line that does the same from a terminal. */
 export function populateCommand(job: Pick<PopulateJob, 'sessionName' | 'options'>): string {
-  const quote = (s: string): string => (/^[A-Za-z0-9_.,:/@{}-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  // Braces are quoted too: a shell may expand `{a,b}`.
+  const quote = (s: string): string => (/^[A-Za-z0-9_.:/@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['sso-bridge', 'populate', '--session', quote(job.sessionName), '--template', quote(job.options.template)];
   for (const region of job.options.regions) parts.push('--region', quote(region));
   if (job.options.prune) parts.push('--prune');
