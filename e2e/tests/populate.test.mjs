@@ -262,6 +262,22 @@ describe('Add all: every account and role of a session as profiles', () => {
     writeFileSync(t.home.configPath, good);
   });
 
+  it('Cancel stops the listing; nothing is written', async () => {
+    const before = readFileSync(t.home.configPath);
+    await t.emulator.control('POST', 'faults', { operation: 'ListAccountRoles', kind: 'delay', delay_ms: 3000, count: 4 });
+    await openAddAll();
+    await startJob(t.popup.getByRole('button', { name: 'Preview' }));
+    await t.popup.locator('[data-populate-panel][data-populate-phase="listing"]').waitFor();
+    await t.popup.getByRole('button', { name: 'Cancel' }).click();
+    await t.popup.locator('[data-populate-cancelled]').waitFor();
+    assert.match(await t.popup.textContent('[data-populate-cancelled]'), /Cancelled; nothing was written/);
+    // Focus moved on from the Cancel button that went away.
+    assert.notEqual(await t.popup.evaluate(() => document.activeElement?.tagName), 'BODY');
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    assert.equal(await t.popup.getAttribute('[data-populate-panel]', 'data-populate-phase'), 'cancelled', 'the held listings do not bring it back');
+    assert.deepEqual(readFileSync(t.home.configPath), before);
+  });
+
   it('the helper gone while the accounts are listed: the install command, the file untouched', async () => {
     const before = readFileSync(t.home.configPath);
     // The first role listings are held, so the helper can go while the worker lists.

@@ -188,6 +188,9 @@ async function run(
       await saveJob(job);
     }
     const reply = await askHelper(job, accounts);
+    // Cancelled while the helper planned: a preview nobody waits for any more. (A write is not
+    // cancelled: Cancel is not offered then, and the helper's write is one atomic step anyway.)
+    if (signal.aborted && !job.apply) throw new Error('cancelled');
     job.plan = planView(reply);
     if (job.apply) {
       job.result = {
@@ -208,7 +211,6 @@ async function run(
       job.error = explain(error, job, session);
     }
   }
-  // A cancel may have been stored meanwhile: the job's own outcome is the last word only if it still runs.
   await saveJob(job);
 }
 
