@@ -47,6 +47,21 @@ function helperProcesses(home) {
   return found;
 }
 
+/** Stops the extension's service worker as the browser does when it is idle (CDP, as restart.test.mjs). */
+async function stopWorker(t) {
+  const cdp = await t.context.newCDPSession(t.popup);
+  const stopped = new Promise((resolve) => {
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      if (versions.some((v) => v.scriptURL.includes('/worker/') && v.runningStatus === 'stopped')) resolve();
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not stop')), 10_000));
+  await Promise.race([stopped, timeout]);
+  await cdp.detach();
+}
+
 function ours(profiles) {
   return Object.entries(profiles).filter(([, values]) => values.sso_bridge_populate === 'e2e');
 }
@@ -276,6 +291,23 @@ describe('Add all: every account and role of a session as profiles', () => {
     await new Promise((resolve) => setTimeout(resolve, 3500));
     assert.equal(await t.popup.getAttribute('[data-populate-panel]', 'data-populate-phase'), 'cancelled', 'the held listings do not bring it back');
     assert.deepEqual(readFileSync(t.home.configPath), before);
+  });
+
+  it('the browser stops the worker mid-listing: the reopened popup says so, and Preview works again', async () => {
+    const before = readFileSync(t.home.configPath);
+    await t.emulator.control('POST', 'faults', { operation: 'ListAccountRoles', kind: 'delay', delay_ms: 3000, count: 4 });
+    await openAddAll();
+    await startJob(t.popup.getByRole('button', { name: 'Preview' }));
+    await t.popup.locator('[data-populate-panel][data-populate-phase="listing"]').waitFor();
+    await stopWorker(t);
+    await t.popup.reload();
+    await openAddAll();
+    const error = await failure();
+    assert.equal(error.code, 'populate-interrupted', error.text);
+    assert.match(error.text, /stopped the extension while it was adding the profiles; nothing was written/);
+    assert.deepEqual(readFileSync(t.home.configPath), before);
+    await preview();
+    assert.match(await t.popup.textContent('[data-populate-counts]'), /0 to add, 0 to update, 0 to remove, 2,997 unchanged/);
   });
 
   it('the helper gone while the accounts are listed: the install command, the file untouched', async () => {
