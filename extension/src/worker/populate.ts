@@ -132,7 +132,7 @@ export async function startPopulate(
     sessionName: session.name,
     options,
     apply: request.apply,
-    phase: kept ? (request.apply ? 'writing' : 'planning') : 'listing',
+    phase: kept ? 'writing' : 'listing',
     progress: kept
       ? { accountsListed: kept.accounts.length, accountsTotal: kept.accounts.length, rolesFound: countRoles(kept.accounts) }
       : { accountsListed: 0, rolesFound: 0 },
