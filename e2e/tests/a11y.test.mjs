@@ -134,6 +134,33 @@ describe('accessibility of every popup state, light and dark', () => {
     await popup.keyboard.press('Escape');
     await popup.locator('[data-session="session:e2e"]').waitFor();
 
+    // Add all: the form, the listing's progress bar, a refused template, the preview, the result.
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Add all…' }).click();
+    await popup.locator('#populate-template').waitFor();
+    await checkState(popup, 'populate-form', problems);
+    // The first role listings are held for a while, so the progress bar stays on screen for the checks.
+    await t.emulator.control('POST', 'faults', { operation: 'ListAccountRoles', kind: 'delay', delay_ms: 15_000, count: 4 });
+    await popup.getByRole('button', { name: 'Preview' }).click();
+    await popup.locator('progress#populate-progress[value]').waitFor({ timeout: 30_000 });
+    assert.match(await popup.textContent('#populate-progress-label'), /of 2,000 accounts/);
+    await checkState(popup, 'populate-progress', problems);
+    await popup.locator('[data-action="populate-apply"]').waitFor({ timeout: 60_000 });
+    await checkState(popup, 'populate-preview', problems);
+    await popup.fill('#populate-template', '{role_name}]');
+    await popup.getByRole('button', { name: 'Preview' }).click();
+    await popup.locator('[data-populate-panel] [data-error-code]').waitFor({ timeout: 60_000 });
+    await checkState(popup, 'populate-error', problems);
+    await popup.fill('#populate-template', '{account_name}.{role_name}');
+    await popup.getByRole('button', { name: 'Preview' }).click();
+    await popup.locator('[data-action="populate-apply"]').waitFor({ timeout: 60_000 });
+    await popup.click('[data-action="populate-apply"]');
+    await popup.locator('[data-populate-result]').waitFor({ timeout: 60_000 });
+    await checkState(popup, 'populate-done', problems);
+    await popup.keyboard.press('Escape');
+    await popup.locator('[data-session="session:e2e"]').waitFor();
+    await popup.waitForFunction(() => document.activeElement?.dataset?.action === 'populate');
+    await assertFocusOnControl(popup, 'Escape from Add all');
+
     // Sign out.
     await sessionCard(popup, 'e2e').getByRole('button', { name: 'Sign out' }).click();
     await waitForStatus(popup, 'e2e', 'never');

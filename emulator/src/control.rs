@@ -16,7 +16,8 @@
 //! | `GET /_emulator/requests` (`?redacted=1`) / `POST /_emulator/requests/clear` | the request log |
 //! | `POST /_emulator/faults` `{"operation","kind","count"?,"delay_ms"?}` | arm a fault |
 //! | `POST /_emulator/reset` | forget clients, tokens, pending requests; re-arm scenario faults |
-//! | `GET /_emulator/accounts` | the account directory |
+//! | `GET /_emulator/accounts` | the account directory (without removed accounts) |
+//! | `POST /_emulator/accounts/remove` `{"account_id"}` | take an account out of the directory until reset |
 
 use std::sync::Arc;
 
@@ -98,7 +99,12 @@ impl Control {
     }
 
     pub fn accounts(&self) -> Vec<Account> {
-        self.emulator.directory().to_vec()
+        self.emulator.listed_accounts().into_iter().cloned().collect()
+    }
+
+    /// Takes an account out of the directory until the next reset, as closing it would.
+    pub fn remove_account(&self, account_id: &str) -> Result<String, String> {
+        self.emulator.remove_account(account_id)
     }
 }
 
@@ -181,10 +187,14 @@ pub(crate) fn handle_http(emulator: &Emulator, request: &Request) -> Response {
             emulator.reset();
             ok(json!({"ok": true}))
         }
+        ("POST", "accounts/remove") => match text(&body, "account_id") {
+            Some(account_id) => decided(emulator.remove_account(account_id), "account_id"),
+            None => problem(400, "send {\"account_id\": \"<12 digits>\"}"),
+        },
         ("GET", "accounts") => {
             let accounts: Vec<Value> = emulator
-                .directory()
-                .iter()
+                .listed_accounts()
+                .into_iter()
                 .map(
                     |a| json!({"account_id": a.account_id, "account_name": a.account_name, "roles": a.roles}),
                 )

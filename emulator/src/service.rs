@@ -3,7 +3,7 @@
 //! `Emulator::handle` takes a parsed [`Request`] and returns a [`Response`]; the HTTP server in
 //! `server.rs` is only glue, so the behaviour here is testable without sockets.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -166,6 +166,9 @@ struct State {
     faults: Vec<ArmedFault>,
     throttle_windows: HashMap<String, VecDeque<Instant>>,
     log: VecDeque<LoggedRequest>,
+    /// Accounts taken out of the directory through test control (as when an account is closed or
+    /// its assignments are removed): no longer listed, their roles and credentials refused.
+    removed_accounts: HashSet<String>,
 }
 
 impl State {
@@ -186,6 +189,7 @@ impl State {
                 .collect(),
             throttle_windows: HashMap::new(),
             log: VecDeque::new(),
+            removed_accounts: HashSet::new(),
         }
     }
 
@@ -316,6 +320,25 @@ impl Emulator {
 
     pub fn directory(&self) -> &[Account] {
         &self.directory
+    }
+
+    /// The accounts the portal lists now: the directory without those removed through test control.
+    pub fn listed_accounts(&self) -> Vec<&Account> {
+        let state = self.lock();
+        self.directory.iter().filter(|a| !state.removed_accounts.contains(&a.account_id)).collect()
+    }
+
+    /// Takes an account out of the directory until the next reset (test control).
+    pub fn remove_account(&self, account_id: &str) -> Result<String, String> {
+        if !self.account_index.contains_key(account_id) {
+            return Err(format!("no account {account_id} in the directory"));
+        }
+        self.lock().removed_accounts.insert(account_id.to_string());
+        Ok(account_id.to_string())
+    }
+
+    fn is_removed(&self, account_id: &str) -> bool {
+        self.lock().removed_accounts.contains(account_id)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -1134,13 +1157,14 @@ impl Emulator {
     fn list_accounts(&self, request: &Request) -> Handled {
         self.portal_session(request)?;
         let (offset, size) = self.page_params(request, "accounts")?;
-        let end = (offset + size).min(self.directory.len());
-        let accounts: Vec<Value> = self.directory[offset.min(end)..end]
+        let listed = self.listed_accounts();
+        let end = (offset + size).min(listed.len());
+        let accounts: Vec<Value> = listed[offset.min(end)..end]
             .iter()
             .map(|a| json!({"accountId": a.account_id, "accountName": a.account_name, "emailAddress": a.email_address}))
             .collect();
         let mut body = json!({"accountList": accounts});
-        if end < self.directory.len() {
+        if end < listed.len() {
             body["nextToken"] = Value::String(encode_page_token("accounts", end));
         }
         Ok(Response::json(200, &body))
@@ -1154,6 +1178,7 @@ impl Emulator {
         let account = self
             .account_index
             .get(account_id)
+            .filter(|_| !self.is_removed(account_id))
             .map(|&i| &self.directory[i])
             .ok_or_else(|| ApiError::portal_not_found(format!("Account {account_id} was not found")))?;
         let (offset, size) = self.page_params(request, &format!("roles:{account_id}"))?;
@@ -1180,7 +1205,8 @@ impl Emulator {
         let assigned = self
             .account_index
             .get(account_id)
-            .is_some_and(|&i| self.directory[i].roles.iter().any(|r| r == role_name));
+            .is_some_and(|&i| self.directory[i].roles.iter().any(|r| r == role_name))
+            && !self.is_removed(account_id);
         if !assigned {
             return Err(ApiError::portal_forbidden());
         }

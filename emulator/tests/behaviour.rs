@@ -741,3 +741,63 @@ fn keep_alive_chunked_bodies_and_bad_requests() {
     big.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 }
+
+#[test]
+fn a_removed_account_is_no_longer_listed_nor_usable_until_reset() {
+    let emu = Emulator::new(
+        Scenario { generated_accounts: Some(25), roles_per_account: 2, ..Scenario::default() },
+        Options { control_over_http: true, ..Options::default() },
+        "http://127.0.0.1:9".into(),
+    )
+    .unwrap();
+    let (token, _) = device_token(&emu, json!([]));
+    let access = token["accessToken"].as_str().unwrap();
+    let gone = emu.directory()[20].account_id.clone();
+    let listed = |emu: &Emulator| -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let target = match &next {
+                Some(t) => format!("/assignment/accounts?max_result=10&next_token={t}"),
+                None => "/assignment/accounts?max_result=10".into(),
+            };
+            let page = get(emu, &target, Some(access)).json_body();
+            ids.extend(
+                page["accountList"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a["accountId"].as_str().unwrap().to_string()),
+            );
+            match page["nextToken"].as_str() {
+                Some(t) => next = Some(t.replace('=', "%3D")),
+                None => return ids,
+            }
+        }
+    };
+    assert_eq!(listed(&emu).len(), 25);
+
+    let removed = post(&emu, "/_emulator/accounts/remove", json!({"account_id": gone}));
+    assert_eq!(removed.status, 200, "{}", String::from_utf8_lossy(&removed.body));
+    let now = listed(&emu);
+    assert_eq!(now.len(), 24, "pages still add up without the removed account");
+    assert!(!now.contains(&gone));
+    let others: Vec<String> =
+        emu.directory().iter().map(|a| a.account_id.clone()).filter(|id| *id != gone).collect();
+    assert_eq!(now, others, "every other account, in the same order");
+    let roles = get(&emu, &format!("/assignment/roles?account_id={gone}"), Some(access));
+    assert_eq!((roles.status, error_type(&roles).as_str()), (404, "ResourceNotFoundException"));
+    let creds = get(
+        &emu,
+        &format!("/federation/credentials?role_name=AdministratorAccess&account_id={gone}"),
+        Some(access),
+    );
+    assert_eq!(creds.status, 403);
+    let control_list = get(&emu, "/_emulator/accounts", None).json_body();
+    assert_eq!(control_list["accounts"].as_array().unwrap().len(), 24);
+    assert_eq!(post(&emu, "/_emulator/accounts/remove", json!({"account_id": "000000000000"})).status, 404);
+    assert_eq!(post(&emu, "/_emulator/accounts/remove", json!({})).status, 400);
+
+    emu.reset();
+    assert_eq!(emu.listed_accounts().len(), 25, "reset brings it back");
+}

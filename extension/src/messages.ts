@@ -1,6 +1,8 @@
 // The one typed channel between the popup (a view) and the service worker (which owns all state).
 // Every request names its reply type here, so a change on either side fails the type check.
 
+import type { PopulateJob, PopulateOptions } from './populate-messages.js';
+
 /** An error the popup can show as is: what happened, and what to do next. */
 export interface UserError {
   /** Stable machine code, e.g. `helper-missing`, `AccessDeniedException`, `network`. */
@@ -223,6 +225,10 @@ export interface Api {
   addRoleProfile: [RoleProfileRequest, RoleProfilePlan];
   getPinnedRoles: [{ sessionKey: string }, { favourites: RoleRef[]; recent: RoleRef[] }];
   setFavourite: [{ role: RoleRef; pinned: boolean }, null];
+  /** "Add all…": list every account and role, then plan (preview) or, with `apply`, write (populate.ts). */
+  startPopulate: [{ sessionKey: string; options: PopulateOptions; apply: boolean }, PopulateJob];
+  populateStatus: [Record<string, never>, PopulateJob | null];
+  cancelPopulate: [Record<string, never>, null];
 }
 
 export type RequestName = keyof Api;

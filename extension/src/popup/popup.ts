@@ -20,6 +20,7 @@ import {
 import { accountBrowser, roleRowSelector } from './account-browser.js';
 import { addProfileView } from './add-profile.js';
 import { h, type Attrs, type Child } from './dom.js';
+import { populateView } from './populate.js';
 
 const view = document.getElementById('view') as HTMLElement;
 const statusLine = document.getElementById('status') as HTMLElement;
@@ -28,6 +29,7 @@ const statusLine = document.getElementById('status') as HTMLElement;
 type Screen =
   | { kind: 'home' }
   | { kind: 'accounts'; sessionKey: string; title: string }
+  | { kind: 'populate'; sessionKey: string; title: string }
   | { kind: 'keys'; profile: string }
   /** The account browser's role actions; `title` names the session for the way back. */
   | { kind: 'role-keys'; role: RoleRef; title: string }
@@ -214,6 +216,9 @@ async function render(): Promise<void> {
           },
         });
         break;
+      case 'populate':
+        content = await populateView(screen.sessionKey, screen.title, { h, errorBox, backButton, announce });
+        break;
       case 'configure':
         wizard ??= new Wizard();
         content = await wizard.render();
@@ -364,6 +369,7 @@ function sessionCard(session: SessionView, overview: Overview): HTMLElement {
     signedIn
       ? h('button', { type: 'button', class: 'primary', 'data-action': 'accounts', onclick: () => setScreen({ kind: 'accounts', sessionKey: session.key, title: label }) }, 'Accounts')
       : null,
+    signedIn && session.name ? h('button', { type: 'button', 'data-action': 'populate', onclick: () => setScreen({ kind: 'populate', sessionKey: session.key, title: label }) }, 'Add all…') : null,
     session.name
       ? h('button', { type: 'button', class: signedIn ? '' : 'primary', 'data-action': 'sign-in', onclick: signIn('pkce') }, signedIn ? 'Sign in again' : 'Sign in')
       : null,
@@ -714,8 +720,8 @@ function goBack(): void {
     const action = screen.kind === 'role-keys' ? 'keys' : 'add-profile';
     const row = roleRowSelector(screen.role);
     setScreen({ kind: 'accounts', sessionKey: screen.role.sessionKey, title: screen.title }, `${row} [data-action="${action}"]`);
-  } else if (screen.kind === 'accounts') {
-    setScreen({ kind: 'home' }, `[data-session="${CSS.escape(screen.sessionKey)}"] [data-action="accounts"]`);
+  } else if (screen.kind === 'accounts' || screen.kind === 'populate') {
+    setScreen({ kind: 'home' }, `[data-session="${CSS.escape(screen.sessionKey)}"] [data-action="${screen.kind}"]`);
   } else if (screen.kind === 'configure' && wizard) {
     wizard.back();
   } else if (screen.kind !== 'home') {

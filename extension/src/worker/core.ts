@@ -404,8 +404,8 @@ export function planRefresh(token: TokenFile, lastAttemptAt?: string): sso.Refre
   return sso.planRefresh(token, lastAttemptAt ?? null);
 }
 
-export async function listAccounts(session: SessionDef, token: TokenFile): Promise<AccountView[]> {
-  const accounts = await portal(session).listAccounts(token.accessToken, {});
+export async function listAccounts(session: SessionDef, token: TokenFile, options: sso.ListOptions = {}): Promise<AccountView[]> {
+  const accounts = await portal(session).listAccounts(token.accessToken, options);
   return accounts.map((a) => ({
     accountId: a.accountId,
     accountName: a.accountName ?? a.accountId,
@@ -413,8 +413,13 @@ export async function listAccounts(session: SessionDef, token: TokenFile): Promi
   }));
 }
 
-export async function listAccountRoles(session: SessionDef, token: TokenFile, accountId: string): Promise<RoleView[]> {
-  const roles = await portal(session).listAccountRoles(token.accessToken, accountId, {});
+export async function listAccountRoles(
+  session: SessionDef,
+  token: TokenFile,
+  accountId: string,
+  options: sso.ListOptions = {},
+): Promise<RoleView[]> {
+  const roles = await portal(session).listAccountRoles(token.accessToken, accountId, options);
   return roles.map((r) => ({ accountId: r.accountId, roleName: r.roleName }));
 }
 

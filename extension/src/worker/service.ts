@@ -17,8 +17,9 @@ import type {
 } from '../messages.js';
 import { accountHandlers, forgetDirectory } from './accounts.js';
 import * as core from './core.js';
-import { fail, toUserError } from './errors.js';
+import { fail, toUserError, WorkerError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
+import { cancelPopulate, populateStatus, startPopulate } from './populate.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
 import { lastErrors, setLastError, setTokenIssuer, tokenIssuer } from './session-store.js';
 import { loadSettings, saveSettings } from './settings.js';
@@ -379,6 +380,8 @@ async function findSession(sessionKey: string, draft?: SessionDraft): Promise<co
     return core.sessionFromDraft(draft, settings.endpointOverrides);
   }
   const snap = await snapshot();
+  // A file the SDKs refuse has no sessions: say so (file and line), not that the session is missing.
+  if (snap.configError) throw new WorkerError(snap.configError);
   const session = snap.config.sessions.find((s) => s.key === sessionKey);
   if (!session) {
     fail('unknown-session', `There is no session "${sessionKey}" in the AWS config file.`, 'Reopen the popup; the config file may have changed.');
@@ -546,6 +549,9 @@ const handlers: Handlers = {
     else await chrome.storage.session.remove(WIZARD_KEY);
     return null;
   },
+  startPopulate: (request) => startPopulate({ accessTokenFor: (key) => accessTokenFor(key), changed }, request),
+  populateStatus: () => populateStatus(),
+  cancelPopulate: () => cancelPopulate(),
   writeConfig: async ({ session, profile }) => {
     await core.ready();
     const sessionReply = await helper.request('writeSsoSession', core.ssoSessionRequest(session));
