@@ -16,6 +16,7 @@ import {
   type UserError,
   type WizardState,
 } from '../messages.js';
+import { consoleControl, type ConsoleUi } from './console.js';
 
 type Child = Node | string | null | undefined | false;
 type Attrs = Record<string, string | boolean | ((event: Event) => void)>;
@@ -146,6 +147,9 @@ function errorBox(error: UserError, options: ErrorOptions = {}): HTMLElement {
       : null,
   );
 }
+
+/** What the "Open console" control (console.ts) borrows from this view. */
+const consoleUi: ConsoleUi = { errorBox, toUserError, announce };
 
 function copyButton(text: string, label = 'Copy', what = 'it'): HTMLElement {
   return h('button', {
@@ -430,7 +434,8 @@ function profileItem(profile: ProfileView, signedIn: boolean): HTMLElement {
     { class: 'spread', 'data-profile': profile.name },
     h('span', { class: 'profile-name' }, h('code', {}, profile.name), detail ? h('span', { class: 'muted' }, ` ${detail}`) : null),
     signedIn && profile.accountId && profile.roleName
-      ? h('button', { type: 'button', 'aria-label': `Access keys for ${profile.name}`, onclick: () => setScreen({ kind: 'keys', profile: profile.name }) }, 'Access keys')
+      ? h('span', { class: 'row' }, h('button', { type: 'button', 'aria-label': `Access keys for ${profile.name}`, onclick: () => setScreen({ kind: 'keys', profile: profile.name }) }, 'Access keys'),
+          consoleControl({ sessionKey: profile.sessionKey, accountId: profile.accountId, roleName: profile.roleName }, consoleUi))
       : null,
   );
 }
@@ -595,7 +600,8 @@ async function accountPicker(
         h('ul', { class: 'plain pick' }, ...found.map((role) =>
           h('li', {}, onRole
             ? h('button', { type: 'button', 'data-role': role.roleName, onclick: () => onRole(account, role) }, role.roleName)
-            : h('code', { 'data-role': role.roleName }, role.roleName)),
+            : h('code', { 'data-role': role.roleName }, role.roleName),
+          !onRole && consoleControl({ sessionKey, accountId: account.accountId, accountName: account.accountName, roleName: role.roleName }, consoleUi)),
         )),
       );
       (roles.querySelector('button') as HTMLElement | null)?.focus();
@@ -718,9 +724,12 @@ async function settingsView(): Promise<HTMLElement> {
   const endpoint = h('input', { id: 'endpoint', type: 'url', placeholder: 'e.g. http://127.0.0.1:4566; empty removes it', 'aria-describedby': 'endpoint-hint' }) as HTMLInputElement;
   const device = h('input', { id: 'prefer-device', type: 'checkbox' }) as HTMLInputElement;
   device.checked = settings.preferDeviceCode;
+  // Firefox only (the API comes with the Firefox build's permission): one container per account.
+  const containers = h('input', { id: 'console-containers', type: 'checkbox' }) as HTMLInputElement;
+  containers.checked = settings.consoleContainers === true;
   const overrides = Object.entries(settings.endpointOverrides);
   const save = (endpointOverrides: Record<string, string>, focus: string, done: string): Promise<void> =>
-    act('Saving', () => call('saveSettings', { endpointOverrides, preferDeviceCode: device.checked }), { focus, done });
+    act('Saving', () => call('saveSettings', { endpointOverrides, preferDeviceCode: device.checked, consoleContainers: containers.checked }), { focus, done });
   const remove = (key: string, index: number): void => {
     const next = { ...settings.endpointOverrides };
     delete next[key];
@@ -772,6 +781,7 @@ async function settingsView(): Promise<HTMLElement> {
     h('label', { for: 'endpoint' }, 'Endpoint (OIDC and portal)'),
     endpoint,
     h('label', { for: 'prefer-device', class: 'check' }, device, ' Use the device code in the configure wizard'),
+    'contextualIdentities' in chrome ? h('label', { for: 'console-containers', class: 'check' }, containers, ' Open each account\'s console in its own container') : null,
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Save')),
   );
   return form;

@@ -18,6 +18,7 @@ import type {
 import * as core from './core.js';
 import { fail, toUserError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
+import { consoleChoice, openConsole } from './console.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
 import { lastErrors, setLastError, setTokenIssuer, tokenIssuer } from './session-store.js';
 import { loadSettings, saveSettings } from './settings.js';
@@ -405,6 +406,13 @@ async function accessTokenFor(
   return { session, token };
 }
 
+/** The region a role's console opens in by default: its configured profile's, else the session's. */
+async function consoleRegion(session: core.SessionDef, accountId: string, roleName: string): Promise<string> {
+  const profiles = (await snapshot()).config.profiles;
+  const profile = profiles.find((p) => p.sessionKey === session.key && p.accountId === accountId && p.roleName === roleName && p.region);
+  return profile?.region ?? session.region;
+}
+
 async function loginStatus(sessionKey: string, draft?: SessionDraft): Promise<LoginStatus> {
   const login = (await pendingViews()).get(sessionKey);
   const lastError = (await lastErrors()).get(sessionKey);
@@ -527,6 +535,12 @@ const handlers: Handlers = {
     return core.listAccountRoles(session, token, accountId);
   },
   getAccessKeys: ({ profile }) => accessKeys(profile),
+  openConsole: async (request) => {
+    const { session, token } = await accessTokenFor(request.sessionKey);
+    return openConsole(request, session, token, await consoleRegion(session, request.accountId, request.roleName));
+  },
+  consoleChoice: async ({ sessionKey, accountId, roleName }) =>
+    consoleChoice(accountId, roleName, await consoleRegion(await findSession(sessionKey), accountId, roleName)),
   getSettings: () => loadSettings(),
   saveSettings: async (settings: Settings) => {
     for (const url of Object.values(settings.endpointOverrides ?? {})) checkEndpoint(url);
