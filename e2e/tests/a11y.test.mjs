@@ -85,6 +85,14 @@ describe('accessibility of every popup state, light and dark', () => {
     await popup.locator('[data-roles="111122223333"] [data-role="Admin"]').waitFor();
     assert.equal(await popup.getAttribute('[data-account="111122223333"]', 'aria-current'), 'true');
     await checkState(popup, 'accounts-roles', problems);
+    // "Open console" with its region-and-page form open (prefilled by the worker), also at 320 px.
+    const consoleForm = popup.locator('[data-console="111122223333/Admin"]');
+    await consoleForm.locator('summary').click();
+    await popup.waitForFunction((el) => el.value !== '', await consoleForm.locator('[data-console-region]').elementHandle());
+    await checkState(popup, 'accounts-console-options', problems);
+    await popup.setViewportSize({ width: 320, height: 640 });
+    assert.equal(await scrollsSideways(popup), false, 'console options at 320 px: no sideways scrolling');
+    await popup.setViewportSize({ width: 420, height: 640 });
     await popup.fill('input[type=search]', 'Production');
     await popup.locator('[data-roles="111122223333"]').waitFor();
     await popup.fill('input[type=search]', '');
