@@ -172,31 +172,40 @@ pub fn federation_url(region: &str, endpoint_override: Option<&str>) -> Result<S
 pub fn destination_url(requested: Option<&str>, region: &str) -> Result<String, ConsoleError> {
     let hosts = hosts_for_region(region)
         .ok_or_else(|| ConsoleError::UnsupportedPartition { region: region.into() })?;
-    let requested = requested.map(str::trim).filter(|d| !d.is_empty());
-    let url = match requested {
-        Some(url) if url.starts_with("https://") && url.len() > "https://".len() => {
-            if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(ConsoleError::InvalidDestination { destination: url.into() });
-            }
-            return Ok(url.to_string());
-        }
-        Some(path) if path.starts_with('/') && !path.starts_with("//") => path.to_string(),
-        Some(other) => return Err(ConsoleError::InvalidDestination { destination: other.into() }),
-        None => "/console/home".to_string(),
+    let requested = requested.map_or("", str::trim);
+    let invalid = || ConsoleError::InvalidDestination { destination: requested.into() };
+    if requested.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid());
+    }
+    if let Some(rest) = requested.strip_prefix("https://") {
+        return if rest.is_empty() { Err(invalid()) } else { Ok(requested.into()) };
+    }
+    let path = match requested {
+        "" => "/console/home",
+        path if path.starts_with('/') && !path.starts_with("//") => path,
+        _ => return Err(invalid()),
     };
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(ConsoleError::InvalidDestination { destination: url });
-    }
+    // Built by pushes rather than `format!`: this runs in the wasm module, where each format costs.
+    let mut url = String::from("https://");
     // Regional console hosts exist in the aws partition; the others use the global host.
-    let host =
-        if hosts.partition == "aws" { format!("{region}.{}", hosts.console) } else { hosts.console.into() };
-    let (path, fragment) = url.split_once('#').map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
-    let fragment = fragment.map_or_else(String::new, |f| format!("#{f}"));
-    if path.split_once('?').is_some_and(|(_, q)| q.split('&').any(|kv| kv.starts_with("region="))) {
-        return Ok(format!("https://{host}{path}{fragment}"));
+    if hosts.partition == "aws" {
+        url.push_str(region);
+        url.push('.');
     }
-    let separator = if path.contains('?') { '&' } else { '?' };
-    Ok(format!("https://{host}{path}{separator}region={}{fragment}", encode_component(region)))
+    url.push_str(hosts.console);
+    let (path, fragment) = path.split_once('#').map_or((path, None), |(p, f)| (p, Some(f)));
+    url.push_str(path);
+    let query = path.split_once('?').map(|(_, q)| q);
+    if !query.is_some_and(|q| q.split('&').any(|kv| kv.starts_with("region="))) {
+        url.push(if query.is_some() { '&' } else { '?' });
+        url.push_str("region=");
+        url.push_str(&encode_component(region));
+    }
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    Ok(url)
 }
 
 /// `GET …/federation?Action=getSigninToken&Session=…`. The request carries the credentials in its
@@ -212,7 +221,9 @@ pub fn signin_token_request(
         .str("sessionKey", credentials.secret_access_key.expose())
         .str("sessionToken", session_token.expose())
         .finish();
-    let url = format!("{federation_url}?Action=getSigninToken&Session={}", encode_component(&session));
+    let mut url = String::from(federation_url);
+    url.push_str("?Action=getSigninToken&Session=");
+    url.push_str(&encode_component(&session));
     Ok(HttpRequest::new(Method::Get, url))
 }
 
