@@ -86,6 +86,8 @@ export async function openConsole(
     }
     if (missing.length) return { opened: false, needsOrigins: missing };
   }
+  // Before any request: a container Firefox refuses fails without spending a sign-in token.
+  const container = await containerFor(request);
   await ready();
   let signin: sso.ConsoleSignin;
   try {
@@ -97,7 +99,7 @@ export async function openConsole(
   } catch (error) {
     throw consoleError(error);
   }
-  await chrome.tabs.create({ url: signin.url, ...(await containerFor(request)) });
+  await chrome.tabs.create({ url: signin.url, ...container });
   await remember(request.accountId, request.roleName, region, destination);
   return { opened: true, region, destination: signin.destination };
 }
@@ -128,12 +130,21 @@ async function containerFor(request: ConsoleRequest): Promise<{ cookieStoreId?: 
   const identities = (chrome as unknown as { contextualIdentities?: ContextualIdentities }).contextualIdentities;
   if (!identities) return {};
   const name = request.accountName && request.accountName !== request.accountId ? `AWS ${request.accountName} (${request.accountId})` : `AWS ${request.accountId}`;
-  const found = (await identities.query({ name }))[0];
-  if (found) return { cookieStoreId: found.cookieStoreId };
-  const colors = ['blue', 'turquoise', 'green', 'yellow', 'orange', 'red', 'pink', 'purple'];
-  const color = colors[Number(request.accountId.slice(-4)) % colors.length] ?? 'blue';
-  const created = await identities.create({ name, color, icon: 'briefcase' });
-  return { cookieStoreId: created.cookieStoreId };
+  try {
+    const found = (await identities.query({ name }))[0];
+    if (found) return { cookieStoreId: found.cookieStoreId };
+    const colors = ['blue', 'turquoise', 'green', 'yellow', 'orange', 'red', 'pink', 'purple'];
+    const color = colors[Number(request.accountId.slice(-4)) % colors.length] ?? 'blue';
+    const created = await identities.create({ name, color, icon: 'briefcase' });
+    return { cookieStoreId: created.cookieStoreId };
+  } catch {
+    // Firefox refuses both while container tabs are turned off in its settings.
+    fail(
+      'containers-unavailable',
+      'Firefox did not let sso-bridge use a container for this account (container tabs may be turned off).',
+      'Turn on container tabs in Firefox (Settings → Tabs), or turn off "Open each account\'s console in its own container" in sso-bridge\'s Settings.',
+    );
+  }
 }
 
 /** Firefox's `contextualIdentities` (not in Chrome's types), the part used here. */
