@@ -169,7 +169,7 @@ export interface ConsoleRequest {
   roleName: string;
   /** Names the account's Firefox container, when containers are on. */
   accountName?: string;
-  /** Left out: the role's last one, else its profile's region, else the session's. */
+  /** Left out or empty: the role's last one, else its profile's region, else the session's. */
   region?: string;
   /** A console path (`/ec2/home`) or https URL; empty: the console home; left out: the last one. */
   destination?: string;

@@ -72,7 +72,8 @@ export async function openConsole(
   defaultRegion: string,
 ): Promise<ConsoleReply> {
   const choice = await consoleChoice(request.accountId, request.roleName, defaultRegion);
-  const region = (request.region ?? choice.region).trim();
+  // An emptied region field means the default, not "no region".
+  const region = request.region?.trim() || choice.region;
   const destination = (request.destination ?? choice.destination).trim();
   if (!REGION.test(region)) {
     fail('bad-region', `"${region}" is not an AWS region.`, 'Enter the region the console should open in, e.g. eu-west-1.');
