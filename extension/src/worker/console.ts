@@ -100,7 +100,12 @@ export async function openConsole(
   } catch (error) {
     throw consoleError(error);
   }
-  await chrome.tabs.create({ url: signin.url, ...container });
+  try {
+    await chrome.tabs.create({ url: signin.url, ...container });
+  } catch {
+    // The browser's message could quote the URL, which holds the sign-in token: not passed on.
+    fail('tab-not-opened', 'The browser did not open the console tab.', 'Try again; if it keeps failing, reload the extension.');
+  }
   await remember(request.accountId, request.roleName, region, destination);
   return { opened: true, region, destination: signin.destination };
 }
