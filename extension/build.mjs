@@ -92,11 +92,18 @@ const { browser_specific_settings: gecko, ...common } = manifest;
 const DEV_ONLY_HOSTS = new Set(['http://127.0.0.1/*']);
 const { key: _key, ...keyless } = common;
 const storeBase = { ...keyless, host_permissions: common.host_permissions.filter((host) => !DEV_ONLY_HOSTS.has(host)) };
+/**
+ * Firefox only: "open each account's console in its own container" (Settings) makes and finds the
+ * account's container (`contextualIdentities`) and opens the tab in it (`cookieStoreId` needs `cookies`).
+ * Chromium has neither API and would warn about the unknown permission.
+ */
+const FIREFOX_ONLY_PERMISSIONS = ['contextualIdentities', 'cookies'];
 // Firefox: event-page background scripts (no service worker in its MV3 yet), the gecko id, no `key`.
 function forFirefox(base) {
   const { key: _k, minimum_chrome_version: _min, background, ...rest } = base;
   return {
     ...rest,
+    permissions: [...rest.permissions, ...FIREFOX_ONLY_PERMISSIONS],
     background: { scripts: [background.service_worker], type: background.type },
     browser_specific_settings: gecko,
   };

@@ -29,6 +29,7 @@ import init, {
   type AccountInfo,
   type RoleInfo,
   type AccountWithRoles,
+  type ConsoleSignin,
   type SsoBridgeError,
   type AwsCredentials,
   type ExportFormat,
@@ -152,6 +153,9 @@ export async function useClients(signal: AbortSignal): Promise<void> {
   expectType<number>(all[0]!.roles.length);
   const credentials: AwsCredentials = await portal.getRoleCredentials(token, roles[0]!.accountId, roles[0]!.roleName);
   await portal.getRoleCredentials(token, "1", "r", { signal });
+  const signin: ConsoleSignin = await portal.consoleSigninUrl(token, "111122223333", "ReadOnly", { region: "eu-west-1", destination: "/ec2/home", signal });
+  expectType<string>(signin.url);
+  await portal.consoleSigninUrl(token, "1", "r", { region: "us-east-1", federationEndpoint: "http://127.0.0.1:4566" });
   expectType<string>(exportCredentials(credentials, "fish"));
   expectType<void>(await portal.logout(token.accessToken));
   oidc.free();

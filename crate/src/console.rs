@@ -83,10 +83,11 @@ impl fmt::Display for ConsoleError {
                 "console sign-in needs temporary role credentials (with a session token); long-term access \
                  keys cannot be exchanged for a sign-in token",
             ),
+            // `Quoted` writes what `{:?}` would, without pulling `str`'s Debug into the wasm module.
             ConsoleError::InvalidDestination { destination } => write!(
                 f,
-                "the console destination {destination:?} is neither an https:// URL nor a console path \
-                 starting with /"
+                "the console destination {} is neither an https:// URL nor a console path starting with /",
+                crate::text::Quoted(destination)
             ),
             ConsoleError::Refused { status, message } if message.is_empty() => {
                 write!(f, "AWS sign-in refused the role credentials (HTTP {status})")
@@ -101,6 +102,57 @@ impl fmt::Display for ConsoleError {
 }
 
 impl std::error::Error for ConsoleError {}
+
+impl ConsoleError {
+    /// A stable snake_case code for callers that branch on the kind of failure (the extension's
+    /// popup, the package's `SsoBridgeError.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConsoleError::UnsupportedPartition { .. } => "unsupported_partition",
+            ConsoleError::NotSessionCredentials => "not_session_credentials",
+            ConsoleError::InvalidDestination { .. } => "invalid_destination",
+            ConsoleError::Refused { .. } => "signin_refused",
+            ConsoleError::Malformed { .. } => "signin_malformed",
+            ConsoleError::Transport(error) if error.kind == crate::http::TransportErrorKind::Cancelled => {
+                "cancelled"
+            }
+            ConsoleError::Transport(_) => "network",
+        }
+    }
+
+    /// Whether the same sign-in can succeed if tried again (a network failure, or the sign-in
+    /// service failing on its side); a refusal of the credentials or a bad destination cannot.
+    pub fn retryable(&self) -> bool {
+        match self {
+            ConsoleError::Refused { status, .. } => *status >= 500,
+            ConsoleError::Transport(error) => error.kind != crate::http::TransportErrorKind::Cancelled,
+            _ => false,
+        }
+    }
+}
+
+/// Where one console sign-in goes, decided before any request is made: the federation endpoint to
+/// exchange the credentials at, and the console URL the login lands on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleTarget {
+    pub federation: String,
+    pub destination: String,
+}
+
+/// The federation endpoint and destination for `region` (see [`federation_url`] and
+/// [`destination_url`]). Checked together and first, so a bad destination or an unsupported
+/// partition fails before any role credentials are fetched.
+pub fn console_target(
+    region: &str,
+    destination: Option<&str>,
+    federation_override: Option<&str>,
+) -> Result<ConsoleTarget, ConsoleError> {
+    let federation_override = federation_override.map(str::trim).filter(|base| !base.is_empty());
+    Ok(ConsoleTarget {
+        destination: destination_url(destination, region)?,
+        federation: federation_url(region, federation_override)?,
+    })
+}
 
 /// The federation endpoint URL: `https://<sign-in host>/federation`, or `<override>/federation`
 /// when an endpoint override is configured (tests and the emulator).
@@ -120,31 +172,40 @@ pub fn federation_url(region: &str, endpoint_override: Option<&str>) -> Result<S
 pub fn destination_url(requested: Option<&str>, region: &str) -> Result<String, ConsoleError> {
     let hosts = hosts_for_region(region)
         .ok_or_else(|| ConsoleError::UnsupportedPartition { region: region.into() })?;
-    let requested = requested.map(str::trim).filter(|d| !d.is_empty());
-    let url = match requested {
-        Some(url) if url.starts_with("https://") && url.len() > "https://".len() => {
-            if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(ConsoleError::InvalidDestination { destination: url.into() });
-            }
-            return Ok(url.to_string());
-        }
-        Some(path) if path.starts_with('/') && !path.starts_with("//") => path.to_string(),
-        Some(other) => return Err(ConsoleError::InvalidDestination { destination: other.into() }),
-        None => "/console/home".to_string(),
+    let requested = requested.map_or("", str::trim);
+    let invalid = || ConsoleError::InvalidDestination { destination: requested.into() };
+    if requested.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid());
+    }
+    if let Some(rest) = requested.strip_prefix("https://") {
+        return if rest.is_empty() { Err(invalid()) } else { Ok(requested.into()) };
+    }
+    let path = match requested {
+        "" => "/console/home",
+        path if path.starts_with('/') && !path.starts_with("//") => path,
+        _ => return Err(invalid()),
     };
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(ConsoleError::InvalidDestination { destination: url });
-    }
+    // Built by pushes rather than `format!`: this runs in the wasm module, where each format costs.
+    let mut url = String::from("https://");
     // Regional console hosts exist in the aws partition; the others use the global host.
-    let host =
-        if hosts.partition == "aws" { format!("{region}.{}", hosts.console) } else { hosts.console.into() };
-    let (path, fragment) = url.split_once('#').map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
-    let fragment = fragment.map_or_else(String::new, |f| format!("#{f}"));
-    if path.split_once('?').is_some_and(|(_, q)| q.split('&').any(|kv| kv.starts_with("region="))) {
-        return Ok(format!("https://{host}{path}{fragment}"));
+    if hosts.partition == "aws" {
+        url.push_str(region);
+        url.push('.');
     }
-    let separator = if path.contains('?') { '&' } else { '?' };
-    Ok(format!("https://{host}{path}{separator}region={}{fragment}", encode_component(region)))
+    url.push_str(hosts.console);
+    let (path, fragment) = path.split_once('#').map_or((path, None), |(p, f)| (p, Some(f)));
+    url.push_str(path);
+    let query = path.split_once('?').map(|(_, q)| q);
+    if !query.is_some_and(|q| q.split('&').any(|kv| kv.starts_with("region="))) {
+        url.push(if query.is_some() { '&' } else { '?' });
+        url.push_str("region=");
+        url.push_str(&encode_component(region));
+    }
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    Ok(url)
 }
 
 /// `GET …/federation?Action=getSigninToken&Session=…`. The request carries the credentials in its
@@ -160,7 +221,9 @@ pub fn signin_token_request(
         .str("sessionKey", credentials.secret_access_key.expose())
         .str("sessionToken", session_token.expose())
         .finish();
-    let url = format!("{federation_url}?Action=getSigninToken&Session={}", encode_component(&session));
+    let mut url = String::from(federation_url);
+    url.push_str("?Action=getSigninToken&Session=");
+    url.push_str(&encode_component(&session));
     Ok(HttpRequest::new(Method::Get, url))
 }
 
@@ -172,7 +235,8 @@ pub fn signin_token_request_debug(federation_url: &str) -> String {
 /// Reads `{"SigninToken": "…"}` strictly: a 200 with exactly a non-empty string token.
 pub fn parse_signin_token(response: &HttpResponse) -> Result<Secret, ConsoleError> {
     if !response.is_success() {
-        let text = String::from_utf8_lossy(&response.body);
+        // Not UTF-8: no message (a lossy decoder costs the wasm module more than it would show).
+        let text = std::str::from_utf8(&response.body).unwrap_or("");
         // AWS answers errors as short text or an HTML page: keep a short plain line, nothing more.
         let message = if text.trim_start().starts_with('<') {
             String::new()
@@ -287,6 +351,59 @@ mod tests {
                 ),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn the_target_checks_destination_and_partition_before_any_request() {
+        assert_eq!(
+            console_target("eu-west-1", Some("/ec2/home"), None).unwrap(),
+            ConsoleTarget {
+                federation: "https://signin.aws.amazon.com/federation".into(),
+                destination: "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1".into(),
+            }
+        );
+        // The emulator (a Settings endpoint override) serves /federation on its one base URL; the
+        // destination is still the region's console, which the emulator's page reports.
+        assert_eq!(
+            console_target("us-gov-west-1", None, Some("http://127.0.0.1:4566")).unwrap(),
+            ConsoleTarget {
+                federation: "http://127.0.0.1:4566/federation".into(),
+                destination: "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1".into(),
+            }
+        );
+        // An empty override is no override.
+        assert_eq!(
+            console_target("cn-north-1", Some(" "), Some("  ")).unwrap().federation,
+            "https://signin.amazonaws.cn/federation"
+        );
+        let bad = console_target("us-east-1", Some("ec2"), None).unwrap_err();
+        assert_eq!((bad.code(), bad.retryable()), ("invalid_destination", false));
+        let iso = console_target("us-iso-east-1", None, Some("http://127.0.0.1:1")).unwrap_err();
+        assert_eq!(iso.code(), "unsupported_partition");
+    }
+
+    #[test]
+    fn error_codes_say_what_a_retry_can_fix() {
+        use crate::http::TransportErrorKind;
+        let cases = [
+            (ConsoleError::Refused { status: 400, message: String::new() }, "signin_refused", false),
+            (ConsoleError::Refused { status: 503, message: String::new() }, "signin_refused", true),
+            (ConsoleError::Malformed { detail: "x" }, "signin_malformed", false),
+            (ConsoleError::NotSessionCredentials, "not_session_credentials", false),
+            (
+                ConsoleError::Transport(TransportError::new(TransportErrorKind::Connect, "offline")),
+                "network",
+                true,
+            ),
+            (
+                ConsoleError::Transport(TransportError::new(TransportErrorKind::Cancelled, "aborted")),
+                "cancelled",
+                false,
+            ),
+        ];
+        for (error, code, retryable) in cases {
+            assert_eq!((error.code(), error.retryable()), (code, retryable), "{error:?}");
         }
     }
 

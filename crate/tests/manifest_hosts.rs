@@ -1,13 +1,16 @@
 //! The extension's host permissions (`manifest.json`) are exactly the origins the endpoint resolver
 //! can produce for the regions IAM Identity Center runs in: plain, FIPS, dual-stack and FIPS +
 //! dual-stack, in every partition the resolver knows (commercial, China, GovCloud, the ISO
-//! partitions, the European Sovereign Cloud). A partition or variant added to the resolver without
-//! its hosts (or a host the resolver cannot produce) fails here, so the two cannot drift.
+//! partitions, the European Sovereign Cloud), plus the console sign-in hosts `console` uses for
+//! "Open console" (one per partition with console federation). A partition or variant added to the
+//! resolver without its hosts (or a host the resolver cannot produce) fails here, so the two cannot
+//! drift.
 //!
 //! To regenerate the list after changing `REGIONS` or the resolver:
 //! `SSO_BRIDGE_PRINT_HOSTS=1 cargo test -p sso-bridge --test manifest_hosts -- --nocapture`.
 
 use sso_bridge::config::endpoint::{default_endpoint, known_partitions, partition_of, SsoService};
+use sso_bridge::console::hosts_for_region;
 use std::collections::BTreeSet;
 
 /// Regions with IAM Identity Center (one or more per partition).
@@ -73,6 +76,10 @@ fn expected_hosts() -> BTreeSet<String> {
                 }
             }
         }
+        // getSigninToken is fetched by the worker (the credentials never reach a page).
+        if let Some(console) = hosts_for_region(region) {
+            hosts.insert(format!("https://{}/*", console.signin));
+        }
     }
     hosts
 }
@@ -125,6 +132,9 @@ fn host_permissions_are_what_the_resolver_produces() {
         "https://portal.sso.us-isob-east-1.sc2s.sgov.gov/*",
         "https://oidc.eu-isoe-west-1.cloud.adc-e.uk/*",
         "https://oidc.us-isof-south-1.csp.hci.ic.gov/*",
+        "https://signin.aws.amazon.com/*",
+        "https://signin.amazonaws-us-gov.com/*",
+        "https://signin.amazonaws.cn/*",
     ] {
         assert!(expected.contains(host), "{host}");
     }

@@ -98,6 +98,11 @@ describe('accessibility of every popup state, light and dark', () => {
     await popup.locator(role('ReadOnly', '[data-recent]')).waitFor();
     await assertFocusOnControl(popup, 'Escape from the access keys of a role');
     await checkState(popup, 'accounts-roles', problems);
+    // "Open console" with its region-and-page form open (prefilled by the worker), also at 320 px.
+    const consoleForm = popup.locator(`${role('Admin')} [data-console="111122223333/Admin"]`);
+    await consoleForm.locator('summary').click();
+    await popup.waitForFunction((el) => el.value !== '', await consoleForm.locator('[data-console-region]').elementHandle());
+    await checkState(popup, 'accounts-console-options', problems);
     await popup.setViewportSize({ width: 320, height: 640 });
     assert.equal(await scrollsSideways(popup), false, 'accounts at 320 px: no sideways scrolling');
     await popup.setViewportSize({ width: 420, height: 640 });

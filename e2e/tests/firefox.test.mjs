@@ -1,5 +1,6 @@
 // Firefox ESR: the Firefox build signs in with PKCE (redirect caught by webNavigation in Firefox),
-// and the helper, registered for the gecko id, writes the token file.
+// and the helper, registered for the gecko id, writes the token file; Open console uses one
+// container per account when Settings asks for it.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -97,5 +98,42 @@ describe('Firefox ESR: PKCE sign-in with the Firefox build', () => {
     );
     const tokens = Object.entries(home.awsFiles()).filter(([path]) => path.startsWith('.aws/sso/cache/'));
     assert.ok(tokens.some(([, text]) => JSON.parse(text).accessToken), 'a token cache file was written');
+  });
+
+  it('opens each account\'s console in its own container, made once and reused', async () => {
+    const { bidi, context } = firefox;
+    // Settings: the containers option exists in the Firefox build; turn it on.
+    await bidi.evaluate(context, `document.getElementById('nav-settings').click()`);
+    await until('the containers option', () => bidi.evaluate(context, `!!document.getElementById('console-containers')`));
+    await bidi.evaluate(context, `(() => { document.getElementById('console-containers').checked = true; document.querySelector('button[type=submit]').click(); })()`);
+    await until('the setting saved', () => bidi.evaluate(context, `browser.storage.local.get('settings').then((s) => s.settings?.consoleContainers === true)`));
+    await bidi.evaluate(context, `document.getElementById('nav-home').click()`);
+    await until('the Accounts button', () => bidi.evaluate(context, `!!document.querySelector('[data-session="session:e2e"] [data-action="accounts"]')`));
+    await bidi.evaluate(context, `document.querySelector('[data-session="session:e2e"] [data-action="accounts"]').click()`);
+    /** Clicks Open console for a role; resolves with the console tab's container (its cookie store). */
+    const open = async (accountId, roleName) => {
+      await until(`the account ${accountId}`, () => bidi.evaluate(context, `!!document.querySelector('[data-account="${accountId}"]')`));
+      await bidi.evaluate(context, `document.querySelector('[data-account="${accountId}"]').click()`);
+      const control = `[data-console="${accountId}/${roleName}"] [data-action="console"]`;
+      await until(`Open console for ${roleName}`, () => bidi.evaluate(context, `!!document.querySelector('${control}')`));
+      const before = await bidi.evaluate(context, `browser.tabs.query({}).then((tabs) => tabs.map((t) => t.id))`);
+      await bidi.evaluate(context, `document.querySelector('${control}').click()`);
+      return until('the console tab', () =>
+        bidi.evaluate(
+          context,
+          `browser.tabs.query({}).then((tabs) => tabs.find((t) => !${JSON.stringify(before)}.includes(t.id) && (t.url ?? '').startsWith(${JSON.stringify(`${emulator.baseUrl}/console?`)}))?.cookieStoreId ?? false)`,
+        ),
+      );
+    };
+    const sandbox = await open('444455556666', 'Developer');
+    assert.notEqual(sandbox, 'firefox-default', 'the console opened in a container');
+    const named = await bidi.evaluate(context, `browser.contextualIdentities.query({ name: 'AWS Sandbox (444455556666)' }).then((c) => c.map((i) => i.cookieStoreId))`);
+    assert.deepEqual(named, [sandbox], 'the container is named after the account');
+    assert.equal(await open('444455556666', 'ReadOnly'), sandbox, 'the same account reuses its container');
+    const production = await open('111122223333', 'ReadOnly');
+    assert.notEqual(production, sandbox, 'another account gets its own container');
+    assert.notEqual(production, 'firefox-default');
+    const all = await bidi.evaluate(context, `browser.contextualIdentities.query({}).then((c) => c.filter((i) => i.name.startsWith('AWS ')).length)`);
+    assert.equal(all, 2, 'one container per account');
   });
 });

@@ -179,6 +179,8 @@ export interface Settings {
   endpointOverrides: Record<string, string>;
   /** Sign in with the device code instead of PKCE by default. */
   preferDeviceCode: boolean;
+  /** Firefox: open each account's console in its own container (like Granted Containers). */
+  consoleContainers?: boolean;
 }
 
 export interface LoginStatus {
@@ -197,6 +199,33 @@ export interface WizardState {
   role?: RoleView;
   configPath?: string;
 }
+
+/** "Open console" for a role: the worker signs in and opens the console in a new tab. */
+export interface ConsoleRequest {
+  sessionKey: string;
+  accountId: string;
+  roleName: string;
+  /** Names the account's Firefox container, when containers are on. */
+  accountName?: string;
+  /** Left out or empty: the role's last one, else its profile's region, else the session's. */
+  region?: string;
+  /** A console path (`/ec2/home`) or https URL; empty: the console home; left out: the last one. */
+  destination?: string;
+}
+
+/** What "Open console" starts with for a role (remembered per account and role; no secret). */
+export interface ConsoleChoice {
+  region: string;
+  destination: string;
+}
+
+/**
+ * The console tab opened (the sign-in URL itself never leaves the worker), or the sign-in hosts the
+ * browser must grant first (Firefox asks the user; `permissions.request` needs the popup's click).
+ */
+export type ConsoleReply =
+  | { opened: true; region: string; destination: string }
+  | { opened: false; needsOrigins: string[] };
 
 /** Request name → [request payload, reply payload]. */
 export interface Api {
@@ -229,6 +258,8 @@ export interface Api {
   startPopulate: [{ sessionKey: string; options: PopulateOptions; apply: boolean }, PopulateJob];
   populateStatus: [Record<string, never>, PopulateJob | null];
   cancelPopulate: [Record<string, never>, null];
+  openConsole: [ConsoleRequest, ConsoleReply];
+  consoleChoice: [{ sessionKey: string; accountId: string; roleName: string }, ConsoleChoice];
 }
 
 export type RequestName = keyof Api;

@@ -1,6 +1,6 @@
 //! The OIDC and portal clients through the JS API, with real `fetch` calls to the emulator:
-//! device-code and PKCE sign-in, refresh, listing 1,000 accounts, role credentials, logout, the
-//! error mapping of every fault the emulator can inject, and cancellation.
+//! device-code and PKCE sign-in, refresh, listing 1,000 accounts, role credentials, console
+//! sign-in, logout, the error mapping of every fault the emulator can inject, and cancellation.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -369,4 +369,59 @@ async fn an_abort_signal_cancels_polling_and_listing() {
     let error =
         settle(portal.list_accounts("token".into(), Some(with_signal(&already.signal())))).await.unwrap_err();
     assert_eq!(error_parts(&error).0, "cancelled");
+}
+
+/// Open console through the JS API: GetRoleCredentials, the emulator's getSigninToken and the login
+/// URL all inside the module (the credentials never come out); the URL signs in once and lands on
+/// the console page for that account and role; a bad destination fails before any request.
+#[wasm_bindgen_test]
+async fn console_signin_url_signs_in_once_for_that_role() {
+    let base = auto_emulator();
+    let (_, token) = device_sign_in(base).await;
+    let portal = PortalClientJs::new(base).unwrap();
+    let accounts: js_sys::Array =
+        settle(portal.list_accounts(text(&token, "accessToken"), None)).await.unwrap().into();
+    let account = text(&accounts.get(0), "accountId");
+    let roles: js_sys::Array =
+        settle(portal.list_account_roles(text(&token, "accessToken"), account.clone(), None))
+            .await
+            .unwrap()
+            .into();
+    let role = text(&roles.get(0), "roleName");
+
+    let options = js(&format!(
+        r#"{{"region": "eu-west-1", "destination": "/ec2/home", "federationEndpoint": "{base}"}}"#
+    ));
+    let signin = settle(portal.console_signin_url(token.clone(), account.clone(), role.clone(), options))
+        .await
+        .unwrap();
+    assert_eq!(
+        text(&signin, "destination"),
+        "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1"
+    );
+    let url = text(&signin, "url");
+    assert!(
+        url.starts_with(&format!("{base}/federation?Action=login&Issuer=sso-bridge&Destination=")),
+        "{url}"
+    );
+    let keys: Vec<String> =
+        js_sys::Object::keys(&signin.clone().into()).iter().filter_map(|k| k.as_string()).collect();
+    assert_eq!(keys, ["url", "destination"], "no credentials in the answer");
+    let (status, page) = http("GET", &url, None, "follow").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&format!(r#"<dd id="console-account">{account}</dd>"#)), "{page}");
+    assert!(page.contains(&format!(r#"<dd id="console-role">{role}</dd>"#)), "{page}");
+    let (again, refused) = http("GET", &url, None, "follow").await;
+    assert_eq!(again, 400, "the sign-in token is single-use: {refused}");
+
+    control(base, "requests/clear", "{}").await;
+    let bad =
+        js(&format!(r#"{{"region": "us-east-1", "destination": "ec2", "federationEndpoint": "{base}"}}"#));
+    let error = settle(portal.console_signin_url(token, account, role, bad)).await.unwrap_err();
+    let (code, variant, retryable, message) = error_parts(&error);
+    assert_eq!((code.as_str(), variant.as_str(), retryable), ("invalid_destination", "ConsoleError", false));
+    assert!(message.contains("\"ec2\""), "{message}");
+    let (_, log) = http("GET", &format!("{base}/_emulator/requests"), None, "follow").await;
+    let log: js_sys::Array = get(&js(&log), "requests").into();
+    assert_eq!(log.length(), 0, "nothing was requested for a bad destination");
 }

@@ -9,8 +9,9 @@ use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::export::AwsCredentialsJs;
 use js_sys::Promise;
-use sso_bridge::cache::{CachedToken, RegistrationKind};
+use sso_bridge::cache::{AwsCredentials, CachedToken, RegistrationKind};
 use sso_bridge::config::{resolve_endpoint, EmptyEnvironment, EndpointError, SsoService};
+use sso_bridge::console;
 use sso_bridge::error::SsoError;
 use sso_bridge::flows::device::poll_device_token;
 use sso_bridge::flows::listing::AccountWithRoles;
@@ -270,6 +271,41 @@ fn portal_client(
 /// A core error as the package's `SsoBridgeError`.
 fn sso_error(error: SsoError) -> JsValue {
     JsFailure::from(error).into()
+}
+
+/// GetRoleCredentials with its retries, for `getRoleCredentials` and `consoleSigninUrl`. Boxed
+/// behind `dyn Future` so both share one copy of the flow in the module (awaited directly, each
+/// caller's state machine would inline its own, which the package's size budget cannot afford).
+fn role_credentials(
+    endpoint: String,
+    token: CachedToken,
+    account_id: String,
+    role_name: String,
+    signal: Option<AbortSignal>,
+) -> Pin<Box<dyn Future<Output = Result<AwsCredentials, JsValue>>>> {
+    Box::pin(async move {
+        let abort = cancellation(signal.as_ref());
+        let portal = portal_client(&endpoint, signal.clone()).map_err(sso_error)?;
+        listing::role_credentials(
+            &portal,
+            &BrowserClock,
+            &TimerSleep::new(signal),
+            &CryptoRandom,
+            &token,
+            &account_id,
+            &role_name,
+            &Default::default(),
+            &abort.cancel,
+        )
+        .await
+        .map_err(sso_error)
+    })
+}
+
+/// A console sign-in failure as the package's `SsoBridgeError` (`variant` "ConsoleError"; the
+/// messages never hold credentials or tokens).
+fn console_failure(error: console::ConsoleError) -> JsValue {
+    JsFailure::new(error.code(), "ConsoleError", error.retryable(), error.to_string()).into()
 }
 
 fn endpoint_failure(error: EndpointError) -> JsFailure {
@@ -721,22 +757,51 @@ impl PortalClientJs {
         let signal = signal_option(&options.unwrap_or(JsValue::UNDEFINED));
         boxed_promise(Box::pin(async move {
             let (token, signal) = (token?, signal?);
-            let abort = cancellation(signal.as_ref());
-            let portal = portal_client(&endpoint, signal.clone()).map_err(sso_error)?;
-            let credentials = listing::role_credentials(
-                &portal,
-                &BrowserClock,
-                &TimerSleep::new(signal),
-                &CryptoRandom,
-                &token,
-                &account_id,
-                &role_name,
-                &Default::default(),
-                &abort.cancel,
+            let credentials = role_credentials(endpoint, token, account_id, role_name, signal).await?;
+            to_js(&AwsCredentialsJs::from_core(credentials).to_json())
+        }))
+    }
+
+    /// A single-use AWS console sign-in URL for a role: GetRoleCredentials with the cached token,
+    /// then AWS sign-in's `getSigninToken` (`options.federationEndpoint`, else the region's
+    /// partition's sign-in host), then the `Action=login` URL. The role credentials stay inside the
+    /// core; the URL holds only the single-use sign-in token (open it, never log or store it).
+    #[wasm_bindgen(js_name = consoleSigninUrl, unchecked_return_type = "Promise<ConsoleSignin>")]
+    pub fn console_signin_url(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TokenFile")] token: JsValue,
+        #[wasm_bindgen(js_name = accountId)] account_id: String,
+        #[wasm_bindgen(js_name = roleName)] role_name: String,
+        #[wasm_bindgen(unchecked_param_type = "ConsoleOptions")] options: JsValue,
+    ) -> Promise {
+        let endpoint = self.endpoint_url.clone();
+        let token = token_from_js(&token);
+        let signal = signal_option(&options);
+        let target = from_js("the console options", &options, |m| {
+            Ok((m.string("region")?, m.opt_string("destination")?, m.opt_string("federationEndpoint")?))
+        });
+        boxed_promise(Box::pin(async move {
+            let (token, signal, (region, destination, federation)) = (token?, signal?, target?);
+            // Checked before any request: a bad destination fetches no credentials.
+            let target = console::console_target(&region, destination.as_deref(), federation.as_deref())
+                .map_err(console_failure)?;
+            let credentials =
+                role_credentials(endpoint, token, account_id, role_name, signal.clone()).await?;
+            let url = console::console_signin_url(
+                &FetchTransport::new(signal),
+                &target.federation,
+                &credentials,
+                console::DEFAULT_ISSUER,
+                &target.destination,
             )
             .await
-            .map_err(sso_error)?;
-            to_js(&AwsCredentialsJs::from_core(credentials).to_json())
+            .map_err(console_failure)?;
+            to_js(
+                &ObjectWriter::new()
+                    .str("url", url.expose())
+                    .str("destination", &target.destination)
+                    .finish(),
+            )
         }))
     }
 

@@ -295,6 +295,23 @@ export interface RoleInfo {
   accountId: string;
 }
 
+export interface ConsoleOptions {
+  /** The region the console opens in; it also picks the partition's sign-in host. */
+  region: string;
+  /** An https:// console URL, or a console path such as "/ec2/home"; default the console home. */
+  destination?: string | null;
+  /** A base URL serving /federation instead of the partition's sign-in host (the local emulator). */
+  federationEndpoint?: string | null;
+  signal?: AbortSignal;
+}
+
+/** A console sign-in. `url` holds a single-use sign-in token: open it, never log or store it. */
+export interface ConsoleSignin {
+  url: string;
+  /** The console URL the sign-in lands on (no secret). */
+  destination: string;
+}
+
 export interface AccountWithRoles {
   account: AccountInfo;
   roles: RoleInfo[];

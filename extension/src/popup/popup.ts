@@ -21,6 +21,7 @@ import { accountBrowser, roleRowSelector } from './account-browser.js';
 import { addProfileView } from './add-profile.js';
 import { h, type Attrs, type Child } from './dom.js';
 import { populateView } from './populate.js';
+import { consoleControl, type ConsoleUi } from './console.js';
 
 const view = document.getElementById('view') as HTMLElement;
 const statusLine = document.getElementById('status') as HTMLElement;
@@ -137,6 +138,9 @@ function errorBox(error: UserError, options: ErrorOptions = {}): HTMLElement {
       : null,
   );
 }
+
+/** What the "Open console" control (console.ts) borrows from this view. */
+const consoleUi: ConsoleUi = { errorBox, toUserError, announce };
 
 function copyButton(text: string, label = 'Copy', what = 'it'): HTMLElement {
   return h('button', {
@@ -442,7 +446,8 @@ function profileItem(profile: ProfileView, signedIn: boolean): HTMLElement {
     { class: 'spread', 'data-profile': profile.name },
     h('span', { class: 'profile-name' }, h('code', {}, profile.name), detail ? h('span', { class: 'muted' }, ` ${detail}`) : null),
     signedIn && profile.accountId && profile.roleName
-      ? h('button', { type: 'button', 'aria-label': `Access keys for ${profile.name}`, onclick: () => setScreen({ kind: 'keys', profile: profile.name }) }, 'Access keys')
+      ? h('span', { class: 'row' }, h('button', { type: 'button', 'aria-label': `Access keys for ${profile.name}`, onclick: () => setScreen({ kind: 'keys', profile: profile.name }) }, 'Access keys'),
+          consoleControl({ sessionKey: profile.sessionKey, accountId: profile.accountId, roleName: profile.roleName }, consoleUi))
       : null,
   );
 }
@@ -639,6 +644,7 @@ async function accountsView(sessionKey: string, title: string): Promise<HTMLElem
       announce,
       openKeys: (role) => setScreen({ kind: 'role-keys', role, title }),
       addProfile: (role) => setScreen({ kind: 'add-profile', role, title }),
+      roleActions: (role) => [consoleControl(role, consoleUi)],
     }),
   );
 }
@@ -741,9 +747,12 @@ async function settingsView(): Promise<HTMLElement> {
   const endpoint = h('input', { id: 'endpoint', type: 'url', placeholder: 'e.g. http://127.0.0.1:4566; empty removes it', 'aria-describedby': 'endpoint-hint' }) as HTMLInputElement;
   const device = h('input', { id: 'prefer-device', type: 'checkbox' }) as HTMLInputElement;
   device.checked = settings.preferDeviceCode;
+  // Firefox only (the API comes with the Firefox build's permission): one container per account.
+  const containers = h('input', { id: 'console-containers', type: 'checkbox' }) as HTMLInputElement;
+  containers.checked = settings.consoleContainers === true;
   const overrides = Object.entries(settings.endpointOverrides);
   const save = (endpointOverrides: Record<string, string>, focus: string, done: string): Promise<void> =>
-    act('Saving', () => call('saveSettings', { endpointOverrides, preferDeviceCode: device.checked }), { focus, done });
+    act('Saving', () => call('saveSettings', { endpointOverrides, preferDeviceCode: device.checked, consoleContainers: containers.checked }), { focus, done });
   const remove = (key: string, index: number): void => {
     const next = { ...settings.endpointOverrides };
     delete next[key];
@@ -795,6 +804,7 @@ async function settingsView(): Promise<HTMLElement> {
     h('label', { for: 'endpoint' }, 'Endpoint (OIDC and portal)'),
     endpoint,
     h('label', { for: 'prefer-device', class: 'check' }, device, ' Use the device code in the configure wizard'),
+    'contextualIdentities' in chrome ? h('label', { for: 'console-containers', class: 'check' }, containers, ' Open each account\'s console in its own container') : null,
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Save')),
   );
   return form;

@@ -15,10 +15,11 @@ import type {
   Settings,
   WizardState,
 } from '../messages.js';
-import { accountHandlers, forgetDirectory } from './accounts.js';
+import { accountHandlers, forgetDirectory, recordRecentRole } from './accounts.js';
 import * as core from './core.js';
 import { fail, toUserError, WorkerError } from './errors.js';
 import { cancelSignIn, pendingViews, startSignIn } from './login.js';
+import { consoleChoice, openConsole } from './console.js';
 import { cancelPopulate, populateStatus, startPopulate } from './populate.js';
 import { HELPER_ERROR, helper, installCommand, isHelperError } from './native.js';
 import { lastErrors, setLastError, setTokenIssuer, tokenIssuer } from './session-store.js';
@@ -409,6 +410,13 @@ export async function accessTokenFor(
   return { session, token };
 }
 
+/** The region a role's console opens in by default: its configured profile's, else the session's. */
+async function consoleRegion(session: core.SessionDef, accountId: string, roleName: string): Promise<string> {
+  const profiles = (await snapshot()).config.profiles;
+  const profile = profiles.find((p) => p.sessionKey === session.key && p.accountId === accountId && p.roleName === roleName && p.region);
+  return profile?.region ?? session.region;
+}
+
 async function loginStatus(sessionKey: string, draft?: SessionDraft): Promise<LoginStatus> {
   const login = (await pendingViews()).get(sessionKey);
   const lastError = (await lastErrors()).get(sessionKey);
@@ -533,6 +541,17 @@ const handlers: Handlers = {
     return core.listAccountRoles(session, token, accountId);
   },
   getAccessKeys: ({ profile }) => accessKeys(profile),
+  openConsole: async (request) => {
+    const { session, token } = await accessTokenFor(request.sessionKey);
+    const reply = await openConsole(request, session, token, await consoleRegion(session, request.accountId, request.roleName));
+    if (reply.opened) {
+      const { sessionKey, accountId, roleName } = request;
+      await recordRecentRole({ sessionKey, accountId, roleName, accountName: request.accountName ?? accountId });
+    }
+    return reply;
+  },
+  consoleChoice: async ({ sessionKey, accountId, roleName }) =>
+    consoleChoice(accountId, roleName, await consoleRegion(await findSession(sessionKey), accountId, roleName)),
   getSettings: () => loadSettings(),
   saveSettings: async (settings: Settings) => {
     for (const url of Object.values(settings.endpointOverrides ?? {})) checkEndpoint(url);

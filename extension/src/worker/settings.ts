@@ -9,11 +9,16 @@ export async function loadSettings(): Promise<Settings> {
   return {
     endpointOverrides: cleanOverrides(value?.endpointOverrides),
     preferDeviceCode: value?.preferDeviceCode === true,
+    consoleContainers: value?.consoleContainers === true,
   };
 }
 
 export async function saveSettings(settings: Settings): Promise<Settings> {
-  const clean: Settings = { endpointOverrides: cleanOverrides(settings.endpointOverrides), preferDeviceCode: settings.preferDeviceCode === true };
+  const clean: Settings = {
+    endpointOverrides: cleanOverrides(settings.endpointOverrides),
+    preferDeviceCode: settings.preferDeviceCode === true,
+    consoleContainers: settings.consoleContainers === true,
+  };
   await chrome.storage.local.set({ settings: clean });
   return clean;
 }
