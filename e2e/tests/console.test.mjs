@@ -76,7 +76,7 @@ describe('Open console', () => {
     const { popup, context, emulator } = t;
     await sessionCard(popup, 'e2e').getByRole('button', { name: 'Accounts' }).click();
     await popup.click('[data-account="444455556666"]');
-    const control = popup.locator('[data-console="444455556666/Developer"]');
+    const control = popup.locator('[data-account-list] [data-console="444455556666/Developer"]');
     await control.waitFor();
     // The form starts with the session's region (no profile names one) and the console home.
     await control.locator('summary').click();
@@ -145,8 +145,10 @@ describe('Open console', () => {
     await popup.bringToFront();
     await popup.reload();
     await sessionCard(popup, 'e2e').getByRole('button', { name: 'Accounts' }).click();
+    // The role opened in the test before is among the recently used ones at the top.
+    await popup.locator('[data-recent] [data-role-row="Developer"][data-account-id="444455556666"]').waitFor();
     await popup.click('[data-account="444455556666"]');
-    const control = popup.locator('[data-console="444455556666/Developer"]');
+    const control = popup.locator('[data-account-list] [data-console="444455556666/Developer"]');
     // Without opening the form: the remembered choice.
     let tabsBefore = new Set(context.pages());
     await control.locator('[data-action="console"]').click();
@@ -178,7 +180,7 @@ describe('Open console', () => {
     await popup.bringToFront();
     await sessionCard(popup, 'e2e').getByRole('button', { name: 'Accounts' }).click();
     await popup.click('[data-account="111122223333"]');
-    const control = popup.locator('[data-console="111122223333/Admin"]');
+    const control = popup.locator('[data-account-list] [data-console="111122223333/Admin"]');
     await control.waitFor();
     const tabsBefore = context.pages().length;
 

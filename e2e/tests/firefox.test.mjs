@@ -113,8 +113,10 @@ describe('Firefox ESR: PKCE sign-in with the Firefox build', () => {
     /** Clicks Open console for a role; resolves with the console tab's container (its cookie store). */
     const open = async (accountId, roleName) => {
       await until(`the account ${accountId}`, () => bidi.evaluate(context, `!!document.querySelector('[data-account="${accountId}"]')`));
-      await bidi.evaluate(context, `document.querySelector('[data-account="${accountId}"]').click()`);
-      const control = `[data-console="${accountId}/${roleName}"] [data-action="console"]`;
+      // The account list's row (a recently used role is also listed at the top); a click on an
+      // account that is open already would close it.
+      const control = `[data-account-list] [data-console="${accountId}/${roleName}"] [data-action="console"]`;
+      await bidi.evaluate(context, `document.querySelector('${control}') || document.querySelector('[data-account="${accountId}"]').click()`);
       await until(`Open console for ${roleName}`, () => bidi.evaluate(context, `!!document.querySelector('${control}')`));
       const before = await bidi.evaluate(context, `browser.tabs.query({}).then((tabs) => tabs.map((t) => t.id))`);
       await bidi.evaluate(context, `document.querySelector('${control}').click()`);

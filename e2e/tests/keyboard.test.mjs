@@ -106,12 +106,15 @@ describe('keyboard only: configure, sign in, access keys, copy, sign out', () =>
     await popup.locator('[data-account-list] [data-role-row="Developer"]').waitFor();
     await popup.keyboard.press('ArrowDown');
     await popup.keyboard.press('ArrowDown');
-    const hasConsole = await popup.locator('[data-account-list] [data-role-row="Developer"] [data-action="console"]').count();
+    // Enter on a role row opens its console in a new tab.
+    const consoleTab = t.context.waitForEvent('page', { timeout: 20_000 });
     await popup.keyboard.press('Enter');
-    if (!hasConsole) {
-      await popup.locator('[data-keys="Developer in Sandbox"] [data-format="env"]').waitFor();
-      await popup.keyboard.press('Escape');
-    }
+    const consolePage = await consoleTab;
+    await consolePage.waitForURL(/\/console\?/);
+    assert.match(await consolePage.textContent('#console-role'), /^Developer$/);
+    await consolePage.close();
+    // Focus and animation frames run in the page in front.
+    await popup.bringToFront();
     await popup.locator('[data-account-list] [data-role-row="Developer"]').waitFor();
     await popup.keyboard.press('Escape');
 
