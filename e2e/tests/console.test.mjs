@@ -65,8 +65,10 @@ describe('Open console', () => {
     await t.popup.bringToFront();
     await t.popup.locator('[data-login="pkce"]').waitFor();
     await signIn.bringToFront();
+    // Listening before the click: the worker may close the tab as soon as the redirect comes.
+    const closed = signIn.isClosed() ? Promise.resolve() : signIn.waitForEvent('close', { timeout: 30_000 });
     await decideAuthorize(signIn, 'allow');
-    await signIn.waitForEvent('close', { timeout: 15_000 });
+    await closed;
     await t.popup.bringToFront();
     await waitForStatus(t.popup, 'e2e', 'valid');
   });

@@ -46,7 +46,9 @@ interface Listing {
 }
 
 /** The job this worker instance runs (a job in storage without one was cut off by a worker restart). */
-let running: { id: string; abort: AbortController } | undefined;
+// The job this worker runs: the same object `run` updates, so Cancel and progress never save two
+// versions of it over each other.
+let running: { id: string; abort: AbortController; job: PopulateJob } | undefined;
 
 /** Dependencies from service.ts, passed in so this file does not import it (no cycle). */
 export interface PopulateDeps {
@@ -93,8 +95,9 @@ export async function populateStatus(): Promise<PopulateJob | null> {
 }
 
 export async function cancelPopulate(): Promise<null> {
-  running?.abort.abort();
-  const job = await storedJob();
+  const active = running;
+  active?.abort.abort();
+  const job = active?.job ?? (await storedJob());
   if (job && isActive(job) && job.phase !== 'writing') {
     job.phase = 'cancelled';
     await saveJob(job);
@@ -140,7 +143,7 @@ export async function startPopulate(
     updatedAt: Date.now(),
   };
   const abort = new AbortController();
-  running = { id: job.id, abort };
+  running = { id: job.id, abort, job };
   await saveJob(job);
   void run(deps, job, session, token, kept, abort.signal).finally(() => {
     if (running?.id === job.id) running = undefined;
@@ -183,6 +186,8 @@ async function run(
     let accounts = kept?.accounts;
     if (!accounts) {
       accounts = await listEverything(job, session, token, signal);
+      // Listings already on their way when Cancel came may still have finished.
+      if (signal.aborted) throw new Error('cancelled');
       await chrome.storage.session.set({ [LISTING_KEY]: { sessionKey: job.sessionKey, accounts } satisfies Listing });
       job.phase = job.apply ? 'writing' : 'planning';
       await saveJob(job);
@@ -250,7 +255,7 @@ async function listEverything(
       };
       job.progress.accountsListed += 1;
       job.progress.rolesFound += roles.length;
-      if (Date.now() - lastSaved >= PROGRESS_EVERY_MS) {
+      if (!stop.signal.aborted && Date.now() - lastSaved >= PROGRESS_EVERY_MS) {
         lastSaved = Date.now();
         await saveJob(job);
       }
