@@ -227,7 +227,7 @@ impl<'a> Members<'a> {
 
     pub fn opt_str_list(&self, key: &str) -> Result<Option<Vec<String>>, MemberError> {
         let Some(value) = self.present(key) else { return Ok(None) };
-        match value.as_array().and_then(|items| string_items(items)) {
+        match value.as_array().and_then(string_items) {
             Some(items) => Ok(Some(items)),
             None => Err(Self::wrong_type(key, "a list of strings")),
         }
