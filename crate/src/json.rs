@@ -227,14 +227,10 @@ impl<'a> Members<'a> {
 
     pub fn opt_str_list(&self, key: &str) -> Result<Option<Vec<String>>, MemberError> {
         let Some(value) = self.present(key) else { return Ok(None) };
-        let items = value.as_array().ok_or_else(|| Self::wrong_type(key, "a list of strings"))?;
-        items
-            .iter()
-            .map(|item| {
-                item.as_str().map(str::to_owned).ok_or_else(|| Self::wrong_type(key, "a list of strings"))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        match value.as_array().and_then(string_items) {
+            Some(items) => Ok(Some(items)),
+            None => Err(Self::wrong_type(key, "a list of strings")),
+        }
     }
 
     /// An object whose members are all strings (an environment), in document order.
@@ -242,14 +238,26 @@ impl<'a> Members<'a> {
         let Some(value) = self.present(key) else { return Ok(Vec::new()) };
         let expected = "an object of strings";
         let members = value.as_object().ok_or_else(|| Self::wrong_type(key, expected))?;
-        members
-            .iter()
-            .map(|(name, value)| match value.as_str() {
-                Some(text) => Ok((name.clone(), text.to_owned())),
-                None => Err(Self::wrong_type(key, expected)),
-            })
-            .collect()
+        // A plain loop: each `collect::<Result<Vec<_>, _>>()` is its own copy of the iterator
+        // machinery in the wasm module.
+        let mut pairs = Vec::with_capacity(members.len());
+        for (name, value) in members {
+            let text = value.as_str().ok_or_else(|| Self::wrong_type(key, expected))?;
+            pairs.push((name.clone(), text.to_owned()));
+        }
+        Ok(pairs)
     }
+}
+
+/// The items of a JSON array when every one is a string; `None` otherwise. One plain loop for every
+/// list-of-strings reader (arguments and cache files), instead of a `collect::<Result<Vec<_>, _>>()`
+/// each, which the wasm module would carry as separate copies of the iterator machinery.
+pub(crate) fn string_items(items: &[Json]) -> Option<Vec<String>> {
+    let mut strings = Vec::with_capacity(items.len());
+    for item in items {
+        strings.push(item.as_str()?.to_owned());
+    }
+    Some(strings)
 }
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, the control characters as `\b`,

@@ -72,11 +72,7 @@ impl UtcTime {
         }
         let num = |range: std::ops::Range<usize>| -> Result<i64, TimeParseError> {
             let part = s.get(range).ok_or_else(|| err("unexpected character"))?;
-            if part.bytes().all(|c| c.is_ascii_digit()) {
-                Ok(part.parse::<i64>().map_err(|_| err("bad number"))?)
-            } else {
-                Err(err("expected digits"))
-            }
+            digits_value(part).ok_or_else(|| err("expected digits"))
         };
         if !s.is_char_boundary(19) {
             return Err(err("unexpected character"));
@@ -121,13 +117,7 @@ impl UtcTime {
                     (2, _) => (hm, "00"),
                     _ => return Err(err("bad UTC offset")),
                 };
-                let parse2 = |x: &str| {
-                    if x.bytes().all(|c| c.is_ascii_digit()) {
-                        x.parse::<i64>().map_err(|_| err("bad UTC offset"))
-                    } else {
-                        Err(err("bad UTC offset"))
-                    }
-                };
+                let parse2 = |x: &str| digits_value(x).ok_or_else(|| err("bad UTC offset"));
                 let (h, m) = (parse2(h)?, parse2(m)?);
                 if h > 23 || m > 59 {
                     return Err(err("bad UTC offset"));
@@ -146,6 +136,23 @@ impl UtcTime {
         let (y, m, d) = civil_from_days(days);
         (y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
     }
+}
+
+/// The value of a short run of ASCII digits (at most four here); `None` for an empty run or any
+/// other character. Written out because `str::parse::<i64>` (signs, overflow checks) is a larger
+/// function in the wasm module, and these fields are fixed-width digits.
+fn digits_value(text: &str) -> Option<i64> {
+    if text.is_empty() || text.len() > 18 {
+        return None;
+    }
+    let mut value = 0i64;
+    for byte in text.bytes() {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(byte - b'0');
+    }
+    Some(value)
 }
 
 impl fmt::Debug for UtcTime {

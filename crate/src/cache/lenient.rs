@@ -101,18 +101,12 @@ impl LenientObject {
     ) -> Result<Option<Vec<String>>, CacheFileError> {
         match self.get(field) {
             None | Some(Json::Null) => Ok(None),
-            Some(Json::Array(items)) => items
-                .iter()
-                .map(|item| match item {
-                    Json::String(s) => Ok(s.clone()),
-                    _ => Err(CacheFileError::WrongType {
-                        what: self.what,
-                        field,
-                        expected: "a list of strings",
-                    }),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
+            Some(Json::Array(items)) => match crate::json::string_items(items) {
+                Some(items) => Ok(Some(items)),
+                None => {
+                    Err(CacheFileError::WrongType { what: self.what, field, expected: "a list of strings" })
+                }
+            },
             Some(_) => {
                 Err(CacheFileError::WrongType { what: self.what, field, expected: "a list of strings" })
             }

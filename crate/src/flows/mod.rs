@@ -172,7 +172,8 @@ where
     let total = futures.len();
     let mut waiting = futures.into_iter().enumerate();
     let mut in_flight: Vec<(usize, Pin<Box<F>>)> = Vec::with_capacity(limit.min(total));
-    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(total).collect();
+    let mut results: Vec<Option<T>> = Vec::with_capacity(total);
+    results.resize_with(total, || None);
     std::future::poll_fn(|cx| loop {
         while in_flight.len() < limit {
             match waiting.next() {
@@ -201,7 +202,13 @@ where
         }
     })
     .await?;
-    Ok(results.into_iter().flatten().collect())
+    // Every slot is filled once all futures finished. A loop rather than `flatten().collect()`,
+    // whose adapter and its drop are more code in the wasm module.
+    let mut values = Vec::with_capacity(total);
+    for slot in results {
+        values.extend(slot);
+    }
+    Ok(values)
 }
 
 /// Test doubles shared by the flow tests: a fake clock that sleeping advances, scripted responses,

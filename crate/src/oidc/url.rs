@@ -76,14 +76,14 @@ pub fn query_pairs(url: &str) -> Option<Vec<(String, String)>> {
     let Some((_, query)) = without_fragment.split_once('?') else {
         return Some(Vec::new());
     };
-    query
-        .split('&')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            Some((decode_component(key)?, decode_component(value)?))
-        })
-        .collect()
+    // A plain loop rather than `collect::<Option<Vec<_>>>()`, whose iterator machinery would be
+    // one more copy in the wasm module.
+    let mut pairs = Vec::new();
+    for part in query.split('&').filter(|part| !part.is_empty()) {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        pairs.push((decode_component(key)?, decode_component(value)?));
+    }
+    Some(pairs)
 }
 
 /// `base` (which may carry a path, kept for API calls, spec §6) joined with an absolute `path`.
