@@ -4,10 +4,11 @@
 //!   original (8 or more letters and digits, what a key or token looks like) is left on its line;
 //! - for plain text: the blanked text parses into the same sections, keys, non-secret values and
 //!   findings (same diagnostic codes on the same lines, but for the one that compares a value's
-//!   readings and, when a secret's continuation lines were blanked, for duplicate keys), or fails
-//!   on the same line.
+//!   readings and, when a secret's continuation lines were blanked, for duplicate keys and for
+//!   findings on those lines), or fails on the same line.
 //!
-//! Plain means no control character other than tab and CRLF, and no `secret_key:VALUE = x` line.
+//! Plain means no control character other than tab and CRLF, and no line with a colon before its
+//! `=` where either reading of the key is secret (`secret_key:VALUE = x`, `:token =`).
 //! Elsewhere the AWS CLI (configparser: a lone `\r` ends a line, Python's `strip` removes
 //! U+001C..U+001F, `:` ends a key) and the SDKs (the core's parser) read different lines or keys;
 //! the blanking blanks what either reads as secret, the safer side, so the core's reading of the
@@ -31,7 +32,11 @@ fn parse(text: &str, kind: FileKind) -> Result<ConfigSet, sso_bridge::config::Pa
 fn is_plain(text: &str) -> bool {
     let controls = text.replace("\r\n", "\n").chars().any(|c| c.is_control() && c != '\t' && c != '\n');
     let secret_in_key = text.lines().any(|line| match (line.find(':'), line.find('=')) {
-        (Some(colon), Some(equals)) => colon < equals && is_secret_key(&line[..colon]),
+        // The AWS CLI's key ends at the colon, the SDKs' at the `=`: either secret, the readers
+        // disagree on what the secret is (and the CLI's reading of the following lines with it).
+        (Some(colon), Some(equals)) => {
+            colon < equals && (is_secret_key(&line[..colon]) || is_secret_key(&line[..equals]))
+        }
         _ => false,
     });
     !controls && !secret_in_key
@@ -39,15 +44,19 @@ fn is_plain(text: &str) -> bool {
 
 /// The diagnostics' codes and lines, but for those that compare text the blanking changes by
 /// design: "the CLI and the SDKs read this value differently" (two different readings of a secret
-/// may become the same `*`), and duplicate keys once a secret's continuation lines were blanked
-/// (for the SDKs `token =` followed by indented `a = 1` and `b = 2` holds sub-properties, for the
-/// CLI it is one multi-line secret, so those lines are blanked whole: `a` and `b` both become `*`,
-/// and a later `a = 3` no longer repeats an `a`).
-fn findings(set: &ConfigSet, secret_continuations_blanked: bool) -> Vec<(DiagnosticCode, u32)> {
+/// may become the same `*`), and, once a secret's continuation lines were blanked, duplicate keys
+/// and whatever is found on those lines (for the SDKs `token =` followed by indented `a = 1` and
+/// `b = 2` holds sub-properties, for the CLI it is one multi-line secret, so those lines are blanked
+/// whole: `a` and `b` both become `*`, a later `a = 3` no longer repeats an `a`, and an indented
+/// `[DEFAULT] =` is no longer a section name).
+fn findings(set: &ConfigSet, blanked_continuations: &[u32]) -> Vec<(DiagnosticCode, u32)> {
     set.diagnostics
         .iter()
         .filter(|d| d.code != DiagnosticCode::CliReadsDifferently)
-        .filter(|d| !(secret_continuations_blanked && d.code == DiagnosticCode::DuplicateKey))
+        .filter(|d| {
+            blanked_continuations.is_empty()
+                || (d.code != DiagnosticCode::DuplicateKey && !blanked_continuations.contains(&d.origin.line))
+        })
         .map(|d| (d.code, d.origin.line))
         .collect()
 }
@@ -58,10 +67,14 @@ fuzz_target!(|text: &str| {
     assert_eq!(breaks(&blanked), breaks(text));
     let blanked_lines: Vec<&str> = blanked.split('\n').collect();
     let plain = is_plain(text);
-    let secret_continuations_blanked = text
+    // A secret's continuation lines the blanking rewrote (1-based, as diagnostics count lines).
+    let blanked_continuations: Vec<u32> = text
         .split('\n')
         .zip(&blanked_lines)
-        .any(|(line, blanked)| line.starts_with([' ', '\t']) && line != *blanked);
+        .enumerate()
+        .filter(|(_, (line, blanked))| line.starts_with([' ', '\t']) && line != *blanked)
+        .map(|(index, _)| index as u32 + 1)
+        .collect();
     for kind in [FileKind::Config, FileKind::Credentials] {
         let (original, seen) = (parse(text, kind), parse(&blanked, kind));
         if let Ok(original) = &original {
@@ -88,8 +101,8 @@ fuzz_target!(|text: &str| {
         match (original, seen) {
             (Ok(original), Ok(seen)) => {
                 assert_eq!(
-                    findings(&original, secret_continuations_blanked),
-                    findings(&seen, secret_continuations_blanked)
+                    findings(&original, &blanked_continuations),
+                    findings(&seen, &blanked_continuations)
                 );
                 for (a, b) in
                     [(&original.profiles, &seen.profiles), (&original.sso_sessions, &seen.sso_sessions)]
