@@ -379,3 +379,49 @@ describe('Add all: a directory too big for one helper message', () => {
     await t.shot('populate-too-large');
   });
 });
+
+describe('Add all against a service throttled at 20 requests a second', () => {
+  let t;
+  before(async () => {
+    // As `cargo xtask bench-populate` throttles the emulator: 20 requests a second, `Retry-After: 1`.
+    t = await setup({
+      scenario: scenario({
+        accounts: [],
+        generated_accounts: ACCOUNTS,
+        roles_per_account: 3,
+        throttling: { requests_per_second: 20, retry_after_seconds: 1 },
+      }),
+    });
+    writeFileSync(t.home.configPath, writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl }));
+    await t.popup.reload();
+    await waitForStatus(t.popup, 'e2e', 'never');
+    const tab = signInTab(t.context, t.emulator.baseUrl);
+    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
+    await decideAuthorize(await tab, 'allow');
+    await t.popup.bringToFront();
+    await waitForStatus(t.popup, 'e2e', 'valid');
+  });
+  after(async () => t?.close());
+
+  it('lists 1,000 accounts × 3 roles through the 429s with no failure and writes 3,000 profiles', async () => {
+    const { popup } = t;
+    await sessionCard(popup, 'e2e').getByRole('button', { name: 'Add all…' }).click();
+    await popup.locator('#populate-template').waitFor();
+    await popup.getByRole('button', { name: 'Preview' }).click();
+    // 1,000 role listings and the account pages at 20 a second: about a minute.
+    await popup.waitForFunction(
+      () => ['planned', 'failed'].includes(document.querySelector('[data-populate-panel]')?.dataset.populatePhase),
+      null,
+      { timeout: 240_000 },
+    );
+    const failed = popup.locator('[data-populate-panel] [data-error-code]');
+    assert.equal(await failed.count(), 0, `no failure: ${await failed.textContent().catch(() => '')}`);
+    assert.match(await popup.textContent('[data-populate-counts]'), /3,000 to add/);
+    const log = await t.emulator.requests();
+    const throttled = log.filter((r) => r.operation === 'ListAccountRoles' && r.status === 429).length;
+    assert.ok(throttled > 0, 'the emulator did throttle the listing');
+    await popup.getByRole('button', { name: 'Write 3,000 changes' }).click();
+    await popup.locator('[data-populate-result]').waitFor({ timeout: 60_000 });
+    assert.equal(ours(await botocoreProfiles(t.home)).length, 3000, 'botocore reads 3,000 profiles');
+  });
+});
