@@ -50,7 +50,6 @@ pub mod oidc;
 pub mod populate;
 pub mod portal;
 pub mod secret;
-#[allow(missing_docs)]
 pub mod sorted_map;
 mod text;
 pub mod time;

@@ -29,11 +29,17 @@ pub struct SortedMap<K, V> {
 /// A set kept sorted: a [`SortedMap`] without values (a `Vec<()>` allocates nothing).
 pub type SortedSet<K> = SortedMap<K, ()>;
 
+/// Borrowing iterator over a map's `(key, value)` pairs, in key order.
 pub type Iter<'a, K, V> = std::iter::Zip<std::slice::Iter<'a, K>, std::slice::Iter<'a, V>>;
+/// Iterator over a map's `(key, value)` pairs in key order, with the values mutable (the keys
+/// are not: changing one would break the order).
 pub type IterMut<'a, K, V> = std::iter::Zip<std::slice::Iter<'a, K>, std::slice::IterMut<'a, V>>;
+/// Owning iterator over a map's `(key, value)` pairs, in key order.
 pub type IntoIter<K, V> = std::iter::Zip<std::vec::IntoIter<K>, std::vec::IntoIter<V>>;
 
 impl<K, V> SortedMap<K, V> {
+    /// An empty map; allocates nothing until the first insert, and is `const` so it can
+    /// initialise statics.
     pub const fn new() -> Self {
         SortedMap { keys: Vec::new(), values: Vec::new() }
     }
@@ -45,10 +51,12 @@ impl<K, V> SortedMap<K, V> {
         SortedMap { keys: Vec::with_capacity(capacity), values: Vec::with_capacity(capacity) }
     }
 
+    /// The number of entries.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether the map has no entries.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -58,6 +66,7 @@ impl<K, V> SortedMap<K, V> {
         self.keys.iter().zip(self.values.iter())
     }
 
+    /// The entries in key order, with the values mutable.
     pub fn iter_mut(&mut self) -> IterMut<'_, K, V> {
         self.keys.iter().zip(self.values.iter_mut())
     }
@@ -72,6 +81,7 @@ impl<K, V> SortedMap<K, V> {
         self.values.iter()
     }
 
+    /// The values in key order, mutable.
     pub fn values_mut(&mut self) -> std::slice::IterMut<'_, V> {
         self.values.iter_mut()
     }
@@ -92,6 +102,7 @@ impl<K: Ord, V> SortedMap<K, V> {
         }
     }
 
+    /// The value of `key`, if present.
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
@@ -100,6 +111,7 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.search(key).ok().and_then(|index| self.values.get(index))
     }
 
+    /// The value of `key`, mutable, if present.
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
@@ -108,6 +120,7 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.search(key).ok().and_then(|index| self.values.get_mut(index))
     }
 
+    /// Whether `key` is present.
     pub fn contains_key<Q>(&self, key: &Q) -> bool
     where
         K: Borrow<Q>,
@@ -142,6 +155,7 @@ impl<K: Ord, V> SortedMap<K, V> {
         &mut self.values[index]
     }
 
+    /// Removes `key`, returning its value if it was present. O(n): the later entries move down.
     pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
