@@ -32,6 +32,7 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    /// Every format: what `from_str` matches a `--format` name against, and the choices to offer.
     pub const ALL: [ExportFormat; 6] = [
         ExportFormat::Process,
         ExportFormat::Env,
@@ -98,6 +99,7 @@ impl FromStr for ExportFormat {
 pub struct InvalidCredentials {
     /// `access key id`, `secret access key`, `session token` or `section name`.
     pub what: &'static str,
+    /// The characters the value may hold, as the message shows them (`A-Z a-z 0-9 _ - / . % @ : +`).
     pub allowed: &'static str,
 }
 

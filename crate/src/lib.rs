@@ -34,7 +34,6 @@ pub mod config;
 pub mod console;
 #[allow(missing_docs)]
 pub mod error;
-#[allow(missing_docs)]
 pub mod export;
 pub mod flows;
 #[allow(missing_docs)]
