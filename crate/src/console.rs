@@ -23,6 +23,7 @@ use std::fmt;
 /// Where a console sign-in goes, per partition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConsoleHosts {
+    /// The partition's name: `aws`, `aws-us-gov` or `aws-cn`.
     pub partition: &'static str,
     /// The host of AWS sign-in's `/federation` endpoint.
     pub signin: &'static str,
@@ -58,15 +59,31 @@ pub fn hosts_for_region(region: &str) -> Option<ConsoleHosts> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConsoleError {
     /// The region is in a partition whose console has no federation sign-in we know of.
-    UnsupportedPartition { region: String },
+    UnsupportedPartition {
+        /// The region as given (from the profile or the caller).
+        region: String,
+    },
     /// Long-term keys (no session token) cannot sign in to the console without GetFederationToken.
     NotSessionCredentials,
     /// The destination is not an https URL or a console path.
-    InvalidDestination { destination: String },
+    InvalidDestination {
+        /// The destination as requested, trimmed; it holds no secret, so the message quotes it.
+        destination: String,
+    },
     /// The sign-in endpoint answered with an error status.
-    Refused { status: u16, message: String },
+    Refused {
+        /// The HTTP status: 4xx when the credentials were refused, 5xx when the service failed
+        /// (the only retryable case).
+        status: u16,
+        /// The first line of a plain-text answer, shortened; empty when AWS sent an HTML page,
+        /// non-UTF-8 or nothing.
+        message: String,
+    },
     /// The sign-in endpoint answered 200 with something other than `{"SigninToken": "…"}`.
-    Malformed { detail: &'static str },
+    Malformed {
+        /// What was wrong with the answer (never any of its content, which may hold the token).
+        detail: &'static str,
+    },
     /// No HTTP answer at all.
     Transport(TransportError),
 }
@@ -135,7 +152,9 @@ impl ConsoleError {
 /// exchange the credentials at, and the console URL the login lands on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsoleTarget {
+    /// The `https://…/federation` endpoint (see [`federation_url`]), without a query.
     pub federation: String,
+    /// The console URL the login lands on (see [`destination_url`]).
     pub destination: String,
 }
 

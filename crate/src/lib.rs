@@ -30,7 +30,6 @@
 pub mod cache;
 #[allow(missing_docs)]
 pub mod config;
-#[allow(missing_docs)]
 pub mod console;
 #[allow(missing_docs)]
 pub mod error;
