@@ -22,12 +22,21 @@ use std::time::Duration;
 /// The AWS call (or local step) an error came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
+    /// SSO OIDC RegisterClient: registering this tool as a client of the sign-in service.
     RegisterClient,
+    /// SSO OIDC StartDeviceAuthorization: getting the user code and verification URL of the
+    /// device flow.
     StartDeviceAuthorization,
+    /// SSO OIDC CreateToken: polling the device flow, exchanging the PKCE code, or refreshing a
+    /// token.
     CreateToken,
+    /// SSO portal ListAccounts: the accounts the signed-in user can use.
     ListAccounts,
+    /// SSO portal ListAccountRoles: the roles the user has in one account.
     ListAccountRoles,
+    /// SSO portal GetRoleCredentials: temporary credentials for one account and role.
     GetRoleCredentials,
+    /// SSO portal Logout: ending the session on the service's side.
     Logout,
     /// The browser part of the PKCE flow: the redirect back to the loopback callback.
     Authorize,
@@ -36,6 +45,8 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The name that starts an error's message and goes to the extension and the package as the
+    /// error's `operation`: the AWS operation name, or `authorize` and `sign-in` for the local steps.
     pub fn as_str(self) -> &'static str {
         match self {
             Operation::RegisterClient => "RegisterClient",
@@ -389,6 +400,7 @@ impl SsoError {
         SsoError::new(ErrorKind::MalformedResponse, operation, what)
     }
 
+    /// The category, for branching on the kind of failure ([`SsoError::code`] is its string form).
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
@@ -398,6 +410,8 @@ impl SsoError {
         self.0.kind.code()
     }
 
+    /// Whether trying the same call again later can succeed without the user doing anything
+    /// (see [`ErrorKind::retryable`]).
     pub fn retryable(&self) -> bool {
         self.0.kind.retryable()
     }
@@ -407,6 +421,7 @@ impl SsoError {
         self.0.kind.advice()
     }
 
+    /// The AWS call (or local step) that failed.
     pub fn operation(&self) -> Operation {
         self.0.operation
     }

@@ -31,7 +31,6 @@ pub mod cache;
 #[allow(missing_docs)]
 pub mod config;
 pub mod console;
-#[allow(missing_docs)]
 pub mod error;
 pub mod export;
 pub mod flows;
