@@ -13,14 +13,19 @@ use crate::time::UtcTime;
 use std::fmt;
 use std::time::Duration;
 
+/// The HTTP methods the SSO, OIDC and sign-in endpoints are called with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// The portal's list and credential calls, and the console federation endpoint.
     Get,
+    /// The OIDC calls (JSON bodies) and the portal's Logout.
     Post,
+    /// Headers only, no body in the answer; none of the core's own calls use it.
     Head,
 }
 
 impl Method {
+    /// The method as it goes on the wire (`GET`, `POST`, `HEAD`).
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -37,28 +42,37 @@ const SECRET_HEADERS: &[&str] = &["x-amz-sso_bearer_token", "authorization", "co
 /// secrets, codes and refresh tokens, and the bearer header carries the access token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// The HTTP method.
     pub method: Method,
+    /// The absolute URL, query included and already percent-encoded. The console's getSigninToken
+    /// URL holds the role credentials: log it only through
+    /// [`crate::console::signin_token_request_debug`].
     pub url: String,
     /// In the order they are sent. Names as written (HTTP compares them case-insensitively).
     pub headers: Vec<(String, String)>,
+    /// The bytes to send (JSON for the OIDC calls); empty for a request without a body.
     pub body: Vec<u8>,
 }
 
 impl HttpRequest {
+    /// A request with no headers and an empty body.
     pub fn new(method: Method, url: impl Into<String>) -> Self {
         HttpRequest { method, url: url.into(), headers: Vec::new(), body: Vec::new() }
     }
 
+    /// Adds a header after the ones already set (a name set twice is sent twice).
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
+    /// Sets the body, replacing any earlier one.
     pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();
         self
     }
 
+    /// Case-insensitive header lookup (first match).
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
     }
@@ -78,21 +92,29 @@ impl fmt::Debug for HttpRequest {
 /// One HTTP response. `Debug` shows the status and headers, not the body (it may hold tokens).
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
+    /// The HTTP status code (error classification starts from it: see [`crate::error`]).
     pub status: u16,
+    /// As received, in order; names as the transport gave them (look them up with
+    /// [`HttpResponse::header`], which ignores case).
     pub headers: Vec<(String, String)>,
+    /// The raw body; the parsers decide whether it is JSON.
     pub body: Vec<u8>,
 }
 
 impl HttpResponse {
+    /// A response with this status, no headers and an empty body (transports and tests fill in
+    /// the rest with the `with_` methods).
     pub fn new(status: u16) -> Self {
         HttpResponse { status, headers: Vec::new(), body: Vec::new() }
     }
 
+    /// Adds a header after the ones already set.
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
+    /// Sets the body, replacing any earlier one.
     pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();
         self
@@ -103,6 +125,7 @@ impl HttpResponse {
         find_header(&self.headers, name)
     }
 
+    /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
@@ -156,11 +179,14 @@ pub enum TransportErrorKind {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct TransportError {
+    /// What kind of failure: it decides the error code and whether a retry can help.
     pub kind: TransportErrorKind,
+    /// The transport's description for the user (for example the browser's `fetch` message).
     pub message: String,
 }
 
 impl TransportError {
+    /// A failure of this kind with the transport's description.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         TransportError { kind, message: message.into() }
     }
@@ -168,21 +194,27 @@ impl TransportError {
 
 /// Executes HTTP requests.
 pub trait Transport {
+    /// Sends `request` and returns the response whatever its status (a 4xx or 5xx is an `Ok`
+    /// response, for the caller to classify); `Err` only when no response arrived.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }
 
 /// The wall clock.
 pub trait Clock {
+    /// The current time in UTC.
     fn now(&self) -> UtcTime;
 }
 
 /// Waiting (device-code polling, backoff).
 pub trait Sleep {
+    /// Resolves once `duration` has passed.
     async fn sleep(&self, duration: Duration);
 }
 
 /// Cryptographically secure randomness (PKCE verifiers, OAuth state).
 pub trait Random {
+    /// Fills `dest` from a cryptographically secure source (PKCE verifiers and OAuth state are
+    /// only as unguessable as these bytes); never from a weaker fallback.
     fn fill_bytes(&self, dest: &mut [u8]);
 }
 

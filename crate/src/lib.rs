@@ -34,7 +34,6 @@ pub mod console;
 pub mod error;
 pub mod export;
 pub mod flows;
-#[allow(missing_docs)]
 pub mod http;
 #[allow(missing_docs)]
 pub mod json;
