@@ -39,7 +39,6 @@ pub mod http;
 pub mod json;
 #[allow(missing_docs)]
 pub mod oidc;
-#[allow(missing_docs)]
 // Native only: it needs the config writer's many-sections entry point, which the wasm module
 // does not carry (the popup asks the helper to populate).
 #[cfg(not(target_arch = "wasm32"))]

@@ -29,7 +29,10 @@ const PLACEHOLDERS: &[&str] = &["account_name", "account_id", "role_name", "sess
 /// What to populate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PopulateOptions<'a> {
+    /// The sso-session whose accounts and roles are listed (`[sso-session NAME]`): every profile
+    /// gets `sso_session = NAME`, and the marker's value is this name.
     pub session: &'a str,
+    /// The profile name template, such as [`DEFAULT_TEMPLATE`] (placeholders: see the module).
     pub template: &'a str,
     /// `region` for each profile; several regions make one profile per region (the name gets
     /// `.{region}` when the template has no `{region}`). Empty: no `region` key.
@@ -42,9 +45,23 @@ pub struct PopulateOptions<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PopulateError {
     /// `{…}` names something other than the placeholders, or a brace is unbalanced.
-    BadTemplate { template: String, problem: String },
+    BadTemplate {
+        /// The template as given.
+        template: String,
+        /// What is wrong with it, in words (the unknown placeholder, the unbalanced brace).
+        problem: String,
+    },
     /// The template gives a name the config file cannot hold (empty, `[`, `]`, line break, …).
-    BadName { account_id: String, role_name: String, name: String, reason: String },
+    BadName {
+        /// The account the name was made for.
+        account_id: String,
+        /// The role the name was made for.
+        role_name: String,
+        /// The name the template gave.
+        name: String,
+        /// Why the config file cannot hold it.
+        reason: String,
+    },
     /// Profiles with our names exist with other values and were not written by us.
     Conflicts(Vec<Conflict>),
     /// "Add profile": the name the template gives one role is taken by a profile with other values.
@@ -54,8 +71,11 @@ pub enum PopulateError {
 /// A profile we would write, whose name is taken by a profile we did not write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
+    /// The profile name (as in `[profile NAME]`).
     pub name: String,
+    /// The account the profile was wanted for.
     pub account_id: String,
+    /// The role the profile was wanted for.
     pub role_name: String,
 }
 
@@ -106,24 +126,33 @@ pub type ProfileValues = Vec<(&'static str, String)>;
 /// What the plan does to one profile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
+    /// A new profile.
     Add {
+        /// The profile name (as in `[profile NAME]`).
         name: String,
+        /// The keys and values it gets.
         values: ProfileValues,
     },
     /// One of ours with other values (say, a region added): `before` as it is now.
     Update {
+        /// The profile name (as in `[profile NAME]`).
         name: String,
+        /// The keys and values the profile has now.
         before: ProfileValues,
+        /// The keys and values it gets.
         values: ProfileValues,
     },
     /// One of ours whose account or role is gone (only with prune).
     Remove {
+        /// The profile name (as in `[profile NAME]`).
         name: String,
+        /// The keys and values the profile has now, for the preview.
         values: ProfileValues,
     },
 }
 
 impl Change {
+    /// The name of the profile the change is about.
     pub fn name(&self) -> &str {
         match self {
             Change::Add { name, .. } | Change::Update { name, .. } | Change::Remove { name, .. } => name,
@@ -134,12 +163,14 @@ impl Change {
 /// The changes populate would make, and what it leaves alone.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PopulatePlan {
+    /// One entry per profile that is added, updated or removed.
     pub changes: Vec<Change>,
     /// Profiles already as wanted (ours, or a user's own with exactly these values).
     pub unchanged: usize,
 }
 
 impl PopulatePlan {
+    /// How many profiles the plan adds, updates and removes, in that order.
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
         for change in &self.changes {
@@ -448,11 +479,15 @@ pub fn plan(
 /// One role of the account browser's "Add profile".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleProfileRequest<'a> {
+    /// The sso-session the profile signs in with (as in [`PopulateOptions::session`]).
     pub session: &'a str,
+    /// The profile name template, the same as populate's.
     pub template: &'a str,
+    /// The 12-digit AWS account id.
     pub account_id: &'a str,
     /// As the portal lists it (made safe here, as populate does); `None`: the account id stands in.
     pub account_name: Option<&'a str>,
+    /// The permission set's role name, as the portal lists it (`sso_role_name`).
     pub role_name: &'a str,
     /// `region = …` for the profile (and `{region}` in the template), when one is chosen.
     pub region: Option<&'a str>,
@@ -461,6 +496,7 @@ pub struct RoleProfileRequest<'a> {
 /// What "Add profile" would write for one role, and whether that is already there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleProfile {
+    /// The profile name the template gives (as in `[profile NAME]`).
     pub name: String,
     /// The keys in the order the helper's `writeProfile` writes them.
     pub values: ProfileValues,
