@@ -25,11 +25,15 @@ use std::fmt;
 /// A parsed JSON value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Json {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// The number's text as written (valid JSON number syntax).
     Number(String),
+    /// A string, its escapes decoded.
     String(String),
+    /// An array's items in order.
     Array(Vec<Json>),
     /// Members in document order, duplicates kept.
     Object(Vec<(String, Json)>),
@@ -56,8 +60,11 @@ pub enum JsonErrorKind {
 /// A syntax error with its 1-based line and column (in characters). Never holds input text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JsonError {
+    /// What went wrong.
     pub kind: JsonErrorKind,
+    /// The line it went wrong on, from 1.
     pub line: usize,
+    /// The column on that line, from 1, counted in characters (not bytes).
     pub column: usize,
 }
 
@@ -106,6 +113,7 @@ impl Json {
         member(self.as_object()?, key)
     }
 
+    /// The text of a string; `None` for other values (a number is not read as text).
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(text) => Some(text),
@@ -113,6 +121,7 @@ impl Json {
         }
     }
 
+    /// The value of `true` or `false`; `None` for other values (no truthiness).
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Json::Bool(value) => Some(*value),
@@ -120,6 +129,7 @@ impl Json {
         }
     }
 
+    /// The items of an array; `None` for other values.
     pub fn as_array(&self) -> Option<&[Json]> {
         match self {
             Json::Array(items) => Some(items),
@@ -127,6 +137,8 @@ impl Json {
         }
     }
 
+    /// The members of an object in document order, duplicates kept (look one up with [`member`]);
+    /// `None` for other values.
     pub fn as_object(&self) -> Option<&[(String, Json)]> {
         match self {
             Json::Object(members) => Some(members),
@@ -134,6 +146,7 @@ impl Json {
         }
     }
 
+    /// Whether the value is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }
@@ -156,9 +169,17 @@ pub fn member<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> 
 /// Why an object's member could not be read as asked. Names the member, never its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MemberError {
+    /// The value whose members were asked for is not an object.
     NotAnObject,
+    /// A required member is absent or `null`; holds its name.
     Missing(String),
-    WrongType { key: String, expected: &'static str },
+    /// The member is there with a value of another type.
+    WrongType {
+        /// The member's name.
+        key: String,
+        /// What it must be, as the message says it (`a string`, `a whole number`, …).
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for MemberError {
@@ -179,6 +200,7 @@ impl std::error::Error for MemberError {}
 pub struct Members<'a>(&'a [(String, Json)]);
 
 impl<'a> Members<'a> {
+    /// The members of `value`; [`MemberError::NotAnObject`] if it is not an object.
     pub fn of(value: &'a Json) -> Result<Self, MemberError> {
         value.as_object().map(Members).ok_or(MemberError::NotAnObject)
     }
@@ -196,20 +218,24 @@ impl<'a> Members<'a> {
         value.ok_or_else(|| MemberError::Missing(key.to_owned()))
     }
 
+    /// A string member; `Ok(None)` when absent or `null`, an error for any other type.
     pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, MemberError> {
         self.present(key)
             .map(|value| value.as_str().ok_or_else(|| Self::wrong_type(key, "a string")))
             .transpose()
     }
 
+    /// A required string member.
     pub fn str(&self, key: &str) -> Result<&'a str, MemberError> {
         Self::required(key, self.opt_str(key)?)
     }
 
+    /// [`Members::opt_str`], owned.
     pub fn opt_string(&self, key: &str) -> Result<Option<String>, MemberError> {
         Ok(self.opt_str(key)?.map(str::to_owned))
     }
 
+    /// [`Members::str`], owned.
     pub fn string(&self, key: &str) -> Result<String, MemberError> {
         self.str(key).map(str::to_owned)
     }
@@ -221,10 +247,12 @@ impl<'a> Members<'a> {
             .transpose()
     }
 
+    /// A required whole number (see [`Json::as_i64`]).
     pub fn i64(&self, key: &str) -> Result<i64, MemberError> {
         Self::required(key, self.opt_i64(key)?)
     }
 
+    /// An array of strings; `Ok(None)` when absent or `null`, an error if any item is not a string.
     pub fn opt_str_list(&self, key: &str) -> Result<Option<Vec<String>>, MemberError> {
         let Some(value) = self.present(key) else { return Ok(None) };
         match value.as_array().and_then(string_items) {
@@ -307,6 +335,7 @@ impl Default for ObjectWriter {
 }
 
 impl ObjectWriter {
+    /// An empty object, ready for members.
     pub fn new() -> Self {
         ObjectWriter { out: String::from("{"), empty: true }
     }
@@ -321,11 +350,13 @@ impl ObjectWriter {
         &mut self.out
     }
 
+    /// A string member.
     pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
         write_string(self.key(key), value);
         self
     }
 
+    /// A string member, or `null`.
     pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
         match value {
             Some(value) => self.str(key, value),
@@ -333,10 +364,12 @@ impl ObjectWriter {
         }
     }
 
+    /// A whole-number member (written exactly; JS reads integers up to 2^53 without loss).
     pub fn int(&mut self, key: &str, value: i64) -> &mut Self {
         self.raw(key, &value.to_string())
     }
 
+    /// A whole-number member, or `null`.
     pub fn opt_int(&mut self, key: &str, value: Option<i64>) -> &mut Self {
         match value {
             Some(value) => self.int(key, value),
@@ -344,6 +377,7 @@ impl ObjectWriter {
         }
     }
 
+    /// An array of strings, or `null`.
     pub fn opt_str_list(&mut self, key: &str, value: Option<&[String]>) -> &mut Self {
         let Some(items) = value else { return self.raw(key, "null") };
         let out = self.key(key);
@@ -380,6 +414,7 @@ impl ObjectWriter {
         self
     }
 
+    /// Closes the object and returns its text. Call it once: the writer is empty afterwards.
     pub fn finish(&mut self) -> String {
         self.out.push('}');
         std::mem::take(&mut self.out)

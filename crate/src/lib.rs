@@ -35,7 +35,6 @@ pub mod error;
 pub mod export;
 pub mod flows;
 pub mod http;
-#[allow(missing_docs)]
 pub mod json;
 #[allow(missing_docs)]
 pub mod oidc;
