@@ -36,7 +36,6 @@ pub mod export;
 pub mod flows;
 pub mod http;
 pub mod json;
-#[allow(missing_docs)]
 pub mod oidc;
 // Native only: it needs the config writer's many-sections entry point, which the wasm module
 // does not carry (the popup asks the helper to populate).

@@ -32,14 +32,22 @@ pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterClientInput {
+    /// The name the service records for the client, as the CLI names it (see
+    /// [`crate::flows::registration::client_name`]).
     pub client_name: String,
+    /// Always `public`: the only type SSO OIDC registers.
     pub client_type: String,
+    /// PKCE only: `authorization_code` and `refresh_token`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub grant_types: Option<Vec<String>>,
+    /// PKCE only: [`REGISTERED_REDIRECT_URI`].
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub redirect_uris: Option<Vec<String>>,
+    /// PKCE only: the start URL the registration is for.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub issuer_url: Option<String>,
+    /// The OAuth scopes the tokens may carry (`sso_registration_scopes`), such as
+    /// [`DEFAULT_SCOPE`].
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub scopes: Option<Vec<String>>,
 }
@@ -86,7 +94,9 @@ pub fn pkce_scopes(configured: Option<&[String]>) -> Vec<String> {
 /// RegisterClient output. The cached form (with kind and scopes) is [`crate::cache::ClientRegistration`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegisterClientOutput {
+    /// `clientId`: identifies the registration in every later call.
     pub client_id: String,
+    /// `clientSecret`: authenticates the token calls; a secret like a token, never shown.
     pub client_secret: Secret,
     /// `clientIdIssuedAt` (epoch seconds), when sent.
     pub client_id_issued_at: Option<UtcTime>,
@@ -98,7 +108,9 @@ pub struct RegisterClientOutput {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientCredentials {
+    /// The registration's `clientId`.
     pub client_id: String,
+    /// The registration's `clientSecret`.
     pub client_secret: Secret,
 }
 
@@ -115,9 +127,14 @@ impl From<&RegisterClientOutput> for ClientCredentials {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceAuthorization {
+    /// What CreateToken polls with; whoever holds it gets the token once the user approves, so it
+    /// is a secret.
     pub device_code: Secret,
+    /// The short code the user compares on the verification page (`ABCD-EFGH`); safe to show.
     pub user_code: String,
+    /// The page where the user enters [`DeviceAuthorization::user_code`].
     pub verification_uri: String,
+    /// The same page with the user code filled in, when the service sends it: the one to open.
     pub verification_uri_complete: Option<String>,
     /// Seconds the device code stays valid.
     pub expires_in: i64,
@@ -128,12 +145,30 @@ pub struct DeviceAuthorization {
 /// The grant of a CreateToken call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Grant {
-    DeviceCode { device_code: Secret },
-    AuthorizationCode { code: Secret, redirect_uri: String, code_verifier: Secret },
-    RefreshToken { refresh_token: Secret },
+    /// Polling the device flow.
+    DeviceCode {
+        /// [`DeviceAuthorization::device_code`].
+        device_code: Secret,
+    },
+    /// Finishing the PKCE flow.
+    AuthorizationCode {
+        /// The `code` the browser brought back to the redirect URI.
+        code: Secret,
+        /// The redirect URI the authorize request named, port included: the service checks that
+        /// they match.
+        redirect_uri: String,
+        /// The verifier whose challenge the authorize request sent.
+        code_verifier: Secret,
+    },
+    /// Getting a new access token without the user.
+    RefreshToken {
+        /// The refresh token of the cached token.
+        refresh_token: Secret,
+    },
 }
 
 impl Grant {
+    /// The `grantType` member this grant sends ([`GRANT_DEVICE_CODE`], …).
     pub fn grant_type(&self) -> &'static str {
         match self {
             Grant::DeviceCode { .. } => GRANT_DEVICE_CODE,
@@ -147,11 +182,17 @@ impl Grant {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
+    /// The bearer token for the portal calls.
     pub access_token: Secret,
+    /// `Bearer` when sent; nothing depends on it.
     pub token_type: Option<String>,
     /// Seconds the access token is valid from receipt.
     pub expires_in: i64,
+    /// Only when the service sends one can the token be renewed without the user (legacy
+    /// profiles, registered without scopes, get none). An empty one counts as none.
     pub refresh_token: Option<Secret>,
+    /// An OpenID Connect ID token, when the service sends one; the CLI does not use it, and
+    /// neither do we. An empty one counts as none.
     pub id_token: Option<Secret>,
 }
 
@@ -378,10 +419,12 @@ impl<T: Transport> OidcClient<T> {
         Ok(OidcClient { base_url: checked_base_url(base_url, "SSO OIDC")?, transport })
     }
 
+    /// The endpoint the calls go to, as given to [`OidcClient::new`] (trimmed).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
+    /// The transport the calls go through.
     pub fn transport(&self) -> &T {
         &self.transport
     }
@@ -394,6 +437,8 @@ impl<T: Transport> OidcClient<T> {
         format!("{origin}/authorize")
     }
 
+    /// RegisterClient: a new client registration (see [`RegisterClientInput::device`] and
+    /// [`RegisterClientInput::pkce`]).
     pub async fn register_client(
         &self,
         input: &RegisterClientInput,
@@ -402,6 +447,8 @@ impl<T: Transport> OidcClient<T> {
         parse_register_client(&send(&self.transport, Operation::RegisterClient, request).await?)
     }
 
+    /// StartDeviceAuthorization: the codes and page for one device-flow sign-in to `start_url`
+    /// (the resolved start URL).
     pub async fn start_device_authorization(
         &self,
         client: &ClientCredentials,
@@ -412,6 +459,8 @@ impl<T: Transport> OidcClient<T> {
         parse_start_device_authorization(&response)
     }
 
+    /// CreateToken with `grant`. While the device flow waits for the user this fails with
+    /// [`ErrorKind::AuthorizationPending`] or [`ErrorKind::SlowDown`], which mean "poll again".
     pub async fn create_token(
         &self,
         client: &ClientCredentials,
