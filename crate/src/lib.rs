@@ -26,7 +26,6 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[allow(missing_docs)]
 pub mod cache;
 #[allow(missing_docs)]
 pub mod config;

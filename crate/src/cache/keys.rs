@@ -73,6 +73,7 @@ pub enum TokenCacheIdentity<'a> {
 }
 
 impl TokenCacheIdentity<'_> {
+    /// The text the cache key is the SHA-1 of (see [`token_cache_key`]).
     pub fn identifier(&self) -> &str {
         match self {
             TokenCacheIdentity::Session(s) | TokenCacheIdentity::LegacyStartUrl(s) => s,

@@ -12,18 +12,46 @@ use crate::time::{TimeParseError, UtcTime};
 /// role and, for timestamps, the (non-secret) timestamp text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CacheFileError {
+    /// The file is not JSON (or not one object followed by nothing but whitespace).
     #[error("the {what} is not valid JSON ({detail}); delete the file and sign in again")]
-    InvalidJson { what: &'static str, detail: String },
+    InvalidJson {
+        /// Which file it is, for the message (`SSO token cache file`, …).
+        what: &'static str,
+        /// Where the JSON breaks, from the reader (a position, never the text).
+        detail: String,
+    },
+    /// The file is JSON but not an object.
     #[error("the {what} is not a JSON object; delete the file and sign in again")]
-    NotAnObject { what: &'static str },
+    NotAnObject {
+        /// Which file it is, for the message (`SSO token cache file`, …).
+        what: &'static str,
+    },
+    /// A required field is absent or `null`.
     #[error("the {what} has no `{field}` field; delete the file and sign in again")]
-    MissingField { what: &'static str, field: &'static str },
+    MissingField {
+        /// Which file it is, for the message (`SSO token cache file`, …).
+        what: &'static str,
+        /// The field's name as the CLI writes it (`accessToken`, …).
+        field: &'static str,
+    },
+    /// A field holds a value of another JSON type.
     #[error("the `{field}` field of the {what} must be {expected}; delete the file and sign in again")]
-    WrongType { what: &'static str, field: &'static str, expected: &'static str },
+    WrongType {
+        /// Which file it is, for the message (`SSO token cache file`, …).
+        what: &'static str,
+        /// The field's name as the CLI writes it.
+        field: &'static str,
+        /// The type it must have, as the message says it (`a string`, …).
+        expected: &'static str,
+    },
+    /// A timestamp field is a string no AWS tool's format reads.
     #[error("the `{field}` field of the {what} is unreadable: {source}")]
     BadTimestamp {
+        /// Which file it is, for the message (`SSO token cache file`, …).
         what: &'static str,
+        /// The field's name as the CLI writes it (`expiresAt`, …).
         field: &'static str,
+        /// Why the text is not a timestamp (it quotes the timestamp, which is not secret).
         #[source]
         source: TimeParseError,
     },

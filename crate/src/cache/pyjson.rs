@@ -10,10 +10,15 @@
 /// A JSON value the way a Python dict/list/str/int/None/bool is handed to `json.dumps`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PyValue<'a> {
+    /// `None`, written `null`.
     Null,
+    /// `True`/`False`, written `true`/`false`.
     Bool(bool),
+    /// An `int`, written in decimal.
     Int(i64),
+    /// A `str`, written with `ensure_ascii` escapes (`\u00e9`, surrogate pairs beyond the BMP).
     Str(&'a str),
+    /// A `list`.
     List(Vec<PyValue<'a>>),
     /// Keys in insertion order (Python ≥ 3.7 dicts), unless the writer sorts them.
     Object(Vec<(&'a str, PyValue<'a>)>),
@@ -31,6 +36,7 @@ impl<'a> PyValue<'a> {
 pub struct DumpsOptions {
     /// `separators=(item, key)`.
     pub item_separator: &'static str,
+    /// `separators=(item, key)`: what goes between a key and its value.
     pub key_separator: &'static str,
     /// `sort_keys=True`.
     pub sort_keys: bool,

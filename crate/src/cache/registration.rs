@@ -29,7 +29,9 @@ pub enum RegistrationKind {
 /// A cached OIDC client registration, as the CLI writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientRegistration {
+    /// `clientId`: the registration the token calls name.
     pub client_id: String,
+    /// `clientSecret`: authenticates the token calls and refreshes; a secret like a token.
     pub client_secret: Secret,
     /// `clientSecretExpiresAt` from RegisterClient.
     pub expires_at: UtcTime,
@@ -108,6 +110,7 @@ impl ClientRegistration {
         dumps(&PyValue::Object(entries), DumpsOptions::DEFAULT)
     }
 
+    /// The flow this registration serves, read from its `grantTypes`.
     pub fn kind(&self) -> RegistrationKind {
         let has_auth_code =
             self.grant_types.as_ref().is_some_and(|g| g.iter().any(|t| t == "authorization_code"));

@@ -17,10 +17,15 @@ const WHAT: &str = "AWS CLI credential cache file";
 /// they are optional here so static keys can be exported too.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsCredentials {
+    /// `AWS_ACCESS_KEY_ID` (`ASIA…` for temporary credentials); not secret on its own.
     pub access_key_id: String,
+    /// `AWS_SECRET_ACCESS_KEY`.
     pub secret_access_key: Secret,
+    /// `AWS_SESSION_TOKEN`: present for temporary (role) credentials, absent for long-term keys.
     pub session_token: Option<Secret>,
+    /// When the credentials stop working; in the cache file the CLI's `YYYY-MM-DDTHH:MM:SSZ`.
     pub expiration: Option<UtcTime>,
+    /// The 12-digit account the credentials belong to, when known (`AccountId` in the cache file).
     pub account_id: Option<String>,
 }
 
@@ -35,10 +40,12 @@ impl AwsCredentials {
 /// The role-credential cache entry `{"ProviderType": "sso", "Credentials": {…}}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CachedRoleCredentials {
+    /// The credentials the entry holds (`ProviderType` is always `sso`).
     pub credentials: AwsCredentials,
 }
 
 impl CachedRoleCredentials {
+    /// An entry for `credentials`.
     pub fn new(credentials: AwsCredentials) -> Self {
         CachedRoleCredentials { credentials }
     }

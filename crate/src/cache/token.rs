@@ -25,12 +25,20 @@ pub struct CachedToken {
     pub start_url: Option<String>,
     /// The SSO region used for OIDC.
     pub region: Option<String>,
+    /// `accessToken`: the bearer token for the portal calls (listing accounts and roles, getting
+    /// role credentials).
     pub access_token: Secret,
+    /// `expiresAt`: when the access token stops working; written in the CLI's
+    /// `YYYY-MM-DDTHH:MM:SSZ`, read in any format the AWS tools accept.
     pub expires_at: UtcTime,
+    /// `clientId` of the registration the token came from; needed to refresh it.
     pub client_id: Option<String>,
+    /// `clientSecret` of that registration; needed to refresh.
     pub client_secret: Option<Secret>,
+    /// `registrationExpiresAt`: when the registration stops working; past it the token cannot be
+    /// refreshed and the user has to sign in again.
     pub registration_expires_at: Option<UtcTime>,
-    /// Written only when CreateToken returned one.
+    /// `refreshToken`: written only when CreateToken returned one.
     pub refresh_token: Option<Secret>,
 }
 
@@ -38,11 +46,20 @@ pub struct CachedToken {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenStatus {
     /// More than [`BOTOCORE_REFRESH_WINDOW_SECONDS`] remain.
-    Valid { expires_at: UtcTime },
+    Valid {
+        /// When the token expires.
+        expires_at: UtcTime,
+    },
     /// Still usable, but inside botocore's refresh window: the CLI will try to refresh it.
-    Expiring { expires_at: UtcTime },
+    Expiring {
+        /// When the token expires.
+        expires_at: UtcTime,
+    },
     /// `expiresAt <= now` (Rust SDK's test; botocore rejects it the same way).
-    Expired { expired_at: UtcTime },
+    Expired {
+        /// When the token expired.
+        expired_at: UtcTime,
+    },
 }
 
 impl TokenStatus {
@@ -58,6 +75,7 @@ impl TokenStatus {
         }
     }
 
+    /// Whether the token still works (valid or expiring).
     pub fn is_usable(self) -> bool {
         !matches!(self, TokenStatus::Expired { .. })
     }
@@ -116,6 +134,7 @@ impl CachedToken {
         dumps(&PyValue::Object(entries), DumpsOptions::DEFAULT)
     }
 
+    /// Where this token stands at `now` (see [`TokenStatus::at`]).
     pub fn status(&self, now: UtcTime) -> TokenStatus {
         TokenStatus::at(self.expires_at, now)
     }
@@ -190,9 +209,13 @@ impl CachedToken {
 /// Borrowed view of what a refresh-token grant needs.
 #[derive(Clone, Copy, Debug)]
 pub struct RefreshMaterial<'a> {
+    /// The token's `refreshToken`.
     pub refresh_token: &'a Secret,
+    /// The registration's `clientId`.
     pub client_id: &'a str,
+    /// The registration's `clientSecret`.
     pub client_secret: &'a Secret,
+    /// When the registration expires: a refresh after it fails.
     pub registration_expires_at: UtcTime,
 }
 
