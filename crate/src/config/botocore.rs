@@ -639,7 +639,9 @@ fn replace_view<'a>(earlier: &mut BotoView<'a>, later: BotoView<'a>) {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CliValue {
+    /// A plain value, as botocore stores it.
     Text(String),
+    /// A property written as a block (`s3 =` then indented `name = value` lines): name → value.
     Nested(SortedMap<String, String>),
 }
 
@@ -647,7 +649,9 @@ pub enum CliValue {
 /// shape of botocore's `full_config`, so the popup can show both readings side by side.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CliConfig {
+    /// Profile name → key → value, as the AWS CLI merges the two files.
     pub profiles: SortedMap<String, SortedMap<String, CliValue>>,
+    /// sso-session name → key → value.
     pub sso_sessions: SortedMap<String, SortedMap<String, CliValue>>,
 }
 

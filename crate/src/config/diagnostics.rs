@@ -65,6 +65,8 @@ pub enum DiagnosticCode {
 }
 
 impl DiagnosticCode {
+    /// The stable kebab-case name (`duplicate-key`): how the code is serialized and what callers
+    /// match on.
     pub fn as_str(self) -> &'static str {
         match self {
             DiagnosticCode::InvalidSectionName => "invalid-section-name",
@@ -105,9 +107,13 @@ impl Serialize for DiagnosticCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostic {
+    /// What kind of finding it is.
     pub code: DiagnosticCode,
+    /// How much it matters.
     pub severity: Severity,
+    /// The file and line it is about.
     pub origin: Origin,
+    /// A sentence for the user: what differs and what to change.
     pub message: String,
 }
 

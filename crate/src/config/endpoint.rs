@@ -68,15 +68,29 @@ impl SsoService {
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum EndpointSource {
     /// `AWS_ENDPOINT_URL_SSO` or `AWS_ENDPOINT_URL_SSO_OIDC`.
-    ServiceEnvironment { variable: String },
+    ServiceEnvironment {
+        /// Which of the two variables.
+        variable: String,
+    },
     /// `AWS_ENDPOINT_URL`.
     GlobalEnvironment,
     /// `[services NAME]` → `sso = / endpoint_url = …`.
-    ServicesSection { section: String, origin: Origin },
+    ServicesSection {
+        /// The section's name (`NAME` in `[services NAME]`).
+        section: String,
+        /// Where the `endpoint_url` line is.
+        origin: Origin,
+    },
     /// The profile's own `endpoint_url`.
-    ProfileEndpointUrl { origin: Origin },
+    ProfileEndpointUrl {
+        /// Where the `endpoint_url` line is.
+        origin: Origin,
+    },
     /// The AWS endpoint rules for the region's partition.
-    AwsDefault { partition: String },
+    AwsDefault {
+        /// The partition's name (`aws`, `aws-cn`, `aws-us-gov`, …).
+        partition: String,
+    },
 }
 
 impl fmt::Display for EndpointSource {
@@ -99,7 +113,9 @@ impl fmt::Display for EndpointSource {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedEndpoint {
+    /// The base URL, such as `https://oidc.us-east-1.amazonaws.com`; an override's path is kept.
     pub url: String,
+    /// Why it is this URL.
     pub source: EndpointSource,
 }
 
@@ -153,35 +169,49 @@ fn url_origin(url: &str) -> &str {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "code")]
 pub enum EndpointError {
+    /// No `sso_region` and no override: the default endpoint is built from the region.
     MissingRegion,
+    /// The region is not a valid region name (the endpoint rules' host-label check).
     InvalidRegion {
+        /// The region as configured.
         region: String,
     },
     /// A true/false setting with another value.
     InvalidBoolean {
+        /// The variable, or the profile key with its origin (`use_fips_endpoint (~/.aws/config line 4)`).
         setting: String,
+        /// The value as found.
         value: String,
     },
     /// An override that is not an `http://` or `https://` URL with a host.
     InvalidEndpointUrl {
+        /// The URL as given.
         url: String,
+        /// Where the override came from, in words ([`EndpointSource`]'s `Display`).
         source: String,
     },
     /// `services = NAME` without a `[services NAME]` section.
     MissingServicesSection {
+        /// The profile's name.
         profile: String,
+        /// The section name it gives.
         services: String,
+        /// Where the `services` line is.
         origin: Origin,
     },
     /// An override together with FIPS: the endpoint rules refuse the combination.
     FipsWithCustomEndpoint {
+        /// Where the override came from, in words ([`EndpointSource`]'s `Display`).
         source: String,
     },
     /// An override together with dual-stack: the endpoint rules refuse the combination.
     DualStackWithCustomEndpoint {
+        /// Where the override came from, in words ([`EndpointSource`]'s `Display`).
         source: String,
     },
+    /// Dual-stack is turned on, but the region's partition has no dual-stack endpoints.
     DualStackUnsupported {
+        /// The partition's name.
         partition: String,
     },
 }
@@ -256,9 +286,13 @@ impl std::error::Error for EndpointError {}
 /// An AWS partition: the DNS suffixes endpoints are built from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Partition {
+    /// `aws`, `aws-cn`, `aws-us-gov`, …
     pub name: &'static str,
+    /// The suffix of regular endpoints (`amazonaws.com`).
     pub dns_suffix: &'static str,
+    /// The suffix of dual-stack (IPv4 and IPv6) endpoints (`api.aws`).
     pub dual_stack_dns_suffix: &'static str,
+    /// Whether the partition has dual-stack endpoints at all.
     pub supports_dual_stack: bool,
 }
 

@@ -39,8 +39,11 @@ pub fn sso_profile(profile: &SsoProfile) -> String {
 /// Why a profile cannot be used, as data: `ConfigProblem` in TypeScript.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// The stable code callers branch on (`missing_keys`, `session_not_found`, …).
     pub code: String,
+    /// The error's variant name (`MissingKeys`), as the JS API's errors carry it.
     pub variant: String,
+    /// The sentence for the user.
     pub message: String,
 }
 

@@ -10,7 +10,9 @@ use super::env::{non_empty, Environment};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Platform {
+    /// `/` separators, home from `HOME` (Linux, macOS, and the browser).
     Unix,
+    /// `\\` separators, home from `HOME`, then `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH`.
     Windows,
 }
 
@@ -36,16 +38,23 @@ impl Platform {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileLocations {
+    /// The config file's path, `~` expanded.
     pub config: String,
     /// `true` when `AWS_CONFIG_FILE` chose the path (a missing file is then worth a warning).
     pub config_from_env: bool,
+    /// The credentials file's path, `~` expanded.
     pub credentials: String,
+    /// `true` when `AWS_SHARED_CREDENTIALS_FILE` chose the path.
     pub credentials_from_env: bool,
+    /// The selected profile (see [`selected_profile`]).
     pub profile: String,
 }
 
+/// The config file when `AWS_CONFIG_FILE` is not set.
 pub const DEFAULT_CONFIG_PATH: &str = "~/.aws/config";
+/// The credentials file when `AWS_SHARED_CREDENTIALS_FILE` is not set.
 pub const DEFAULT_CREDENTIALS_PATH: &str = "~/.aws/credentials";
+/// The profile when neither `AWS_PROFILE` nor `AWS_DEFAULT_PROFILE` is set.
 pub const DEFAULT_PROFILE_NAME: &str = "default";
 
 /// The user's home directory: `HOME`; on Windows then `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH`.

@@ -13,23 +13,30 @@ use crate::sorted_map::SortedMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FileKind {
+    /// The config file (`~/.aws/config`, `AWS_CONFIG_FILE`).
     Config,
+    /// The credentials file (`~/.aws/credentials`, `AWS_SHARED_CREDENTIALS_FILE`).
     Credentials,
 }
 
 /// One file's text plus the name shown in errors and diagnostics (for example `~/.aws/config`).
 #[derive(Clone, Copy, Debug)]
 pub struct SourceFile<'a> {
+    /// Which of the two files it is: decides how its section headers are read.
     pub kind: FileKind,
+    /// The name [`Origin`]s and messages show; not opened, so any label works.
     pub name: &'a str,
+    /// The file's text.
     pub contents: &'a str,
 }
 
 impl<'a> SourceFile<'a> {
+    /// The config file's text, shown as `name`.
     pub fn config(name: &'a str, contents: &'a str) -> Self {
         SourceFile { kind: FileKind::Config, name, contents }
     }
 
+    /// The credentials file's text, shown as `name`.
     pub fn credentials(name: &'a str, contents: &'a str) -> Self {
         SourceFile { kind: FileKind::Credentials, name, contents }
     }
@@ -43,6 +50,7 @@ pub struct Origin {
     /// parser's allocations).
     #[serde(serialize_with = "serialize_str")]
     pub file: Arc<str>,
+    /// The line, from 1.
     pub line: u32,
 }
 
@@ -90,8 +98,11 @@ pub fn is_secret_key(key: &str) -> bool {
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Property {
+    /// The key, ASCII lower-cased.
     pub key: String,
+    /// The value, trimmed; a block's lines joined with `\n` (see [`Property::sub_properties`]).
     pub value: String,
+    /// Where the `key =` line is.
     pub origin: Origin,
 }
 
@@ -136,9 +147,12 @@ impl fmt::Debug for Property {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Section {
+    /// The name without the `profile ` or `sso-session ` prefix (`default` for the default
+    /// profile).
     pub name: String,
     /// The first header that defined this section.
     pub origin: Origin,
+    /// The properties by lower-cased key.
     pub properties: SortedMap<String, Property>,
 }
 
@@ -152,6 +166,7 @@ impl Section {
         self.property(key).map(|property| property.value.as_str())
     }
 
+    /// The property `key` with its origin (matched case-insensitively, as the SDKs do).
     pub fn property(&self, key: &str) -> Option<&Property> {
         if key.bytes().any(|byte| byte.is_ascii_uppercase()) {
             self.properties.get(&key.to_ascii_lowercase())
@@ -166,14 +181,19 @@ impl Section {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OtherSection {
+    /// The header's first word (`services`).
     pub prefix: String,
+    /// The rest of the header (`my-endpoints`).
     pub name: String,
+    /// Where the header is.
     pub origin: Origin,
     /// property name → sub-property name → value.
     pub properties: SortedMap<String, SortedMap<String, Property>>,
 }
 
 impl OtherSection {
+    /// The value under `property` then `sub_property` (`sso_oidc`, `endpoint_url`), both matched
+    /// case-insensitively.
     pub fn sub_property(&self, property: &str, sub_property: &str) -> Option<&Property> {
         self.properties.get(&property.to_ascii_lowercase())?.get(&sub_property.to_ascii_lowercase())
     }
@@ -184,22 +204,28 @@ impl OtherSection {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigSet {
+    /// Profiles of both files merged, by name (`default`, or the name after `profile `).
     pub profiles: SortedMap<String, Section>,
+    /// `[sso-session NAME]` sections, by name.
     pub sso_sessions: SortedMap<String, Section>,
     /// Keyed by `"prefix name"`, for example `"services local"`.
     pub other_sections: SortedMap<String, OtherSection>,
+    /// Places where botocore or the AWS CLI would read the files differently, or that they refuse.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl ConfigSet {
+    /// The profile `name` (without the `profile ` prefix), from either file.
     pub fn profile(&self, name: &str) -> Option<&Section> {
         self.profiles.get(name)
     }
 
+    /// The `[sso-session name]` section.
     pub fn sso_session(&self, name: &str) -> Option<&Section> {
         self.sso_sessions.get(name)
     }
 
+    /// The `[prefix name]` section, such as `[services my-endpoints]`.
     pub fn other_section(&self, prefix: &str, name: &str) -> Option<&OtherSection> {
         self.other_sections.get(&format!("{prefix} {name}"))
     }
@@ -232,7 +258,9 @@ impl ConfigSet {
 /// `output.config` (snake_case on purpose: it is the tables' format, not a JS-facing type).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PlainConfig {
+    /// Profile name → key → value.
     pub profiles: SortedMap<String, SortedMap<String, String>>,
+    /// sso-session name → key → value.
     #[serde(default)]
     pub sso_sessions: SortedMap<String, SortedMap<String, String>>,
 }

@@ -79,23 +79,37 @@ pub enum ParseErrorKind {
     /// An indented line right after a `[section]` header.
     ContinuationWithoutProperty,
     /// A line with no `=`.
-    MissingEquals { sub_property: bool, colon: bool },
+    MissingEquals {
+        /// The line is one of the indented `name = value` lines under a property with an empty
+        /// value (`s3 =`).
+        sub_property: bool,
+        /// The line has a `:` where the `=` would be (`key: value`), which the AWS CLI reads and
+        /// the SDKs refuse.
+        colon: bool,
+    },
     /// A line like `= value`.
-    MissingKey { sub_property: bool },
+    MissingKey {
+        /// The line is an indented sub-property line.
+        sub_property: bool,
+    },
 }
 
 /// A line the SDKs refuse to read. Carries the file's display name and the 1-based line number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ParseError {
+    /// The file's display name, as in [`super::model::SourceFile::name`].
     pub file: String,
+    /// The line, from 1.
     pub line: u32,
+    /// What is wrong with it.
     pub kind: ParseErrorKind,
     /// The offending line, shortened, or `None` when it may hold a secret.
     pub excerpt: Option<String>,
 }
 
 impl ParseError {
+    /// The file and line, as an [`Origin`].
     pub fn origin(&self) -> Origin {
         Origin::at(&self.file, self.line)
     }

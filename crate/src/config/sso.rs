@@ -17,11 +17,17 @@ use std::fmt;
 use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{is_secret_key, ConfigSet, Origin, Section};
 
+/// Profile key naming the `[sso-session NAME]` the profile signs in with.
 pub const SSO_SESSION: &str = "sso_session";
+/// The AWS access portal URL (`https://d-xxxxxxxxxx.awsapps.com/start` or a custom one).
 pub const SSO_START_URL: &str = "sso_start_url";
+/// The region IAM Identity Center is in (not the profile's default `region`).
 pub const SSO_REGION: &str = "sso_region";
+/// Profile key: the 12-digit account to get role credentials for.
 pub const SSO_ACCOUNT_ID: &str = "sso_account_id";
+/// Profile key: the role (permission set) to get credentials for.
 pub const SSO_ROLE_NAME: &str = "sso_role_name";
+/// sso-session key: the OAuth scopes to register the client with, comma-separated.
 pub const SSO_REGISTRATION_SCOPES: &str = "sso_registration_scopes";
 
 /// The keys that make a profile an SSO profile (the AWS SDK for Rust's rule).
@@ -35,6 +41,7 @@ const REQUIRED_ORDER: [&str; 4] = [SSO_START_URL, SSO_REGION, SSO_ROLE_NAME, SSO
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SsoSessionRef {
+    /// The session's name, as `sso_session` gives it.
     pub name: String,
     /// Where the `[sso-session NAME]` header is.
     pub origin: Origin,
@@ -60,10 +67,13 @@ pub struct SsoProfile {
     pub origin: Origin,
     /// `None` for a legacy profile (start URL and region in the profile itself).
     pub session: Option<SsoSessionRef>,
+    /// `sso_start_url` as configured (not a resolved vanity URL).
     pub start_url: String,
     /// `sso_region`: where IAM Identity Center lives (not the profile's default `region`).
     pub region: String,
+    /// `sso_account_id`: the 12-digit account; `None` for a bearer-only profile.
     pub account_id: Option<String>,
+    /// `sso_role_name`: the role (permission set); `None` for a bearer-only profile.
     pub role_name: Option<String>,
     /// `sso_registration_scopes`, split on `,`, trimmed, empty entries dropped. `None` when the key is
     /// absent (and for legacy profiles), which is not the same as `Some([])`: the CLI's registration
@@ -73,6 +83,7 @@ pub struct SsoProfile {
     pub token_cache_identifier: String,
     /// The profile's `region` (the default region for AWS calls made with it), if set.
     pub default_region: Option<String>,
+    /// Whether signing in gives role credentials or only a token.
     pub kind: SsoProfileKind,
     /// Problems that do not stop the AWS CLI but matter elsewhere (for example the AWS SDK for
     /// Rust refusing `sso_start_url` beside `sso_session`).
@@ -80,6 +91,8 @@ pub struct SsoProfile {
 }
 
 impl SsoProfile {
+    /// Whether the profile has `sso_start_url` and `sso_region` itself, without an sso-session:
+    /// its token is cached under the start URL and cannot be refreshed.
     pub fn is_legacy(&self) -> bool {
         self.session.is_none()
     }
@@ -89,9 +102,13 @@ impl SsoProfile {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SsoSessionConfig {
+    /// The session's name (also what its token cache file name hashes).
     pub name: String,
+    /// Where the `[sso-session NAME]` header is.
     pub origin: Origin,
+    /// `sso_start_url` as configured.
     pub start_url: String,
+    /// `sso_region`: where IAM Identity Center lives.
     pub region: String,
     /// See [`SsoProfile::scopes`].
     pub scopes: Option<Vec<String>>,
@@ -102,15 +119,44 @@ pub struct SsoSessionConfig {
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "code")]
 pub enum SsoConfigError {
     /// No `[profile NAME]` (or `[default]`) in either file.
-    ProfileNotFound { profile: String },
+    ProfileNotFound {
+        /// The profile asked for.
+        profile: String,
+    },
     /// The profile has none of the SSO keys.
-    NotSso { profile: String, origin: Origin },
+    NotSso {
+        /// The profile's name.
+        profile: String,
+        /// Where its header is.
+        origin: Origin,
+    },
     /// Required keys are missing from the profile (and its session).
-    MissingKeys { profile: String, origin: Origin, keys: Vec<String> },
+    MissingKeys {
+        /// The profile's name.
+        profile: String,
+        /// Where its header is.
+        origin: Origin,
+        /// The missing keys, in the order botocore lists them.
+        keys: Vec<String>,
+    },
     /// `[sso-session NAME]` lacks `sso_start_url` or `sso_region`.
-    SessionMissingKeys { session: String, origin: Origin, keys: Vec<String> },
+    SessionMissingKeys {
+        /// The session's name.
+        session: String,
+        /// Where its header is.
+        origin: Origin,
+        /// The missing keys.
+        keys: Vec<String>,
+    },
     /// `sso_session = NAME` but there is no `[sso-session NAME]`.
-    SessionNotFound { profile: String, session: String, origin: Origin },
+    SessionNotFound {
+        /// The profile that names the session.
+        profile: String,
+        /// The session name it gives.
+        session: String,
+        /// Where the `sso_session` line is.
+        origin: Origin,
+    },
     /// The profile and its sso-session disagree about a key.
     Inconsistent(Box<Inconsistency>),
 }
@@ -119,12 +165,19 @@ pub enum SsoConfigError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Inconsistency {
+    /// The profile's name.
     pub profile: String,
+    /// The sso-session's name.
     pub session: String,
+    /// A key both set, to different values (`sso_start_url`, `sso_region`, …).
     pub key: String,
+    /// The profile's value, redacted if the key names a secret.
     pub profile_value: String,
+    /// The session's value, redacted if the key names a secret.
     pub session_value: String,
+    /// Where the profile sets it.
     pub profile_origin: Origin,
+    /// Where the session sets it.
     pub session_origin: Origin,
 }
 

@@ -56,21 +56,46 @@ pub enum SectionKind {
 /// Why the writer refused to write. Each message says what to change.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigWriteError {
+    /// A profile or sso-session name is empty or only whitespace.
     #[error("the {what} name must not be empty")]
-    EmptyName { what: &'static str },
+    EmptyName {
+        /// `profile` or `sso-session`.
+        what: &'static str,
+    },
+    /// A name holds `[`, `]` or a line break, or starts or ends with whitespace: a section header
+    /// cannot carry it unchanged.
     #[error("the {what} name `{name}` contains `{bad}`, which cannot be written in a config section header")]
-    BadName { what: &'static str, name: String, bad: String },
+    BadName {
+        /// `profile` or `sso-session`.
+        what: &'static str,
+        /// The name as given.
+        name: String,
+        /// The first character that cannot be written (escaped), or `surrounding whitespace`.
+        bad: String,
+    },
+    /// A key that is empty or has a character other than letters, digits, `_`, `-` and `.`.
     #[error("the key `{key}` is not a valid config key; use letters, digits and `_`")]
-    BadKey { key: String },
+    BadKey {
+        /// The key as given.
+        key: String,
+    },
+    /// A value the file cannot hold unchanged (the SDKs would read it back differently). Names
+    /// the key, never the value, which may be a secret.
     #[error("the value for `{key}` contains a line break or starts or ends with whitespace, which the config file cannot hold")]
-    BadValue { key: String },
+    BadValue {
+        /// The key whose value it is.
+        key: String,
+    },
 }
 
 /// A section to create or update, with its values in the order the CLI writes them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SectionUpdate<'a> {
+    /// A profile or an sso-session.
     pub kind: SectionKind,
+    /// The name without the `profile ` or `sso-session ` prefix.
     pub name: &'a str,
+    /// The keys and values to set.
     pub values: Vec<(&'a str, &'a str)>,
     /// Keys to delete from the section if present (with their continuation lines).
     pub remove: Vec<&'a str>,
@@ -86,8 +111,11 @@ impl<'a> SectionUpdate<'a> {
 /// The sso-session half of an SSO profile (`aws configure sso` with a session name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SsoSessionSpec<'a> {
+    /// The session's name (`[sso-session NAME]`, `sso_session = NAME`).
     pub name: &'a str,
+    /// `sso_start_url`: the AWS access portal URL.
     pub start_url: &'a str,
+    /// `sso_region`: where IAM Identity Center lives.
     pub region: &'a str,
     /// `sso_registration_scopes` as typed (comma-separated); `None` leaves the key out.
     pub registration_scopes: Option<&'a str>,
@@ -99,15 +127,24 @@ pub enum SsoLogin<'a> {
     /// `sso_session = NAME` plus an `[sso-session NAME]` section.
     Session(SsoSessionSpec<'a>),
     /// Legacy layout: `sso_start_url` and `sso_region` in the profile itself.
-    Legacy { start_url: &'a str, region: &'a str },
+    Legacy {
+        /// `sso_start_url`: the AWS access portal URL.
+        start_url: &'a str,
+        /// `sso_region`: where IAM Identity Center lives.
+        region: &'a str,
+    },
 }
 
 /// Everything `aws configure sso` writes for one profile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SsoProfileSpec<'a> {
+    /// The profile's name (`default` writes `[default]`).
     pub profile: &'a str,
+    /// The session or legacy keys it signs in with.
     pub login: SsoLogin<'a>,
+    /// `sso_account_id`; `None` (with no role) writes a bearer-only profile.
     pub account_id: Option<&'a str>,
+    /// `sso_role_name`: the role (permission set) in that account.
     pub role_name: Option<&'a str>,
     /// Default client region (`region`), if one was given.
     pub region: Option<&'a str>,
