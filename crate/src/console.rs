@@ -228,8 +228,8 @@ pub fn destination_url(requested: Option<&str>, region: &str) -> Result<String, 
 }
 
 /// `GET …/federation?Action=getSigninToken&Session=…`. The request carries the credentials in its
-/// URL (AWS defines it so); `HttpRequest`'s `Debug` shows the URL, so this request is never logged:
-/// use [`signin_token_request_debug`] to describe it.
+/// URL (AWS defines it so); `HttpRequest`'s `Debug` leaves the query out, and
+/// [`signin_token_request_debug`] describes it for a log.
 pub fn signin_token_request(
     federation_url: &str,
     credentials: &AwsCredentials,
@@ -447,6 +447,13 @@ mod tests {
             ConsoleError::NotSessionCredentials
         );
         assert!(!signin_token_request_debug("https://x/federation").contains("wJalr"));
+        let request = signin_token_request("https://x/federation", &credentials()).unwrap();
+        let shown = format!("{request:?}");
+        assert!(
+            !shown.contains("wJalr") && !shown.contains("IQoJb3") && !shown.contains("ASIAEXAMPLE"),
+            "{shown}"
+        );
+        assert!(shown.contains("https://x/federation?…"), "{shown}");
     }
 
     fn percent_decode(s: &str) -> String {

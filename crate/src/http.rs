@@ -38,15 +38,15 @@ impl Method {
 /// Headers whose values are credentials: never printed.
 const SECRET_HEADERS: &[&str] = &["x-amz-sso_bearer_token", "authorization", "cookie"];
 
-/// One HTTP request. `Debug` shows the method, URL and header names only: bodies carry client
-/// secrets, codes and refresh tokens, and the bearer header carries the access token.
+/// One HTTP request. `Debug` shows the method, the URL without its query and the header names
+/// only: bodies carry client secrets, codes and refresh tokens, the bearer header carries the
+/// access token, and the console's getSigninToken query carries the role credentials.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// The HTTP method.
     pub method: Method,
     /// The absolute URL, query included and already percent-encoded. The console's getSigninToken
-    /// URL holds the role credentials: log it only through
-    /// [`crate::console::signin_token_request_debug`].
+    /// URL holds the role credentials: never log it as it is (`Debug` leaves the query out).
     pub url: String,
     /// In the order they are sent. Names as written (HTTP compares them case-insensitively).
     pub headers: Vec<(String, String)>,
@@ -82,10 +82,22 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &UrlWithoutQuery(&self.url))
             .field("headers", &RedactedHeaders(&self.headers))
             .field("body_len", &self.body.len())
             .finish()
+    }
+}
+
+/// A URL for `Debug`: a query, which may hold credentials, shows as `?…`.
+struct UrlWithoutQuery<'a>(&'a str);
+
+impl fmt::Debug for UrlWithoutQuery<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.split_once('?') {
+            Some((path, _)) => write!(f, "\"{path}?…\""),
+            None => write!(f, "{:?}", self.0),
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 //! cache files, and the values the JS API is handed (which cross the wasm boundary as
 //! `JSON.stringify` text).
 //!
-//! Why not serde_json's deserializer: in the wasm module it cost about 57 KB (the derive-generated
-//! visitors, the float formatter its error messages use, a `BTreeMap` per object), a quarter of the
-//! npm package's size budget. Writing still goes through serde's `Serialize` (small), and
+//! Why not serde_json's deserializer: in the wasm module it cost about half as much as the whole
+//! package may weigh (the derive-generated visitors, the float formatter its error messages use, a
+//! `BTreeMap` per object). Writing still goes through serde's `Serialize` (small), and
 //! Python-exact writing through [`crate::cache::pyjson`].
 //!
 //! What it accepts is RFC 8259, as serde_json does (a test holds the two together):

@@ -2,8 +2,8 @@
 //! view of the files), in place of the standard library's `BTreeMap`/`BTreeSet`.
 //!
 //! Why not `BTreeMap`: each key/value combination brings its own copy of the B-tree's insert,
-//! search, iteration and drop code: about 30 KB of the size-budgeted wasm module (after wasm-opt)
-//! for the dozen maps the config model used. This map is two sorted `Vec`s (keys, values): search is a binary search
+//! search, iteration and drop code, a large share of the size-budgeted wasm module for the dozen
+//! maps the config model uses. This map is two sorted `Vec`s (keys, values): search is a binary search
 //! over the keys only, so it is shared by every map with the same key type, and iteration is a
 //! slice walk. It serializes as a JSON object in key order, exactly as `BTreeMap` does.
 //!
@@ -225,8 +225,8 @@ const MOVED: usize = usize::MAX;
 
 /// The indices `0..len` in ascending order by `compare` (which compares the items at two indices),
 /// equal items in their original order. A bottom-up merge sort that is not generic, so one copy
-/// serves every map instead of one copy of the standard library's sort per type (each costs a few KB
-/// of the wasm module). Runs already in order cost one comparison per run.
+/// serves every map instead of one copy of the standard library's sort per type (each a noticeable
+/// part of the wasm module). Runs already in order cost one comparison per run.
 #[inline(never)]
 pub(crate) fn stable_order(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
