@@ -111,7 +111,42 @@ fn crate_packaging() -> Result<(), String> {
         &["doc", "--locked", "-p", "sso-bridge", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    forget_unpacked_core_packages()?;
     util::run("cargo", &["package", "--locked", "--allow-dirty", "-p", "sso-bridge", "-p", "sso-bridge-host"])
+}
+
+/// `cargo package` verifies the helper against the core's package through a local registry under
+/// `target/package/`, and unpacks it into cargo's home keyed by that registry's path and the
+/// version alone. A later run from the same checkout path with a changed core would reuse the old
+/// unpacked copy and verify the helper against yesterday's core, so those copies go first. Only
+/// local registries' copies are removed: crates.io's have other names and are left alone.
+fn forget_unpacked_core_packages() -> Result<(), String> {
+    let sources = util::cargo_home()?.join("registry/src");
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if registry.file_name().to_string_lossy().starts_with("index.crates.io-") {
+            continue;
+        }
+        let Ok(packages) = std::fs::read_dir(registry.path()) else { continue };
+        for package in packages.flatten() {
+            let name = package.file_name().to_string_lossy().into_owned();
+            if is_workspace_package_dir(&name) {
+                std::fs::remove_dir_all(package.path()).map_err(|e| {
+                    format!("cannot remove the stale unpacked {}: {e}", package.path().display())
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `sso-bridge-0.1.0` or `sso-bridge-host-0.1.0`: a directory cargo unpacked one of our packages into.
+fn is_workspace_package_dir(name: &str) -> bool {
+    ["sso-bridge-host-", "sso-bridge-"].iter().any(|prefix| {
+        name.strip_prefix(prefix).is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+    })
 }
 
 fn wasm_build() -> Result<(), String> {
@@ -199,4 +234,18 @@ fn python_venv_available() -> bool {
         .args(["-c", "import ensurepip, venv"])
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_workspace_package_dir;
+
+    #[test]
+    fn only_our_packages_unpacked_directories_are_forgotten() {
+        assert!(is_workspace_package_dir("sso-bridge-0.1.0"));
+        assert!(is_workspace_package_dir("sso-bridge-host-0.2.0-rc.1"));
+        assert!(!is_workspace_package_dir("sso-bridge-helper"));
+        assert!(!is_workspace_package_dir("serde-1.0.229"));
+        assert!(!is_workspace_package_dir("sso-bridge"));
+    }
 }

@@ -9,6 +9,16 @@ pub fn root() -> PathBuf {
 }
 
 /// Runs `program args…` in the repository root, echoing it; an error names the command.
+/// Cargo's home: `CARGO_HOME`, or `~/.cargo` as cargo itself defaults.
+pub fn cargo_home() -> Result<PathBuf, String> {
+    std::env::var("CARGO_HOME")
+        .ok()
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var("HOME").ok().map(|home| Path::new(&home).join(".cargo")))
+        .ok_or_else(|| "neither CARGO_HOME nor HOME is set".to_string())
+}
+
 pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
     run_in(&root(), program, args, &[])
 }

@@ -86,12 +86,8 @@ pub fn build_package() -> Result<(), String> {
     // Panic locations name source files; without this the shipped module would carry the build
     // machine's cargo home (`/root/.cargo/registry/src/…`), which is neither reproducible nor ours
     // to publish.
-    let cargo_home = std::env::var("CARGO_HOME")
-        .ok()
-        .filter(|home| !home.is_empty())
-        .or_else(|| std::env::var("HOME").ok().map(|home| format!("{home}/.cargo")))
-        .ok_or("neither CARGO_HOME nor HOME is set")?;
-    let remap = format!("--remap-path-prefix={cargo_home}/registry/src=registry");
+    let cargo_home = util::cargo_home()?;
+    let remap = format!("--remap-path-prefix={}=registry", cargo_home.join("registry/src").display());
     util::run_in(
         &root(),
         "cargo",
