@@ -6,11 +6,10 @@
 
 use crate::cli::sso_session::{endpoint, read_config, resolve_target, sso_error, valid_token};
 use crate::error_codes::{ErrorCode, HostError};
+use crate::messages::{ConsoleUrlReply, ConsoleUrlRequest, SecretText};
 use crate::native::NativeEffects;
 use crate::native_host::Context;
 use crate::platform::{Env, ProcessEnv};
-use crate::protocol::Fields;
-use serde_json::{json, Map, Value};
 use sso_bridge::config::endpoint::SsoService;
 use sso_bridge::console::{console_signin_url, destination_url, federation_url, DEFAULT_ISSUER};
 use sso_bridge::flows::listing::role_credentials;
@@ -20,15 +19,11 @@ use sso_bridge::http::Clock;
 use sso_bridge::portal::PortalClient;
 
 /// `consoleUrl`.
-pub fn handle(ctx: &Context, fields: &Fields<'_>) -> Result<Map<String, Value>, HostError> {
-    let session = fields.name("sessionName")?;
-    let account_id = fields.str("accountId")?;
-    if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(fields.invalid("accountId", "must be a 12-digit AWS account id"));
-    }
-    let role_name = fields.str("roleName")?;
-    let region = fields.opt_str("region")?.unwrap_or(crate::cli::console::FALLBACK_REGION);
-    let destination = fields.opt_str("destination")?;
+pub fn handle(ctx: &Context, request: ConsoleUrlRequest<'_>) -> Result<ConsoleUrlReply, HostError> {
+    let session = request.session_name.0;
+    let (account_id, role_name) = (request.account_id.0, request.role_name);
+    let region = request.region.map_or(crate::cli::console::FALLBACK_REGION, |region| region.0);
+    let destination = request.destination;
     let invalid =
         |e: sso_bridge::console::ConsoleError| HostError::new(ErrorCode::InvalidValue, e.to_string());
     let destination = destination_url(destination, region).map_err(invalid)?;
@@ -63,8 +58,5 @@ pub fn handle(ctx: &Context, fields: &Fields<'_>) -> Result<Map<String, Value>, 
         &destination,
     ))
     .map_err(|e| HostError::new(ErrorCode::AwsRequestFailed, e.to_string()))?;
-    let mut reply = Map::new();
-    reply.insert("url".into(), json!(url.expose()));
-    reply.insert("destination".into(), json!(destination));
-    Ok(reply)
+    Ok(ConsoleUrlReply { url: SecretText(url), destination })
 }

@@ -1,12 +1,13 @@
-//! One function per request type of `host/PROTOCOL.md`. Each checks its fields (through
-//! [`Fields`]), does its work through the core (file formats, keys, config writer) and
-//! [`crate::aws_files`] (every write), and returns the reply's fields.
+//! One function per request type of `host/PROTOCOL.md`. Each takes its request's fields as
+//! declared in [`crate::messages`] (read and checked there), does its work through the core (file
+//! formats, keys, config writer) and [`crate::aws_files`] (every write), and returns its reply.
 
 use crate::aws_files::{AwsFiles, CacheFileName, Target};
 use crate::error_codes::{ErrorCode, HostError};
+use crate::messages::*;
 use crate::native_host::Context;
 use crate::protocol::{Fields, Request};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sso_bridge::cache::{
     self, AwsCredentials, CachedRoleCredentials, CachedToken, ClientRegistration, RegistrationCacheKeyInput,
     RoleCacheSource,
@@ -19,76 +20,91 @@ use sso_bridge::time::UtcTime;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Every request type, as `ping` advertises them.
-pub const REQUEST_TYPES: &[&str] = &[
-    "ping",
-    "readConfig",
-    "readToken",
-    "readRegistration",
-    "storeToken",
-    "deleteTokens",
-    "storeRoleCredentials",
-    "populate",
-    "consoleUrl",
-    "roleProfile",
-];
+/// Every request type: its name, handler, fields and reply. From this one table come the
+/// dispatch, `ping`'s capabilities and the extension's `HelperRequests` type.
+macro_rules! request_table {
+    ($( $kind:literal => $handler:path, $request:ident -> $reply:ident; )*) => {
+        /// Every request type, as `ping` advertises them.
+        pub const REQUEST_TYPES: &[&str] = &[$($kind),*];
+
+        fn dispatch(ctx: &Context, kind: &str, fields: &Fields<'_>) -> Option<Reply> {
+            Some(match kind {
+                $( $kind => $request::from_fields(fields)
+                    .and_then(|request| $handler(ctx, request))
+                    .and_then(|reply| reply_fields(&reply)), )*
+                _ => return None,
+            })
+        }
+
+        /// `extension/src/helper-protocol.ts`: every shape of the protocol in TypeScript.
+        pub fn typescript() -> String {
+            render(&[$( ($kind, |out: &mut Declarations| {
+                <$request<'static> as TsType>::declare(out);
+                <$reply as TsType>::declare(out);
+                (<$request<'static> as TsType>::ts(), <$reply as TsType>::ts())
+            }) ),*])
+        }
+    };
+}
+
+request_table! {
+    "ping" => ping, NoFields -> PingReply;
+    "readConfig" => read_config, NoFields -> ReadConfigReply;
+    "readToken" => read_token, TokenKey -> ReadTokenReply;
+    "readRegistration" => read_registration, ReadRegistrationRequest -> ReadRegistrationReply;
+    "storeToken" => store_token, StoreTokenRequest -> StoreTokenReply;
+    "deleteTokens" => delete_tokens, DeleteTokensRequest -> DeleteTokensReply;
+    "writeSsoSession" => write_sso_session, WriteSsoSessionRequest -> ConfigEdit;
+    "writeProfile" => write_profile, WriteProfileRequest -> ConfigEdit;
+    "storeRoleCredentials" => store_role_credentials, StoreRoleCredentialsRequest -> StoreRoleCredentialsReply;
+    "populate" => crate::populate_message::handle, PopulateRequest -> PopulateReply;
+    "consoleUrl" => crate::console_message::handle, ConsoleUrlRequest -> ConsoleUrlReply;
+    "roleProfile" => crate::role_profile_message::handle, RoleProfileRequest -> RoleProfileReply;
+}
 
 type Reply = Result<Map<String, Value>, HostError>;
 
 pub fn handle(ctx: &Context, request: &Request) -> Reply {
     let fields = Fields::new(&request.body);
-    match request.kind.as_str() {
-        "ping" => ping(ctx),
-        "readConfig" => read_config(ctx),
-        "readToken" => read_token(ctx, &fields),
-        "readRegistration" => read_registration(ctx, &fields),
-        "storeToken" => store_token(ctx, &fields),
-        "deleteTokens" => delete_tokens(ctx, &fields),
-        "writeSsoSession" => write_sso_session(ctx, &fields),
-        "writeProfile" => write_profile(ctx, &fields),
-        "storeRoleCredentials" => store_role_credentials(ctx, &fields),
-        "populate" => crate::populate_message::handle(ctx, &fields),
-        "consoleUrl" => crate::console_message::handle(ctx, &fields),
-        "roleProfile" => crate::role_profile_message::handle(ctx, &fields),
-        other => {
-            let shown: String = other.chars().filter(|c| !c.is_control()).take(64).collect();
-            Err(HostError::new(
-                ErrorCode::UnknownType,
-                format!(
-                    "unknown request type `{shown}`; this helper knows: {}. Update sso-bridge if the \
-                     extension is newer",
-                    REQUEST_TYPES.join(", ")
-                ),
-            ))
-        }
+    dispatch(ctx, &request.kind, &fields).unwrap_or_else(|| {
+        let shown: String = request.kind.chars().filter(|c| !c.is_control()).take(64).collect();
+        Err(HostError::new(
+            ErrorCode::UnknownType,
+            format!(
+                "unknown request type `{shown}`; this helper knows: {}. Update sso-bridge if the \
+                 extension is newer",
+                REQUEST_TYPES.join(", ")
+            ),
+        ))
+    })
+}
+
+/// A reply's fields, for the envelope.
+fn reply_fields(reply: &impl serde::Serialize) -> Reply {
+    match serde_json::to_value(reply) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        _ => Err(HostError::new(ErrorCode::Internal, "a reply could not be written as a JSON object")),
     }
 }
 
-fn object(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+pub(crate) fn path_string(p: &Path) -> String {
+    p.display().to_string()
 }
 
-fn path_value(p: &Path) -> Value {
-    json!(p.display().to_string())
-}
-
-fn ping(ctx: &Context) -> Reply {
+fn ping(ctx: &Context, _: NoFields) -> Result<PingReply, HostError> {
     let f = &ctx.files;
-    Ok(object(vec![
-        ("helperVersion", json!(env!("CARGO_PKG_VERSION"))),
-        ("capabilities", json!(REQUEST_TYPES)),
-        ("platform", json!({ "os": ctx.os.name(), "arch": std::env::consts::ARCH })),
-        (
-            "paths",
-            json!({
-                "config": path_value(f.config_file()),
-                "credentials": path_value(f.credentials_file()),
-                "ssoCache": path_value(&f.sso_cache_dir()),
-                "cliCache": path_value(&f.cli_cache_dir()),
-                "log": ctx.log.path().map(path_value).unwrap_or(Value::Null),
-            }),
-        ),
-    ]))
+    Ok(PingReply {
+        helper_version: env!("CARGO_PKG_VERSION").to_string(),
+        capabilities: REQUEST_TYPES.iter().map(|kind| kind.to_string()).collect(),
+        platform: Platform { os: ctx.os.name().to_string(), arch: std::env::consts::ARCH.to_string() },
+        paths: HelperPaths {
+            config: path_string(f.config_file()),
+            credentials: path_string(f.credentials_file()),
+            sso_cache: path_string(&f.sso_cache_dir()),
+            cli_cache: path_string(&f.cli_cache_dir()),
+            log: ctx.log.path().map(path_string),
+        },
+    })
 }
 
 /// Read a text file the helper reports or edits; `None` when it does not exist.
@@ -107,10 +123,10 @@ pub fn read_text(files: &AwsFiles, path: &Path) -> Result<Option<String>, HostEr
 /// A config or credentials file for `readConfig`, with every secret value blanked
 /// ([`sso_bridge::secret::blank_secret_values`]): the extension needs profile names and non-secret
 /// values, never long-term keys. The text as read is zeroized once blanked.
-fn file_report(ctx: &Context, path: &Path) -> Result<Value, HostError> {
+fn file_report(ctx: &Context, path: &Path) -> Result<FileReport, HostError> {
     let content = read_text(&ctx.files, path)?.map(Secret::new);
     let blanked = content.as_ref().map(|text| sso_bridge::secret::blank_secret_values(text.expose()));
-    Ok(json!({ "path": path_value(path), "exists": content.is_some(), "content": blanked }))
+    Ok(FileReport { path: path_string(path), exists: content.is_some(), content: blanked })
 }
 
 /// The config and credentials files parsed by the core. The inner error is the parser's (file and
@@ -132,7 +148,7 @@ fn parsed_config(ctx: &Context) -> Result<Option<ConfigSet>, HostError> {
     Ok(load_config(&ctx.files)?.ok())
 }
 
-fn read_config(ctx: &Context) -> Reply {
+fn read_config(ctx: &Context, _: NoFields) -> Result<ReadConfigReply, HostError> {
     let config_path = ctx.files.config_file().to_path_buf();
     let config = file_report(ctx, &config_path)?;
     let credentials = file_report(ctx, ctx.files.credentials_file())?;
@@ -146,7 +162,7 @@ fn read_config(ctx: &Context) -> Reply {
             Ok(Some(text)) => text,
             Ok(None) => continue,
             Err(e) => {
-                unreadable.push(json!({ "file": path_value(&path), "message": e.message }));
+                unreadable.push(UnreadableFile { file: path_string(&path), message: e.message });
                 continue;
             }
         };
@@ -154,37 +170,32 @@ fn read_config(ctx: &Context) -> Reply {
             Ok(Value::Object(m)) if !m.contains_key("accessToken") => continue, // a client registration
             Ok(Value::Object(_)) => {}
             _ => {
-                unreadable.push(json!({
-                    "file": path_value(&path),
-                    "message": format!("{} is not a JSON object; delete it and sign in again", path.display()),
-                }));
+                unreadable.push(UnreadableFile {
+                    file: path_string(&path),
+                    message: format!("{} is not a JSON object; delete it and sign in again", path.display()),
+                });
                 continue;
             }
         }
         match CachedToken::from_json(&text) {
             Ok(token) => {
                 let key = name.as_str().trim_end_matches(".json").to_owned();
-                let session = names.iter().find(|n| cache::token_cache_key(n) == key);
-                tokens.push(json!({
-                    "file": path_value(&path),
-                    "cacheKey": key,
-                    "sessionName": session,
-                    "startUrl": token.start_url,
-                    "region": token.region,
-                    "expiresAt": token.expires_at.to_cli_string(),
-                    "expired": token.is_expired(now),
-                    "refreshable": token.refreshable_by_botocore(now),
-                }));
+                let session_name = names.iter().find(|n| cache::token_cache_key(n) == key).cloned();
+                tokens.push(TokenStatus {
+                    file: path_string(&path),
+                    cache_key: key,
+                    session_name,
+                    start_url: token.start_url.clone(),
+                    region: token.region.clone(),
+                    expires_at: token.expires_at.to_cli_string(),
+                    expired: token.is_expired(now),
+                    refreshable: token.refreshable_by_botocore(now),
+                });
             }
-            Err(e) => unreadable.push(json!({ "file": path_value(&path), "message": e.to_string() })),
+            Err(e) => unreadable.push(UnreadableFile { file: path_string(&path), message: e.to_string() }),
         }
     }
-    Ok(object(vec![
-        ("config", config),
-        ("credentials", credentials),
-        ("tokens", json!(tokens)),
-        ("unreadable", json!(unreadable)),
-    ]))
+    Ok(ReadConfigReply { config, credentials, tokens, unreadable })
 }
 
 /// `*.json` files named like cache keys in a cache directory (missing directory: none).
@@ -209,18 +220,15 @@ fn has_access_token(text: &str) -> bool {
 /// Which token a request means: `sessionName`, else `startUrl` (legacy). Returns (identifier, is
 /// session).
 fn token_identity<'a>(
-    f: &Fields<'a>,
-    fallback_start_url: Option<&'a str>,
+    session_name: Option<Name<'a>>,
+    start_url: Option<&'a str>,
 ) -> Result<(&'a str, bool), HostError> {
-    if let Some(session) = f.opt_name("sessionName")? {
-        return Ok((session, true));
-    }
-    match f.opt_str("startUrl")?.or(fallback_start_url) {
-        Some(url) => Ok((url, false)),
-        None => Err(HostError::new(
-            ErrorCode::MissingField,
-            "the request needs `sessionName` (an sso-session) or `startUrl` (a legacy profile)",
-        )),
+    match (session_name, start_url) {
+        (Some(session), _) => Ok((session.0, true)),
+        (None, Some(url)) => Ok((url, false)),
+        (None, None) => {
+            Err(missing("the request needs `sessionName` (an sso-session) or `startUrl` (a legacy profile)"))
+        }
     }
 }
 
@@ -228,8 +236,8 @@ fn token_target(identifier: &str) -> Result<Target, HostError> {
     Ok(Target::SsoCache(CacheFileName::from_sha1_hex(&cache::token_cache_key(identifier))?))
 }
 
-fn read_token(ctx: &Context, f: &Fields) -> Reply {
-    let (identifier, is_session) = token_identity(f, None)?;
+fn read_token(ctx: &Context, request: TokenKey) -> Result<ReadTokenReply, HostError> {
+    let (identifier, is_session) = token_identity(request.session_name, request.start_url)?;
     let target = token_target(identifier)?;
     let path = ctx.files.path_of(&target);
     let what =
@@ -242,121 +250,81 @@ fn read_token(ctx: &Context, f: &Fields) -> Reply {
     })?;
     let token = CachedToken::from_json(&text)
         .map_err(|e| HostError::new(ErrorCode::FileUnreadable, format!("{}: {e}", path.display())))?;
-    let mut t = Map::new();
-    let mut put = |k: &str, v: Option<&str>| {
-        if let Some(v) = v {
-            t.insert(k.to_owned(), json!(v));
-        }
-    };
-    put("startUrl", token.start_url.as_deref());
-    put("region", token.region.as_deref());
-    put("accessToken", Some(token.access_token.expose()));
-    put("expiresAt", Some(&token.expires_at.to_cli_string()));
-    put("clientId", token.client_id.as_deref());
-    put("clientSecret", token.client_secret.as_ref().map(Secret::expose));
-    put("registrationExpiresAt", token.registration_expires_at.map(UtcTime::to_cli_string).as_deref());
-    put("refreshToken", token.refresh_token.as_ref().map(Secret::expose));
-    Ok(object(vec![("file", path_value(&path)), ("token", Value::Object(t))]))
+    Ok(ReadTokenReply {
+        file: path_string(&path),
+        token: TokenFile {
+            start_url: token.start_url,
+            region: token.region,
+            access_token: SecretText(token.access_token),
+            expires_at: token.expires_at.to_cli_string(),
+            client_id: token.client_id,
+            client_secret: token.client_secret.map(SecretText),
+            registration_expires_at: token.registration_expires_at.map(UtcTime::to_cli_string),
+            refresh_token: token.refresh_token.map(SecretText),
+        },
+    })
 }
 
 /// The client registration `aws sso login` cached for a session (or legacy start URL), so the
 /// extension can reuse it as the CLI does. The file name is the core's registration cache key of
 /// the identifying fields: the caller never names a file. A missing file is not an error
 /// (`"registration": null`): the caller then registers a new client.
-fn read_registration(ctx: &Context, f: &Fields) -> Reply {
-    let session = f.opt_name("sessionName")?;
-    let start_url = f.str("startUrl")?;
-    check_url(f, "startUrl", start_url)?;
-    let region = f.str("region")?;
-    check_region(f, "region", region)?;
-    let scopes: Option<Vec<String>> =
-        f.opt_str_list("scopes")?.map(|l| l.into_iter().map(str::to_owned).collect());
-    let key =
-        RegistrationCacheKeyInput { start_url, region, scopes: scopes.as_deref(), session_name: session }
-            .cache_key();
+fn read_registration(
+    ctx: &Context,
+    request: ReadRegistrationRequest,
+) -> Result<ReadRegistrationReply, HostError> {
+    let scopes: Option<Vec<String>> = request.scopes.map(|l| l.into_iter().map(str::to_owned).collect());
+    let key = RegistrationCacheKeyInput {
+        start_url: &request.start_url,
+        region: &request.region,
+        scopes: scopes.as_deref(),
+        session_name: request.session_name.map(|name| name.0),
+    }
+    .cache_key();
     let path = ctx.files.path_of(&Target::SsoCache(CacheFileName::from_sha1_hex(&key)?));
     let Some(text) = read_text(&ctx.files, &path)? else {
-        return Ok(object(vec![("file", path_value(&path)), ("registration", Value::Null)]));
+        return Ok(ReadRegistrationReply { file: path_string(&path), registration: None });
     };
     let registration = ClientRegistration::from_json(&text)
         .map_err(|e| HostError::new(ErrorCode::FileUnreadable, format!("{}: {e}", path.display())))?;
-    let mut r = Map::new();
-    r.insert("clientId".into(), json!(registration.client_id));
-    r.insert("clientSecret".into(), json!(registration.client_secret.expose()));
-    r.insert("expiresAt".into(), json!(registration.expires_at.to_cli_string()));
-    if let Some(scopes) = &registration.scopes {
-        r.insert("scopes".into(), json!(scopes));
-    }
-    if let Some(grant_types) = &registration.grant_types {
-        r.insert("grantTypes".into(), json!(grant_types));
-    }
-    Ok(object(vec![("file", path_value(&path)), ("registration", Value::Object(r))]))
+    Ok(ReadRegistrationReply {
+        file: path_string(&path),
+        registration: Some(RegistrationFile {
+            client_id: registration.client_id,
+            client_secret: SecretText(registration.client_secret),
+            expires_at: registration.expires_at.to_cli_string(),
+            scopes: registration.scopes,
+            grant_types: registration.grant_types,
+        }),
+    })
 }
 
-fn time_field(f: &Fields, name: &str) -> Result<Option<UtcTime>, HostError> {
-    match f.opt_str(name)? {
-        None => Ok(None),
-        Some(s) => UtcTime::parse_lenient(s)
-            .map(Some)
-            .map_err(|_| f.invalid(name, "is not a timestamp like 2024-05-01T20:00:00Z")),
-    }
-}
-
-/// An AWS region name: lowercase letters, digits and dashes (`us-east-1`, `us-gov-west-1`).
-fn check_region(f: &Fields, name: &str, value: &str) -> Result<(), HostError> {
-    if value.len() <= 32 && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        Ok(())
-    } else {
-        Err(f.invalid(name, "is not an AWS region name like us-east-1"))
-    }
-}
-
-fn check_url(f: &Fields, name: &str, value: &str) -> Result<(), HostError> {
-    if (value.starts_with("https://") || value.starts_with("http://")) && !value.contains(char::is_whitespace)
-    {
-        Ok(())
-    } else {
-        Err(f.invalid(name, "must be a URL starting with https://"))
-    }
-}
-
-fn store_token(ctx: &Context, f: &Fields) -> Reply {
-    let t = f.object("token")?;
-    let start_url = t.str("startUrl")?;
-    check_url(&t, "startUrl", start_url)?;
-    let region = t.str("region")?;
-    check_region(&t, "region", region)?;
-    let access_token = t.str("accessToken")?;
-    let expires_at = time_field(&t, "expiresAt")?
-        .ok_or_else(|| HostError::new(ErrorCode::MissingField, "the request has no `token.expiresAt`"))?;
+fn store_token(ctx: &Context, request: StoreTokenRequest) -> Result<StoreTokenReply, HostError> {
+    let t = request.token;
+    let (start_url, region) = (t.start_url.0, t.region.0);
     let token = CachedToken {
         start_url: Some(start_url.to_owned()),
         region: Some(region.to_owned()),
-        access_token: Secret::new(access_token),
-        expires_at,
-        client_id: t.opt_str("clientId")?.map(str::to_owned),
-        client_secret: t.opt_str("clientSecret")?.map(Secret::new),
-        registration_expires_at: time_field(&t, "registrationExpiresAt")?,
-        refresh_token: t.opt_str("refreshToken")?.map(Secret::new),
+        access_token: t.access_token,
+        expires_at: t.expires_at,
+        client_id: t.client_id.map(str::to_owned),
+        client_secret: t.client_secret,
+        registration_expires_at: t.registration_expires_at,
+        refresh_token: t.refresh_token,
     };
-    let session = f.opt_name("sessionName")?;
-    let registration = match f.opt_object("registration")? {
+    let session = request.session_name.map(|name| name.0);
+    let registration = match request.registration {
         None => None,
         Some(r) => {
-            let expires = time_field(&r, "expiresAt")?.ok_or_else(|| {
-                HostError::new(ErrorCode::MissingField, "the request has no `registration.expiresAt`")
-            })?;
+            let to_owned = |list: Option<Vec<&str>>| list.map(|l| l.into_iter().map(str::to_owned).collect());
             let registration = ClientRegistration {
-                client_id: r.str("clientId")?.to_owned(),
-                client_secret: Secret::new(r.str("clientSecret")?),
-                expires_at: expires,
-                scopes: r.opt_str_list("scopes")?.map(|l| l.into_iter().map(str::to_owned).collect()),
-                grant_types: r
-                    .opt_str_list("grantTypes")?
-                    .map(|l| l.into_iter().map(str::to_owned).collect()),
+                client_id: r.client_id.to_owned(),
+                client_secret: r.client_secret,
+                expires_at: r.expires_at,
+                scopes: to_owned(r.scopes),
+                grant_types: to_owned(r.grant_types),
             };
-            let configured: Option<Vec<String>> =
-                r.opt_str_list("configuredScopes")?.map(|l| l.into_iter().map(str::to_owned).collect());
+            let configured: Option<Vec<String>> = to_owned(r.configured_scopes);
             let key = RegistrationCacheKeyInput {
                 start_url,
                 region,
@@ -376,23 +344,21 @@ fn store_token(ctx: &Context, f: &Fields) -> Reply {
         None => None,
     };
     let file = ctx.files.write(&target, token.to_cli_json().as_bytes())?;
-    let mut reply = object(vec![("file", path_value(&file))]);
-    if let Some(reg_file) = registration_file {
-        reply.insert("registrationFile".into(), path_value(&reg_file));
-    }
-    Ok(reply)
+    Ok(StoreTokenReply {
+        file: path_string(&file),
+        registration_file: registration_file.as_deref().map(path_string),
+    })
 }
 
-fn delete_tokens(ctx: &Context, f: &Fields) -> Reply {
-    let all = f.opt_bool("all")?.unwrap_or(false);
-    let one = if f.raw("sessionName").is_some() || f.raw("startUrl").is_some() {
-        Some(token_identity(f, None)?)
+fn delete_tokens(ctx: &Context, request: DeleteTokensRequest) -> Result<DeleteTokensReply, HostError> {
+    let all = request.all.unwrap_or(false);
+    let one = if request.session_name.is_some() || request.start_url.is_some() {
+        Some(token_identity(request.session_name, request.start_url)?)
     } else {
         None
     };
     if all == one.is_some() {
-        return Err(HostError::new(
-            ErrorCode::MissingField,
+        return Err(missing(
             "deleteTokens needs exactly one of `sessionName`, `startUrl` or `\"all\": true`",
         ));
     }
@@ -402,7 +368,7 @@ fn delete_tokens(ctx: &Context, f: &Fields) -> Reply {
     };
     let config = parsed_config(ctx)?;
     let deleted = delete_tokens_in(&ctx.files, &scope, config.as_ref())?;
-    Ok(object(vec![("deleted", json!(deleted.iter().map(|p| path_value(p)).collect::<Vec<_>>()))]))
+    Ok(DeleteTokensReply { deleted: deleted.iter().map(|p| path_string(p)).collect() })
 }
 
 /// Which tokens a logout covers.
@@ -495,78 +461,63 @@ fn profile_roles(set: Option<&ConfigSet>, identifier: &str, is_session: bool) ->
 
 /// Edit the config file through the core's writer: read, transform, back up the old file next to
 /// it, write the new one atomically.
-pub(crate) fn edit_config(ctx: &Context, edit: impl FnOnce(&str) -> Result<String, HostError>) -> Reply {
+pub(crate) fn edit_config(
+    ctx: &Context,
+    edit: impl FnOnce(&str) -> Result<String, HostError>,
+) -> Result<ConfigEdit, HostError> {
     let _lock = ctx.files.lock()?;
     let path = ctx.files.config_file().to_path_buf();
     let old = read_text(&ctx.files, &path)?;
     let new = edit(old.as_deref().unwrap_or(""))?;
     let changed = old.as_deref() != Some(new.as_str());
-    let mut backup = Value::Null;
+    let mut backup = None;
     if changed {
         if let Some(old) = &old {
-            backup = path_value(&ctx.files.write(&Target::ConfigBackup, old.as_bytes())?);
+            backup = Some(path_string(&ctx.files.write(&Target::ConfigBackup, old.as_bytes())?));
         }
         ctx.files.write(&Target::Config, new.as_bytes())?;
     }
-    Ok(object(vec![("path", path_value(&path)), ("backup", backup), ("changed", json!(changed))]))
+    Ok(ConfigEdit { path: path_string(&path), backup, changed })
 }
 
 fn writer_error(e: config_writer::ConfigWriteError) -> HostError {
     HostError::new(ErrorCode::InvalidValue, e.to_string())
 }
 
-fn session_spec<'a>(f: &Fields<'a>, name: &'a str) -> Result<SsoSessionSpec<'a>, HostError> {
-    let start_url = f.str("startUrl")?;
-    check_url(f, "startUrl", start_url)?;
-    let region = f.str("region")?;
-    check_region(f, "region", region)?;
-    Ok(SsoSessionSpec { name, start_url, region, registration_scopes: f.opt_str("registrationScopes")? })
-}
-
-fn write_sso_session(ctx: &Context, f: &Fields) -> Reply {
-    let name = f.name("name")?;
-    let spec = session_spec(f, name)?;
+fn write_sso_session(ctx: &Context, request: WriteSsoSessionRequest) -> Result<ConfigEdit, HostError> {
+    let spec = SsoSessionSpec {
+        name: request.name.0,
+        start_url: request.start_url.0,
+        region: request.region.0,
+        registration_scopes: request.registration_scopes,
+    };
     edit_config(ctx, |text| {
         config_writer::update_section(text, &config_writer::session_update(&spec)).map_err(writer_error)
     })
 }
 
-fn write_profile(ctx: &Context, f: &Fields) -> Reply {
-    let name = f.name("name")?;
-    let account_id = f.str("accountId")?;
-    if !(account_id.len() == 12 && account_id.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(f.invalid("accountId", "must be a 12-digit AWS account ID"));
-    }
-    let role_name = f.str("roleName")?;
-    let region = f.opt_str("region")?;
-    if let Some(r) = region {
-        check_region(f, "region", r)?;
-    }
-    let login = match f.opt_name("ssoSession")? {
-        Some(session) => {
-            // Only the profile section is written; the session is written by writeSsoSession.
-            SsoLogin::Session(SsoSessionSpec {
-                name: session,
-                start_url: "",
-                region: "",
-                registration_scopes: None,
-            })
-        }
+fn write_profile(ctx: &Context, request: WriteProfileRequest) -> Result<ConfigEdit, HostError> {
+    let login = match request.sso_session {
+        // Only the profile section is written; the session is written by writeSsoSession.
+        Some(session) => SsoLogin::Session(SsoSessionSpec {
+            name: session.0,
+            start_url: "",
+            region: "",
+            registration_scopes: None,
+        }),
         None => {
-            let start_url = f.str("startUrl")?;
-            check_url(f, "startUrl", start_url)?;
-            let sso_region = f.str("ssoRegion")?;
-            check_region(f, "ssoRegion", sso_region)?;
-            SsoLogin::Legacy { start_url, region: sso_region }
+            let start_url = request.start_url.ok_or_else(|| missing("the request has no `startUrl`"))?;
+            let sso_region = request.sso_region.ok_or_else(|| missing("the request has no `ssoRegion`"))?;
+            SsoLogin::Legacy { start_url: start_url.0, region: sso_region.0 }
         }
     };
     let spec = SsoProfileSpec {
-        profile: name,
+        profile: request.name.0,
         login,
-        account_id: Some(account_id),
-        role_name: Some(role_name),
-        region,
-        output: f.opt_str("output")?,
+        account_id: Some(request.account_id.0),
+        role_name: Some(request.role_name),
+        region: request.region.map(|region| region.0),
+        output: request.output,
     };
     edit_config(ctx, |text| {
         let profile_update = spec.section_updates().into_iter().next().ok_or_else(|| {
@@ -576,18 +527,18 @@ fn write_profile(ctx: &Context, f: &Fields) -> Reply {
     })
 }
 
-fn store_role_credentials(ctx: &Context, f: &Fields) -> Reply {
-    let (identifier, is_session) = token_identity(f, None)?;
-    let account_id = f.str("accountId")?;
-    let role_name = f.str("roleName")?;
-    let c = f.object("credentials")?;
-    let expiration_ms = c.opt_u64("expiration")?.ok_or_else(|| {
-        HostError::new(ErrorCode::MissingField, "the request has no `credentials.expiration`")
-    })?;
+fn store_role_credentials(
+    ctx: &Context,
+    request: StoreRoleCredentialsRequest,
+) -> Result<StoreRoleCredentialsReply, HostError> {
+    let (identifier, is_session) = token_identity(request.session_name, request.start_url)?;
+    let (account_id, role_name) = (request.account_id, request.role_name);
+    let c = request.credentials;
+    let expiration_ms = c.expiration;
     let credentials = AwsCredentials {
-        access_key_id: c.str("accessKeyId")?.to_owned(),
-        secret_access_key: Secret::new(c.str("secretAccessKey")?),
-        session_token: Some(Secret::new(c.str("sessionToken")?)),
+        access_key_id: c.access_key_id.to_owned(),
+        secret_access_key: c.secret_access_key,
+        session_token: Some(c.session_token),
         expiration: Some(UtcTime::from_unix_millis(i64::try_from(expiration_ms).unwrap_or(i64::MAX))),
         account_id: Some(account_id.to_owned()),
     };
@@ -599,18 +550,17 @@ fn store_role_credentials(ctx: &Context, f: &Fields) -> Reply {
     } else {
         RoleCacheSource::LegacyStartUrl(identifier)
     };
-    let profile = f.opt_name("credentialsProfile")?;
+    let profile = request.credentials_profile.map(|name| name.0);
     let key = cache::role_credentials_cache_key(account_id, role_name, &source);
     let target = Target::CliCache(CacheFileName::from_sha1_hex(&key)?);
     let _lock = ctx.files.lock()?;
     let file =
         ctx.files.write(&target, CachedRoleCredentials::new(credentials.clone()).to_cli_json().as_bytes())?;
-    let mut reply = object(vec![("file", path_value(&file))]);
-    if let Some(profile) = profile {
-        let written = write_credentials_section(ctx, profile, &credentials)?;
-        reply.insert("credentialsFile".into(), path_value(&written));
-    }
-    Ok(reply)
+    let credentials_file = match profile {
+        Some(profile) => Some(path_string(&write_credentials_section(ctx, profile, &credentials)?)),
+        None => None,
+    };
+    Ok(StoreRoleCredentialsReply { file: path_string(&file), credentials_file })
 }
 
 /// Replace or append `[profile]` in the credentials file, keeping every other line, after a backup.
@@ -653,4 +603,27 @@ fn credentials_file_with_section(text: &str, profile: &str, c: &AwsCredentials) 
         out.push('\n');
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod generated_types {
+    /// The extension's worker imports the protocol's types from this file; it must be exactly what
+    /// the declarations in `messages.rs` render, so a renamed or retyped field fails here (and then
+    /// the extension's type check shows every use of it).
+    #[test]
+    fn the_extension_types_are_generated_from_the_declarations() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../extension/src/helper-protocol.ts");
+        let expected = super::typescript();
+        if std::env::var_os("SSO_BRIDGE_WRITE_GENERATED").is_some() {
+            std::fs::write(&path, &expected).expect("write helper-protocol.ts");
+        }
+        let found = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            found == expected,
+            "{} is not what host/src/messages.rs declares; run \
+             `SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p sso-bridge-host generated_types` and fix the extension's uses",
+            path.display()
+        );
+    }
 }

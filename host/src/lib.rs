@@ -26,6 +26,7 @@ pub mod framing;
 pub mod handlers;
 pub mod install;
 pub mod log;
+pub mod messages;
 pub mod native;
 pub mod native_host;
 pub mod platform;

@@ -182,7 +182,8 @@ impl<'a> Fields<'a> {
         self.map.get(name).filter(|v| !v.is_null())
     }
 
-    fn missing(&self, name: &str) -> HostError {
+    /// The error for a required field that is absent.
+    pub fn missing(&self, name: &str) -> HostError {
         HostError::new(ErrorCode::MissingField, format!("the request has no `{}`", self.path(name)))
     }
 
@@ -285,9 +286,27 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The raw value of a field (for the few fields that accept several types).
-    pub fn raw(&self, name: &str) -> Option<&'a Value> {
-        self.present(name)
+    /// An optional list of objects, each read with its own path (`accounts[3].accountId`).
+    pub fn opt_object_list(&self, name: &str) -> Result<Option<Vec<Fields<'a>>>, HostError> {
+        match self.present(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let path = format!("{}[{i}]", self.path(name));
+                    match item {
+                        Value::Object(map) => Ok(Fields { map, prefix: format!("{path}.") }),
+                        other => Err(HostError::new(
+                            ErrorCode::WrongFieldType,
+                            format!("`{path}` must be an object, not {}", type_name(other)),
+                        )),
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(other) => Err(self.wrong_type(name, "a list of objects", other)),
+        }
     }
 
     /// The error for a field whose value is rejected.

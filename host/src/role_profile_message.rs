@@ -7,9 +7,8 @@
 use crate::cli::sso_session::read_config;
 use crate::error_codes::{ErrorCode, HostError};
 use crate::handlers::edit_config;
+use crate::messages::{RoleProfileReply, RoleProfileRequest as RoleProfileMessage};
 use crate::native_host::Context;
-use crate::protocol::Fields;
-use serde_json::{json, Map, Value};
 use sso_bridge::config::sso::resolve_sso_session;
 use sso_bridge::config::{parse_files, SourceFile};
 use sso_bridge::populate::{role_profile, RoleProfile, RoleProfileRequest, DEFAULT_TEMPLATE};
@@ -31,29 +30,16 @@ fn plan(text: &str, request: &RoleProfileRequest<'_>) -> Result<RoleProfile, Hos
 }
 
 /// `roleProfile`: the plan (default) or, with `apply: true`, the write.
-pub fn handle(ctx: &Context, fields: &Fields<'_>) -> Result<Map<String, Value>, HostError> {
-    let session = fields.name("sessionName")?;
-    let account_id = fields.str("accountId")?;
-    if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(fields.invalid("accountId", "must be a 12-digit AWS account id"));
-    }
-    let region = fields.opt_str("region")?;
-    if let Some(region) = region {
-        if region.len() > 32
-            || !region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return Err(fields.invalid("region", "is not an AWS region name like us-east-1"));
-        }
-    }
+pub fn handle(ctx: &Context, message: RoleProfileMessage<'_>) -> Result<RoleProfileReply, HostError> {
     let request = RoleProfileRequest {
-        session,
-        template: fields.opt_str("template")?.unwrap_or(DEFAULT_TEMPLATE),
-        account_id,
-        account_name: fields.opt_str("accountName")?,
-        role_name: fields.str("roleName")?,
-        region,
+        session: message.session_name.0,
+        template: message.template.unwrap_or(DEFAULT_TEMPLATE),
+        account_id: message.account_id.0,
+        account_name: message.account_name,
+        role_name: message.role_name,
+        region: message.region.map(|region| region.0),
     };
-    let apply = fields.opt_bool("apply")?.unwrap_or(false);
+    let apply = message.apply.unwrap_or(false);
     if apply {
         let mut planned = None;
         let written = edit_config(ctx, |text| {
@@ -73,22 +59,21 @@ pub fn handle(ctx: &Context, fields: &Fields<'_>) -> Result<Map<String, Value>, 
             planned = Some(found);
             Ok(out)
         })?;
-        let mut reply = reply_of(
-            planned
-                .as_ref()
-                .ok_or_else(|| HostError::new(ErrorCode::Internal, "the config edit did not run"))?,
-        );
-        reply.extend(written);
-        return Ok(reply);
+        let planned =
+            planned.ok_or_else(|| HostError::new(ErrorCode::Internal, "the config edit did not run"))?;
+        return Ok(reply_of(&planned).applied(written));
     }
     let (text, _) = read_config(&ctx.files)?;
     Ok(reply_of(&plan(text.as_deref().unwrap_or(""), &request)?))
 }
 
-fn reply_of(found: &RoleProfile) -> Map<String, Value> {
-    let mut reply = Map::new();
-    reply.insert("name".into(), json!(found.name));
-    reply.insert("section".into(), json!(found.section));
-    reply.insert("exists".into(), json!(found.exists));
-    reply
+fn reply_of(found: &RoleProfile) -> RoleProfileReply {
+    RoleProfileReply {
+        name: found.name.clone(),
+        section: found.section.clone(),
+        exists: found.exists,
+        path: None,
+        backup: None,
+        changed: None,
+    }
 }
