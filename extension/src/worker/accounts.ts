@@ -156,12 +156,12 @@ async function roleProfile(request: RoleProfileRequest, apply: boolean): Promise
     throw refusal(error);
   });
   const plan: RoleProfilePlan = {
-    name: String(reply['name']),
-    section: String(reply['section']),
-    exists: reply['exists'] === true,
+    name: reply.name,
+    section: reply.section,
+    exists: reply.exists,
     ...core.configPathFromReply(reply),
   };
-  if (apply && reply['changed'] === true) changed();
+  if (apply && reply.changed === true) changed();
   return plan;
 }
 

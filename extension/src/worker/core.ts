@@ -4,6 +4,7 @@
 // core; this module only adapts shapes between the core, the helper protocol and the popup's views.
 
 import init, * as sso from '../wasm/sso_bridge.js';
+import type * as helper from '../helper-protocol.js';
 import type { AccountView, ExportFormatId, ProfileDraft, RoleView, SessionDraft } from '../messages.js';
 import { fail, onCoreTrap } from './errors.js';
 
@@ -190,24 +191,34 @@ export function exportFormats(credentials: RoleCredentials, profile: string): { 
 }
 
 /** `readToken` → the token cache file's members. */
-export function tokenFromReply(reply: Record<string, unknown>): TokenFile {
-  const token = obj(reply['token']);
-  if (typeof token['accessToken'] !== 'string' || typeof token['expiresAt'] !== 'string') {
+export function tokenFromReply(reply: helper.ReadTokenReply): TokenFile {
+  const token = reply.token as Partial<helper.TokenFile> | undefined;
+  if (typeof token?.accessToken !== 'string' || typeof token.expiresAt !== 'string') {
     fail('token-unreadable', 'The cached token has no access token or expiry.', 'Sign in again.');
   }
-  return token as unknown as TokenFile;
+  return token as TokenFile;
+}
+
+/** A token the core issued or refreshed, as `storeToken` takes it (the CLI's file needs its start URL and region). */
+export function tokenForHelper(token: TokenFile): helper.TokenFields {
+  const { startUrl, region } = token;
+  if (!startUrl || !region) {
+    fail('token-incomplete', 'The new token has no start URL or region, so the AWS CLI could not use it.', 'Sign in again.');
+  }
+  return {
+    startUrl,
+    region,
+    accessToken: token.accessToken,
+    expiresAt: token.expiresAt,
+    ...(token.clientId ? { clientId: token.clientId } : {}),
+    ...(token.clientSecret ? { clientSecret: token.clientSecret } : {}),
+    ...(token.registrationExpiresAt ? { registrationExpiresAt: token.registrationExpiresAt } : {}),
+    ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
-// The helper's replies (host/PROTOCOL.md) and requests
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function obj(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-}
+// The helper's replies and requests (their types: `helper-protocol.ts`, generated from the helper)
 
 export interface ConfigFiles {
   configText: string;
@@ -217,37 +228,26 @@ export interface ConfigFiles {
 }
 
 /** `readConfig` → the two files' text and the token-cache status entries (never tokens). */
-export function readConfigReply(reply: Record<string, unknown>): ConfigFiles {
-  const config = obj(reply['config']);
-  const credentials = obj(reply['credentials']);
-  const tokens = Array.isArray(reply['tokens']) ? reply['tokens'] : [];
-  const credentialsText = str(credentials['content']);
-  const configPath = str(config['path']);
-  const credentialsPath = str(credentials['path']);
+export function readConfigReply(reply: helper.ReadConfigReply): ConfigFiles {
+  const credentialsText = reply.credentials.content ?? undefined;
   return {
-    configText: str(config['content']) ?? '',
+    configText: reply.config.content ?? '',
     ...(credentialsText !== undefined ? { credentialsText } : {}),
-    tokens: tokens.map((entry) => {
-      const e = obj(entry);
-      const sessionName = str(e['sessionName']);
-      const startUrl = str(e['startUrl']);
-      const expiresAt = str(e['expiresAt']);
-      return {
-        ...(sessionName ? { sessionName } : {}),
-        ...(startUrl ? { startUrl } : {}),
-        ...(expiresAt ? { expiresAt } : {}),
-        refreshable: e['refreshable'] === true,
-      };
-    }),
+    tokens: reply.tokens.map((entry) => ({
+      ...(entry.sessionName ? { sessionName: entry.sessionName } : {}),
+      ...(entry.startUrl ? { startUrl: entry.startUrl } : {}),
+      ...(entry.expiresAt ? { expiresAt: entry.expiresAt } : {}),
+      refreshable: entry.refreshable,
+    })),
     info: {
-      ...(configPath ? { configPath } : {}),
-      ...(credentialsPath ? { credentialsPath } : {}),
+      ...(reply.config.path ? { configPath: reply.config.path } : {}),
+      ...(reply.credentials.path ? { credentialsPath: reply.credentials.path } : {}),
     },
   };
 }
 
 /** `writeSsoSession` fields for a wizard draft. */
-export function ssoSessionRequest(draft: SessionDraft): Record<string, unknown> {
+export function ssoSessionRequest(draft: SessionDraft): helper.WriteSsoSessionRequest {
   return {
     name: draft.name,
     startUrl: draft.startUrl,
@@ -257,7 +257,7 @@ export function ssoSessionRequest(draft: SessionDraft): Record<string, unknown> 
 }
 
 /** `writeProfile` fields for a wizard draft. */
-export function profileRequest(draft: ProfileDraft): Record<string, unknown> {
+export function profileRequest(draft: ProfileDraft): helper.WriteProfileRequest {
   return {
     name: draft.name,
     ssoSession: draft.sessionName,
@@ -268,12 +268,10 @@ export function profileRequest(draft: ProfileDraft): Record<string, unknown> {
   };
 }
 
-export function configPathFromReply(reply: Record<string, unknown>): { configPath?: string } {
-  const path = str(reply['path']);
-  return path ? { configPath: path } : {};
+export function configPathFromReply(reply: { path?: string }): { configPath?: string } {
+  return reply.path ? { configPath: reply.path } : {};
 }
 
-/** The wizard's session before it is in the config file. */
 export function sessionFromDraft(draft: SessionDraft, overrides: Record<string, string>): SessionDef {
   if (!/^[A-Za-z0-9_.@+-]+$/.test(draft.name)) {
     fail('bad-session-name', `"${draft.name}" cannot be a session name.`, 'Use letters, digits and - _ . @ + only.');
@@ -320,7 +318,7 @@ function sessionInfo(session: SessionDef): sso.SsoSessionInfo {
  * The identifying inputs of the CLI's client-registration cache key (spec §2), as the helper's
  * `readRegistration` takes them: the same values `registerClient` and `storeToken` key the file by.
  */
-export function registrationKeyFields(session: SessionDef): Record<string, unknown> {
+export function registrationKeyFields(session: SessionDef): helper.ReadRegistrationRequest {
   return {
     sessionName: session.name ?? null,
     startUrl: session.startUrl,
@@ -383,7 +381,7 @@ export async function pollDeviceToken(
 }
 
 /** The `registration` member of `storeToken`: the client-registration cache file, as the CLI writes it. */
-export function registrationForHelper(session: SessionDef, registration: Registration): Record<string, unknown> {
+export function registrationForHelper(session: SessionDef, registration: Registration): helper.RegistrationFields {
   const file = registration.registration;
   return {
     clientId: file.clientId,

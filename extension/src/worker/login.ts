@@ -47,8 +47,7 @@ function randomLoopbackPort(): number {
 async function cachedRegistration(session: core.SessionDef): Promise<string | null> {
   try {
     const reply = await helper.request('readRegistration', core.registrationKeyFields(session));
-    const registration = reply['registration'];
-    return registration && typeof registration === 'object' ? JSON.stringify(registration) : null;
+    return reply.registration ? JSON.stringify(reply.registration) : null;
   } catch (error) {
     if (isHelperError(error, HELPER_ERROR.unknownType) || isHelperError(error, HELPER_ERROR.fileUnreadable)) {
       return null;
@@ -239,7 +238,7 @@ async function finishWithToken(login: PendingLogin, token: core.TokenFile): Prom
   const { registration } = login.state as { registration: core.Registration };
   await helper.request('storeToken', {
     ...(session.name ? { sessionName: session.name } : {}),
-    token,
+    token: core.tokenForHelper(token),
     ...(registration.newCacheFile !== null ? { registration: core.registrationForHelper(session, registration) } : {}),
   });
   await setTokenIssuer(login.sessionKey, session.endpoints.oidc);

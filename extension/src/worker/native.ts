@@ -1,6 +1,7 @@
 // The native helper (`sso-bridge` binary) over one long-lived native-messaging port.
 // Protocol: host/PROTOCOL.md. An open port also keeps the Chrome MV3 service worker alive.
 
+import type { HelperRequests, HelperRequestType } from '../helper-protocol.js';
 import type { UserError } from '../messages.js';
 import { WorkerError } from './errors.js';
 
@@ -90,7 +91,8 @@ function disconnectError(reason: string | undefined): UserError {
 interface Pending {
   /** Chunk texts of a reply over 1 MiB (PROTOCOL.md "Chunked reply"), in arrival order. */
   chunks: string[];
-  resolve: (value: Record<string, unknown>) => void;
+  /** The reply as it arrived; its type is the one `request` promised for the request type. */
+  resolve: (value: never) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -100,8 +102,11 @@ export class NativeHelper {
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
 
-  /** Sends one request; resolves with the reply object (without the envelope fields). */
-  request(type: string, fields: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  /**
+   * Sends one request; resolves with the reply (its envelope fields aside). The fields and the reply
+   * have the types generated from the helper's own declarations (`helper-protocol.ts`).
+   */
+  request<T extends HelperRequestType>(type: T, fields: HelperRequests[T]['request']): Promise<HelperRequests[T]['reply']> {
     const port = this.connect();
     const id = `${Date.now().toString(36)}-${this.nextId++}`;
     return new Promise((resolve, reject) => {
@@ -115,7 +120,7 @@ export class NativeHelper {
           }),
         );
       }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, timer, chunks: [] });
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, timer, chunks: [] });
       try {
         port.postMessage({ ...fields, type, id });
       } catch (e) {
@@ -158,7 +163,7 @@ export class NativeHelper {
       this.pending.delete(id);
       clearTimeout(pending.timer);
       try {
-        pending.resolve(JSON.parse(pending.chunks.join('')) as Record<string, unknown>);
+        pending.resolve(JSON.parse(pending.chunks.join('')) as never);
       } catch {
         pending.reject(
           new WorkerError({
@@ -173,7 +178,7 @@ export class NativeHelper {
     this.pending.delete(id);
     clearTimeout(pending.timer);
     if (reply.ok === true) {
-      pending.resolve(message as Record<string, unknown>);
+      pending.resolve(message as never);
     } else {
       const error = typeof reply.error === 'object' && reply.error !== null ? reply.error : {};
       pending.reject(new WorkerError(helperError(error as Record<string, unknown>)));

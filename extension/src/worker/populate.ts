@@ -5,6 +5,7 @@
 // `populate` (host/PROTOCOL.md), which plans (preview) or writes (one atomic write with a backup).
 // The token stays in the worker; the job and the listing hold account ids, names and role names only.
 
+import type { ListedAccount, PopulateReply, PopulateRequest } from '../helper-protocol.js';
 import type { UserError } from '../messages.js';
 import {
   POPULATE_CHANGES_SHOWN,
@@ -32,13 +33,6 @@ const PROGRESS_EVERY_MS = 200;
 export const HELPER_REQUEST_LIMIT = 1024 * 1024;
 /** Room left under the limit for the envelope fields (`type`, `id`) and the options. */
 const REQUEST_HEADROOM = 16 * 1024;
-
-/** One account as the helper's `populate` wants it. */
-interface ListedAccount {
-  accountId: string;
-  accountName?: string;
-  roles: string[];
-}
 
 interface Listing {
   sessionKey: string;
@@ -272,8 +266,8 @@ async function listEverything(
 }
 
 /** The helper's `populate`: a plan, or with `apply` the write. Refused here when over the helper's limit. */
-async function askHelper(job: PopulateJob, accounts: ListedAccount[]): Promise<Record<string, unknown>> {
-  const fields = {
+async function askHelper(job: PopulateJob, accounts: ListedAccount[]): Promise<PopulateReply> {
+  const fields: PopulateRequest = {
     sessionName: job.sessionName,
     accounts,
     template: job.options.template,
@@ -304,14 +298,13 @@ export function populateCommand(job: Pick<PopulateJob, 'sessionName' | 'options'
   return parts.join(' ');
 }
 
-function planView(reply: Record<string, unknown>): PopulatePlanView {
-  const count = (key: string): number => (typeof reply[key] === 'number' ? reply[key] : 0);
-  const all = Array.isArray(reply['changes']) ? (reply['changes'] as PopulateChange[]) : [];
+function planView(reply: PopulateReply): PopulatePlanView {
+  const all: PopulateChange[] = reply.changes;
   return {
-    added: count('added'),
-    updated: count('updated'),
-    removed: count('removed'),
-    unchanged: count('unchanged'),
+    added: reply.added,
+    updated: reply.updated,
+    removed: reply.removed,
+    unchanged: reply.unchanged,
     changes: all.slice(0, POPULATE_CHANGES_SHOWN).map((c) => ({ action: c.action, name: c.name })),
     moreChanges: Math.max(0, all.length - POPULATE_CHANGES_SHOWN),
   };

@@ -104,7 +104,7 @@ async function parseCached(
 
 async function snapshot(): Promise<Snapshot> {
   await core.ready();
-  const reply = await helper.request('readConfig');
+  const reply = await helper.request('readConfig', {});
   const files = core.readConfigReply(reply);
   const settings = await loadSettings();
   try {
@@ -304,7 +304,7 @@ export async function refreshSession(sessionKey: string): Promise<void> {
     token = await readToken(session);
     await checkRefreshEndpoint(session);
     const fresh = await core.refreshToken(session, token);
-    await helper.request('storeToken', { ...(session.name ? { sessionName: session.name } : {}), token: fresh });
+    await helper.request('storeToken', { ...(session.name ? { sessionName: session.name } : {}), token: core.tokenForHelper(fresh) });
     await setTokenIssuer(sessionKey, session.endpoints.oidc);
     await setLastError(sessionKey, undefined);
   } catch (error) {
