@@ -246,6 +246,33 @@ fn field_line(out: &mut String, docs: &[&str], json: &str, optional: bool, ts: S
     out.push_str(&format!("  {json}{mark}: {ts};\n"));
 }
 
+/// A shape's TypeScript: an `export interface` with its docs and fields, and its fields' shapes.
+/// `$field_ts` says how a request or a reply field is optional.
+macro_rules! shape_typescript {
+    (
+        $name:ident $(<$lt:lifetime>)?, [$($doc:literal),*], $field_ts:ident,
+        $( [$($field_doc:literal),*] $presence:ident $ty:ty = $json:literal; )*
+    ) => {
+        impl$(<$lt>)? TsType for $name$(<$lt>)? {
+            fn ts() -> String {
+                stringify!($name).to_string()
+            }
+            fn declare(out: &mut Declarations) {
+                let mut text = String::new();
+                doc_comment(&mut text, "", &[$($doc),*]);
+                text.push_str(concat!("export interface ", stringify!($name), " {\n"));
+                $(
+                    let (optional, ts) = $field_ts!($presence, $ty);
+                    field_line(&mut text, &[$($field_doc),*], $json, optional, ts);
+                )*
+                text.push_str("}\n");
+                out.add(stringify!($name), text);
+                $( <$ty as TsType>::declare(out); )*
+            }
+        }
+    };
+}
+
 macro_rules! request_field_type {
     (required $ty:ty) => { $ty };
     (optional $ty:ty) => { Option<$ty> };
@@ -291,23 +318,7 @@ macro_rules! request_shape {
             }
         }
 
-        impl<'a> TsType for $name<'a> {
-            fn ts() -> String {
-                stringify!($name).to_string()
-            }
-            fn declare(out: &mut Declarations) {
-                let mut text = String::new();
-                doc_comment(&mut text, "", &[$($doc),*]);
-                text.push_str(concat!("export interface ", stringify!($name), " {\n"));
-                $(
-                    let (optional, ts) = request_field_ts!($presence, $ty);
-                    field_line(&mut text, &[$($field_doc),*], $json, optional, ts);
-                )*
-                text.push_str("}\n");
-                out.add(stringify!($name), text);
-                $( <$ty as TsType>::declare(out); )*
-            }
-        }
+        shape_typescript!($name<'a>, [$($doc),*], request_field_ts, $( [$($field_doc),*] $presence $ty = $json; )*);
 
         impl<'a> RequestField<'a> for $name<'a> {
             fn read(fields: &Fields<'a>, name: &str) -> Result<Option<Self>, HostError> {
@@ -373,23 +384,7 @@ macro_rules! reply_shape {
             }
         }
 
-        impl TsType for $name {
-            fn ts() -> String {
-                stringify!($name).to_string()
-            }
-            fn declare(out: &mut Declarations) {
-                let mut text = String::new();
-                doc_comment(&mut text, "", &[$($doc),*]);
-                text.push_str(concat!("export interface ", stringify!($name), " {\n"));
-                $(
-                    let (optional, ts) = reply_field_ts!($presence, $ty);
-                    field_line(&mut text, &[$($field_doc),*], $json, optional, ts);
-                )*
-                text.push_str("}\n");
-                out.add(stringify!($name), text);
-                $( <$ty as TsType>::declare(out); )*
-            }
-        }
+        shape_typescript!($name, [$($doc),*], reply_field_ts, $( [$($field_doc),*] $presence $ty = $json; )*);
     };
 }
 
