@@ -8,7 +8,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decideAuthorize, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
+import { reloadAndSignIn, sessionCard, setup, writeSessionConfig } from '../lib/popup.mjs';
 import { scenario } from '../lib/system.mjs';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } } });
@@ -34,13 +34,7 @@ async function measure(count) {
   const t = await setup({ scenario: directory(count) });
   try {
     writeFileSync(t.home.configPath, writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl }));
-    await t.popup.reload();
-    await waitForStatus(t.popup, 'e2e', 'never');
-    const tab = signInTab(t.context, t.emulator.baseUrl);
-    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
-    await decideAuthorize(await tab, 'allow');
-    await t.popup.bringToFront();
-    await waitForStatus(t.popup, 'e2e', 'valid');
+    await reloadAndSignIn(t);
     const listStart = performance.now();
     await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Accounts' }).click();
     await t.popup.waitForFunction(() => /listed/.test(document.querySelector('[data-listed]')?.textContent ?? '') && !/listing roles/.test(document.querySelector('[data-listed]')?.textContent ?? ''), null, { timeout: 120_000 });

@@ -107,6 +107,21 @@ export async function decideAuthorize(page, decision = 'allow') {
   await page.click(`#${decision}`);
 }
 
+/**
+ * Reloads the popup on the config just written and signs session `sessionName` in with PKCE on the
+ * emulator (user "alice" allows), until its card shows it signed in: the start of every test that
+ * acts on a signed-in session.
+ */
+export async function reloadAndSignIn(t, sessionName = 'e2e') {
+  await t.popup.reload();
+  await waitForStatus(t.popup, sessionName, 'never');
+  const tab = signInTab(t.context, t.emulator.baseUrl);
+  await sessionCard(t.popup, sessionName).getByRole('button', { name: 'Sign in', exact: true }).click();
+  await decideAuthorize(await tab, 'allow');
+  await t.popup.bringToFront();
+  await waitForStatus(t.popup, sessionName, 'valid');
+}
+
 /** Confirms the device code on the emulator's verification page and allows (or denies). */
 export async function decideDevice(page, decision = 'allow') {
   await page.waitForSelector('#device-form');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { decideAuthorize, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
+import { reloadAndSignIn, sessionCard, setup, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
 import { awsCliCredentials, boto3Credentials } from '../lib/system.mjs';
 
 const SANDBOX = '444455556666';
@@ -43,13 +43,7 @@ describe('account browser: access keys and profiles for any role, favourites, th
     t = await setup();
     configBefore = writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl, profile: 'prod-ro' });
     writeFileSync(t.home.configPath, configBefore);
-    await t.popup.reload();
-    await waitForStatus(t.popup, 'e2e', 'never');
-    const tab = signInTab(t.context, t.emulator.baseUrl);
-    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
-    await decideAuthorize(await tab, 'allow');
-    await t.popup.bringToFront();
-    await waitForStatus(t.popup, 'e2e', 'valid');
+    await reloadAndSignIn(t);
   });
   after(async () => t?.close());
 

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { decideAuthorize, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
+import { reloadAndSignIn, sessionCard, setup, writeSessionConfig } from '../lib/popup.mjs';
 import { boto3Python, EXTENSION_ID, HELPER_BIN, scenario } from '../lib/system.mjs';
 
 const run = promisify(execFile);
@@ -134,13 +134,7 @@ describe('Add all: every account and role of a session as profiles', () => {
       roleName: 'ReadOnlyAccess',
     });
     writeFileSync(t.home.configPath, `# my own notes\n${handWritten}`);
-    await t.popup.reload();
-    await waitForStatus(t.popup, 'e2e', 'never');
-    const tab = signInTab(t.context, t.emulator.baseUrl);
-    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
-    await decideAuthorize(await tab, 'allow');
-    await t.popup.bringToFront();
-    await waitForStatus(t.popup, 'e2e', 'valid');
+    await reloadAndSignIn(t);
   });
   after(async () => t?.close());
 
@@ -353,13 +347,7 @@ describe('Add all: a directory too big for one helper message', () => {
     // 9,000 accounts × 3 roles are about 1.1 MB as the helper's request: over its 1 MiB limit.
     t = await setup({ scenario: scenario({ accounts: [], generated_accounts: 9000, roles_per_account: 3 }) });
     writeFileSync(t.home.configPath, writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl }));
-    await t.popup.reload();
-    await waitForStatus(t.popup, 'e2e', 'never');
-    const tab = signInTab(t.context, t.emulator.baseUrl);
-    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
-    await decideAuthorize(await tab, 'allow');
-    await t.popup.bringToFront();
-    await waitForStatus(t.popup, 'e2e', 'valid');
+    await reloadAndSignIn(t);
   });
   after(async () => t?.close());
 
@@ -393,13 +381,7 @@ describe('Add all against a service throttled at 20 requests a second', () => {
       }),
     });
     writeFileSync(t.home.configPath, writeSessionConfig(t.home.env, { startUrl: t.emulator.startUrl }));
-    await t.popup.reload();
-    await waitForStatus(t.popup, 'e2e', 'never');
-    const tab = signInTab(t.context, t.emulator.baseUrl);
-    await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
-    await decideAuthorize(await tab, 'allow');
-    await t.popup.bringToFront();
-    await waitForStatus(t.popup, 'e2e', 'valid');
+    await reloadAndSignIn(t);
   });
   after(async () => t?.close());
 

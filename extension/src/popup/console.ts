@@ -4,6 +4,7 @@
 // the configured profiles' rows.
 
 import { call, type UserError } from '../messages.js';
+import { h } from './dom.js';
 
 /** What the popup lends this module: its error box and status line (popup.ts owns both). */
 export interface ConsoleUi {
@@ -22,13 +23,6 @@ export interface ConsoleRole {
 
 let formCount = 0;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  node.append(...children);
-  return node;
-}
-
 /**
  * The "Open console" control for a role: the button (`data-action="console"`), a "Region and page"
  * disclosure, and the place its errors show. Each click asks the worker anew, so an expired session
@@ -37,19 +31,19 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 export function consoleControl(role: ConsoleRole, ui: ConsoleUi): HTMLElement {
   const id = `console-${++formCount}`;
   const where = role.accountName && role.accountName !== role.accountId ? `${role.accountName} (${role.accountId})` : role.accountId;
-  const root = el('span', { class: 'console', 'data-console': `${role.accountId}/${role.roleName}` });
-  const feedback = el('div', { class: 'console-feedback' });
-  const region = el('input', { id: `${id}-region`, type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. eu-west-1', 'data-console-region': '' });
-  const destination = el('input', { id: `${id}-destination`, type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'console home, or /ec2/home', 'data-console-destination': '' });
-  const details = el(
+  const root = h('span', { class: 'console', 'data-console': `${role.accountId}/${role.roleName}` });
+  const feedback = h('div', { class: 'console-feedback' });
+  const region = h('input', { id: `${id}-region`, type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. eu-west-1', 'data-console-region': '' });
+  const destination = h('input', { id: `${id}-destination`, type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'console home, or /ec2/home', 'data-console-destination': '' });
+  const details = h(
     'details',
     { class: 'console-options' },
-    el('summary', { 'aria-label': `Region and page for the console of ${role.roleName} in ${where}` }, 'Region and page'),
-    el('label', { for: region.id }, 'Region'),
+    h('summary', { 'aria-label': `Region and page for the console of ${role.roleName} in ${where}` }, 'Region and page'),
+    h('label', { for: region.id }, 'Region'),
     region,
-    el('label', { for: destination.id }, 'Console page'),
+    h('label', { for: destination.id }, 'Console page'),
     destination,
-    el('p', { class: 'hint' }, 'A path such as /ec2/home or a console URL; empty opens the console home. The last choice is kept for this role.'),
+    h('p', { class: 'hint' }, 'A path such as /ec2/home or a console URL; empty opens the console home. The last choice is kept for this role.'),
   );
   // The remembered choice is fetched when the disclosure first opens (one request per row would
   // slow a list of hundreds of roles); until then the worker uses it anyway.
@@ -65,7 +59,7 @@ export function consoleControl(role: ConsoleRole, ui: ConsoleUi): HTMLElement {
       (error: unknown) => show(ui.toUserError(error)),
     );
   });
-  const button = el('button', { type: 'button', 'data-action': 'console', 'aria-label': `Open console for ${role.roleName} in ${where}` }, 'Open console');
+  const button = h('button', { type: 'button', 'data-action': 'console', 'aria-label': `Open console for ${role.roleName} in ${where}` }, 'Open console');
   const show = (error: UserError): void => {
     feedback.replaceChildren(ui.errorBox(error, { retry: open, dismiss: () => { feedback.replaceChildren(); button.focus(); } }));
     (feedback.querySelector('[data-retry], [data-dismiss]') as HTMLElement | null)?.focus();
@@ -102,12 +96,12 @@ export function consoleControl(role: ConsoleRole, ui: ConsoleUi): HTMLElement {
  */
 function grantPrompt(origins: string[], retry: () => void, ui: ConsoleUi): HTMLElement {
   const hosts = origins.map((origin) => origin.replace(/^https:\/\//, '').replace(/\/\*$/, ''));
-  const button = el('button', { type: 'button', class: 'primary', 'data-grant-signin': '' }, 'Allow and open');
+  const button = h('button', { type: 'button', class: 'primary', 'data-grant-signin': '' }, 'Allow and open');
   button.addEventListener('click', () => {
     chrome.permissions.request({ origins }).then(
       (granted) => (granted ? retry() : ui.announce('Access was not granted; the console cannot be opened until it is.', 8000)),
       (error: unknown) => ui.announce(`Could not ask for access: ${String(error)}`, 8000),
     );
   });
-  return el('div', { class: 'login', role: 'alert' }, el('p', {}, `Opening the console signs in at ${hosts.join(', ')}; sso-bridge needs your permission to reach it.`), el('div', { class: 'row' }, button));
+  return h('div', { class: 'login', role: 'alert' }, h('p', {}, `Opening the console signs in at ${hosts.join(', ')}; sso-bridge needs your permission to reach it.`), h('div', { class: 'row' }, button));
 }

@@ -4,7 +4,7 @@ export type Child = Node | string | null | undefined | false;
 export type Attrs = Record<string, string | boolean | ((event: Event) => void)>;
 
 /** Creates an element; `on…` attributes become listeners, booleans toggle attributes. */
-export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (typeof value === 'function') el.addEventListener(key.slice(2).toLowerCase(), value);
