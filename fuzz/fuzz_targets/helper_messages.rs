@@ -1,6 +1,7 @@
 //! The helper's native-messaging input: length-prefixed frames off stdin, each parsed as a request
-//! envelope, its fields read through the same checks the handlers use, and replies encoded. Nothing
-//! may panic; a reply is always at most 1 MiB per frame and its chunks reassemble into the reply.
+//! envelope, its fields read through the same checks the handlers use (the field reader, and every
+//! request type's declared shape), and replies encoded. Nothing may panic; every refusal has a
+//! message; a reply is always at most 1 MiB per frame and its chunks reassemble into the reply.
 
 #![no_main]
 
@@ -8,6 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 use sso_bridge_host::error_codes::{ErrorCode, HostError};
 use sso_bridge_host::framing::{read_frame, ReadError, MAX_REPLY_BYTES};
+use sso_bridge_host::handlers::{check_request, REQUEST_TYPES};
 use sso_bridge_host::protocol::{encode_reply, error_reply, ok_reply, parse_request, Fields};
 
 /// Every field name a request type reads (host/PROTOCOL.md).
@@ -26,6 +28,13 @@ const FIELDS: &[&str] = &[
     "all",
     "expiration",
     "accessKeyId",
+    "name",
+    "registration",
+    "accounts",
+    "template",
+    "regions",
+    "apply",
+    "destination",
 ];
 
 fn read_fields(fields: &Fields<'_>) {
@@ -57,7 +66,14 @@ fuzz_target!(|data: &[u8]| {
         };
         let reply = match parse_request(&frame) {
             Ok(request) => {
-                read_fields(&Fields::new(&request.body));
+                let fields = Fields::new(&request.body);
+                read_fields(&fields);
+                // The typed request shapes: the one the frame names, and every other one too.
+                for kind in REQUEST_TYPES.iter().copied().chain([request.kind.as_str()]) {
+                    if let Some(Err(refused)) = check_request(kind, &fields) {
+                        assert!(!refused.message.is_empty(), "{kind}: a refusal without a message");
+                    }
+                }
                 let mut echoed = Map::new();
                 echoed.insert("type".into(), Value::String(request.kind.clone()));
                 echoed.insert("body".into(), Value::Object(request.body.clone()));

@@ -36,6 +36,15 @@ macro_rules! request_table {
             })
         }
 
+        /// Reads and checks a request's fields exactly as its handler would, without running it
+        /// (for the fuzz target); `None` for an unknown request type.
+        pub fn check_request(kind: &str, fields: &Fields<'_>) -> Option<Result<(), HostError>> {
+            Some(match kind {
+                $( $kind => $request::from_fields(fields).map(drop), )*
+                _ => return None,
+            })
+        }
+
         /// `extension/src/helper-protocol.ts`: every shape of the protocol in TypeScript.
         pub fn typescript() -> String {
             render(&[$( ($kind, |out: &mut Declarations| {
