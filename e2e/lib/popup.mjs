@@ -122,6 +122,21 @@ export async function reloadAndSignIn(t, sessionName = 'e2e') {
   await waitForStatus(t.popup, sessionName, 'valid');
 }
 
+/** Stops the extension's service worker, as Chromium does to an idle MV3 worker (CDP); waits until it has. */
+export async function stopWorker(t) {
+  const cdp = await t.context.newCDPSession(t.popup);
+  const stopped = new Promise((resolve) => {
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      if (versions.some((v) => v.scriptURL.includes('/worker/') && v.runningStatus === 'stopped')) resolve();
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not stop')), 10_000));
+  await Promise.race([stopped, timeout]);
+  await cdp.detach();
+}
+
 /** Confirms the device code on the emulator's verification page and allows (or denies). */
 export async function decideDevice(page, decision = 'allow') {
   await page.waitForSelector('#device-form');

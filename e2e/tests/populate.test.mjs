@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { reloadAndSignIn, sessionCard, setup, writeSessionConfig } from '../lib/popup.mjs';
+import { reloadAndSignIn, sessionCard, setup, stopWorker, writeSessionConfig } from '../lib/popup.mjs';
 import { boto3Python, EXTENSION_ID, HELPER_BIN, scenario } from '../lib/system.mjs';
 
 const run = promisify(execFile);
@@ -45,21 +45,6 @@ function helperProcesses(home) {
     }
   }
   return found;
-}
-
-/** Stops the extension's service worker as the browser does when it is idle (CDP, as restart.test.mjs). */
-async function stopWorker(t) {
-  const cdp = await t.context.newCDPSession(t.popup);
-  const stopped = new Promise((resolve) => {
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      if (versions.some((v) => v.scriptURL.includes('/worker/') && v.runningStatus === 'stopped')) resolve();
-    });
-  });
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not stop')), 10_000));
-  await Promise.race([stopped, timeout]);
-  await cdp.detach();
 }
 
 function ours(profiles) {

@@ -4,22 +4,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { decideAuthorize, decideDevice, sessionCard, setup, signInTab, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
-
-/** Stops the extension's service worker, as Chromium does to an idle MV3 worker; waits until it has. */
-async function killWorker(t) {
-  const cdp = await t.context.newCDPSession(t.popup);
-  const stopped = new Promise((resolve) => {
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      if (versions.some((v) => v.scriptURL.includes('/worker/') && v.runningStatus === 'stopped')) resolve();
-    });
-  });
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the worker did not stop')), 10_000));
-  await Promise.race([stopped, timeout]);
-  await cdp.detach();
-}
+import { decideAuthorize, decideDevice, sessionCard, setup, signInTab, stopWorker, waitForStatus, writeSessionConfig } from '../lib/popup.mjs';
 
 describe('sign-ins survive the service worker being stopped', () => {
   let t;
@@ -36,7 +21,7 @@ describe('sign-ins survive the service worker being stopped', () => {
     await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in', exact: true }).click();
     const tab = await tabPromise;
     await t.popup.locator('[data-login="pkce"]').waitFor();
-    await killWorker(t);
+    await stopWorker(t);
     await decideAuthorize(tab, 'allow').catch(() => {});
     await t.popup.bringToFront();
     await t.popup.reload();
@@ -50,7 +35,7 @@ describe('sign-ins survive the service worker being stopped', () => {
     await sessionCard(t.popup, 'e2e').getByRole('button', { name: 'Sign in with a code' }).click();
     const tab = await tabPromise;
     const code = (await t.popup.locator('[data-user-code]').textContent())?.trim();
-    await killWorker(t);
+    await stopWorker(t);
     assert.equal(await decideDevice(tab, 'allow'), code);
     // Opening the popup wakes the worker, which resumes the poll from chrome.storage.session.
     await t.popup.reload();

@@ -96,11 +96,6 @@ pub fn e2e() -> Result<(), String> {
         checks()?;
     }
     let extension = unpacked_development_zip()?;
-    let (helper, emulator) = native_binaries()?;
-    let dir = root().join("e2e");
-    wasm::npm_ci(&dir)?;
-    let env = e2e_env(&helper, &emulator, &extension)?;
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // `E2E_TESTS` (space-separated files under `e2e/`, e.g. `tests/console.test.mjs`) runs just those
     // while working on them; CI runs the whole folder.
     let chosen = std::env::var("E2E_TESTS").unwrap_or_default();
@@ -111,7 +106,18 @@ pub fn e2e() -> Result<(), String> {
         args.extend(chosen.split_whitespace());
     }
     // `--experimental-websocket`: node 20's WebSocket client, for Firefox's WebDriver BiDi.
-    util::run_in(&dir, "node", &args, &env)
+    node_in_e2e(&extension, &args)
+}
+
+/// Runs `node ARGS` in `e2e/` with the release helper and emulator, the test Python and `extension`
+/// (an unpacked build) in its environment.
+fn node_in_e2e(extension: &Path, args: &[&str]) -> Result<(), String> {
+    let (helper, emulator) = native_binaries()?;
+    let dir = root().join("e2e");
+    wasm::npm_ci(&dir)?;
+    let env = e2e_env(&helper, &emulator, extension)?;
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    util::run_in(&dir, "node", args, &env)
 }
 
 /// `cargo xtask demo`: emulator + helper in a throw-away HOME + Chromium with the extension.
@@ -124,12 +130,7 @@ pub fn demo(args: &[String]) -> Result<(), String> {
         wasm::build_package()?;
     }
     build()?;
-    let (helper, emulator) = native_binaries()?;
-    let dir = root().join("e2e");
-    wasm::npm_ci(&dir)?;
-    let env = e2e_env(&helper, &emulator, &root().join("dist/chromium-dev"))?;
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    util::run_in(&dir, "node", &["demo.mjs"], &env)
+    node_in_e2e(&root().join("dist/chromium-dev"), &["demo.mjs"])
 }
 
 /// `cargo xtask bench-popup`: the popup-open benchmark (`e2e/bench/popup-open.mjs`) on the built
@@ -138,14 +139,9 @@ pub fn bench_popup(args: &[String]) -> Result<(), String> {
     if !root().join("dist/chromium/manifest.json").exists() {
         checks()?;
     }
-    let (helper, emulator) = native_binaries()?;
-    let dir = root().join("e2e");
-    wasm::npm_ci(&dir)?;
-    let env = e2e_env(&helper, &emulator, &root().join("dist/chromium"))?;
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut all = vec!["bench/popup-open.mjs"];
     all.extend(args.iter().map(String::as_str));
-    util::run_in(&dir, "node", &all, &env)
+    node_in_e2e(&root().join("dist/chromium"), &all)
 }
 
 /// `cargo xtask bench-accounts`: the account browser's search benchmark (`e2e/bench/account-filter.mjs`)
@@ -155,12 +151,7 @@ pub fn bench_accounts(args: &[String]) -> Result<(), String> {
         checks()?;
     }
     let extension = unpacked_development_zip()?;
-    let (helper, emulator) = native_binaries()?;
-    let dir = root().join("e2e");
-    wasm::npm_ci(&dir)?;
-    let env = e2e_env(&helper, &emulator, &extension)?;
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut all = vec!["bench/account-filter.mjs"];
     all.extend(args.iter().map(String::as_str));
-    util::run_in(&dir, "node", &all, &env)
+    node_in_e2e(&extension, &all)
 }
