@@ -52,7 +52,7 @@ macro_rules! ts_leaf {
 
 ts_leaf!("string": String, &str, Secret, SecretText, UtcTime);
 ts_leaf!("boolean": bool);
-ts_leaf!("number": u64, u32, usize);
+ts_leaf!("number": u64, usize);
 
 impl<T: TsType> TsType for Vec<T> {
     fn ts() -> String {
