@@ -1,7 +1,9 @@
 //! Config parsing throughput: `cargo bench -p sso-bridge --bench parse_config`.
 //!
 //! Three parsers read the same bytes in the same run:
-//! - ours, `sso_bridge::config::parse_files` (the SDK reading, the AWS CLI model, diagnostics);
+//! - ours, `sso_bridge::config::parse_files` (the SDK reading and its diagnostics), and with the
+//!   AWS CLI check, `check_files` (plus the model of the AWS CLI's reader and the comparison of the
+//!   two readings: what the popup and `sso-bridge parse` show);
 //! - the AWS SDK for Rust's, `aws_runtime::env_config::section::EnvConfigSections::parse`, the named
 //!   baseline of issue 12 (its files loaded from an in-memory `Fs` outside the timed part);
 //! - a line scan that only splits lines and finds each `=`: the floor.
@@ -10,9 +12,10 @@
 //! and a 5,000-profile file as `aws configure sso` writes it; plus the worst case for the section
 //! maps, one section with 20,000 keys.
 //!
-//! divan prints time per parse and MB/s for each; then interleaved rounds of the three parsers
+//! divan prints time per parse and MB/s for each; then interleaved rounds of all of them
 //! print the medians and the ratios (`print_ratios` below; `-- --ratios` prints only those).
-//! `-- --native-figure` prints only our median time on the browser benchmark's file, as JSON, for
+//! `-- --native-figure` prints only our median time with the check on the browser benchmark's file,
+//! as JSON, for
 //! `www/bench/run.mjs`.
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -40,7 +43,7 @@ mod benches {
     use aws_runtime::env_config::source::{load, Source};
     use aws_types::os_shim_internal::{Env, Fs};
     use sso_bridge::config::sso::sso_profiles;
-    use sso_bridge::config::{parse_files, SourceFile};
+    use sso_bridge::config::{check_files, parse_files, ConfigSet, ParseError, SourceFile};
     use std::fmt::Write;
     use std::time::{Duration, Instant};
 
@@ -140,6 +143,8 @@ mod benches {
         text
     }
 
+    type Reader = fn(Option<&SourceFile<'_>>, Option<&SourceFile<'_>>) -> Result<ConfigSet, ParseError>;
+
     /// One benchmark input: a config file and, optionally, a credentials file.
     struct Case {
         name: &'static str,
@@ -153,10 +158,20 @@ mod benches {
         }
 
         fn ours(&self) -> usize {
+            self.read_with(parse_files)
+        }
+
+        /// Ours plus the AWS CLI's reading of the files and the comparison of the two: what the
+        /// popup's `parseConfig` and `sso-bridge parse` do.
+        fn ours_checked(&self) -> usize {
+            self.read_with(check_files)
+        }
+
+        fn read_with(&self, read: Reader) -> usize {
             let config = SourceFile::config("~/.aws/config", &self.config);
             let credentials =
                 self.credentials.as_deref().map(|text| SourceFile::credentials("~/.aws/credentials", text));
-            let set = parse_files(Some(&config), credentials.as_ref()).expect("the benchmark file parses");
+            let set = read(Some(&config), credentials.as_ref()).expect("the benchmark file parses");
             assert!(!set.profiles.is_empty());
             set.profiles.len()
         }
@@ -222,6 +237,12 @@ mod benches {
     }
 
     #[divan::bench(args = CASES)]
+    fn ours_checked(bencher: divan::Bencher<'_, '_>, name: &str) {
+        let case = case(name);
+        bencher.counter(divan::counter::BytesCount::new(case.bytes())).bench(|| case.ours_checked());
+    }
+
+    #[divan::bench(args = CASES)]
     fn aws_runtime(bencher: divan::Bencher<'_, '_>, name: &str) {
         let case = case(name);
         bencher
@@ -261,27 +282,32 @@ mod benches {
         duration.as_secs_f64() * 1e3
     }
 
-    /// The median time of our parser, the AWS SDK for Rust's and the line scan on `case`, over
-    /// interleaved rounds (one parse of each per round, so a change in the machine's load touches
-    /// all three alike).
-    fn interleaved_medians(case: &Case, rounds: usize) -> [Duration; 3] {
-        let mut samples: [Vec<Duration>; 3] = Default::default();
+    /// The median times of our parser, our parser with the AWS CLI check, the AWS SDK for Rust's and
+    /// the line scan on `case`, over interleaved rounds (one parse of each per round, so a change in
+    /// the machine's load touches all alike).
+    fn interleaved_medians(case: &Case, rounds: usize) -> [Duration; 4] {
+        let mut samples: [Vec<Duration>; 4] = Default::default();
         // Warm-up: caches, allocator, page faults.
         case.ours();
+        case.ours_checked();
         Case::aws_runtime(case.aws_runtime_source());
         for _ in 0..rounds {
             let start = Instant::now();
             divan::black_box(case.ours());
             samples[0].push(start.elapsed());
 
+            let start = Instant::now();
+            divan::black_box(case.ours_checked());
+            samples[1].push(start.elapsed());
+
             let source = case.aws_runtime_source();
             let start = Instant::now();
             divan::black_box(Case::aws_runtime(source));
-            samples[1].push(start.elapsed());
+            samples[2].push(start.elapsed());
 
             let start = Instant::now();
             divan::black_box(case.line_scan());
-            samples[2].push(start.elapsed());
+            samples[3].push(start.elapsed());
         }
         samples.map(median)
     }
@@ -291,34 +317,45 @@ mod benches {
         println!();
         println!("Interleaved rounds ({ROUNDS}), median ms per parse:");
         println!(
-            "{:<24} {:>8} {:>12} {:>10} {:>18} {:>16}",
-            "file", "ours", "aws-runtime", "line scan", "aws-runtime/ours", "ours/line scan"
+            "{:<24} {:>8} {:>14} {:>12} {:>10} {:>18} {:>26} {:>16}",
+            "file",
+            "ours",
+            "ours checked",
+            "aws-runtime",
+            "line scan",
+            "aws-runtime/ours",
+            "aws-runtime/ours checked",
+            "ours/line scan"
         );
         for name in CASES {
             let case = case(name);
-            let [ours, aws, scan] = interleaved_medians(&case, ROUNDS);
+            let [ours, checked, aws, scan] = interleaved_medians(&case, ROUNDS);
+            let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
             println!(
-                "{:<24} {:>8.2} {:>12.2} {:>10.3} {:>17.2}x {:>15.1}x",
+                "{:<24} {:>8.2} {:>14.2} {:>12.2} {:>10.3} {:>17.2}x {:>25.2}x {:>15.1}x",
                 case.name,
                 ms(ours),
+                ms(checked),
                 ms(aws),
                 ms(scan),
-                aws.as_secs_f64() / ours.as_secs_f64(),
-                ours.as_secs_f64() / scan.as_secs_f64(),
+                ratio(aws, ours),
+                ratio(aws, checked),
+                ratio(ours, scan),
             );
         }
     }
 
-    /// `{"file":"generated","bytes":…,"parseFilesMs":…}`: our median on the file of
-    /// `www/bench/bench.html`, which `www/bench/run.mjs` divides the browser's figure by.
+    /// `{"file":"generated","bytes":…,"checkFilesMs":…}`: our median on the file of
+    /// `www/bench/bench.html` with the AWS CLI check, the work of the browser's `parseConfig`, which
+    /// `www/bench/run.mjs` divides the browser's figure by.
     pub fn print_native_figure() {
         let case = case("generated");
-        let [ours, _, _] = interleaved_medians(&case, ROUNDS);
+        let [_, checked, _, _] = interleaved_medians(&case, ROUNDS);
         println!(
-            "{{\"file\":\"{}\",\"bytes\":{},\"parseFilesMs\":{:.3}}}",
+            "{{\"file\":\"{}\",\"bytes\":{},\"checkFilesMs\":{:.3}}}",
             case.name,
             case.bytes(),
-            ms(ours)
+            ms(checked)
         );
     }
 }

@@ -268,7 +268,7 @@ mod blanking_tests {
     /// all. No diagnostic may hold the value.
     #[test]
     fn diagnostics_never_quote_a_secret_value() {
-        use crate::config::{parse_files, SourceFile};
+        use crate::config::{check_files, SourceFile};
         let texts = [
             format!("[default]\naws_secret_access_key: {SECRET_KEY} = x\n"),
             format!("[profile a]\naws_session_token: {SESSION_TOKEN} =\n"),
@@ -279,8 +279,8 @@ mod blanking_tests {
             .flat_map(|t| [SourceFile::config("config", t), SourceFile::credentials("credentials", t)]);
         for file in files {
             let set = match file.kind {
-                FileKind::Config => parse_files(Some(&file), None),
-                FileKind::Credentials => parse_files(None, Some(&file)),
+                FileKind::Config => check_files(Some(&file), None),
+                FileKind::Credentials => check_files(None, Some(&file)),
             };
             let shown = match set {
                 Ok(set) => set.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("\n"),
@@ -298,7 +298,7 @@ mod blanking_tests {
     /// non-secret values and diagnostics (same codes, lines and messages), or the same error.
     #[test]
     fn blanked_files_parse_like_the_originals() {
-        use crate::config::{parse_files, SourceFile};
+        use crate::config::{check_files, SourceFile};
         let mut corpus = vec![credentials_file()];
         corpus.push(format!(
             "[profile a]\naws_secret_access_key = {SECRET_KEY} ; old\naws_secret_access_key = x\n\
@@ -318,8 +318,8 @@ mod blanking_tests {
                 let parse = |t: &str| {
                     let file = SourceFile { name: "f", contents: t, kind };
                     match kind {
-                        FileKind::Config => parse_files(Some(&file), None),
-                        FileKind::Credentials => parse_files(None, Some(&file)),
+                        FileKind::Config => check_files(Some(&file), None),
+                        FileKind::Credentials => check_files(None, Some(&file)),
                     }
                 };
                 match (parse(text), parse(&blanked)) {

@@ -9,7 +9,7 @@
 //! Debian's awscli is required (CI installs it); without it the test fails and says what to install.
 
 use sso_bridge::config::botocore::{read_like_cli, CliConfig, CliValue};
-use sso_bridge::config::{parse_files, PlainConfig, SourceFile};
+use sso_bridge::config::{check_files, PlainConfig, SourceFile};
 use sso_bridge::sorted_map::SortedMap;
 use std::io::Write;
 use std::path::Path;
@@ -198,7 +198,7 @@ fn our_model_of_the_cli_reads_what_the_cli_reads_and_diagnostics_cover_every_dis
         }
 
         // 2. Every disagreement between the SDKs and the CLI is diagnosed.
-        let Ok(set) = parse_files(config.as_ref(), credentials.as_ref()) else {
+        let Ok(set) = check_files(config.as_ref(), credentials.as_ref()) else {
             continue; // the SDKs refuse it: that error is the message
         };
         let sdk = serde_json::to_value(sdk_as_cli(&set.to_plain())).expect("serializable");

@@ -1,11 +1,11 @@
 //! Diagnostics: each case names the code and line the popup will show. (The referee test
 //! `config_cli_referee.rs` checks the botocore model itself against the AWS CLI.)
 
-use sso_bridge::config::{parse_files, Diagnostic, Severity, SourceFile};
+use sso_bridge::config::{check_files, Diagnostic, Severity, SourceFile};
 
 fn diagnostics(config: &str, credentials: Option<&str>) -> Vec<Diagnostic> {
     let credentials = credentials.map(|text| SourceFile::credentials("~/.aws/credentials", text));
-    parse_files(Some(&SourceFile::config("~/.aws/config", config)), credentials.as_ref())
+    check_files(Some(&SourceFile::config("~/.aws/config", config)), credentials.as_ref())
         .expect("the SDKs read these files")
         .diagnostics
 }

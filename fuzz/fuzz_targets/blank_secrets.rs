@@ -19,14 +19,14 @@
 
 use libfuzzer_sys::fuzz_target;
 use sso_bridge::config::model::is_secret_key;
-use sso_bridge::config::{parse_files, ConfigSet, DiagnosticCode, FileKind, SourceFile};
+use sso_bridge::config::{check_files, ConfigSet, DiagnosticCode, FileKind, SourceFile};
 use sso_bridge::secret::blank_secret_values;
 
 fn parse(text: &str, kind: FileKind) -> Result<ConfigSet, sso_bridge::config::ParseError> {
     let file = SourceFile { kind, name: "f", contents: text };
     match kind {
-        FileKind::Config => parse_files(Some(&file), None),
-        FileKind::Credentials => parse_files(None, Some(&file)),
+        FileKind::Config => check_files(Some(&file), None),
+        FileKind::Credentials => check_files(None, Some(&file)),
     }
 }
 

@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use sso_bridge::config::botocore::read_like_cli;
 use sso_bridge::config::endpoint::{resolve_endpoint, SsoService};
 use sso_bridge::config::sso::{resolve_sso_session, sso_profiles};
-use sso_bridge::config::{parse_files, resolve_sso_profile, SourceFile};
+use sso_bridge::config::{check_files, resolve_sso_profile, SourceFile};
 
 fuzz_target!(|data: &[u8]| {
     let (config_bytes, credentials_bytes) = match data.iter().position(|&b| b == 0) {
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     let files: Vec<SourceFile<'_>> = std::iter::once(config).chain(credentials).collect();
     let _ = read_like_cli(&files);
 
-    match parse_files(Some(&config), credentials.as_ref()) {
+    match check_files(Some(&config), credentials.as_ref()) {
         Err(error) => {
             assert!(error.line >= 1 && error.line <= lines(&error.file), "{error}");
             assert!(!error.to_string().is_empty());

@@ -3,7 +3,7 @@
 use super::convert::JsFailure;
 use sso_bridge::config::js_json::{self, Problem};
 use sso_bridge::config::{
-    parse_files_with, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError,
+    check_files_with, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError,
 };
 use wasm_bindgen::prelude::*;
 
@@ -76,7 +76,7 @@ pub(super) fn parse_files_js(
     let config = SourceFile::config(CONFIG_FILE_NAME, config_text);
     let credentials =
         credentials_text.as_deref().map(|text| SourceFile::credentials(CREDENTIALS_FILE_NAME, text));
-    Ok(parse_files_with(Some(&config), credentials.as_ref(), js_lowercase)?)
+    Ok(check_files_with(Some(&config), credentials.as_ref(), js_lowercase)?)
 }
 
 /// The JS engine's `toLowerCase` (the Unicode mapping of Python's `str.lower()`), for the core's model

@@ -19,7 +19,7 @@ fn is_python_space(c: char) -> bool {
 /// Unicode lowercasing as Python's `str.lower()` does it (final-sigma rule included), for the
 /// non-ASCII option names configparser lowercases (`optionxform`). Injected so that a caller can
 /// bring its own: the browser bindings pass the JS engine's `toLowerCase` (the same Unicode mapping),
-/// which keeps Rust's case tables out of the size-budgeted wasm module. [`super::parse_files`] uses
+/// which keeps Rust's case tables out of the size-budgeted wasm module. [`super::check_files`] uses
 /// the standard library's [`str::to_lowercase`].
 pub type UnicodeLowercase = fn(&str) -> String;
 

@@ -279,7 +279,7 @@ fn optional_string(out: &mut String, text: Option<&str>) {
 mod tests {
     use super::*;
     use crate::config::sso::sso_profiles;
-    use crate::config::{parse_files, SourceFile};
+    use crate::config::{check_files, SourceFile};
 
     /// Every shape and every escape: sessions, legacy and bearer profiles, errors, sub-property
     /// blocks, other sections, diagnostics of both severities, control characters and non-ASCII.
@@ -306,7 +306,7 @@ mod tests {
     fn writes_what_serde_json_writes() {
         let config = SourceFile::config("~/.aws/config", CONFIG);
         let credentials = SourceFile::credentials("~/.aws/credentials", CREDENTIALS);
-        let set = parse_files(Some(&config), Some(&credentials)).unwrap();
+        let set = check_files(Some(&config), Some(&credentials)).unwrap();
         assert!(set.diagnostics.len() > 5 && !set.other_sections.is_empty(), "{set:?}");
 
         #[derive(serde::Serialize)]

@@ -13,7 +13,8 @@
 //!   [`Environment`] ([`mod@env`]);
 //! - [`writer`]: updates the config file as `aws configure sso` does.
 //!
-//! Entry point: [`parse_files`].
+//! Entry points: [`parse_files`] (the SDKs' reading) and [`check_files`] (also where the AWS CLI
+//! reads the files differently).
 
 pub mod botocore;
 pub mod diagnostics;
@@ -40,21 +41,12 @@ pub use sso::{
 /// Parses the config file and the credentials file (either may be absent) into one [`ConfigSet`],
 /// the credentials file's values winning for the same profile and key, as in every AWS SDK.
 ///
-/// Fails on the first line the SDKs refuse; everything they merely ignore, and everything the AWS
-/// CLI would read differently, becomes a [`Diagnostic`] in [`ConfigSet::diagnostics`].
+/// Fails on the first line the SDKs refuse; everything they merely ignore becomes a [`Diagnostic`]
+/// in [`ConfigSet::diagnostics`]. Where the AWS CLI would read the files differently is not looked
+/// for here (it doubles the time): [`check_files`] adds that.
 pub fn parse_files(
     config: Option<&SourceFile<'_>>,
     credentials: Option<&SourceFile<'_>>,
-) -> Result<ConfigSet, ParseError> {
-    parse_files_with(config, credentials, str::to_lowercase)
-}
-
-/// [`parse_files`] with the Unicode lowercasing the AWS CLI model applies to non-ASCII option names
-/// injected ([`botocore::UnicodeLowercase`]): the browser bindings pass the JS engine's.
-pub fn parse_files_with(
-    config: Option<&SourceFile<'_>>,
-    credentials: Option<&SourceFile<'_>>,
-    lowercase: botocore::UnicodeLowercase,
 ) -> Result<ConfigSet, ParseError> {
     let config_sections = config.map(parse::parse_file).transpose()?;
     let credentials_sections = credentials.map(parse::parse_file).transpose()?;
@@ -65,6 +57,27 @@ pub fn parse_files_with(
     if let (Some(file), Some(sections)) = (credentials, &credentials_sections) {
         normalize::merge_file(&mut set, file, sections);
     }
+    sort_in_reading_order(&mut set.diagnostics, config.map(|file| file.name));
+    Ok(set)
+}
+
+/// [`parse_files`], plus a [`Diagnostic`] for every place where the AWS CLI (botocore) reads the
+/// files differently from the SDKs or refuses them: what a person reviewing the files wants to see.
+pub fn check_files(
+    config: Option<&SourceFile<'_>>,
+    credentials: Option<&SourceFile<'_>>,
+) -> Result<ConfigSet, ParseError> {
+    check_files_with(config, credentials, str::to_lowercase)
+}
+
+/// [`check_files`] with the Unicode lowercasing the AWS CLI model applies to non-ASCII option names
+/// injected ([`botocore::UnicodeLowercase`]): the browser bindings pass the JS engine's.
+pub fn check_files_with(
+    config: Option<&SourceFile<'_>>,
+    credentials: Option<&SourceFile<'_>>,
+    lowercase: botocore::UnicodeLowercase,
+) -> Result<ConfigSet, ParseError> {
+    let mut set = parse_files(config, credentials)?;
     let mut files: Vec<SourceFile<'_>> = Vec::with_capacity(2);
     if let Some(file) = config {
         files.push(*file);
@@ -73,6 +86,7 @@ pub fn parse_files_with(
         files.push(*file);
     }
     botocore::compare(&mut set, &files, lowercase);
+    // Stable: the SDK side's diagnostics, already in order, keep their order among equal places.
     sort_in_reading_order(&mut set.diagnostics, config.map(|file| file.name));
     Ok(set)
 }

@@ -122,8 +122,8 @@ pub(crate) fn for_each_sub_property(value: &str, found: &mut dyn FnMut(String, S
     for line in value.split('\n') {
         if let Some((key, value)) = line.split_once('=') {
             found(
-                key.trim_matches(super::parse::WHITESPACE).to_ascii_lowercase(),
-                value.trim_matches(super::parse::WHITESPACE).to_owned(),
+                super::parse::trim_whitespace(key).to_ascii_lowercase(),
+                super::parse::trim_whitespace(value).to_owned(),
             );
         }
     }

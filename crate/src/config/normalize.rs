@@ -3,7 +3,7 @@
 
 use super::diagnostics::{Diagnostic, DiagnosticCode};
 use super::model::{ConfigSet, FileKind, Origin, OtherSection, Property, Section, SourceFile};
-use super::parse::{RawProperty, RawSection, WHITESPACE};
+use super::parse::{trim_whitespace, RawProperty, RawSection, WHITESPACE};
 use crate::sorted_map::{stable_order, SortedMap};
 
 pub(crate) const PROFILE_PREFIX: &str = "profile";
@@ -25,9 +25,9 @@ pub(crate) struct SectionName<'a> {
 
 impl<'a> SectionName<'a> {
     pub fn parse(header: &'a str) -> Self {
-        let header = header.trim_matches(WHITESPACE);
+        let header = trim_whitespace(header);
         match header.split_once(WHITESPACE) {
-            Some((prefix, name)) => SectionName { prefix: Some(prefix), name: name.trim_matches(WHITESPACE) },
+            Some((prefix, name)) => SectionName { prefix: Some(prefix), name: trim_whitespace(name) },
             None => SectionName { prefix: None, name: header },
         }
     }
@@ -269,12 +269,12 @@ fn other_section(
         let block = other.properties.get_or_insert_with(property.key.to_string(), SortedMap::new);
         let mut add = |line: u32, text: &str| {
             if let Some((sub_key, value)) = text.split_once('=') {
-                let sub_key = sub_key.trim_matches(WHITESPACE).to_ascii_lowercase();
+                let sub_key = trim_whitespace(sub_key).to_ascii_lowercase();
                 block.insert(
                     sub_key.clone(),
                     Property {
                         key: sub_key,
-                        value: value.trim_matches(WHITESPACE).to_owned(),
+                        value: trim_whitespace(value).to_owned(),
                         origin: origin(file, line),
                     },
                 );

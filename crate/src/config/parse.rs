@@ -13,7 +13,7 @@ use super::model::{is_secret_key, FileKind, Origin, SourceFile};
 
 /// The SDK spec's whitespace: only space and tab (a stray `\r` or form feed is content).
 pub(crate) const WHITESPACE: &[char] = &[' ', '\t'];
-const COMMENT_CHARS: &[char] = &['#', ';'];
+const COMMENT_CHARS: [char; 2] = ['#', ';'];
 
 /// One `[header]` occurrence and the properties under it, in file order.
 #[derive(Debug, Clone)]
@@ -195,9 +195,24 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+fn is_whitespace_byte(byte: &u8) -> bool {
+    matches!(byte, b' ' | b'\t')
+}
+
+/// `text` without the spaces and tabs at either end. By bytes: both are ASCII, so every cut is at a
+/// character boundary, and a line is trimmed without decoding it (the parser trims each line).
+pub(crate) fn trim_whitespace(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let Some(start) = bytes.iter().position(|byte| !is_whitespace_byte(byte)) else {
+        return "";
+    };
+    let end = bytes.iter().rposition(|byte| !is_whitespace_byte(byte)).map_or(start, |last| last + 1);
+    text.get(start..end).unwrap_or_default()
+}
+
 /// `true` for a line of only spaces and tabs (a blank line, skipped everywhere).
 fn is_blank(line: &str) -> bool {
-    line.chars().all(|c| WHITESPACE.contains(&c))
+    line.bytes().all(|byte| is_whitespace_byte(&byte))
 }
 
 /// Full-line comments start in the first column; an indented `# x` is a continuation.
@@ -207,14 +222,18 @@ fn is_comment(line: &str) -> bool {
 
 /// Trims a line and cuts an inline comment. In property lines a comment needs whitespace before
 /// it (`value#x` keeps the `#x`); in section headers it does not.
+/// "Whitespace" before a comment is any Unicode whitespace, as the SDKs test it.
 pub(crate) fn strip_inline_comment(line: &str, comment_needs_whitespace: bool) -> &str {
-    let line = line.trim_matches(WHITESPACE);
-    let mut previous_was_whitespace = false;
-    for (index, character) in line.char_indices() {
-        if COMMENT_CHARS.contains(&character) && (previous_was_whitespace || !comment_needs_whitespace) {
-            return line.get(..index).unwrap_or_default().trim_matches(WHITESPACE);
+    let line = trim_whitespace(line);
+    // `#` and `;` are ASCII: a byte equal to one is that character, never part of another.
+    for (index, byte) in line.bytes().enumerate() {
+        if byte != b'#' && byte != b';' {
+            continue;
         }
-        previous_was_whitespace = character.is_whitespace();
+        let before = line.get(..index).unwrap_or_default();
+        if !comment_needs_whitespace || before.chars().next_back().is_some_and(char::is_whitespace) {
+            return trim_whitespace(before);
+        }
     }
     line
 }
@@ -235,16 +254,16 @@ enum KeyValueError {
 
 fn split_key_value(line: &str) -> Result<(&str, &str), KeyValueError> {
     let (key, value) = line.split_once('=').ok_or(KeyValueError::MissingEquals)?;
-    let key = key.trim_matches(WHITESPACE);
+    let key = trim_whitespace(key);
     if key.is_empty() {
         return Err(KeyValueError::MissingKey);
     }
-    Ok((key, value.trim_matches(WHITESPACE)))
+    Ok((key, trim_whitespace(value)))
 }
 
 /// A short, secret-free quote of a line for an error message.
 fn excerpt(kind: FileKind, line: &str) -> Option<String> {
-    let line = line.trim_matches(WHITESPACE);
+    let line = trim_whitespace(line);
     if kind == FileKind::Credentials
         || is_secret_key(line)
         || crate::text::contains(line, "aws_") && crate::text::contains(line, "key")
@@ -290,7 +309,7 @@ pub(crate) fn parse_file<'a>(file: &SourceFile<'a>) -> Result<Vec<RawSection<'a>
                 .properties
                 .last_mut()
                 .ok_or_else(|| error(line_number, ParseErrorKind::ContinuationWithoutProperty, line))?;
-            let continuation = line.trim_matches(WHITESPACE);
+            let continuation = trim_whitespace(line);
             if property.is_sub_property_block() {
                 split_key_value(continuation).map_err(|problem| {
                     let kind = match problem {

@@ -5,7 +5,7 @@
 //! file and line.
 
 use sso_bridge::config::location::{home_dir, path_warnings};
-use sso_bridge::config::{file_locations, parse_files, Environment, ParseError, Platform, SourceFile};
+use sso_bridge::config::{file_locations, check_files, Environment, ParseError, Platform, SourceFile};
 use std::io::Write;
 
 /// Which files to read; `None` means the default location (`AWS_CONFIG_FILE` /
@@ -116,7 +116,7 @@ pub fn run(
     let config = config_text.as_deref().map(|text| SourceFile::config(&config_file.shown, text));
     let credentials =
         credentials_text.as_deref().map(|text| SourceFile::credentials(&credentials_file.shown, text));
-    let set = parse_files(config.as_ref(), credentials.as_ref())?;
+    let set = check_files(config.as_ref(), credentials.as_ref())?;
 
     let json = serde_json::to_string_pretty(&set.to_plain()).map_err(std::io::Error::from)?;
     writeln!(out, "{json}")?;

@@ -6,7 +6,7 @@ use sso_bridge::cache::{token_cache_file_name, CachedToken, TokenCacheIdentity, 
 use sso_bridge::config::location::home_dir;
 use sso_bridge::config::sso::{is_sso_profile, resolve_sso_session};
 use sso_bridge::config::{
-    file_locations, parse_files, resolve_sso_profile, ConfigSet, Environment, Platform, Severity, SourceFile,
+    file_locations, check_files, resolve_sso_profile, ConfigSet, Environment, Platform, Severity, SourceFile,
 };
 use sso_bridge::time::UtcTime;
 use std::io::Write;
@@ -54,7 +54,7 @@ pub fn run(
     let config = config_text.as_deref().map(|text| SourceFile::config(&locations.config, text));
     let credentials =
         credentials_text.as_deref().map(|text| SourceFile::credentials(&locations.credentials, text));
-    let set = parse_files(config.as_ref(), credentials.as_ref())?;
+    let set = check_files(config.as_ref(), credentials.as_ref())?;
     let cache_dir =
         home_dir(env, platform).map(|home| Path::new(&home).join(".aws").join("sso").join("cache"));
 
