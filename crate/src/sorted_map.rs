@@ -175,6 +175,9 @@ impl<K: Ord, V> SortedMap<K, V> {
         mut merge: impl FnMut(&mut V, V),
     ) {
         let existing = self.keys.len();
+        let entries = entries.into_iter();
+        self.keys.reserve(entries.size_hint().0);
+        self.values.reserve(entries.size_hint().0);
         for (key, value) in entries {
             self.keys.push(key);
             self.values.push(value);

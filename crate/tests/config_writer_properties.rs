@@ -158,7 +158,7 @@ fn writer_properties_hold_on_generated_files() {
             let session_is_clean = parsed.sso_session("my-sso").is_none_or(|s| {
                 s.properties
                     .keys()
-                    .all(|k| matches!(k.as_str(), "sso_start_url" | "sso_region" | "sso_registration_scopes"))
+                    .all(|k| matches!(k.as_ref(), "sso_start_url" | "sso_region" | "sso_registration_scopes"))
             });
             if session_is_clean {
                 resolve_sso_profile(&parsed, spec.profile).unwrap_or_else(|e| {

@@ -766,13 +766,13 @@ fn compare_sections(
         let (boto_keys, boto_options) = (view.values.keys().as_slice(), view.values.values().as_slice());
         let mut cursor = 0;
         for (key, property) in &section.properties {
-            while boto_keys.get(cursor).is_some_and(|boto_key| boto_key.as_ref() < key.as_str()) {
+            while boto_keys.get(cursor).is_some_and(|boto_key| boto_key.as_ref() < key.as_ref()) {
                 cursor += 1;
             }
             if places.is_reported(&property.origin) {
                 continue;
             }
-            let option = boto_keys.get(cursor).filter(|boto_key| boto_key.as_ref() == key.as_str());
+            let option = boto_keys.get(cursor).filter(|boto_key| boto_key.as_ref() == key.as_ref());
             let message = match option.and(boto_options.get(cursor)).map(|option| &option.value) {
                 None => Some((
                     DiagnosticCode::CliReadsDifferently,
@@ -811,10 +811,10 @@ fn compare_sections(
         let sdk_keys = section.properties.keys().as_slice();
         let mut cursor = 0;
         for (key, option) in &view.values {
-            while sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_str() < key.as_ref()) {
+            while sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_ref() < key.as_ref()) {
                 cursor += 1;
             }
-            if sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_str() == key.as_ref())
+            if sdk_keys.get(cursor).is_some_and(|sdk_key| sdk_key.as_ref() == key.as_ref())
                 || view.inherited.contains_key(key.as_ref())
             {
                 continue;

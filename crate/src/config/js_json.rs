@@ -6,7 +6,7 @@
 
 use super::diagnostics::{Diagnostic, Severity};
 use super::endpoint::{EndpointSource, ResolvedEndpoint};
-use super::model::{ConfigSet, Origin, OtherSection, Property, Section};
+use super::model::{ConfigSet, Key, Origin, OtherSection, Property, Section};
 use super::sso::{is_sso_profile, resolve_sso_profile, SsoConfigError, SsoProfile, SsoProfileKind};
 use crate::json::write_string as string;
 use crate::sorted_map::SortedMap;
@@ -203,7 +203,7 @@ fn other_section(out: &mut String, other: &OtherSection) {
     out.push_str("}}");
 }
 
-fn properties(out: &mut String, properties: &SortedMap<String, Property>) {
+fn properties(out: &mut String, properties: &SortedMap<Key, Property>) {
     out.push('{');
     for (index, (key, property)) in properties.iter().enumerate() {
         member_key(out, index, key);

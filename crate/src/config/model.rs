@@ -2,6 +2,7 @@
 //! sections (such as `[services …]`), every value carrying the file and line it came from.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -93,13 +94,61 @@ pub fn is_secret_key(key: &str) -> bool {
     ["secret", "token", "password"].iter().any(|word| crate::text::contains(&key, word))
 }
 
+/// A property's key, ASCII lower-cased. The keys most profiles repeat are shared static text, any
+/// other key is owned: a config of thousands of profiles writes the same dozen keys thousands of
+/// times, and a copy of each (twice: in the map and in the [`Property`]) was a third of the
+/// parser's allocations.
+pub type Key = Cow<'static, str>;
+
+/// The keys shared rather than copied: the AWS CLI's and SDKs' common settings, sorted by length,
+/// then by bytes, so that most steps of the search compare two numbers, not two strings.
+const COMMON_KEYS: [&str; 27] = [
+    "s3",
+    "output",
+    "region",
+    "role_arn",
+    "services",
+    "ca_bundle",
+    "cli_pager",
+    "mfa_serial",
+    "retry_mode",
+    "sso_region",
+    "external_id",
+    "sso_session",
+    "endpoint_url",
+    "max_attempts",
+    "sso_role_name",
+    "sso_start_url",
+    "source_profile",
+    "sso_account_id",
+    "duration_seconds",
+    "aws_access_key_id",
+    "aws_session_token",
+    "credential_source",
+    "role_session_name",
+    "credential_process",
+    "aws_secret_access_key",
+    "sso_registration_scopes",
+    "web_identity_token_file",
+];
+
+/// `key` (already lower-cased) as a [`Key`]: shared when it is a common key, copied otherwise.
+pub(crate) fn key(key: &str) -> Key {
+    let found =
+        COMMON_KEYS.binary_search_by(|common| common.len().cmp(&key.len()).then_with(|| common.cmp(&key)));
+    match found.ok().and_then(|index| COMMON_KEYS.get(index)) {
+        Some(common) => Cow::Borrowed(common),
+        None => Cow::Owned(key.to_owned()),
+    }
+}
+
 /// One `key = value` after normalization. Keys are ASCII lower-cased (spec §8.2); the value is
 /// trimmed, and continuation lines are joined with `\n`.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Property {
     /// The key, ASCII lower-cased.
-    pub key: String,
+    pub key: Key,
     /// The value, trimmed; a block's lines joined with `\n` (see [`Property::sub_properties`]).
     pub value: String,
     /// Where the `key =` line is.
@@ -153,7 +202,7 @@ pub struct Section {
     /// The first header that defined this section.
     pub origin: Origin,
     /// The properties by lower-cased key.
-    pub properties: SortedMap<String, Property>,
+    pub properties: SortedMap<Key, Property>,
 }
 
 impl Section {
@@ -169,7 +218,7 @@ impl Section {
     /// The property `key` with its origin (matched case-insensitively, as the SDKs do).
     pub fn property(&self, key: &str) -> Option<&Property> {
         if key.bytes().any(|byte| byte.is_ascii_uppercase()) {
-            self.properties.get(&key.to_ascii_lowercase())
+            self.properties.get(key.to_ascii_lowercase().as_str())
         } else {
             self.properties.get(key)
         }
@@ -188,14 +237,16 @@ pub struct OtherSection {
     /// Where the header is.
     pub origin: Origin,
     /// property name → sub-property name → value.
-    pub properties: SortedMap<String, SortedMap<String, Property>>,
+    pub properties: SortedMap<Key, SortedMap<Key, Property>>,
 }
 
 impl OtherSection {
     /// The value under `property` then `sub_property` (`sso_oidc`, `endpoint_url`), both matched
     /// case-insensitively.
     pub fn sub_property(&self, property: &str, sub_property: &str) -> Option<&Property> {
-        self.properties.get(&property.to_ascii_lowercase())?.get(&sub_property.to_ascii_lowercase())
+        self.properties
+            .get(property.to_ascii_lowercase().as_str())?
+            .get(sub_property.to_ascii_lowercase().as_str())
     }
 }
 
@@ -244,7 +295,7 @@ impl ConfigSet {
                     let values = section
                         .properties
                         .iter()
-                        .map(|(key, property)| (key.clone(), property.value.clone()))
+                        .map(|(key, property)| (key.to_string(), property.value.clone()))
                         .collect();
                     (name.clone(), values)
                 })
@@ -293,6 +344,24 @@ impl fmt::Debug for PlainConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_keys_are_shared_and_any_other_key_is_copied() {
+        let mut sorted = COMMON_KEYS;
+        sorted.sort_by_key(|common| (common.len(), *common));
+        assert_eq!(sorted, COMMON_KEYS, "sorted by length, then bytes: the search relies on it");
+        assert!(COMMON_KEYS.windows(2).all(|pair| pair[0] != pair[1]));
+        for common in COMMON_KEYS {
+            assert!(
+                crate::config::normalize::is_valid_identifier(common)
+                    && common.to_ascii_lowercase() == common
+            );
+            assert!(matches!(key(common), Cow::Borrowed(shared) if shared == common));
+        }
+        for other in ["regio", "regions", "sso_start_urL", "x", "", "my_setting", "s4"] {
+            assert!(matches!(key(other), Cow::Owned(copy) if copy == other), "{other}");
+        }
+    }
 
     #[test]
     fn debug_output_redacts_secret_values() {

@@ -2,7 +2,7 @@
 //! sections as the AWS SDKs do (spec §8.2), and record a diagnostic for everything they ignore.
 
 use super::diagnostics::{Diagnostic, DiagnosticCode};
-use super::model::{ConfigSet, FileKind, Origin, OtherSection, Property, Section, SourceFile};
+use super::model::{self, ConfigSet, FileKind, Key, Origin, OtherSection, Property, Section, SourceFile};
 use super::parse::{trim_whitespace, RawProperty, RawSection, WHITESPACE};
 use crate::sorted_map::{stable_order, SortedMap};
 
@@ -10,6 +10,9 @@ pub(crate) const PROFILE_PREFIX: &str = "profile";
 pub(crate) const SSO_SESSION_PREFIX: &str = "sso-session";
 pub(crate) const SERVICES_PREFIX: &str = "services";
 pub(crate) const DEFAULT_PROFILE: &str = "default";
+
+/// Up to this many keys, a section's properties are inserted in file order rather than sorted first.
+const FEW_KEYS: usize = 16;
 
 /// Names and keys the SDKs accept: `[A-Za-z0-9_\-/.%@:+]+`.
 pub fn is_valid_identifier(name: &str) -> bool {
@@ -100,7 +103,7 @@ fn ignored_because(kind: FileKind, section: &SectionName<'_>) -> Option<(Diagnos
 /// Merges one parsed file into `set`, later values winning (the credentials file is merged last).
 pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &[RawSection<'_>]) {
     let file_name: std::sync::Arc<str> = file.name.into();
-    let mut readable: Vec<(SectionName<'_>, &RawSection<'_>)> = Vec::new();
+    let mut readable: Vec<(SectionName<'_>, &RawSection<'_>)> = Vec::with_capacity(sections.len());
     for section in sections {
         let name = SectionName::parse(section.header);
         match ignored_because(file.kind, &name) {
@@ -122,7 +125,7 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
 
     // Every occurrence of a section is collected here in file order, then merged into `set` with
     // one sort per map: inserting thousands of profiles one by one into a sorted map is quadratic.
-    let mut profiles: Vec<(String, Section)> = Vec::new();
+    let mut profiles: Vec<(String, Section)> = Vec::with_capacity(readable.len());
     let mut sso_sessions: Vec<(String, Section)> = Vec::new();
     let mut other_sections: Vec<(String, OtherSection)> = Vec::new();
     for (name, section) in readable {
@@ -161,18 +164,24 @@ pub(crate) fn merge_file(set: &mut ConfigSet, file: &SourceFile<'_>, sections: &
                 set.diagnostics.push(invalid_key(file, &name, property));
             }
         }
-        // Inserted in key order (one sort of the indices), so each insert appends: in file order
-        // each would move the entries after it, quadratic in a big section. Among equal keys the
-        // later is inserted later and wins.
+        // A big section is inserted in key order (one sort of the indices), so each insert
+        // appends: in file order each would move the entries after it, quadratic in the section's
+        // size. A profile's handful of keys go in file order: sorting them costs more than the few
+        // moves. Either way, among equal keys the later is inserted later and wins.
         let properties = &section.properties;
         occurrence.properties = SortedMap::with_capacity(properties.len());
-        let order = stable_order(properties.len(), &|a, b| properties[a].key.cmp(&properties[b].key));
-        for index in order {
+        let key_order = if properties.len() > FEW_KEYS {
+            stable_order(properties.len(), &|a, b| properties[a].key.cmp(&properties[b].key))
+        } else {
+            Vec::new()
+        };
+        for position in 0..properties.len() {
+            let index = key_order.get(position).copied().unwrap_or(position);
             let Some(property) = properties.get(index).filter(|property| is_valid_identifier(&property.key))
             else {
                 continue;
             };
-            let key = property.key.to_string();
+            let key = model::key(&property.key);
             occurrence.properties.insert(
                 key.clone(),
                 Property { key, value: property.value(), origin: Origin::in_file(&file_name, property.line) },
@@ -266,10 +275,10 @@ fn other_section(
             diagnostics.push(invalid_key(file, &SectionName { prefix: Some(prefix), name }, property));
             continue;
         }
-        let block = other.properties.get_or_insert_with(property.key.to_string(), SortedMap::new);
+        let block = other.properties.get_or_insert_with(model::key(&property.key), SortedMap::new);
         let mut add = |line: u32, text: &str| {
             if let Some((sub_key, value)) = text.split_once('=') {
-                let sub_key = trim_whitespace(sub_key).to_ascii_lowercase();
+                let sub_key: Key = trim_whitespace(sub_key).to_ascii_lowercase().into();
                 block.insert(
                     sub_key.clone(),
                     Property {

@@ -253,7 +253,9 @@ enum KeyValueError {
 }
 
 fn split_key_value(line: &str) -> Result<(&str, &str), KeyValueError> {
-    let (key, value) = line.split_once('=').ok_or(KeyValueError::MissingEquals)?;
+    // By bytes: `=` is ASCII, and a line is short (a search for one character costs more to start).
+    let equals = line.bytes().position(|byte| byte == b'=').ok_or(KeyValueError::MissingEquals)?;
+    let (key, value) = (line.get(..equals).unwrap_or_default(), line.get(equals + 1..).unwrap_or_default());
     let key = trim_whitespace(key);
     if key.is_empty() {
         return Err(KeyValueError::MissingKey);

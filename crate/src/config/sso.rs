@@ -411,7 +411,7 @@ fn check_consistency(profile: &Section, session: &Section) -> Result<(), SsoConf
                 return Err(SsoConfigError::Inconsistent(Box::new(Inconsistency {
                     profile: profile.name.clone(),
                     session: session.name.clone(),
-                    key: key.clone(),
+                    key: key.to_string(),
                     profile_value: shown(key, &profile_property.value),
                     session_value: shown(key, &session_property.value),
                     profile_origin: profile_property.origin.clone(),
