@@ -100,46 +100,46 @@ pub fn is_secret_key(key: &str) -> bool {
 /// parser's allocations.
 pub type Key = Cow<'static, str>;
 
-/// The keys shared rather than copied: the AWS CLI's and SDKs' common settings, sorted by length,
-/// then by bytes, so that most steps of the search compare two numbers, not two strings.
+/// The keys shared rather than copied: the AWS CLI's and SDKs' common settings.
 const COMMON_KEYS: [&str; 27] = [
-    "s3",
-    "output",
-    "region",
-    "role_arn",
-    "services",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
     "ca_bundle",
     "cli_pager",
-    "mfa_serial",
-    "retry_mode",
-    "sso_region",
-    "external_id",
-    "sso_session",
+    "credential_process",
+    "credential_source",
+    "duration_seconds",
     "endpoint_url",
+    "external_id",
     "max_attempts",
-    "sso_role_name",
-    "sso_start_url",
+    "mfa_serial",
+    "output",
+    "region",
+    "retry_mode",
+    "role_arn",
+    "role_session_name",
+    "s3",
+    "services",
     "source_profile",
     "sso_account_id",
-    "duration_seconds",
-    "aws_access_key_id",
-    "aws_session_token",
-    "credential_source",
-    "role_session_name",
-    "credential_process",
-    "aws_secret_access_key",
+    "sso_region",
     "sso_registration_scopes",
+    "sso_role_name",
+    "sso_session",
+    "sso_start_url",
     "web_identity_token_file",
 ];
 
 /// `key` (already lower-cased) as a [`Key`]: shared when it is a common key, copied otherwise.
 pub(crate) fn key(key: &str) -> Key {
-    let found =
-        COMMON_KEYS.binary_search_by(|common| common.len().cmp(&key.len()).then_with(|| common.cmp(&key)));
-    match found.ok().and_then(|index| COMMON_KEYS.get(index)) {
-        Some(common) => Cow::Borrowed(common),
-        None => Cow::Owned(key.to_owned()),
+    // A scan, not a search: most steps compare two lengths, and the table is short.
+    for common in COMMON_KEYS {
+        if common.len() == key.len() && common == key {
+            return Cow::Borrowed(common);
+        }
     }
+    Cow::Owned(key.to_owned())
 }
 
 /// One `key = value` after normalization. Keys are ASCII lower-cased (spec §8.2); the value is
@@ -348,8 +348,8 @@ mod tests {
     #[test]
     fn common_keys_are_shared_and_any_other_key_is_copied() {
         let mut sorted = COMMON_KEYS;
-        sorted.sort_by_key(|common| (common.len(), *common));
-        assert_eq!(sorted, COMMON_KEYS, "sorted by length, then bytes: the search relies on it");
+        sorted.sort();
+        assert_eq!(sorted, COMMON_KEYS);
         assert!(COMMON_KEYS.windows(2).all(|pair| pair[0] != pair[1]));
         for common in COMMON_KEYS {
             assert!(

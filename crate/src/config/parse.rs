@@ -195,7 +195,7 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-fn is_whitespace_byte(byte: &u8) -> bool {
+fn is_whitespace_byte(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t')
 }
 
@@ -203,16 +203,19 @@ fn is_whitespace_byte(byte: &u8) -> bool {
 /// character boundary, and a line is trimmed without decoding it (the parser trims each line).
 pub(crate) fn trim_whitespace(text: &str) -> &str {
     let bytes = text.as_bytes();
-    let Some(start) = bytes.iter().position(|byte| !is_whitespace_byte(byte)) else {
-        return "";
-    };
-    let end = bytes.iter().rposition(|byte| !is_whitespace_byte(byte)).map_or(start, |last| last + 1);
+    let (mut start, mut end) = (0, bytes.len());
+    while start < end && is_whitespace_byte(bytes[start]) {
+        start += 1;
+    }
+    while end > start && is_whitespace_byte(bytes[end - 1]) {
+        end -= 1;
+    }
     text.get(start..end).unwrap_or_default()
 }
 
 /// `true` for a line of only spaces and tabs (a blank line, skipped everywhere).
 fn is_blank(line: &str) -> bool {
-    line.bytes().all(|byte| is_whitespace_byte(&byte))
+    trim_whitespace(line).is_empty()
 }
 
 /// Full-line comments start in the first column; an indented `# x` is a continuation.
@@ -226,14 +229,16 @@ fn is_comment(line: &str) -> bool {
 pub(crate) fn strip_inline_comment(line: &str, comment_needs_whitespace: bool) -> &str {
     let line = trim_whitespace(line);
     // `#` and `;` are ASCII: a byte equal to one is that character, never part of another.
-    for (index, byte) in line.bytes().enumerate() {
-        if byte != b'#' && byte != b';' {
-            continue;
+    let bytes = line.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        if matches!(bytes[index], b'#' | b';') {
+            let before = line.get(..index).unwrap_or_default();
+            if !comment_needs_whitespace || before.chars().next_back().is_some_and(char::is_whitespace) {
+                return trim_whitespace(before);
+            }
         }
-        let before = line.get(..index).unwrap_or_default();
-        if !comment_needs_whitespace || before.chars().next_back().is_some_and(char::is_whitespace) {
-            return trim_whitespace(before);
-        }
+        index += 1;
     }
     line
 }
@@ -254,7 +259,14 @@ enum KeyValueError {
 
 fn split_key_value(line: &str) -> Result<(&str, &str), KeyValueError> {
     // By bytes: `=` is ASCII, and a line is short (a search for one character costs more to start).
-    let equals = line.bytes().position(|byte| byte == b'=').ok_or(KeyValueError::MissingEquals)?;
+    let bytes = line.as_bytes();
+    let mut equals = 0;
+    while equals < bytes.len() && bytes[equals] != b'=' {
+        equals += 1;
+    }
+    if equals == bytes.len() {
+        return Err(KeyValueError::MissingEquals);
+    }
     let (key, value) = (line.get(..equals).unwrap_or_default(), line.get(equals + 1..).unwrap_or_default());
     let key = trim_whitespace(key);
     if key.is_empty() {
