@@ -120,6 +120,31 @@ fn sort_in_reading_order(diagnostics: &mut [Diagnostic], config_name: Option<&st
 mod tests {
     use super::*;
 
+    /// `check_files` reads exactly what `parse_files` reads, keeps its diagnostics in their order,
+    /// and adds only the AWS CLI's, each in reading order.
+    #[test]
+    fn check_files_is_parse_files_plus_the_cli_differences() {
+        let config = "[profile a]\nregion = us-east-1 # east\nkey: value = x\n[b]\noutput = json\n\
+                      [DEFAULT]\nregion = eu-west-1\n[profile a]\nsso_session = corp\n[sso-session corp]\n\
+                      sso_region = us-east-1\n[services s]\nsso_oidc =\n  endpoint_url = http://x\n";
+        let credentials = "[a]\naws_access_key_id = AKIDEXAMPLE\n[profile c]\nregion = x\n";
+        let config = SourceFile::config("config", config);
+        let credentials = SourceFile::credentials("credentials", credentials);
+        let parsed = parse_files(Some(&config), Some(&credentials)).unwrap();
+        let checked = check_files(Some(&config), Some(&credentials)).unwrap();
+        assert_eq!(parsed.profiles, checked.profiles);
+        assert_eq!(parsed.sso_sessions, checked.sso_sessions);
+        assert_eq!(parsed.other_sections, checked.other_sections);
+        let is_cli =
+            |diagnostic: &&Diagnostic| parsed.diagnostics.iter().all(|sdk| sdk.code != diagnostic.code);
+        let sdk_side: Vec<_> = checked.diagnostics.iter().filter(|d| !is_cli(d)).cloned().collect();
+        assert_eq!(sdk_side, parsed.diagnostics);
+        let cli_side: Vec<_> = checked.diagnostics.iter().filter(is_cli).collect();
+        assert!(cli_side.len() >= 3, "{cli_side:#?}");
+        let place = |d: &Diagnostic| (&*d.origin.file != "config", d.origin.line);
+        assert!(checked.diagnostics.windows(2).all(|pair| place(&pair[0]) <= place(&pair[1])));
+    }
+
     #[test]
     fn diagnostics_sort_stably_in_reading_order() {
         let diagnostic = |file: &str, line: u32, message: &str| {
