@@ -3,7 +3,7 @@
 use super::convert::JsFailure;
 use sso_bridge::config::js_json::{self, Problem};
 use sso_bridge::config::{
-    check_files_with, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError,
+    check_files_with, parse_files, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError,
 };
 use wasm_bindgen::prelude::*;
 
@@ -69,14 +69,28 @@ impl From<ParseError> for JsFailure {
     }
 }
 
+/// Which reading of the files an export needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// The AWS SDKs' reading: what resolving profiles and endpoints needs.
+    Sdk,
+    /// Also where the AWS CLI reads the files differently: only `parseConfig` returns that, and
+    /// it doubles the time.
+    SdkAndCli,
+}
+
 pub(super) fn parse_files_js(
     config_text: &str,
     credentials_text: Option<String>,
+    reading: Reading,
 ) -> Result<ConfigSet, JsFailure> {
     let config = SourceFile::config(CONFIG_FILE_NAME, config_text);
     let credentials =
         credentials_text.as_deref().map(|text| SourceFile::credentials(CREDENTIALS_FILE_NAME, text));
-    Ok(check_files_with(Some(&config), credentials.as_ref(), js_lowercase)?)
+    Ok(match reading {
+        Reading::Sdk => parse_files(Some(&config), credentials.as_ref())?,
+        Reading::SdkAndCli => check_files_with(Some(&config), credentials.as_ref(), js_lowercase)?,
+    })
 }
 
 /// The JS engine's `toLowerCase` (the Unicode mapping of Python's `str.lower()`), for the core's model
@@ -91,9 +105,10 @@ fn js_lowercase(text: &str) -> String {
 fn with_config(
     config_text: &str,
     credentials_text: Option<String>,
+    reading: Reading,
     result: &dyn Fn(&ConfigSet) -> Result<String, JsFailure>,
 ) -> Result<JsValue, JsValue> {
-    let set = parse_files_js(config_text, credentials_text)?;
+    let set = parse_files_js(config_text, credentials_text, reading)?;
     js_sys::JSON::parse(&result(&set)?)
 }
 
@@ -105,7 +120,7 @@ pub fn parse_config(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    with_config(config_text, credentials_text, &|set| Ok(js_json::parsed_config(set)))
+    with_config(config_text, credentials_text, Reading::SdkAndCli, &|set| Ok(js_json::parsed_config(set)))
 }
 
 /// Resolves one profile for SSO sign-in (sso-session, legacy and bearer-only profiles), with the
@@ -116,7 +131,7 @@ pub fn resolve_profile(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    with_config(config_text, credentials_text, &|set| {
+    with_config(config_text, credentials_text, Reading::Sdk, &|set| {
         Ok(js_json::sso_profile(&resolve_sso_profile(set, profile_name)?))
     })
 }
@@ -127,5 +142,7 @@ pub fn list_sso_profiles(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    with_config(config_text, credentials_text, &|set| Ok(js_json::sso_profile_entries(set, &problem)))
+    with_config(config_text, credentials_text, Reading::Sdk, &|set| {
+        Ok(js_json::sso_profile_entries(set, &problem))
+    })
 }

@@ -4,7 +4,7 @@
 //! the result; cancellation comes from an `AbortSignal`.
 
 use super::cache::{registration_from_js, time_arg, RegistrationFileJs};
-use super::config::parse_files_js;
+use super::config::{parse_files_js, Reading};
 use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::export::AwsCredentialsJs;
@@ -328,7 +328,8 @@ pub fn resolve_endpoints(
     #[wasm_bindgen(unchecked_param_type = "EndpointOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let options = from_js("the endpoint options", &options, EndpointOptionsJs::read)?;
-    let set = parse_files_js(options.config_text.as_deref().unwrap_or(""), options.credentials_text)?;
+    let set =
+        parse_files_js(options.config_text.as_deref().unwrap_or(""), options.credentials_text, Reading::Sdk)?;
     let profile = options.profile_name.as_deref().unwrap_or("default");
     let env: &dyn sso_bridge::config::Environment =
         if options.env.is_empty() { &EmptyEnvironment } else { &options.env };
