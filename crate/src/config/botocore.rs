@@ -16,6 +16,45 @@ fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+/// [`is_python_space`] for one byte of ASCII.
+fn is_ascii_python_space(byte: u8) -> bool {
+    matches!(byte, b'\t'..=b'\r' | b' ' | 0x1c..=0x1f)
+}
+
+/// `text.trim_matches(is_python_space)`, by bytes while the ends are ASCII (as in almost every line),
+/// decoding characters only where a non-ASCII character is at an end.
+fn trim_python_space(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let (mut start, mut end) = (0, bytes.len());
+    while start < end && is_ascii_python_space(bytes[start]) {
+        start += 1;
+    }
+    while end > start && is_ascii_python_space(bytes[end - 1]) {
+        end -= 1;
+    }
+    let trimmed = text.get(start..end).unwrap_or_default();
+    if trimmed.as_bytes().first().is_some_and(|byte| !byte.is_ascii())
+        || trimmed.as_bytes().last().is_some_and(|byte| !byte.is_ascii())
+    {
+        return trimmed.trim_matches(is_python_space);
+    }
+    trimmed
+}
+
+/// How many characters of Python whitespace start `line` (configparser's indentation level).
+fn python_indent(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut ascii = 0;
+    while ascii < bytes.len() && is_ascii_python_space(bytes[ascii]) {
+        ascii += 1;
+    }
+    if bytes.get(ascii).is_some_and(|byte| !byte.is_ascii()) {
+        let rest = line.get(ascii..).unwrap_or_default();
+        return ascii + rest.chars().take_while(|c| is_python_space(*c)).count();
+    }
+    ascii
+}
+
 /// Unicode lowercasing as Python's `str.lower()` does it (final-sigma rule included), for the
 /// non-ASCII option names configparser lowercases (`optionxform`). Injected so that a caller can
 /// bring its own: the browser bindings pass the JS engine's `toLowerCase` (the same Unicode mapping),
@@ -182,7 +221,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> Bo
     'lines: for (index, sdk_line) in file.contents.split('\n').enumerate() {
         let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         for line in sdk_line.strip_suffix('\r').unwrap_or(sdk_line).split('\r') {
-            let stripped = line.trim_matches(is_python_space);
+            let stripped = trim_python_space(line);
             let is_comment = stripped.starts_with(['#', ';']);
             if stripped.is_empty() || is_comment {
                 // A blank line inside a multi-line value is kept (`empty_lines_in_values`).
@@ -198,7 +237,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> Bo
                 }
                 continue;
             }
-            let indent = line.chars().take_while(|c| is_python_space(*c)).count();
+            let indent = python_indent(line);
             if current.is_some() && have_option && indent > indent_level {
                 let options = match current {
                     Some(Some(section)) => sections.get_mut(section).map(|s| &mut s.2),
@@ -263,7 +302,8 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> Bo
             };
 
             // `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`.
-            let Some(delimiter_index) = stripped.find(['=', ':']) else {
+            let delimiter = stripped.as_bytes().iter().position(|byte| matches!(byte, b'=' | b':'));
+            let Some(delimiter_index) = delimiter else {
                 refuse(
                     &mut diagnostics,
                     &mut refused,
@@ -278,7 +318,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> Bo
             // The delimiter is an ASCII byte: both sides are whole text (`get` keeps the wasm module
             // free of the panicking slice path).
             let key = stripped.get(..delimiter_index).unwrap_or_default().trim_end_matches(is_python_space);
-            let value = stripped.get(delimiter_index + 1..).unwrap_or_default().trim_matches(is_python_space);
+            let value = trim_python_space(stripped.get(delimiter_index + 1..).unwrap_or_default());
             if key.is_empty() {
                 refuse(
                     &mut diagnostics,
@@ -887,6 +927,32 @@ fn describe_difference(kind: &str, name: &str, key: &str, sdk: &str, boto: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_scans_read_whitespace_as_python_does() {
+        for byte in 0..=127u8 {
+            assert_eq!(is_ascii_python_space(byte), is_python_space(char::from(byte)), "{byte:#x}");
+        }
+        let spaces = [
+            " ", "\t", "\x0b", "\x0c", "\r", "\n", "\x1c", "\x1f", "\u{85}", "\u{a0}", "\u{2003}", "\u{3000}",
+        ];
+        let words = ["", "a", "é", "key = v", "\u{a0}x", "x\u{2003}", "日本"];
+        for left in spaces.iter().chain(&[""]) {
+            for right in spaces.iter().chain(&[""]) {
+                for word in words {
+                    for text in [
+                        format!("{left}{word}{right}"),
+                        format!("{left}{right}{word}{left}"),
+                        format!("{right}{left}{word}"),
+                    ] {
+                        assert_eq!(trim_python_space(&text), text.trim_matches(is_python_space), "{text:?}");
+                        let indent = text.chars().take_while(|c| is_python_space(*c)).count();
+                        assert_eq!(python_indent(&text), indent, "{text:?}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn shlex_like_python() {
