@@ -5,7 +5,7 @@
 //! file and line.
 
 use sso_bridge::config::location::{home_dir, path_warnings};
-use sso_bridge::config::{file_locations, check_files, Environment, ParseError, Platform, SourceFile};
+use sso_bridge::config::{check_files, file_locations, Environment, ParseError, Platform, SourceFile};
 use std::io::Write;
 
 /// Which files to read; `None` means the default location (`AWS_CONFIG_FILE` /

@@ -6,7 +6,7 @@ use sso_bridge::cache::{token_cache_file_name, CachedToken, TokenCacheIdentity, 
 use sso_bridge::config::location::home_dir;
 use sso_bridge::config::sso::{is_sso_profile, resolve_sso_session};
 use sso_bridge::config::{
-    file_locations, check_files, resolve_sso_profile, ConfigSet, Environment, Platform, Severity, SourceFile,
+    check_files, file_locations, resolve_sso_profile, ConfigSet, Environment, Platform, Severity, SourceFile,
 };
 use sso_bridge::time::UtcTime;
 use std::io::Write;
