@@ -112,6 +112,12 @@ fn crate_packaging() -> Result<(), String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     forget_unpacked_core_packages()?;
+    // Cargo takes a registry package to be immutable, so it would also reuse the core's build from
+    // an earlier verification (same name, version and registry): after a change to the core's API
+    // the helper then fails to compile against the old one. A fresh checkout has none; a developer's
+    // second run does. Cleaning by name removes the workspace's own debug builds of the two as well,
+    // which the next build makes again.
+    util::run("cargo", &["clean", "--profile", "dev", "-p", "sso-bridge", "-p", "sso-bridge-host"])?;
     util::run("cargo", &["package", "--locked", "--allow-dirty", "-p", "sso-bridge", "-p", "sso-bridge-host"])
 }
 
