@@ -1,6 +1,8 @@
 //! Fuzzes the whole config pipeline with arbitrary text: parse → normalize → diagnostics (including
 //! the botocore model), SSO profile resolution and endpoint resolution for every profile, and
 //! serialization. Nothing may panic, and every error and diagnostic must name a line that exists.
+//! `parse_files` (the SDKs' reading alone) must read what `check_files` reads, with the same error
+//! or with its diagnostics among `check_files`' in the same order.
 //!
 //! The input is split at the first NUL byte: before it is the config file, after it the
 //! credentials file (invalid UTF-8 is replaced, as a reader that lost bytes would).
@@ -11,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 use sso_bridge::config::botocore::read_like_cli;
 use sso_bridge::config::endpoint::{resolve_endpoint, SsoService};
 use sso_bridge::config::sso::{resolve_sso_session, sso_profiles};
-use sso_bridge::config::{check_files, resolve_sso_profile, SourceFile};
+use sso_bridge::config::{check_files, parse_files, resolve_sso_profile, SourceFile};
 
 fuzz_target!(|data: &[u8]| {
     let (config_bytes, credentials_bytes) = match data.iter().position(|&b| b == 0) {
@@ -30,7 +32,22 @@ fuzz_target!(|data: &[u8]| {
     let files: Vec<SourceFile<'_>> = std::iter::once(config).chain(credentials).collect();
     let _ = read_like_cli(&files);
 
-    match check_files(Some(&config), credentials.as_ref()) {
+    let checked = check_files(Some(&config), credentials.as_ref());
+    match (&parse_files(Some(&config), credentials.as_ref()), &checked) {
+        (Err(parse_error), Err(check_error)) => assert_eq!(parse_error, check_error),
+        (Ok(parsed), Ok(checked)) => {
+            assert_eq!(parsed.profiles, checked.profiles);
+            assert_eq!(parsed.sso_sessions, checked.sso_sessions);
+            assert_eq!(parsed.other_sections, checked.other_sections);
+            let mut rest = checked.diagnostics.iter();
+            for diagnostic in &parsed.diagnostics {
+                assert!(rest.any(|d| d == diagnostic), "{diagnostic} missing or out of order");
+            }
+        }
+        (parsed, checked) => panic!("parse_files gave {parsed:?} but check_files {checked:?}"),
+    }
+
+    match checked {
         Err(error) => {
             assert!(error.line >= 1 && error.line <= lines(&error.file), "{error}");
             assert!(!error.to_string().is_empty());
