@@ -72,6 +72,38 @@ fn resolve_endpoints_follows_aws_defaults_and_overrides() {
     assert_eq!((code.as_str(), variant.as_str()), ("invalid_region", "InvalidRegion"));
 }
 
+/// The bindings keep the last config text read as the SDKs do (the extension resolves each
+/// session's endpoints from the same text): every answer must still be the answer for the text given.
+#[wasm_bindgen_test]
+fn endpoints_follow_the_config_text_given_each_time() {
+    let options = |config: &str, credentials: Option<&str>| {
+        let options = js(r#"{"region": "us-east-1", "profileName": "dev"}"#);
+        js_sys::Reflect::set(&options, &"configText".into(), &config.into()).unwrap();
+        if let Some(credentials) = credentials {
+            js_sys::Reflect::set(&options, &"credentialsText".into(), &credentials.into()).unwrap();
+        }
+        options
+    };
+    let portal = |config: &str, credentials: Option<&str>| {
+        text(&get(&resolve_endpoints(options(config, credentials)).unwrap(), "portal"), "url")
+    };
+    let a = "[profile dev]\nendpoint_url = http://127.0.0.1:9001\n";
+    let b = "[profile dev]\nendpoint_url = http://127.0.0.1:9002\n";
+    for (config, expected) in [(a, 9001), (a, 9001), (b, 9002), (a, 9001), (b, 9002), (b, 9002)] {
+        assert_eq!(portal(config, None), format!("http://127.0.0.1:{expected}"));
+    }
+    // A file the SDKs refuse is refused each time, and does not replace the kept reading.
+    for _ in 0..2 {
+        let (code, ..) = error_parts(&resolve_endpoints(options("[profile dev\n", None)).unwrap_err());
+        assert_eq!(code, "unclosed_section_header");
+    }
+    assert_eq!(portal(b, None), "http://127.0.0.1:9002");
+    // With a credentials file the reading is not the kept one (its values win).
+    let credentials = "[dev]\nendpoint_url = http://127.0.0.1:9003\n";
+    assert_eq!(portal(b, Some(credentials)), "http://127.0.0.1:9003");
+    assert_eq!(portal(b, None), "http://127.0.0.1:9002");
+}
+
 #[wasm_bindgen_test]
 async fn device_sign_in_with_auto_approval_and_registration_reuse() {
     let oidc = OidcClientJs::new(auto_emulator()).unwrap();

@@ -5,6 +5,7 @@ use sso_bridge::config::js_json::{self, Problem};
 use sso_bridge::config::{
     check_files_with, parse_files, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError,
 };
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// The display names used in messages and `origin.file` (what a user would recognise).
@@ -79,14 +80,22 @@ pub(super) enum Reading {
     SdkAndCli,
 }
 
-pub(super) fn parse_files_js(
+thread_local! {
+    /// The config text last read as the SDKs do (with no credentials file), and what it gave. The
+    /// extension resolves every session's endpoints from the same text, one `resolveEndpoints` call
+    /// each: with thousands of profiles, parsing it again for each was most of a cold popup's
+    /// time. Reading is a pure function of the text, so the same text gives the same set.
+    /// Credentials files are never kept: their values are secrets.
+    static LAST_CONFIG: RefCell<Option<(String, ConfigSet)>> = const { RefCell::new(None) };
+}
+
+fn read_files(
     config_text: &str,
-    credentials_text: Option<String>,
+    credentials_text: Option<&str>,
     reading: Reading,
 ) -> Result<ConfigSet, JsFailure> {
     let config = SourceFile::config(CONFIG_FILE_NAME, config_text);
-    let credentials =
-        credentials_text.as_deref().map(|text| SourceFile::credentials(CREDENTIALS_FILE_NAME, text));
+    let credentials = credentials_text.map(|text| SourceFile::credentials(CREDENTIALS_FILE_NAME, text));
     Ok(match reading {
         Reading::Sdk => parse_files(Some(&config), credentials.as_ref())?,
         Reading::SdkAndCli => check_files_with(Some(&config), credentials.as_ref(), js_lowercase)?,
@@ -99,17 +108,38 @@ fn js_lowercase(text: &str) -> String {
     js_sys::JsString::from(text).to_lower_case().into()
 }
 
-/// Parses the files and hands them to `result`, whose JSON text becomes the returned value. One
-/// copy of the parsing, error conversion and clean-up for the three exports below.
+/// Reads the files and hands them to `result`, whose JSON text becomes the returned value. One
+/// copy of the reading, error conversion and clean-up for every export that reads the files.
 #[inline(never)]
-fn with_config(
+pub(super) fn with_config(
     config_text: &str,
     credentials_text: Option<String>,
     reading: Reading,
     result: &dyn Fn(&ConfigSet) -> Result<String, JsFailure>,
 ) -> Result<JsValue, JsValue> {
-    let set = parse_files_js(config_text, credentials_text, reading)?;
-    js_sys::JSON::parse(&result(&set)?)
+    let kept = reading == Reading::Sdk && credentials_text.is_none();
+    if kept {
+        // (`try_` forms: the module never reaches the panicking paths of a thread-local or a
+        // `RefCell`, whose messages would be bytes in it.)
+        let reused = LAST_CONFIG.try_with(|last| {
+            let last = last.try_borrow().ok()?;
+            let (text, set) = last.as_ref()?;
+            (text == config_text).then(|| result(set))
+        });
+        if let Ok(Some(json)) = reused {
+            return js_sys::JSON::parse(&json?);
+        }
+    }
+    let set = read_files(config_text, credentials_text.as_deref(), reading)?;
+    let json = result(&set);
+    if kept {
+        let _ = LAST_CONFIG.try_with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut() {
+                *last = Some((config_text.to_owned(), set));
+            }
+        });
+    }
+    js_sys::JSON::parse(&json?)
 }
 
 /// Parses a config file (and optionally a credentials file) the way the AWS SDKs do. Throws on a

@@ -4,7 +4,7 @@
 //! the result; cancellation comes from an `AbortSignal`.
 
 use super::cache::{registration_from_js, time_arg, RegistrationFileJs};
-use super::config::{parse_files_js, Reading};
+use super::config::{with_config, Reading};
 use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::export::AwsCredentialsJs;
@@ -327,16 +327,18 @@ fn endpoint_failure(error: EndpointError) -> JsFailure {
 pub fn resolve_endpoints(
     #[wasm_bindgen(unchecked_param_type = "EndpointOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options = from_js("the endpoint options", &options, EndpointOptionsJs::read)?;
-    let set =
-        parse_files_js(options.config_text.as_deref().unwrap_or(""), options.credentials_text, Reading::Sdk)?;
-    let profile = options.profile_name.as_deref().unwrap_or("default");
-    let env: &dyn sso_bridge::config::Environment =
-        if options.env.is_empty() { &EmptyEnvironment } else { &options.env };
-    let resolve = |service| resolve_endpoint(service, &options.region, &set, profile, env);
-    let oidc = resolve(SsoService::Oidc).map_err(endpoint_failure)?;
-    let portal = resolve(SsoService::Portal).map_err(endpoint_failure)?;
-    to_js(&sso_bridge::config::js_json::endpoints(&oidc, &portal))
+    let mut options = from_js("the endpoint options", &options, EndpointOptionsJs::read)?;
+    let credentials_text = options.credentials_text.take();
+    let config_text = options.config_text.as_deref().unwrap_or("");
+    with_config(config_text, credentials_text, Reading::Sdk, &|set| {
+        let profile = options.profile_name.as_deref().unwrap_or("default");
+        let env: &dyn sso_bridge::config::Environment =
+            if options.env.is_empty() { &EmptyEnvironment } else { &options.env };
+        let resolve = |service| resolve_endpoint(service, &options.region, set, profile, env);
+        let oidc = resolve(SsoService::Oidc).map_err(endpoint_failure)?;
+        let portal = resolve(SsoService::Portal).map_err(endpoint_failure)?;
+        Ok(sso_bridge::config::js_json::endpoints(&oidc, &portal))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
