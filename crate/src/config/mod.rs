@@ -32,7 +32,7 @@ pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use endpoint::{resolve_endpoint, EndpointError, EndpointSource, ResolvedEndpoint, SsoService};
 pub use env::{EmptyEnvironment, Environment};
 pub use location::{file_locations, FileLocations, Platform};
-pub use model::{ConfigSet, FileKind, Origin, OtherSection, PlainConfig, Property, Section, SourceFile};
+pub use model::{ConfigSet, FileKind, Key, Origin, OtherSection, PlainConfig, Property, Section, SourceFile};
 pub use parse::{ParseError, ParseErrorKind};
 pub use sso::{
     resolve_sso_profile, SsoConfigError, SsoProfile, SsoProfileKind, SsoSessionConfig, SsoSessionRef,

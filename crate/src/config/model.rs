@@ -250,8 +250,9 @@ impl OtherSection {
     }
 }
 
-/// Everything the SDKs read from the config and credentials files, plus the diagnostics about
-/// places where botocore / the AWS CLI would read them differently.
+/// Everything the SDKs read from the config and credentials files, plus the diagnostics: what the
+/// SDKs ignore, and from [`super::check_files`] also where botocore / the AWS CLI would read the
+/// files differently.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigSet {
@@ -261,7 +262,8 @@ pub struct ConfigSet {
     pub sso_sessions: SortedMap<String, Section>,
     /// Keyed by `"prefix name"`, for example `"services local"`.
     pub other_sections: SortedMap<String, OtherSection>,
-    /// Places where botocore or the AWS CLI would read the files differently, or that they refuse.
+    /// In reading order: what the SDKs ignore; with [`super::check_files`], also the places where
+    /// botocore or the AWS CLI would read the files differently, or that they refuse.
     pub diagnostics: Vec<Diagnostic>,
 }
 
