@@ -1,74 +1,15 @@
 //! Cache keys and the CLI's cache files (`~/.aws/sso/cache/`), over [`sso_bridge::cache`].
 
 use super::convert::{from_js, to_js, JsFailure};
+use super::shapes::{RegistrationCacheKeyInputJs, RegistrationFileJs, TokenFileJs, WriteShape};
 use sso_bridge::cache::{
     token_cache_key as core_token_cache_key, CacheFileError, CachedToken, ClientRegistration,
     RegistrationCacheKeyInput,
 };
-use sso_bridge::json::{MemberError, Members, ObjectWriter};
-use sso_bridge::secret::Secret;
 use sso_bridge::time::UtcTime;
 use wasm_bindgen::prelude::*;
 
-/// `TokenFile` in TypeScript: a token cache file's fields, timestamps as the CLI writes them.
-struct TokenFileJs {
-    start_url: Option<String>,
-    region: Option<String>,
-    access_token: Secret,
-    expires_at: String,
-    client_id: Option<String>,
-    client_secret: Option<Secret>,
-    registration_expires_at: Option<String>,
-    refresh_token: Option<Secret>,
-}
-
-impl TokenFileJs {
-    fn read(m: Members<'_>) -> Result<Self, MemberError> {
-        Ok(TokenFileJs {
-            start_url: m.opt_string("startUrl")?,
-            region: m.opt_string("region")?,
-            access_token: Secret::new(m.str("accessToken")?),
-            expires_at: m.string("expiresAt")?,
-            client_id: m.opt_string("clientId")?,
-            client_secret: m.opt_str("clientSecret")?.map(Secret::new),
-            registration_expires_at: m.opt_string("registrationExpiresAt")?,
-            refresh_token: m.opt_str("refreshToken")?.map(Secret::new),
-        })
-    }
-}
-
-/// `RegistrationFile` in TypeScript.
-/// Also the OIDC client's registration argument (`super::sso`).
-pub(super) struct RegistrationFileJs {
-    client_id: String,
-    client_secret: Secret,
-    expires_at: String,
-    scopes: Option<Vec<String>>,
-    grant_types: Option<Vec<String>>,
-}
-
 impl RegistrationFileJs {
-    fn read(m: Members<'_>) -> Result<Self, MemberError> {
-        Ok(RegistrationFileJs {
-            client_id: m.string("clientId")?,
-            client_secret: Secret::new(m.str("clientSecret")?),
-            expires_at: m.string("expiresAt")?,
-            scopes: m.opt_str_list("scopes")?,
-            grant_types: m.opt_str_list("grantTypes")?,
-        })
-    }
-
-    /// The `RegistrationFile` object's JSON.
-    pub(super) fn to_json(&self) -> String {
-        ObjectWriter::new()
-            .str("clientId", &self.client_id)
-            .str("clientSecret", self.client_secret.expose())
-            .str("expiresAt", &self.expires_at)
-            .opt_str_list("scopes", self.scopes.as_deref())
-            .opt_str_list("grantTypes", self.grant_types.as_deref())
-            .finish()
-    }
-
     pub(super) fn from_core(registration: ClientRegistration) -> Self {
         RegistrationFileJs {
             client_id: registration.client_id,
@@ -132,11 +73,12 @@ pub fn registration_cache_key(
     #[wasm_bindgen(unchecked_param_type = "RegistrationCacheKeyInput")] input: JsValue,
 ) -> Result<String, JsValue> {
     let key = from_js("the registration cache key input", &input, |m| {
+        let input = RegistrationCacheKeyInputJs::read(m)?;
         Ok(RegistrationCacheKeyInput {
-            start_url: m.str("startUrl")?,
-            region: m.str("region")?,
-            scopes: m.opt_str_list("scopes")?.as_deref(),
-            session_name: m.opt_str("sessionName")?,
+            start_url: input.start_url,
+            region: input.region,
+            scopes: input.scopes.as_deref(),
+            session_name: input.session_name,
         }
         .cache_key())
     })?;
@@ -165,19 +107,17 @@ pub(super) fn token_from_js(token: &JsValue) -> Result<CachedToken, JsFailure> {
 /// The core's token as a `TokenFile` for JS.
 pub(super) fn token_to_js(token: CachedToken) -> Result<JsValue, JsValue> {
     to_js(
-        &ObjectWriter::new()
-            .opt_str("startUrl", token.start_url.as_deref())
-            .opt_str("region", token.region.as_deref())
-            .str("accessToken", token.access_token.expose())
-            .str("expiresAt", &token.expires_at.to_cli_string())
-            .opt_str("clientId", token.client_id.as_deref())
-            .opt_str("clientSecret", token.client_secret.as_ref().map(Secret::expose))
-            .opt_str(
-                "registrationExpiresAt",
-                token.registration_expires_at.map(UtcTime::to_cli_string).as_deref(),
-            )
-            .opt_str("refreshToken", token.refresh_token.as_ref().map(Secret::expose))
-            .finish(),
+        &TokenFileJs {
+            start_url: token.start_url,
+            region: token.region,
+            access_token: token.access_token,
+            expires_at: token.expires_at.to_cli_string(),
+            client_id: token.client_id,
+            client_secret: token.client_secret,
+            registration_expires_at: token.registration_expires_at.map(UtcTime::to_cli_string),
+            refresh_token: token.refresh_token,
+        }
+        .to_json(),
     )
 }
 

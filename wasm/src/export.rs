@@ -3,35 +3,15 @@
 
 use super::cache::time_arg;
 use super::convert::{from_js, JsFailure};
+use super::shapes::AwsCredentialsJs;
 use sso_bridge::cache::AwsCredentials;
 use sso_bridge::export::{
     credentials_file_section as core_section, export_credentials as core_export, ExportFormat,
 };
-use sso_bridge::json::{MemberError, Members, ObjectWriter};
-use sso_bridge::secret::Secret;
 use sso_bridge::time::UtcTime;
 use wasm_bindgen::prelude::*;
 
-/// `AwsCredentials` in TypeScript (what `getRoleCredentials` returns).
-pub(super) struct AwsCredentialsJs {
-    pub access_key_id: String,
-    pub secret_access_key: Secret,
-    pub session_token: Option<Secret>,
-    pub expiration: Option<String>,
-    pub account_id: Option<String>,
-}
-
 impl AwsCredentialsJs {
-    fn read(m: Members<'_>) -> Result<Self, MemberError> {
-        Ok(AwsCredentialsJs {
-            access_key_id: m.string("accessKeyId")?,
-            secret_access_key: Secret::new(m.str("secretAccessKey")?),
-            session_token: m.opt_str("sessionToken")?.map(Secret::new),
-            expiration: m.opt_string("expiration")?,
-            account_id: m.opt_string("accountId")?,
-        })
-    }
-
     fn into_core(self) -> Result<AwsCredentials, JsFailure> {
         let expiration = match &self.expiration {
             Some(text) => Some(time_arg("expiration", text)?),
@@ -44,17 +24,6 @@ impl AwsCredentialsJs {
             expiration,
             account_id: self.account_id,
         })
-    }
-
-    /// The `AwsCredentials` object's JSON.
-    pub(super) fn to_json(&self) -> String {
-        ObjectWriter::new()
-            .str("accessKeyId", &self.access_key_id)
-            .str("secretAccessKey", self.secret_access_key.expose())
-            .opt_str("sessionToken", self.session_token.as_ref().map(Secret::expose))
-            .opt_str("expiration", self.expiration.as_deref())
-            .opt_str("accountId", self.account_id.as_deref())
-            .finish()
     }
 
     pub(super) fn from_core(credentials: AwsCredentials) -> Self {

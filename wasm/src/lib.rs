@@ -9,27 +9,37 @@
 //!
 //! This crate, not the core, owns everything a WebAssembly program can have only once: the global
 //! allocator, the start function (panic hook) and the exports; so a Rust wasm program can depend on
-//! the core with its own. Natively it compiles to nothing.
-#![cfg(target_arch = "wasm32")]
+//! the core with its own. Natively only [`shapes`] compiles, for its tests.
 
+#[cfg(target_arch = "wasm32")]
 pub mod cache;
+#[cfg(target_arch = "wasm32")]
 pub mod config;
+#[cfg(target_arch = "wasm32")]
 pub mod convert;
+#[cfg(target_arch = "wasm32")]
 pub mod effects;
+#[cfg(target_arch = "wasm32")]
 pub mod export;
+pub mod shapes;
+#[cfg(target_arch = "wasm32")]
 pub mod sso;
+#[cfg(target_arch = "wasm32")]
 mod types;
 
+#[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::*;
 
 /// Runs once when the module is instantiated: a panic becomes a readable `console.error` line
 /// instead of a bare `unreachable` trap.
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen(start)]
 fn start() {
     effects::install_panic_hook();
 }
 
 /// The package version (equal to the Rust crate's version).
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
@@ -40,11 +50,14 @@ pub fn version() -> String {
 /// specialised `realloc` is left out for size; freed pools are coalesced, so the large buffers of
 /// a big config file are reused rather than piling up in a long-lived service worker
 /// (tests-wasm/tests/config.rs checks that memory stops growing over repeated parses).
+#[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: rlsf::GlobalTlsf<AllocatorOptions> = rlsf::GlobalTlsf::new();
 
+#[cfg(target_arch = "wasm32")]
 struct AllocatorOptions;
 
+#[cfg(target_arch = "wasm32")]
 impl rlsf::GlobalTlsfOptions for AllocatorOptions {
     const ENABLE_REALLOCATION: bool = false;
     const COALESCE_POOLS: bool = true;

@@ -3,27 +3,30 @@
 //! Every method converts its arguments, runs the core flow with the browser's effects and converts
 //! the result; cancellation comes from an `AbortSignal`.
 
-use super::cache::{registration_from_js, time_arg, RegistrationFileJs};
+use super::cache::{registration_from_js, time_arg};
 use super::config::{with_config, Reading};
 use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
-use super::export::AwsCredentialsJs;
+use super::shapes::{
+    AccountInfoJs, AccountWithRolesJs, AwsCredentialsJs, ConsoleSigninJs, DeviceAuthorizationJs,
+    EndpointOptionsJs, IssuedTokenJs, ObtainedRegistrationJs, PkceOptionsJs, PkceStartJs, RegistrationFileJs,
+    RegistrationRequestJs, Roles, SsoSessionInfoJs, WriteShape,
+};
 use js_sys::Promise;
-use sso_bridge::cache::{AwsCredentials, CachedToken, RegistrationKind};
+use sso_bridge::cache::{AwsCredentials, CachedToken};
 use sso_bridge::config::{resolve_endpoint, EmptyEnvironment, EndpointError, SsoService};
 use sso_bridge::console;
 use sso_bridge::error::SsoError;
 use sso_bridge::flows::device::poll_device_token;
-use sso_bridge::flows::listing::AccountWithRoles;
 use sso_bridge::flows::listing::{self, ListOptions};
 use sso_bridge::flows::pkce::{pkce_finish, pkce_start, PendingPkce};
 use sso_bridge::flows::refresh::{plan_refresh, refresh_token, RefreshPlan};
 use sso_bridge::flows::registration::{obtain_registration, RegistrationRequest};
 use sso_bridge::flows::{Cancellation, IssuedToken};
 use sso_bridge::http::Clock;
-use sso_bridge::json::{array_of, MemberError, Members, ObjectWriter};
+use sso_bridge::json::{array_of, ObjectWriter};
 use sso_bridge::oidc::{pkce_scopes, ClientCredentials, DeviceAuthorization, OidcClient};
-use sso_bridge::portal::{AccountInfo, PortalClient, RoleInfo};
+use sso_bridge::portal::PortalClient;
 use sso_bridge::secret::Secret;
 use std::future::Future;
 use std::pin::Pin;
@@ -33,149 +36,15 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 // ---------------------------------------------------------------------------------------------
-// Shapes crossing the boundary (their TypeScript twins are in `types.rs`)
+// Results from the core's types (the shapes are declared in `super::shapes`)
 
-struct RegistrationRequestJs {
-    kind: RegistrationKind,
-    start_url: String,
-    issuer_url: Option<String>,
-    region: String,
-    session_name: Option<String>,
-    scopes: Option<Vec<String>>,
-    cached_registration_file: Option<String>,
-}
-
-impl RegistrationRequestJs {
-    fn read(m: Members<'_>) -> Result<Self, MemberError> {
-        let kind = match m.str("kind")? {
-            "deviceCode" => RegistrationKind::DeviceCode,
-            "authorizationCode" => RegistrationKind::AuthorizationCode,
-            _ => {
-                return Err(MemberError::WrongType {
-                    key: "kind".into(),
-                    expected: "\"deviceCode\" or \"authorizationCode\"",
-                })
-            }
-        };
-        Ok(RegistrationRequestJs {
-            kind,
-            start_url: m.string("startUrl")?,
-            issuer_url: m.opt_string("issuerUrl")?,
-            region: m.string("region")?,
-            session_name: m.opt_string("sessionName")?,
-            scopes: m.opt_str_list("scopes")?,
-            cached_registration_file: m.opt_string("cachedRegistrationFile")?,
-        })
+fn issued_token_json(token: IssuedToken) -> String {
+    IssuedTokenJs {
+        access_token: token.access_token,
+        expires_at: token.expires_at.to_cli_string(),
+        refresh_token: token.refresh_token,
     }
-}
-
-/// `DeviceAuthorization`: StartDeviceAuthorization's answer plus when it came (polling resumes
-/// from it after a restart).
-struct DeviceAuthorizationJs {
-    device_code: Secret,
-    user_code: String,
-    verification_uri: String,
-    verification_uri_complete: Option<String>,
-    expires_in: i64,
-    interval: Option<i64>,
-    started_at: String,
-}
-
-impl DeviceAuthorizationJs {
-    fn to_json(&self) -> String {
-        ObjectWriter::new()
-            .str("deviceCode", self.device_code.expose())
-            .str("userCode", &self.user_code)
-            .str("verificationUri", &self.verification_uri)
-            .opt_str("verificationUriComplete", self.verification_uri_complete.as_deref())
-            .int("expiresIn", self.expires_in)
-            .opt_int("interval", self.interval)
-            .str("startedAt", &self.started_at)
-            .finish()
-    }
-
-    fn read(m: Members<'_>) -> Result<Self, MemberError> {
-        Ok(DeviceAuthorizationJs {
-            device_code: Secret::new(m.str("deviceCode")?),
-            user_code: m.string("userCode")?,
-            verification_uri: m.string("verificationUri")?,
-            verification_uri_complete: m.opt_string("verificationUriComplete")?,
-            expires_in: m.i64("expiresIn")?,
-            interval: m.opt_i64("interval")?,
-            started_at: m.string("startedAt")?,
-        })
-    }
-}
-
-/// `IssuedToken`'s JSON.
-fn issued_token_json(token: &IssuedToken) -> String {
-    ObjectWriter::new()
-        .str("accessToken", token.access_token.expose())
-        .str("expiresAt", &token.expires_at.to_cli_string())
-        .opt_str("refreshToken", token.refresh_token.as_ref().map(Secret::expose))
-        .finish()
-}
-
-fn account_json(account: &AccountInfo) -> String {
-    ObjectWriter::new()
-        .str("accountId", &account.account_id)
-        .opt_str("accountName", account.account_name.as_deref())
-        .opt_str("emailAddress", account.email_address.as_deref())
-        .finish()
-}
-
-fn role_json(role: &RoleInfo) -> String {
-    ObjectWriter::new().str("roleName", &role.role_name).str("accountId", &role.account_id).finish()
-}
-
-/// `AccountInfo[]`.
-fn accounts_json(accounts: &[AccountInfo]) -> String {
-    array_of(accounts.iter().map(account_json))
-}
-
-/// `RoleInfo[]`.
-fn roles_json(roles: &[RoleInfo]) -> String {
-    array_of(roles.iter().map(role_json))
-}
-
-/// `AccountWithRoles`.
-fn account_with_roles_json(entry: &AccountWithRoles) -> String {
-    ObjectWriter::new()
-        .raw("account", &account_json(&entry.account))
-        .raw("roles", &roles_json(&entry.roles))
-        .finish()
-}
-
-/// `SsoSessionInfo`.
-struct SessionJs {
-    start_url: String,
-    region: String,
-}
-
-impl SessionJs {
-    fn read(m: Members<'_>) -> Result<Self, MemberError> {
-        Ok(SessionJs { start_url: m.string("startUrl")?, region: m.string("region")? })
-    }
-}
-
-struct EndpointOptionsJs {
-    region: String,
-    profile_name: Option<String>,
-    config_text: Option<String>,
-    credentials_text: Option<String>,
-    env: Vec<(String, String)>,
-}
-
-impl EndpointOptionsJs {
-    fn read(m: Members<'_>) -> Result<Self, MemberError> {
-        Ok(EndpointOptionsJs {
-            region: m.string("region")?,
-            profile_name: m.opt_string("profileName")?,
-            config_text: m.opt_string("configText")?,
-            credentials_text: m.opt_string("credentialsText")?,
-            env: m.opt_str_map("env")?,
-        })
-    }
+    .to_json()
 }
 
 // Token files cross as `TokenFile`; reuse the cache binding's conversion.
@@ -332,8 +201,10 @@ pub fn resolve_endpoints(
     let config_text = options.config_text.as_deref().unwrap_or("");
     with_config(config_text, credentials_text, Reading::Sdk, &|set| {
         let profile = options.profile_name.as_deref().unwrap_or("default");
-        let env: &dyn sso_bridge::config::Environment =
-            if options.env.is_empty() { &EmptyEnvironment } else { &options.env };
+        let env: &dyn sso_bridge::config::Environment = match &options.env {
+            Some(env) if !env.is_empty() => env,
+            _ => &EmptyEnvironment,
+        };
         let resolve = |service| resolve_endpoint(service, &options.region, set, profile, env);
         let oidc = resolve(SsoService::Oidc).map_err(endpoint_failure)?;
         let portal = resolve(SsoService::Portal).map_err(endpoint_failure)?;
@@ -394,11 +265,12 @@ impl OidcClientJs {
             .await
             .map_err(sso_error)?;
             to_js(
-                &ObjectWriter::new()
-                    .raw("registration", &RegistrationFileJs::from_core(obtained.registration).to_json())
-                    .str("cacheKey", &obtained.cache_key)
-                    .opt_str("newCacheFile", obtained.new_cache_file.as_ref().map(Secret::expose))
-                    .finish(),
+                &ObtainedRegistrationJs {
+                    registration: RegistrationFileJs::from_core(obtained.registration),
+                    cache_key: obtained.cache_key,
+                    new_cache_file: obtained.new_cache_file,
+                }
+                .to_json(),
             )
         }))
     }
@@ -474,7 +346,7 @@ impl OidcClientJs {
             )
             .await
             .map_err(sso_error)?;
-            to_js(&issued_token_json(&token))
+            to_js(&issued_token_json(token))
         }))
     }
 
@@ -488,29 +360,17 @@ impl OidcClientJs {
         #[wasm_bindgen(unchecked_param_type = "PkceOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let registration = registration_from_js(&registration)?;
-        let (port, scopes) = from_js("the PKCE options", &options, |m| {
-            let port = m.i64("port")?;
-            let port = u16::try_from(port)
-                .ok()
-                .filter(|port| *port > 0)
-                .ok_or(MemberError::WrongType { key: "port".into(), expected: "a port number (1-65535)" })?;
-            Ok((port, m.opt_str_list("scopes")?))
-        })?;
+        let options = from_js("the PKCE options", &options, PkceOptionsJs::read)?;
         let oidc = oidc_client(&self.endpoint_url, None).map_err(sso_error)?;
         let (authorize_url, pending) = pkce_start(
             &CryptoRandom,
             &BrowserClock,
             &oidc.authorize_endpoint(),
             &ClientCredentials::from(&registration),
-            &pkce_scopes(scopes.as_deref()),
-            port,
+            &pkce_scopes(options.scopes.as_deref()),
+            options.port.0,
         );
-        to_js(
-            &ObjectWriter::new()
-                .str("authorizeUrl", &authorize_url)
-                .raw("pending", &pending.to_json())
-                .finish(),
-        )
+        to_js(&PkceStartJs { authorize_url, pending }.to_json())
     }
 
     /// The second half: checks the callback's `state` (and `error`), then exchanges the code.
@@ -527,7 +387,7 @@ impl OidcClientJs {
             let oidc = oidc_client(&endpoint, None).map_err(sso_error)?;
             let token =
                 pkce_finish(&oidc, &BrowserClock, &pending, &callback_url).await.map_err(sso_error)?;
-            to_js(&issued_token_json(&token))
+            to_js(&issued_token_json(token))
         }))
     }
 
@@ -541,7 +401,7 @@ impl OidcClientJs {
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
         let token = token_from_js(&token);
-        let session = from_js("the session", &session, SessionJs::read);
+        let session = from_js("the session", &session, SsoSessionInfoJs::read);
         boxed_promise(Box::pin(async move {
             let (token, session) = (token?, session?);
             let oidc = oidc_client(&endpoint, None).map_err(JsFailure::from)?;
@@ -560,16 +420,14 @@ pub fn token_file_for(
     #[wasm_bindgen(unchecked_param_type = "SsoSessionInfo")] session: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RegistrationFile")] registration: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (access_token, expires_at, refresh_token) = from_js("the issued token", &issued, |m| {
-        Ok((
-            Secret::new(m.str("accessToken")?),
-            m.string("expiresAt")?,
-            m.opt_str("refreshToken")?.map(Secret::new),
-        ))
-    })?;
-    let session = from_js("the session", &session, SessionJs::read)?;
+    let issued = from_js("the issued token", &issued, IssuedTokenJs::read)?;
+    let session = from_js("the session", &session, SsoSessionInfoJs::read)?;
     let registration = registration_from_js(&registration)?;
-    let issued = IssuedToken { access_token, expires_at: time_arg("expiresAt", &expires_at)?, refresh_token };
+    let issued = IssuedToken {
+        expires_at: time_arg("expiresAt", &issued.expires_at)?,
+        access_token: issued.access_token,
+        refresh_token: issued.refresh_token,
+    };
     token_to_js(issued.into_cached_token(&session.start_url, &session.region, &registration))
 }
 
@@ -676,8 +534,8 @@ impl PortalClientJs {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
         boxed_promise(Box::pin(async move {
             let call = call?;
-            to_js(&accounts_json(
-                &listing::list_all_accounts(
+            to_js(&array_of(
+                listing::list_all_accounts(
                     &call.portal,
                     &call.sleep,
                     &CryptoRandom,
@@ -686,7 +544,9 @@ impl PortalClientJs {
                     &call.abort.cancel,
                 )
                 .await
-                .map_err(sso_error)?,
+                .map_err(sso_error)?
+                .iter()
+                .map(|account| AccountInfoJs::from(account).to_json()),
             ))
         }))
     }
@@ -702,19 +562,18 @@ impl PortalClientJs {
         let call = PortalListing::new(&self.endpoint_url, access_token, options);
         boxed_promise(Box::pin(async move {
             let call = call?;
-            to_js(&roles_json(
-                &listing::list_all_roles(
-                    &call.portal,
-                    &call.sleep,
-                    &CryptoRandom,
-                    &call.token,
-                    &account_id,
-                    &call.options,
-                    &call.abort.cancel,
-                )
-                .await
-                .map_err(sso_error)?,
-            ))
+            let roles = listing::list_all_roles(
+                &call.portal,
+                &call.sleep,
+                &CryptoRandom,
+                &call.token,
+                &account_id,
+                &call.options,
+                &call.abort.cancel,
+            )
+            .await
+            .map_err(sso_error)?;
+            to_js(&Roles(&roles).to_json())
         }))
     }
 
@@ -740,7 +599,13 @@ impl PortalClientJs {
                 .await
                 .map_err(sso_error)?
                 .iter()
-                .map(account_with_roles_json),
+                .map(|entry| {
+                    AccountWithRolesJs {
+                        account: AccountInfoJs::from(&entry.account),
+                        roles: Roles(&entry.roles),
+                    }
+                    .to_json()
+                }),
             ))
         }))
     }
@@ -799,12 +664,7 @@ impl PortalClientJs {
             )
             .await
             .map_err(console_failure)?;
-            to_js(
-                &ObjectWriter::new()
-                    .str("url", url.expose())
-                    .str("destination", &target.destination)
-                    .finish(),
-            )
+            to_js(&ConsoleSigninJs { url: url.expose(), destination: &target.destination }.to_json())
         }))
     }
 

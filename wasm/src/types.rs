@@ -1,8 +1,14 @@
-//! TypeScript declarations for everything that crosses the boundary as JSON. They mirror the serde
-//! shapes of the core types; `tsc --strict` checks them against a usage file in the build, and the
-//! wasm tests check the runtime shapes.
+//! The package's TypeScript declarations. The objects the bindings read and write are declared in
+//! [`crate::shapes`], which renders `shapes.ts`, included here. The rest are written here by hand:
+//! the errors, the objects the core writes itself (the config reading, the endpoints, the pending
+//! PKCE sign-in), the tagged unions and the options that carry an `AbortSignal`. `tsc --strict`
+//! checks all of them against a usage file in the build, and the wasm and node tests check the
+//! runtime shapes.
 
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const SHAPES: &str = include_str!("shapes.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
 const ERRORS: &str = r#"
@@ -30,39 +36,6 @@ const CACHE: &str = r#"
 /** Timestamps as the AWS CLI writes them: "2026-01-02T03:04:05Z" (other ISO 8601 UTC forms are read too). */
 export type Timestamp = string;
 
-/** A token cache file (~/.aws/sso/cache/<tokenCacheKey>.json). Absent fields are left out. */
-export interface TokenFile {
-  startUrl?: string | null;
-  region?: string | null;
-  accessToken: string;
-  expiresAt: Timestamp;
-  clientId?: string | null;
-  clientSecret?: string | null;
-  registrationExpiresAt?: Timestamp | null;
-  refreshToken?: string | null;
-}
-
-/** A client-registration cache file (~/.aws/sso/cache/<registrationCacheKey>.json). */
-export interface RegistrationFile {
-  clientId: string;
-  clientSecret: string;
-  expiresAt: Timestamp;
-  /** Present for PKCE registrations and when sso_registration_scopes is configured. */
-  scopes?: string[] | null;
-  /** ["authorization_code", "refresh_token"] for PKCE registrations. */
-  grantTypes?: string[] | null;
-}
-
-/** The inputs of the AWS CLI's client-registration cache key. */
-export interface RegistrationCacheKeyInput {
-  /** The configured start URL (not a resolved vanity URL). */
-  startUrl: string;
-  region: string;
-  /** Parsed sso_registration_scopes; null/absent when not configured (a different key from []). */
-  scopes?: string[] | null;
-  /** The sso-session name; null/absent for legacy profiles. */
-  sessionName?: string | null;
-}
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -152,15 +125,6 @@ export interface SsoProfileEntry {
 
 #[wasm_bindgen(typescript_custom_section)]
 const EXPORT: &str = r#"
-/** AWS credentials, as getRoleCredentials returns them and exportCredentials takes them. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string | null;
-  expiration?: Timestamp | null;
-  accountId?: string | null;
-}
-
 /** The `--format` choices of `aws configure export-credentials`. */
 export type ExportFormat = "process" | "env" | "env-no-export" | "powershell" | "windows-cmd" | "fish";
 "#;
@@ -183,68 +147,6 @@ export interface Endpoints {
   portal: ResolvedEndpoint;
 }
 
-export interface EndpointOptions {
-  /** The SSO region (sso_region). */
-  region: string;
-  /** The active profile (default "default"); its endpoint settings apply. */
-  profileName?: string | null;
-  configText?: string | null;
-  credentialsText?: string | null;
-  /** Environment variables to honour, e.g. { AWS_ENDPOINT_URL_SSO_OIDC: "http://127.0.0.1:8080" }. */
-  env?: Record<string, string>;
-}
-
-/** What a client registration is for (all as configured, except issuerUrl). */
-export interface RegistrationRequest {
-  kind: "deviceCode" | "authorizationCode";
-  /** The configured sso_start_url (the cache key uses it as written). */
-  startUrl: string;
-  /** The resolved start URL sent as the PKCE issuer; defaults to startUrl. */
-  issuerUrl?: string | null;
-  region: string;
-  /** The sso-session name; null/absent for legacy profiles. */
-  sessionName?: string | null;
-  /** Parsed sso_registration_scopes; null/absent when not configured. */
-  scopes?: string[] | null;
-  /** The text of ~/.aws/sso/cache/<registrationCacheKey>.json, if it exists (reused when the CLI would). */
-  cachedRegistrationFile?: string | null;
-}
-
-export interface ObtainedRegistration {
-  registration: RegistrationFile;
-  /** The file is ~/.aws/sso/cache/<cacheKey>.json. */
-  cacheKey: string;
-  /** The text to write there when a new client was registered; null when the cached one was reused. */
-  newCacheFile: string | null;
-}
-
-/** StartDeviceAuthorization's answer, plus when it arrived (keep it to resume polling). */
-export interface DeviceAuthorization {
-  deviceCode: string;
-  userCode: string;
-  verificationUri: string;
-  verificationUriComplete: string | null;
-  /** Seconds the code stays valid. */
-  expiresIn: number;
-  /** Seconds between polls (default 5). */
-  interval: number | null;
-  startedAt: Timestamp;
-}
-
-/** A token CreateToken issued, its expiry fixed at receipt. */
-export interface IssuedToken {
-  accessToken: string;
-  expiresAt: Timestamp;
-  refreshToken: string | null;
-}
-
-export interface PkceOptions {
-  /** The loopback port of the redirect URI http://127.0.0.1:<port>/oauth/callback. */
-  port: number;
-  /** Configured scopes; default ["sso:account:access"]. */
-  scopes?: string[] | null;
-}
-
 /** A PKCE sign-in waiting for its callback. Holds the code verifier and client secret: keep it private. */
 export interface PendingPkce {
   clientId: string;
@@ -254,17 +156,6 @@ export interface PendingPkce {
   codeVerifier: string;
   /** Epoch seconds after which the sign-in is abandoned (10 minutes). */
   expiresAt: number;
-}
-
-export interface PkceStart {
-  authorizeUrl: string;
-  pending: PendingPkce;
-}
-
-/** The sso-session's configured start URL and SSO region. */
-export interface SsoSessionInfo {
-  startUrl: string;
-  region: string;
 }
 
 export type RefreshPlan =
@@ -284,17 +175,6 @@ export interface ListOptions {
   maxAttempts?: number;
 }
 
-export interface AccountInfo {
-  accountId: string;
-  accountName: string | null;
-  emailAddress: string | null;
-}
-
-export interface RoleInfo {
-  roleName: string;
-  accountId: string;
-}
-
 export interface ConsoleOptions {
   /** The region the console opens in; it also picks the partition's sign-in host. */
   region: string;
@@ -305,15 +185,4 @@ export interface ConsoleOptions {
   signal?: AbortSignal;
 }
 
-/** A console sign-in. `url` holds a single-use sign-in token: open it, never log or store it. */
-export interface ConsoleSignin {
-  url: string;
-  /** The console URL the sign-in lands on (no secret). */
-  destination: string;
-}
-
-export interface AccountWithRoles {
-  account: AccountInfo;
-  roles: RoleInfo[];
-}
 "#;
