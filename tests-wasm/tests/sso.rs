@@ -355,6 +355,18 @@ async fn each_service_error_maps_to_its_code() {
     assert_eq!(code, "invalid_input");
     let (code, ..) = error_parts(&settle(oidc.register(js(r#"{"kind": "magic"}"#))).await.unwrap_err());
     assert_eq!(code, "invalid_argument");
+    for options in [r#"{"pageSize": 0}"#, r#"{"maxAttempts": 1.5}"#, r#"{"concurrency": "4"}"#, "7"] {
+        let error = settle(portal.list_accounts(text(&token, "accessToken"), Some(js(options)))).await;
+        let (code, _, _, message) = error_parts(&error.expect_err(options));
+        assert_eq!(code, "invalid_argument", "{options}: {message}");
+    }
+    let (code, _, _, message) = error_parts(
+        &settle(portal.console_signin_url(token.clone(), "111122223333".into(), "Admin".into(), js("{}")))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "invalid_argument", "{message}");
+    assert!(message.contains("`region` is missing"), "{message}");
 }
 
 #[wasm_bindgen_test]

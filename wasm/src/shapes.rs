@@ -234,6 +234,42 @@ impl<'a> ReadMember<'a> for Port {
     }
 }
 
+/// A count option (`pageSize`, `maxAttempts`): a whole number from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count(pub u32);
+
+impl TsType for Count {
+    fn ts() -> String {
+        "number".to_string()
+    }
+}
+
+impl<'a> ReadMember<'a> for Count {
+    fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
+        members
+            .present(key)
+            .map(|value| {
+                value
+                    .as_i64()
+                    .and_then(|count| u32::try_from(count).ok())
+                    .filter(|count| *count > 0)
+                    .map(Count)
+                    .ok_or(MemberError::WrongType { key: key.into(), expected: "a positive integer" })
+            })
+            .transpose()
+    }
+}
+
+/// An `AbortSignal` member. JSON cannot carry it, so the export takes it from the object itself;
+/// the declaration types it (an `external` field has no value in the Rust struct).
+pub struct AbortSignalMember;
+
+impl TsType for AbortSignalMember {
+    fn ts() -> String {
+        "AbortSignal".to_string()
+    }
+}
+
 /// JSDoc from `///` lines (already stripped of `///` by the compiler; each starts with a space).
 fn doc_comment(out: &mut String, indent: &str, lines: &[&str]) {
     match lines {
@@ -250,12 +286,14 @@ fn doc_comment(out: &mut String, indent: &str, lines: &[&str]) {
 }
 
 /// A field's TypeScript line. `required` fields are always there; `nullable` ones are always there,
-/// possibly `null`; `optional` ones may be absent or `null`.
+/// possibly `null`; `optional` ones may be absent or `null`; `external` ones are optional, and read
+/// by the export from the JS object itself.
 fn field_line(out: &mut String, docs: &[&str], json: &str, presence: &str, ts: String) {
     doc_comment(out, "  ", docs);
     match presence {
         "required" => out.push_str(&format!("  {json}: {ts};\n")),
         "nullable" => out.push_str(&format!("  {json}: {ts} | null;\n")),
+        "external" => out.push_str(&format!("  {json}?: {ts};\n")),
         _ => out.push_str(&format!("  {json}?: {ts} | null;\n")),
     }
 }
@@ -274,11 +312,15 @@ macro_rules! field_type {
     (required $ty:ty) => { $ty };
     (nullable $ty:ty) => { Option<$ty> };
     (optional $ty:ty) => { Option<$ty> };
+    (external $ty:ty) => { () };
 }
 
 macro_rules! read_field {
     (required, $members:ident, $json:literal, $ty:ty) => {
         <$ty as ReadMember>::read_required(&$members, $json)?
+    };
+    (external, $members:ident, $json:literal, $ty:ty) => {
+        ()
     };
     ($presence:ident, $members:ident, $json:literal, $ty:ty) => {
         <$ty as ReadMember>::read(&$members, $json)?
@@ -520,6 +562,31 @@ js_shape! {
 // Portal
 
 js_shape! {
+    pub struct ListOptionsJs as ListOptions [read] {
+        signal: external AbortSignalMember = "signal",
+        /// Items per page, 1–100 (default 100).
+        page_size: optional Count = "pageSize",
+        /// Role listings in flight at once for listAccountsAndRoles (default 4).
+        concurrency: optional Count = "concurrency",
+        /// Attempts per page, the first included: throttled (429) and failed (5xx) pages are retried with
+        /// exponential backoff and jitter, honouring Retry-After (default 8; 1 = no retry).
+        max_attempts: optional Count = "maxAttempts",
+    }
+}
+
+js_shape! {
+    pub struct ConsoleOptionsJs as ConsoleOptions [read] {
+        /// The region the console opens in; it also picks the partition's sign-in host.
+        region: required String = "region",
+        /// An https:// console URL, or a console path such as "/ec2/home"; default the console home.
+        destination: optional String = "destination",
+        /// A base URL serving /federation instead of the partition's sign-in host (the local emulator).
+        federation_endpoint: optional String = "federationEndpoint",
+        signal: external AbortSignalMember = "signal",
+    }
+}
+
+js_shape! {
     pub struct AccountInfoJs<'a> as AccountInfo [write] {
         account_id: required &'a str = "accountId",
         account_name: nullable &'a str = "accountName",
@@ -605,9 +672,11 @@ pub fn typescript() -> String {
     PkceStartJs::declare(&mut out);
     SsoSessionInfoJs::declare(&mut out);
     EndpointOptionsJs::declare(&mut out);
+    ListOptionsJs::declare(&mut out);
     AccountInfoJs::declare(&mut out);
     RoleInfoJs::declare(&mut out);
     AccountWithRolesJs::declare(&mut out);
+    ConsoleOptionsJs::declare(&mut out);
     ConsoleSigninJs::declare(&mut out);
     let mut text = String::from(
         "// Generated from wasm/src/shapes.rs by its test (SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p \
@@ -702,6 +771,17 @@ mod tests {
         for (port, ok) in [("0", false), ("1", true), ("65535", true), ("65536", false), ("-1", false)] {
             let json = Json::parse(&format!(r#"{{"port":{port}}}"#)).unwrap();
             assert_eq!(PkceOptionsJs::read(members(&json)).is_ok(), ok, "port {port}");
+        }
+
+        for (count, ok) in
+            [("0", false), ("1", true), ("4294967295", true), ("4294967296", false), ("1.5", false)]
+        {
+            let json = Json::parse(&format!(r#"{{"pageSize":{count}}}"#)).unwrap();
+            let read = ListOptionsJs::read(members(&json));
+            assert_eq!(read.is_ok(), ok, "pageSize {count}");
+            if !ok {
+                assert_eq!(read.err().unwrap().to_string(), "`pageSize` must be a positive integer");
+            }
         }
 
         let json = Json::parse(r#"{"accessToken":"secret-token","expiresAt":7}"#).unwrap();

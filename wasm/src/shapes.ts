@@ -116,6 +116,19 @@ export interface EndpointOptions {
   env?: Record<string, string> | null;
 }
 
+export interface ListOptions {
+  signal?: AbortSignal;
+  /** Items per page, 1–100 (default 100). */
+  pageSize?: number | null;
+  /** Role listings in flight at once for listAccountsAndRoles (default 4). */
+  concurrency?: number | null;
+  /**
+   * Attempts per page, the first included: throttled (429) and failed (5xx) pages are retried with
+   * exponential backoff and jitter, honouring Retry-After (default 8; 1 = no retry).
+   */
+  maxAttempts?: number | null;
+}
+
 export interface AccountInfo {
   accountId: string;
   accountName: string | null;
@@ -130,6 +143,16 @@ export interface RoleInfo {
 export interface AccountWithRoles {
   account: AccountInfo;
   roles: RoleInfo[];
+}
+
+export interface ConsoleOptions {
+  /** The region the console opens in; it also picks the partition's sign-in host. */
+  region: string;
+  /** An https:// console URL, or a console path such as "/ec2/home"; default the console home. */
+  destination?: string | null;
+  /** A base URL serving /federation instead of the partition's sign-in host (the local emulator). */
+  federationEndpoint?: string | null;
+  signal?: AbortSignal;
 }
 
 /** A console sign-in. `url` holds a single-use sign-in token: open it, never log or store it. */

@@ -8,9 +8,10 @@ use super::config::{with_config, Reading};
 use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::shapes::{
-    AccountInfoJs, AccountWithRolesJs, AwsCredentialsJs, ConsoleSigninJs, DeviceAuthorizationJs,
-    EndpointOptionsJs, IssuedTokenJs, ObtainedRegistrationJs, PkceOptionsJs, PkceStartJs, RegistrationFileJs,
-    RegistrationRequestJs, Roles, SsoSessionInfoJs, WriteShape,
+    AccountInfoJs, AccountWithRolesJs, AwsCredentialsJs, ConsoleOptionsJs, ConsoleSigninJs,
+    DeviceAuthorizationJs, EndpointOptionsJs, IssuedTokenJs, ListOptionsJs, ObtainedRegistrationJs,
+    PkceOptionsJs, PkceStartJs, RegistrationFileJs, RegistrationRequestJs, Roles, SsoSessionInfoJs,
+    WriteShape,
 };
 use js_sys::Promise;
 use sso_bridge::cache::{AwsCredentials, CachedToken};
@@ -75,21 +76,6 @@ fn signal_option(options: &JsValue) -> Result<Option<AbortSignal>, JsFailure> {
         .dyn_into::<AbortSignal>()
         .map(Some)
         .map_err(|_| JsFailure::invalid_argument("the options", "`signal` is not an AbortSignal"))
-}
-
-/// `options.<name>` as a positive integer, when present.
-fn count_option(options: &JsValue, name: &str) -> Result<Option<u32>, JsFailure> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(None);
-    }
-    let value = js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    match value.as_f64() {
-        Some(n) if n >= 1.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => Ok(Some(n as u32)),
-        _ => Err(JsFailure::invalid_argument("the options", format!("`{name}` must be a positive integer"))),
-    }
 }
 
 /// A [`Cancellation`] that an abort of `signal` triggers, for as long as the link lives (dropping
@@ -496,16 +482,21 @@ impl PortalListing {
     }
 }
 
+/// `ListOptions` (absent: the defaults).
 fn list_options(options: &JsValue) -> Result<ListOptions, JsFailure> {
     let mut list = ListOptions::default();
-    if let Some(size) = count_option(options, "pageSize")? {
-        list.page_size = size.min(sso_bridge::portal::MAX_PAGE_SIZE);
+    if options.is_undefined() || options.is_null() {
+        return Ok(list);
     }
-    if let Some(concurrency) = count_option(options, "concurrency")? {
-        list.concurrency = concurrency as usize;
+    let given = from_js("the options", options, ListOptionsJs::read)?;
+    if let Some(size) = given.page_size {
+        list.page_size = size.0.min(sso_bridge::portal::MAX_PAGE_SIZE);
     }
-    if let Some(attempts) = count_option(options, "maxAttempts")? {
-        list.retry.max_attempts = attempts;
+    if let Some(concurrency) = given.concurrency {
+        list.concurrency = concurrency.0 as usize;
+    }
+    if let Some(attempts) = given.max_attempts {
+        list.retry.max_attempts = attempts.0;
     }
     Ok(list)
 }
@@ -645,14 +636,16 @@ impl PortalClientJs {
         let endpoint = self.endpoint_url.clone();
         let token = token_from_js(&token);
         let signal = signal_option(&options);
-        let target = from_js("the console options", &options, |m| {
-            Ok((m.string("region")?, m.opt_string("destination")?, m.opt_string("federationEndpoint")?))
-        });
+        let target = from_js("the console options", &options, ConsoleOptionsJs::read);
         boxed_promise(Box::pin(async move {
-            let (token, signal, (region, destination, federation)) = (token?, signal?, target?);
+            let (token, signal, target) = (token?, signal?, target?);
             // Checked before any request: a bad destination fetches no credentials.
-            let target = console::console_target(&region, destination.as_deref(), federation.as_deref())
-                .map_err(console_failure)?;
+            let target = console::console_target(
+                &target.region,
+                target.destination.as_deref(),
+                target.federation_endpoint.as_deref(),
+            )
+            .map_err(console_failure)?;
             let credentials =
                 role_credentials(endpoint, token, account_id, role_name, signal.clone()).await?;
             let url = console::console_signin_url(

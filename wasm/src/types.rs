@@ -164,25 +164,4 @@ export type RefreshPlan =
   | { action: "wait"; retryAt: Timestamp }
   | { action: "signInAgain"; code: "not_refreshable" | "registration_expired"; expiresAt: Timestamp };
 
-export interface ListOptions {
-  signal?: AbortSignal;
-  /** Items per page, 1–100 (default 100). */
-  pageSize?: number;
-  /** Role listings in flight at once for listAccountsAndRoles (default 4). */
-  concurrency?: number;
-  /** Attempts per page, the first included: throttled (429) and failed (5xx) pages are retried with
-   * exponential backoff and jitter, honouring Retry-After (default 8; 1 = no retry). */
-  maxAttempts?: number;
-}
-
-export interface ConsoleOptions {
-  /** The region the console opens in; it also picks the partition's sign-in host. */
-  region: string;
-  /** An https:// console URL, or a console path such as "/ec2/home"; default the console home. */
-  destination?: string | null;
-  /** A base URL serving /federation instead of the partition's sign-in host (the local emulator). */
-  federationEndpoint?: string | null;
-  signal?: AbortSignal;
-}
-
 "#;
