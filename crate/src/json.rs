@@ -290,7 +290,7 @@ pub(crate) fn string_items(items: &[Json]) -> Option<Vec<String>> {
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, the control characters as `\b`,
 /// `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else (non-ASCII included) as it is.
-pub(crate) fn write_string(out: &mut String, text: &str) {
+pub fn write_string(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     let mut start = 0;
@@ -320,9 +320,9 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
 }
 
 /// Writes one JSON object member by member, in the order called, with serde_json's string escapes:
-/// the results the JS API returns (which JS reads with `JSON.parse`). A handful of non-generic
-/// methods instead of serde's generic serializer, one copy per type, in the size-budgeted wasm
-/// module. `None` is written as `null`, as serde writes an `Option` field.
+/// the SSO OIDC request bodies, the console's federation session and the saved PKCE sign-in. A
+/// handful of non-generic methods instead of serde's generic serializer, one copy per type, in the
+/// size-budgeted wasm module. `None` is written as `null`, as serde writes an `Option` field.
 pub struct ObjectWriter {
     out: String,
     empty: bool,

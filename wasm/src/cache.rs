@@ -1,7 +1,7 @@
 //! Cache keys and the CLI's cache files (`~/.aws/sso/cache/`), over [`sso_bridge::cache`].
 
 use super::convert::{from_js, to_js, JsFailure};
-use super::shapes::{RegistrationCacheKeyInputJs, RegistrationFileJs, TokenFileJs, WriteShape};
+use super::shapes::{RegistrationCacheKeyInputJs, RegistrationFileJs, TokenFileJs, WriteJson};
 use sso_bridge::cache::{
     token_cache_key as core_token_cache_key, CacheFileError, CachedToken, ClientRegistration,
     RegistrationCacheKeyInput,

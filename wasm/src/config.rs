@@ -1,7 +1,7 @@
 //! The shared config and credentials files in the JS API, over [`sso_bridge::config`].
 
 use super::convert::JsFailure;
-use sso_bridge::config::js_json::{self, Problem};
+use super::shapes::{sso_profile_entries, ConfigProblemJs, ParsedConfigJs, SsoProfileJs, WriteJson};
 use sso_bridge::config::{
     check_files_with, parse_files, resolve_sso_profile, ConfigSet, ParseError, SourceFile, SsoConfigError,
 };
@@ -45,8 +45,8 @@ pub(super) fn variant_name(code: &str) -> String {
 }
 
 /// An [`SsoConfigError`] as data (`ConfigProblem` in TypeScript, for lists that must not throw).
-fn problem(error: &SsoConfigError) -> Problem {
-    Problem {
+fn problem(error: &SsoConfigError) -> ConfigProblemJs {
+    ConfigProblemJs {
         code: snake_case(error.code()),
         variant: variant_name(error.code()),
         message: error.to_string(),
@@ -55,7 +55,7 @@ fn problem(error: &SsoConfigError) -> Problem {
 
 impl From<SsoConfigError> for JsFailure {
     fn from(error: SsoConfigError) -> Self {
-        let Problem { code, variant, message } = problem(&error);
+        let ConfigProblemJs { code, variant, message } = problem(&error);
         JsFailure::new(code, variant, false, message)
     }
 }
@@ -150,7 +150,9 @@ pub fn parse_config(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    with_config(config_text, credentials_text, Reading::SdkAndCli, &|set| Ok(js_json::parsed_config(set)))
+    with_config(config_text, credentials_text, Reading::SdkAndCli, &|set| {
+        Ok(ParsedConfigJs::from(set).to_json())
+    })
 }
 
 /// Resolves one profile for SSO sign-in (sso-session, legacy and bearer-only profiles), with the
@@ -162,7 +164,7 @@ pub fn resolve_profile(
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
     with_config(config_text, credentials_text, Reading::Sdk, &|set| {
-        Ok(js_json::sso_profile(&resolve_sso_profile(set, profile_name)?))
+        Ok(SsoProfileJs::from(&resolve_sso_profile(set, profile_name)?).to_json())
     })
 }
 
@@ -172,7 +174,5 @@ pub fn list_sso_profiles(
     #[wasm_bindgen(js_name = configText)] config_text: &str,
     #[wasm_bindgen(js_name = credentialsText)] credentials_text: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    with_config(config_text, credentials_text, Reading::Sdk, &|set| {
-        Ok(js_json::sso_profile_entries(set, &problem))
-    })
+    with_config(config_text, credentials_text, Reading::Sdk, &|set| Ok(sso_profile_entries(set, &problem)))
 }

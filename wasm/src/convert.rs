@@ -1,6 +1,6 @@
 //! Crossing the JS boundary: values as JSON (`JSON.parse`/`JSON.stringify` on the JS side, which
-//! is smaller than a per-field converter; the core's [`sso_bridge::json`] writer out and reader in),
-//! errors as JS `Error`s.
+//! is smaller than a per-field converter; the shapes' writers ([`crate::shapes`]) out and the core's
+//! [`sso_bridge::json`] reader in), errors as JS `Error`s.
 
 use sso_bridge::error::SsoError;
 use sso_bridge::json::{Json, MemberError, Members};
@@ -121,7 +121,7 @@ impl From<SsoError> for JsFailure {
     }
 }
 
-/// JSON text (from [`sso_bridge::json::ObjectWriter`] or `config::js_json`) as a plain JS value.
+/// JSON text (a result shape's, written by [`crate::shapes`]) as a plain JS value.
 pub fn to_js(json: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(json)
 }

@@ -1,11 +1,12 @@
 //! The browser bindings of the sso-bridge core ([`sso_bridge`]): its API as a camelCase,
 //! Promise-based JavaScript module with TypeScript types (the npm package `sso-bridge`).
 //!
-//! This layer only converts. Values cross as JSON (the core's serde shapes, mirrored by the
-//! hand-written TypeScript declarations in [`types`]); the browser's effects come in through
-//! [`effects`] (`fetch`, `setTimeout`, `crypto.getRandomValues`, `Date.now`); core errors leave as
-//! JS `Error`s carrying `code`, `variant` and `retryable` ([`convert::JsFailure`]). Any logic that is
-//! not conversion belongs in the core, where it is tested natively.
+//! This layer only converts. Values cross as JSON, in the shapes declared once in [`shapes`] (each
+//! declaration gives the Rust struct, its reader or writer and its TypeScript); the browser's
+//! effects come in through [`effects`] (`fetch`, `setTimeout`, `crypto.getRandomValues`,
+//! `Date.now`); core errors leave as JS `Error`s carrying `code`, `variant` and `retryable`
+//! ([`convert::JsFailure`]). Any logic that is not conversion belongs in the core, where it is tested
+//! natively.
 //!
 //! This crate, not the core, owns everything a WebAssembly program can have only once: the global
 //! allocator, the start function (panic hook) and the exports; so a Rust wasm program can depend on

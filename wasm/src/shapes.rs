@@ -3,22 +3,36 @@
 //! - the Rust struct the export works with;
 //! - for an argument (`[read]`), its reader through the core's [`Members`], so an error names the
 //!   member and never its value;
-//! - for a result (`[write]`), its JSON through the core's [`ObjectWriter`] (the module hands the
-//!   text to `JSON.parse`);
+//! - for a result (`[write]`), its JSON text, as `serde_json` writes it for the same fields (the
+//!   module hands the text to `JSON.parse`): member names are literals, values are written by
+//!   [`WriteJson`], so a 5,000-profile config's reading is written in one pass;
 //! - its TypeScript interface. [`typescript`] renders `wasm/src/shapes.ts`, which the package's
 //!   `.d.ts` includes; a test fails when that file is not what these declarations say, and the
 //!   package's type check (`tsc --strict` over a usage file) fails when a use no longer fits.
 //!
-//! The objects the core writes itself (the config reading, the endpoints, the pending PKCE sign-in)
-//! and the tagged unions keep their hand-written declarations in `types.rs`.
+//! A result that is one of several shapes (`EndpointSource`, `RefreshPlan`) is declared with `js_union!`, and a
+//! core enum written as a string (`Severity`) with `string_enum!`. The config results are views that
+//! borrow the core's reading (`ConfigSectionJs` over a `Section`, …); the core's types write
+//! through them.
+//!
+//! Still written by hand in `types.rs`: the error object (`SsoBridgeError`, built property by
+//! property), the pending PKCE sign-in (the core writes and reads it), `ExportFormat` and the
+//! `Timestamp` alias.
 //!
 //! This module is plain Rust, compiled natively too, so the test runs with the workspace's tests.
 
 use sso_bridge::cache::RegistrationKind;
+use sso_bridge::config::sso::{is_sso_profile, resolve_sso_profile};
+use sso_bridge::config::SsoConfigError;
+use sso_bridge::config::{
+    ConfigSet, Diagnostic, EndpointSource, Key, Origin, OtherSection, Property, ResolvedEndpoint, Section,
+    Severity, SsoProfile, SsoProfileKind, SsoSessionRef,
+};
 use sso_bridge::flows::pkce::PendingPkce;
-use sso_bridge::json::{array_of, MemberError, Members, ObjectWriter};
+use sso_bridge::json::{write_string, MemberError, Members};
 use sso_bridge::portal::{AccountInfo, RoleInfo};
 use sso_bridge::secret::Secret;
+use sso_bridge::sorted_map::SortedMap;
 
 /// A field type's TypeScript form.
 pub trait TsType {
@@ -32,6 +46,9 @@ pub trait TsType {
 pub trait ReadMember<'a>: Sized {
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError>;
 
+    /// The value a shape holds for a member that failed to read, until the reader returns the error.
+    fn placeholder() -> Self;
+
     /// A required field: [`MemberError::Missing`] when absent or `null`. The common types use the
     /// core's required readers, one call per field in the module.
     fn read_required(members: &Members<'a>, key: &str) -> Result<Self, MemberError> {
@@ -39,14 +56,27 @@ pub trait ReadMember<'a>: Sized {
     }
 }
 
-/// A field written into a result.
-pub trait WriteMember {
-    fn write(&self, out: &mut ObjectWriter, key: &str);
+/// `Some(value)`, or `None` with the error kept when it is the first.
+fn keep_first_error<T>(result: Result<T, MemberError>, error: &mut Option<MemberError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(failure) => {
+            error.get_or_insert(failure);
+            None
+        }
+    }
 }
 
-/// A result shape's JSON text.
-pub trait WriteShape {
-    fn to_json(&self) -> String;
+/// A value written into a result, as `serde_json` writes it.
+pub trait WriteJson {
+    fn write_json(&self, out: &mut String);
+
+    /// The value's JSON text on its own.
+    fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256);
+        self.write_json(&mut out);
+        out
+    }
 }
 
 /// The rendered declarations, each once, in first-use order.
@@ -70,12 +100,6 @@ impl<T: TsType + ?Sized> TsType for &T {
     }
 }
 
-impl<T: WriteMember + ?Sized> WriteMember for &T {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        (**self).write(out, key)
-    }
-}
-
 macro_rules! ts_leaf {
     ($ts:literal: $($ty:ty),* $(,)?) => {
         $(impl TsType for $ty {
@@ -87,12 +111,14 @@ macro_rules! ts_leaf {
 }
 
 ts_leaf!("string": str, String, Secret);
-ts_leaf!("number": i64);
-ts_leaf!("string[]": Vec<String>);
+ts_leaf!("number": i64, u32);
 ts_leaf!("Record<string, string>": Vec<(String, String)>);
 ts_leaf!("PendingPkce": PendingPkce);
 
 impl<'a> ReadMember<'a> for &'a str {
+    fn placeholder() -> Self {
+        ""
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members.opt_str(key)
     }
@@ -102,6 +128,9 @@ impl<'a> ReadMember<'a> for &'a str {
 }
 
 impl<'a> ReadMember<'a> for String {
+    fn placeholder() -> Self {
+        String::new()
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members.opt_string(key)
     }
@@ -111,6 +140,9 @@ impl<'a> ReadMember<'a> for String {
 }
 
 impl<'a> ReadMember<'a> for Secret {
+    fn placeholder() -> Self {
+        Secret::default()
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         Ok(members.opt_str(key)?.map(Secret::new))
     }
@@ -120,6 +152,9 @@ impl<'a> ReadMember<'a> for Secret {
 }
 
 impl<'a> ReadMember<'a> for i64 {
+    fn placeholder() -> Self {
+        0
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members.opt_i64(key)
     }
@@ -129,6 +164,9 @@ impl<'a> ReadMember<'a> for i64 {
 }
 
 impl<'a> ReadMember<'a> for Vec<String> {
+    fn placeholder() -> Self {
+        Vec::new()
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members.opt_str_list(key)
     }
@@ -136,55 +174,137 @@ impl<'a> ReadMember<'a> for Vec<String> {
 
 /// An environment: an object whose members are all strings, in document order.
 impl<'a> ReadMember<'a> for Vec<(String, String)> {
+    fn placeholder() -> Self {
+        Vec::new()
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members.opt_str_map(key).map(Some)
     }
 }
 
-impl WriteMember for str {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        out.str(key, self);
+impl WriteJson for str {
+    fn write_json(&self, out: &mut String) {
+        write_string(out, self);
     }
 }
 
-impl WriteMember for String {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        out.str(key, self);
+impl WriteJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_string(out, self);
     }
 }
 
 /// A secret a result must carry (the caller acts on it): written as the plain string.
-impl WriteMember for Secret {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        out.str(key, self.expose());
+impl WriteJson for Secret {
+    fn write_json(&self, out: &mut String) {
+        write_string(out, self.expose());
     }
 }
 
-impl WriteMember for i64 {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        out.int(key, *self);
-    }
-}
-
-impl WriteMember for Vec<String> {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        out.opt_str_list(key, Some(self));
-    }
-}
-
-impl WriteMember for PendingPkce {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        out.raw(key, &self.to_json());
-    }
-}
-
-/// A nullable member is written as `null` when there is no value (as serde writes an `Option`).
-pub fn write_nullable<T: WriteMember + ?Sized>(out: &mut ObjectWriter, key: &str, value: Option<&T>) {
-    match value {
-        Some(value) => value.write(out, key),
-        None => {
-            out.raw(key, "null");
+impl WriteJson for i64 {
+    fn write_json(&self, out: &mut String) {
+        if *self < 0 {
+            out.push('-');
         }
+        write_digits(out, self.unsigned_abs());
+    }
+}
+
+impl WriteJson for u32 {
+    fn write_json(&self, out: &mut String) {
+        write_digits(out, u64::from(*self));
+    }
+}
+
+/// A number's decimal digits, without `format!`'s machinery (a config's every line number goes
+/// through here).
+fn write_digits(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (index, item) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out)
+    }
+}
+
+impl<T: TsType> TsType for [T] {
+    fn ts() -> String {
+        let item = T::ts();
+        if item.contains(' ') {
+            format!("({item})[]")
+        } else {
+            format!("{item}[]")
+        }
+    }
+    fn declare(out: &mut Declarations) {
+        T::declare(out)
+    }
+}
+
+impl<T: TsType> TsType for Vec<T> {
+    fn ts() -> String {
+        <[T]>::ts()
+    }
+    fn declare(out: &mut Declarations) {
+        T::declare(out)
+    }
+}
+
+/// An object by name (`profiles`, a section's `properties`), in the map's (sorted) order.
+impl<K: AsRef<str>, V: WriteJson> WriteJson for SortedMap<K, V> {
+    fn write_json(&self, out: &mut String) {
+        out.push('{');
+        for (index, (key, value)) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            write_string(out, key.as_ref());
+            out.push(':');
+            value.write_json(out);
+        }
+        out.push('}');
+    }
+}
+
+impl<K, V: TsType> TsType for SortedMap<K, V> {
+    fn ts() -> String {
+        format!("Record<string, {}>", V::ts())
+    }
+    fn declare(out: &mut Declarations) {
+        V::declare(out)
+    }
+}
+
+/// The core writes and reads the pending sign-in itself (`PendingPkce` in `types.rs`).
+impl WriteJson for PendingPkce {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.to_json());
     }
 }
 
@@ -196,6 +316,9 @@ impl TsType for RegistrationKind {
 }
 
 impl<'a> ReadMember<'a> for RegistrationKind {
+    fn placeholder() -> Self {
+        RegistrationKind::DeviceCode
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members.present(key).map(|_| Self::read_required(members, key)).transpose()
     }
@@ -222,6 +345,9 @@ impl TsType for Port {
 }
 
 impl<'a> ReadMember<'a> for Port {
+    fn placeholder() -> Self {
+        Port(0)
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members.present(key).map(|_| Self::read_required(members, key)).transpose()
     }
@@ -245,6 +371,9 @@ impl TsType for Count {
 }
 
 impl<'a> ReadMember<'a> for Count {
+    fn placeholder() -> Self {
+        Count(0)
+    }
     fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
         members
             .present(key)
@@ -298,13 +427,17 @@ fn field_line(out: &mut String, docs: &[&str], json: &str, presence: &str, ts: S
     }
 }
 
-/// A field's TypeScript type: its Rust type's, or the alias given after `as` (`String as Timestamp`).
+/// A field's TypeScript type: its Rust type's, or the one given after `as` (`String as Timestamp`,
+/// `&'a str as "\"a\" | \"b\""`).
 macro_rules! field_ts {
     ($ty:ty) => {
         <$ty as TsType>::ts()
     };
     ($ty:ty as $ts:ident) => {
         stringify!($ts).to_string()
+    };
+    ($ty:ty as $ts:literal) => {
+        $ts.to_string()
     };
 }
 
@@ -316,23 +449,28 @@ macro_rules! field_type {
 }
 
 macro_rules! read_field {
-    (required, $members:ident, $json:literal, $ty:ty) => {
-        <$ty as ReadMember>::read_required(&$members, $json)?
+    (required, $members:ident, $json:literal, $ty:ty, $error:ident) => {
+        keep_first_error(<$ty as ReadMember>::read_required(&$members, $json), &mut $error)
+            .unwrap_or_else(<$ty as ReadMember>::placeholder)
     };
-    (external, $members:ident, $json:literal, $ty:ty) => {
+    (external, $members:ident, $json:literal, $ty:ty, $error:ident) => {
         ()
     };
-    ($presence:ident, $members:ident, $json:literal, $ty:ty) => {
-        <$ty as ReadMember>::read(&$members, $json)?
+    ($presence:ident, $members:ident, $json:literal, $ty:ty, $error:ident) => {
+        keep_first_error(<$ty as ReadMember>::read(&$members, $json), &mut $error).flatten()
     };
 }
 
+/// Method calls, so a borrowed field (`&'a Origin`) is written by its type's own writer.
 macro_rules! write_field {
-    (required, $out:ident, $json:literal, $value:expr) => {
-        WriteMember::write($value, &mut $out, $json)
+    (required, $out:ident, $value:expr) => {
+        $value.write_json($out)
     };
-    ($presence:ident, $out:ident, $json:literal, $value:expr) => {
-        write_nullable(&mut $out, $json, $value.as_ref())
+    ($presence:ident, $out:ident, $value:expr) => {
+        match &$value {
+            Some(value) => value.write_json($out),
+            None => $out.push_str("null"),
+        }
     };
 }
 
@@ -380,7 +518,14 @@ macro_rules! js_shape {
         impl<$lt> $name<$lt> {
             /// Reads every member, in declaration order; the result borrows from `members`.
             pub fn read(members: Members<$lt>) -> Result<Self, MemberError> {
-                Ok($name { $( $field: read_field!($presence, members, $json, $ty), )* })
+                // Every member is read, the first error kept: one exit, rather than one per member
+                // that drops the members read before it.
+                let mut error = None;
+                let shape = $name { $( $field: read_field!($presence, members, $json, $ty, error), )* };
+                match error {
+                    None => Ok(shape),
+                    Some(error) => Err(error),
+                }
             }
         }
     };
@@ -388,22 +533,123 @@ macro_rules! js_shape {
         impl $name {
             /// Reads every member, in declaration order.
             pub fn read(members: Members<'_>) -> Result<Self, MemberError> {
-                Ok($name { $( $field: read_field!($presence, members, $json, $ty), )* })
+                // Every member is read, the first error kept: one exit, rather than one per member
+                // that drops the members read before it.
+                let mut error = None;
+                let shape = $name { $( $field: read_field!($presence, members, $json, $ty, error), )* };
+                match error {
+                    None => Ok(shape),
+                    Some(error) => Err(error),
+                }
             }
         }
     };
-    (@write $name:ident $(<$lt:lifetime>)? { $( $field:ident: $presence:ident $ty:ty = $json:literal, )* }) => {
-        impl $(<$lt>)? WriteShape for $name $(<$lt>)? {
-            fn to_json(&self) -> String {
-                let mut out = ObjectWriter::new();
-                $( write_field!($presence, out, $json, &self.$field); )*
-                out.finish()
+    (@write $name:ident $(<$lt:lifetime>)? {
+        $first:ident: $first_presence:ident $first_ty:ty = $first_json:literal,
+        $( $field:ident: $presence:ident $ty:ty = $json:literal, )*
+    }) => {
+        impl $(<$lt>)? WriteJson for $name $(<$lt>)? {
+            fn write_json(&self, out: &mut String) {
+                out.push_str(concat!("{\"", $first_json, "\":"));
+                write_field!($first_presence, out, self.$first);
+                $(
+                    out.push_str(concat!(",\"", $json, "\":"));
+                    write_field!($presence, out, self.$field);
+                )*
+                out.push('}');
+            }
+        }
+    };
+}
+
+/// A core enum written as a string: its TypeScript is the union of the strings.
+macro_rules! string_enum {
+    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl TsType for $ty {
+            fn ts() -> String {
+                [$(concat!("\"", $text, "\"")),+].join(" | ")
             }
         }
 
-        impl $(<$lt>)? WriteMember for $name $(<$lt>)? {
-            fn write(&self, out: &mut ObjectWriter, key: &str) {
-                out.raw(key, &self.to_json());
+        impl WriteJson for $ty {
+            fn write_json(&self, out: &mut String) {
+                out.push_str(match self {
+                    $(<$ty>::$variant => concat!("\"", $text, "\""),)+
+                });
+            }
+        }
+    };
+}
+
+/// A result that is one of several object shapes, told apart by its `$tag` member.
+macro_rules! js_union {
+    (
+        $(#[doc = $doc:literal])*
+        pub enum $name:ident<$lt:lifetime> as $ts_name:ident, tag = $tag:literal {
+            $( $variant:ident = $kind:literal { $( $field:ident: $ty:ty $(as $ts:tt)? = $json:literal, )* }, )+
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub enum $name<$lt> {
+            $( $variant { $( $field: $ty, )* }, )+
+        }
+
+        impl<$lt> TsType for $name<$lt> {
+            fn ts() -> String {
+                stringify!($ts_name).to_string()
+            }
+            fn declare(out: &mut Declarations) {
+                let mut text = String::new();
+                doc_comment(&mut text, "", &[$($doc),*]);
+                text.push_str(concat!("export type ", stringify!($ts_name), " =\n"));
+                $(
+                    text.push_str(concat!("  | { ", $tag, ": \"", $kind, "\""));
+                    $( text.push_str(&format!("; {}: {}", $json, field_ts!($ty $(as $ts)?))); )*
+                    text.push_str(" }\n");
+                )+
+                text.insert(text.len() - 1, ';');
+                out.add(stringify!($ts_name), text);
+                $( $( <$ty as TsType>::declare(out); )* )+
+            }
+        }
+
+        impl<$lt> WriteJson for $name<$lt> {
+            fn write_json(&self, out: &mut String) {
+                match self {
+                    $(
+                        $name::$variant { $( $field, )* } => {
+                            out.push_str(concat!("{\"", $tag, "\":\"", $kind, "\""));
+                            $(
+                                out.push_str(concat!(",\"", $json, "\":"));
+                                $field.write_json(out);
+                            )*
+                            out.push('}');
+                        }
+                    )+
+                }
+            }
+        }
+    };
+}
+
+/// A core type written through its view: `Section` as `ConfigSectionJs`, and so on.
+macro_rules! written_as {
+    ($core:ty => $view:ident) => {
+        impl TsType for $core {
+            fn ts() -> String {
+                <$view<'static> as TsType>::ts()
+            }
+            fn declare(out: &mut Declarations) {
+                <$view<'static> as TsType>::declare(out)
+            }
+        }
+
+        impl WriteJson for $core {
+            // One copy of each writer in the module, called from every shape that holds one (an
+            // `Origin` is in six of them), rather than one inlined into each.
+            #[inline(never)]
+            fn write_json(&self, out: &mut String) {
+                $view::from(self).write_json(out)
             }
         }
     };
@@ -636,15 +882,16 @@ impl TsType for Roles<'_> {
     }
 }
 
-impl WriteShape for Roles<'_> {
-    fn to_json(&self) -> String {
-        array_of(self.0.iter().map(|role| RoleInfoJs::from(role).to_json()))
-    }
-}
-
-impl WriteMember for Roles<'_> {
-    fn write(&self, out: &mut ObjectWriter, key: &str) {
-        out.raw(key, &self.to_json());
+impl WriteJson for Roles<'_> {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (index, role) in self.0.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            RoleInfoJs::from(role).write_json(out);
+        }
+        out.push(']');
     }
 }
 
@@ -657,9 +904,308 @@ js_shape! {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Config: views of the core's reading
+
+js_shape! {
+    /// Where something is: the file's display name ("~/.aws/config", "~/.aws/credentials") and 1-based line.
+    pub struct OriginJs<'a> as Origin [write] {
+        file: required &'a str = "file",
+        line: required u32 = "line",
+    }
+}
+
+impl<'a> From<&'a Origin> for OriginJs<'a> {
+    fn from(origin: &'a Origin) -> Self {
+        OriginJs { file: &origin.file, line: origin.line }
+    }
+}
+
+written_as!(Origin => OriginJs);
+
+js_shape! {
+    pub struct ConfigPropertyJs<'a> as ConfigProperty [write] {
+        key: required &'a str = "key",
+        /// Sub-property blocks (e.g. `s3 =` followed by indented lines) keep their raw text here.
+        value: required &'a str = "value",
+        origin: required &'a Origin = "origin",
+    }
+}
+
+impl<'a> From<&'a Property> for ConfigPropertyJs<'a> {
+    fn from(property: &'a Property) -> Self {
+        ConfigPropertyJs { key: &property.key, value: &property.value, origin: &property.origin }
+    }
+}
+
+written_as!(Property => ConfigPropertyJs);
+
+js_shape! {
+    /// A `[profile NAME]`/`[default]` or `[sso-session NAME]` section; keys are lower-cased.
+    pub struct ConfigSectionJs<'a> as ConfigSection [write] {
+        name: required &'a str = "name",
+        origin: required &'a Origin = "origin",
+        properties: required &'a SortedMap<Key, Property> = "properties",
+    }
+}
+
+impl<'a> From<&'a Section> for ConfigSectionJs<'a> {
+    fn from(section: &'a Section) -> Self {
+        ConfigSectionJs { name: &section.name, origin: &section.origin, properties: &section.properties }
+    }
+}
+
+written_as!(Section => ConfigSectionJs);
+
+js_shape! {
+    /// Any other `[prefix NAME]` section (e.g. `[services NAME]`), with its sub-properties.
+    pub struct OtherConfigSectionJs<'a> as OtherConfigSection [write] {
+        prefix: required &'a str = "prefix",
+        name: required &'a str = "name",
+        origin: required &'a Origin = "origin",
+        properties: required &'a SortedMap<Key, SortedMap<Key, Property>> = "properties",
+    }
+}
+
+impl<'a> From<&'a OtherSection> for OtherConfigSectionJs<'a> {
+    fn from(other: &'a OtherSection) -> Self {
+        OtherConfigSectionJs {
+            prefix: &other.prefix,
+            name: &other.name,
+            origin: &other.origin,
+            properties: &other.properties,
+        }
+    }
+}
+
+written_as!(OtherSection => OtherConfigSectionJs);
+
+string_enum!(Severity { Warning => "warning", Error => "error" });
+
+js_shape! {
+    /// Something the SDKs ignore, or that the AWS CLI / boto3 read differently.
+    pub struct DiagnosticJs<'a> as Diagnostic [write] {
+        /// Stable kebab-case identifier, e.g. "duplicate-key", "inline-comment".
+        code: required &'a str = "code",
+        severity: required Severity = "severity",
+        origin: required &'a Origin = "origin",
+        message: required &'a str = "message",
+    }
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticJs<'a> {
+    fn from(diagnostic: &'a Diagnostic) -> Self {
+        DiagnosticJs {
+            code: diagnostic.code.as_str(),
+            severity: diagnostic.severity,
+            origin: &diagnostic.origin,
+            message: &diagnostic.message,
+        }
+    }
+}
+
+written_as!(Diagnostic => DiagnosticJs);
+
+js_shape! {
+    pub struct ParsedConfigJs<'a> as ParsedConfig [write] {
+        /// Profiles by name, the credentials file's values winning for the same key (as in the SDKs).
+        profiles: required &'a SortedMap<String, Section> = "profiles",
+        /// `[sso-session NAME]` sections by name.
+        sessions: required &'a SortedMap<String, Section> = "sessions",
+        /// Other sections by "prefix name".
+        other_sections: required &'a SortedMap<String, OtherSection> = "otherSections",
+        diagnostics: required &'a [Diagnostic] = "diagnostics",
+    }
+}
+
+impl<'a> From<&'a ConfigSet> for ParsedConfigJs<'a> {
+    fn from(set: &'a ConfigSet) -> Self {
+        ParsedConfigJs {
+            profiles: &set.profiles,
+            sessions: &set.sso_sessions,
+            other_sections: &set.other_sections,
+            diagnostics: &set.diagnostics,
+        }
+    }
+}
+
+js_shape! {
+    pub struct SsoSessionRefJs<'a> as SsoSessionRef [write] {
+        name: required &'a str = "name",
+        origin: required &'a Origin = "origin",
+    }
+}
+
+impl<'a> From<&'a SsoSessionRef> for SsoSessionRefJs<'a> {
+    fn from(session: &'a SsoSessionRef) -> Self {
+        SsoSessionRefJs { name: &session.name, origin: &session.origin }
+    }
+}
+
+written_as!(SsoSessionRef => SsoSessionRefJs);
+
+string_enum!(SsoProfileKind { RoleCredentials => "roleCredentials", BearerToken => "bearerToken" });
+
+js_shape! {
+    /// A profile resolved for SSO sign-in.
+    pub struct SsoProfileJs<'a> as SsoProfile [write] {
+        name: required &'a str = "name",
+        origin: required &'a Origin = "origin",
+        /// null for a legacy profile (start URL and region in the profile itself).
+        session: nullable &'a SsoSessionRef = "session",
+        start_url: required &'a str = "startUrl",
+        /// sso_region: where IAM Identity Center lives.
+        region: required &'a str = "region",
+        account_id: nullable &'a str = "accountId",
+        role_name: nullable &'a str = "roleName",
+        /// sso_registration_scopes, parsed; null when not configured (registrationCacheKey hashes null, not []).
+        scopes: nullable &'a [String] = "scopes",
+        /// What tokenCacheKey() hashes: the session name, or the legacy start URL.
+        token_cache_identifier: required &'a str = "tokenCacheIdentifier",
+        /// The profile's own `region` (default region for AWS calls).
+        default_region: nullable &'a str = "defaultRegion",
+        kind: required SsoProfileKind = "kind",
+        diagnostics: required &'a [Diagnostic] = "diagnostics",
+    }
+}
+
+impl<'a> From<&'a SsoProfile> for SsoProfileJs<'a> {
+    fn from(profile: &'a SsoProfile) -> Self {
+        SsoProfileJs {
+            name: &profile.name,
+            origin: &profile.origin,
+            session: profile.session.as_ref(),
+            start_url: &profile.start_url,
+            region: &profile.region,
+            account_id: profile.account_id.as_deref(),
+            role_name: profile.role_name.as_deref(),
+            scopes: profile.scopes.as_deref(),
+            token_cache_identifier: &profile.token_cache_identifier,
+            default_region: profile.default_region.as_deref(),
+            kind: profile.kind,
+            diagnostics: &profile.diagnostics,
+        }
+    }
+}
+
+written_as!(SsoProfile => SsoProfileJs);
+
+js_shape! {
+    /// Why a profile cannot be used for SSO, as data.
+    pub struct ConfigProblemJs as ConfigProblem [write] {
+        /// e.g. "missing_keys", "session_not_found", "inconsistent".
+        code: required String = "code",
+        variant: required String = "variant",
+        message: required String = "message",
+    }
+}
+
+js_shape! {
+    pub struct SsoProfileEntryJs<'a> as SsoProfileEntry [write] {
+        name: required &'a str = "name",
+        profile: nullable &'a SsoProfile = "profile",
+        error: nullable ConfigProblemJs = "error",
+    }
+}
+
+js_union! {
+    /// Why requests go where they go: which setting chose the endpoint.
+    pub enum EndpointSourceJs<'a> as EndpointSource, tag = "kind" {
+        ServiceEnvironment = "serviceEnvironment" { variable: &'a str = "variable", },
+        GlobalEnvironment = "globalEnvironment" {},
+        ServicesSection = "servicesSection" { section: &'a str = "section", origin: &'a Origin = "origin", },
+        ProfileEndpointUrl = "profileEndpointUrl" { origin: &'a Origin = "origin", },
+        AwsDefault = "awsDefault" { partition: &'a str = "partition", },
+    }
+}
+
+impl<'a> From<&'a EndpointSource> for EndpointSourceJs<'a> {
+    fn from(source: &'a EndpointSource) -> Self {
+        match source {
+            EndpointSource::ServiceEnvironment { variable } => {
+                EndpointSourceJs::ServiceEnvironment { variable }
+            }
+            EndpointSource::GlobalEnvironment => EndpointSourceJs::GlobalEnvironment {},
+            EndpointSource::ServicesSection { section, origin } => {
+                EndpointSourceJs::ServicesSection { section, origin }
+            }
+            EndpointSource::ProfileEndpointUrl { origin } => EndpointSourceJs::ProfileEndpointUrl { origin },
+            EndpointSource::AwsDefault { partition } => EndpointSourceJs::AwsDefault { partition },
+        }
+    }
+}
+
+written_as!(EndpointSource => EndpointSourceJs);
+
+js_shape! {
+    /// Where requests go, and why (which setting chose it).
+    pub struct ResolvedEndpointJs<'a> as ResolvedEndpoint [write] {
+        url: required &'a str = "url",
+        source: required &'a EndpointSource = "source",
+    }
+}
+
+impl<'a> From<&'a ResolvedEndpoint> for ResolvedEndpointJs<'a> {
+    fn from(endpoint: &'a ResolvedEndpoint) -> Self {
+        ResolvedEndpointJs { url: &endpoint.url, source: &endpoint.source }
+    }
+}
+
+written_as!(ResolvedEndpoint => ResolvedEndpointJs);
+
+js_shape! {
+    pub struct EndpointsJs<'a> as Endpoints [write] {
+        oidc: required &'a ResolvedEndpoint = "oidc",
+        portal: required &'a ResolvedEndpoint = "portal",
+    }
+}
+
+/// `SsoProfileEntry[]`: every profile that sets an SSO key, in name order, each resolved as it is
+/// written; `problem` describes the ones that cannot be used.
+pub fn sso_profile_entries(set: &ConfigSet, problem: &dyn Fn(&SsoConfigError) -> ConfigProblemJs) -> String {
+    let mut out = String::with_capacity(256);
+    out.push('[');
+    for (name, section) in &set.profiles {
+        if !is_sso_profile(section) {
+            continue;
+        }
+        if out.len() > 1 {
+            out.push(',');
+        }
+        match resolve_sso_profile(set, name) {
+            Ok(profile) => {
+                SsoProfileEntryJs { name, profile: Some(&profile), error: None }.write_json(&mut out)
+            }
+            Err(error) => {
+                SsoProfileEntryJs { name, profile: None, error: Some(problem(&error)) }.write_json(&mut out)
+            }
+        }
+    }
+    out.push(']');
+    out
+}
+
+js_union! {
+    /// Whether to refresh a cached token now, or when to look again.
+    pub enum RefreshPlanJs<'a> as RefreshPlan, tag = "action" {
+        NotYet = "notYet" { refresh_at: String as Timestamp = "refreshAt", },
+        Due = "due" {},
+        Wait = "wait" { retry_at: String as Timestamp = "retryAt", },
+        SignInAgain = "signInAgain" {
+            code: &'a str as "\"not_refreshable\" | \"registration_expired\"" = "code",
+            expires_at: String as Timestamp = "expiresAt",
+        },
+    }
+}
+
 /// Every declaration above, as the TypeScript the package's `.d.ts` includes (`shapes.ts`).
 pub fn typescript() -> String {
     let mut out = Declarations::default();
+    ParsedConfigJs::declare(&mut out);
+    SsoProfileJs::declare(&mut out);
+    SsoProfileEntryJs::declare(&mut out);
+    EndpointsJs::declare(&mut out);
+    RefreshPlanJs::declare(&mut out);
     TokenFileJs::declare(&mut out);
     RegistrationFileJs::declare(&mut out);
     RegistrationCacheKeyInputJs::declare(&mut out);
@@ -759,6 +1305,27 @@ mod tests {
     }
 
     #[test]
+    fn a_union_writes_its_tag_first() {
+        let plans = [
+            (
+                RefreshPlanJs::NotYet { refresh_at: "2026-01-02T03:04:05Z".into() },
+                r#"{"action":"notYet","refreshAt":"2026-01-02T03:04:05Z"}"#,
+            ),
+            (RefreshPlanJs::Due {}, r#"{"action":"due"}"#),
+            (
+                RefreshPlanJs::SignInAgain {
+                    code: "not_refreshable",
+                    expires_at: "2026-01-02T03:04:05Z".into(),
+                },
+                r#"{"action":"signInAgain","code":"not_refreshable","expiresAt":"2026-01-02T03:04:05Z"}"#,
+            ),
+        ];
+        for (plan, json) in plans {
+            assert_eq!(plan.to_json(), json);
+        }
+    }
+
+    #[test]
     fn reading_names_the_member_never_its_value() {
         let json = Json::parse(r#"{"kind":"implicit","startUrl":"https://x","region":"us-east-1"}"#).unwrap();
         let error = RegistrationRequestJs::read(members(&json)).err().unwrap();
@@ -788,5 +1355,152 @@ mod tests {
         let error = TokenFileJs::read(members(&json)).err().unwrap().to_string();
         assert_eq!(error, "`expiresAt` must be a string");
         assert!(!error.contains("secret-token"));
+    }
+}
+
+/// The config results are written by hand-rolled code for speed; `serde_json` over the core's own
+/// serde shapes is the referee, byte for byte.
+#[cfg(test)]
+mod serde_referee {
+    use super::*;
+    use sso_bridge::config::sso::sso_profiles;
+    use sso_bridge::config::{check_files, SourceFile};
+
+    /// Every shape and every escape: sessions, legacy and bearer profiles, errors, sub-property
+    /// blocks, other sections, diagnostics of both severities, control characters and non-ASCII.
+    const CONFIG: &str = "[default]\nregion = us-east-1 # c\nkey: b = c\n\
+        [profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n\
+        sso_start_url = https://d-1.awsapps.com/start\n\
+        [sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n\
+        sso_registration_scopes = sso:account:access, b,,\n\
+        [profile legacy]\nsso_start_url = https://legacy/start\nsso_region = us-east-1\n\
+        sso_account_id = 1\nsso_role_name = R\n\
+        [profile bearer]\nsso_session = corp\n\
+        [profile broken]\nsso_session = nope\n\
+        [profile half]\nsso_start_url = https://h\nsso_account_id = 2\n\
+        [profile escapes]\nq = \"quoted\" back\\slash tab\there \u{1}\u{1f}\u{7f} é ✓ \u{10348}\n\
+        cr = a\r\nff = \u{c}\u{8}\n  continued\n\
+        s3 =\n  addressing_style = path\n  Max = 4\n\
+        in valid = x\n\
+        [services emu]\nsso_oidc =\n  endpoint_url = http://127.0.0.1:4566\nsso =\n  endpoint_url = http://x\n\
+        [Profile odd]\na = 1\n[foo]\nb = 2\n[profile a]\nx = 1\n[profile a]\nx = 2\n";
+
+    const CREDENTIALS: &str = "[dev]\naws_access_key_id = AKID\n[profile p]\nk = v\n";
+
+    #[test]
+    fn writes_what_serde_json_writes() {
+        let config = SourceFile::config("~/.aws/config", CONFIG);
+        let credentials = SourceFile::credentials("~/.aws/credentials", CREDENTIALS);
+        let set = check_files(Some(&config), Some(&credentials)).unwrap();
+        assert!(set.diagnostics.len() > 5 && !set.other_sections.is_empty(), "{set:?}");
+
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct SerdeParsedConfig<'a> {
+            profiles: &'a SortedMap<String, Section>,
+            sessions: &'a SortedMap<String, Section>,
+            other_sections: &'a SortedMap<String, OtherSection>,
+            diagnostics: &'a [Diagnostic],
+        }
+        let expected = serde_json::to_string(&SerdeParsedConfig {
+            profiles: &set.profiles,
+            sessions: &set.sso_sessions,
+            other_sections: &set.other_sections,
+            diagnostics: &set.diagnostics,
+        })
+        .unwrap();
+        assert_eq!(ParsedConfigJs::from(&set).to_json(), expected);
+        assert_eq!(
+            ParsedConfigJs::from(&ConfigSet::default()).to_json(),
+            serde_json::to_string(&SerdeParsedConfig {
+                profiles: &SortedMap::new(),
+                sessions: &SortedMap::new(),
+                other_sections: &SortedMap::new(),
+                diagnostics: &[],
+            })
+            .unwrap()
+        );
+
+        #[derive(serde::Serialize)]
+        struct ProblemJs {
+            code: String,
+            variant: String,
+            message: String,
+        }
+        #[derive(serde::Serialize)]
+        struct EntryJs<'a> {
+            name: &'a str,
+            profile: Option<&'a SsoProfile>,
+            error: Option<ProblemJs>,
+        }
+        let problem = |error: &SsoConfigError| ConfigProblemJs {
+            code: error.code().to_owned(),
+            variant: "Variant \"x\"".to_owned(),
+            message: error.to_string(),
+        };
+        let resolved = sso_profiles(&set);
+        assert!(resolved.iter().any(|(_, r)| r.is_ok()) && resolved.iter().any(|(_, r)| r.is_err()));
+        let expected: Vec<EntryJs<'_>> = resolved
+            .iter()
+            .map(|(name, result)| match result {
+                Ok(profile) => EntryJs { name, profile: Some(profile), error: None },
+                Err(error) => {
+                    let ConfigProblemJs { code, variant, message } = problem(error);
+                    EntryJs { name, profile: None, error: Some(ProblemJs { code, variant, message }) }
+                }
+            })
+            .collect();
+        assert_eq!(sso_profile_entries(&set, &problem), serde_json::to_string(&expected).unwrap());
+        assert_eq!(sso_profile_entries(&ConfigSet::default(), &problem), "[]");
+
+        for name in ["dev", "legacy", "bearer"] {
+            let profile = resolve_sso_profile(&set, name).unwrap();
+            assert_eq!(
+                SsoProfileJs::from(&profile).to_json(),
+                serde_json::to_string(&profile).unwrap(),
+                "{name}"
+            );
+        }
+        assert!(!resolve_sso_profile(&set, "dev").unwrap().diagnostics.is_empty());
+    }
+
+    #[test]
+    fn endpoints_as_serde_json_writes_them() {
+        #[derive(serde::Serialize)]
+        struct SerdeEndpoints<'a> {
+            oidc: &'a ResolvedEndpoint,
+            portal: &'a ResolvedEndpoint,
+        }
+        let at = || Origin { file: "~/.aws/config".into(), line: 7 };
+        let sources = [
+            EndpointSource::ServiceEnvironment { variable: "AWS_ENDPOINT_URL_SSO_OIDC".into() },
+            EndpointSource::GlobalEnvironment,
+            EndpointSource::ServicesSection { section: "emu \"1\"".into(), origin: at() },
+            EndpointSource::ProfileEndpointUrl { origin: at() },
+            EndpointSource::AwsDefault { partition: "aws-cn".into() },
+        ];
+        for (index, source) in sources.iter().enumerate() {
+            let oidc =
+                ResolvedEndpoint { url: format!("http://127.0.0.1:{index}/x"), source: source.clone() };
+            let portal = ResolvedEndpoint {
+                url: "https://portal.sso.us-east-1.amazonaws.com".into(),
+                source: sources[(index + 1) % sources.len()].clone(),
+            };
+            let expected = serde_json::to_string(&SerdeEndpoints { oidc: &oidc, portal: &portal }).unwrap();
+            assert_eq!(EndpointsJs { oidc: &oidc, portal: &portal }.to_json(), expected);
+        }
+    }
+
+    #[test]
+    fn escapes_every_control_character_and_writes_numbers_like_serde_json() {
+        let text: String = (0u8..0x80).map(char::from).chain("é✓\u{10348}\u{2028}".chars()).collect();
+        assert_eq!(text.to_json(), serde_json::to_string(&text).unwrap());
+        for line in [0, 1, 9, 10, 99, 100, 12345, u32::MAX] {
+            let value = Origin { file: "f".into(), line };
+            assert_eq!(value.to_json(), serde_json::to_string(&value).unwrap());
+        }
+        for number in [0, 1, -1, 9, 10, -10, 600, i64::from(u32::MAX), i64::MAX, i64::MIN] {
+            assert_eq!(number.to_json(), serde_json::to_string(&number).unwrap());
+        }
     }
 }

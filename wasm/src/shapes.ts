@@ -1,5 +1,118 @@
 // Generated from wasm/src/shapes.rs by its test (SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p sso-bridge-wasm); do not edit.
 
+export interface ParsedConfig {
+  /** Profiles by name, the credentials file's values winning for the same key (as in the SDKs). */
+  profiles: Record<string, ConfigSection>;
+  /** `[sso-session NAME]` sections by name. */
+  sessions: Record<string, ConfigSection>;
+  /** Other sections by "prefix name". */
+  otherSections: Record<string, OtherConfigSection>;
+  diagnostics: Diagnostic[];
+}
+
+/** A `[profile NAME]`/`[default]` or `[sso-session NAME]` section; keys are lower-cased. */
+export interface ConfigSection {
+  name: string;
+  origin: Origin;
+  properties: Record<string, ConfigProperty>;
+}
+
+/** Where something is: the file's display name ("~/.aws/config", "~/.aws/credentials") and 1-based line. */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+export interface ConfigProperty {
+  key: string;
+  /** Sub-property blocks (e.g. `s3 =` followed by indented lines) keep their raw text here. */
+  value: string;
+  origin: Origin;
+}
+
+/** Any other `[prefix NAME]` section (e.g. `[services NAME]`), with its sub-properties. */
+export interface OtherConfigSection {
+  prefix: string;
+  name: string;
+  origin: Origin;
+  properties: Record<string, Record<string, ConfigProperty>>;
+}
+
+/** Something the SDKs ignore, or that the AWS CLI / boto3 read differently. */
+export interface Diagnostic {
+  /** Stable kebab-case identifier, e.g. "duplicate-key", "inline-comment". */
+  code: string;
+  severity: "warning" | "error";
+  origin: Origin;
+  message: string;
+}
+
+/** A profile resolved for SSO sign-in. */
+export interface SsoProfile {
+  name: string;
+  origin: Origin;
+  /** null for a legacy profile (start URL and region in the profile itself). */
+  session: SsoSessionRef | null;
+  startUrl: string;
+  /** sso_region: where IAM Identity Center lives. */
+  region: string;
+  accountId: string | null;
+  roleName: string | null;
+  /** sso_registration_scopes, parsed; null when not configured (registrationCacheKey hashes null, not []). */
+  scopes: string[] | null;
+  /** What tokenCacheKey() hashes: the session name, or the legacy start URL. */
+  tokenCacheIdentifier: string;
+  /** The profile's own `region` (default region for AWS calls). */
+  defaultRegion: string | null;
+  kind: "roleCredentials" | "bearerToken";
+  diagnostics: Diagnostic[];
+}
+
+export interface SsoSessionRef {
+  name: string;
+  origin: Origin;
+}
+
+export interface SsoProfileEntry {
+  name: string;
+  profile: SsoProfile | null;
+  error: ConfigProblem | null;
+}
+
+/** Why a profile cannot be used for SSO, as data. */
+export interface ConfigProblem {
+  /** e.g. "missing_keys", "session_not_found", "inconsistent". */
+  code: string;
+  variant: string;
+  message: string;
+}
+
+export interface Endpoints {
+  oidc: ResolvedEndpoint;
+  portal: ResolvedEndpoint;
+}
+
+/** Where requests go, and why (which setting chose it). */
+export interface ResolvedEndpoint {
+  url: string;
+  source: EndpointSource;
+}
+
+/** Why requests go where they go: which setting chose the endpoint. */
+export type EndpointSource =
+  | { kind: "serviceEnvironment"; variable: string }
+  | { kind: "globalEnvironment" }
+  | { kind: "servicesSection"; section: string; origin: Origin }
+  | { kind: "profileEndpointUrl"; origin: Origin }
+  | { kind: "awsDefault"; partition: string };
+
+/** Whether to refresh a cached token now, or when to look again. */
+export type RefreshPlan =
+  | { action: "notYet"; refreshAt: Timestamp }
+  | { action: "due" }
+  | { action: "wait"; retryAt: Timestamp }
+  | { action: "signInAgain"; code: "not_refreshable" | "registration_expired"; expiresAt: Timestamp };
+
 /** A token cache file (~/.aws/sso/cache/<tokenCacheKey>.json). Absent fields are left out. */
 export interface TokenFile {
   startUrl?: string | null;

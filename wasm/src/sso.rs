@@ -9,9 +9,9 @@ use super::convert::{from_js, to_js, JsFailure};
 use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::shapes::{
     AccountInfoJs, AccountWithRolesJs, AwsCredentialsJs, ConsoleOptionsJs, ConsoleSigninJs,
-    DeviceAuthorizationJs, EndpointOptionsJs, IssuedTokenJs, ListOptionsJs, ObtainedRegistrationJs,
-    PkceOptionsJs, PkceStartJs, RegistrationFileJs, RegistrationRequestJs, Roles, SsoSessionInfoJs,
-    WriteShape,
+    DeviceAuthorizationJs, EndpointOptionsJs, EndpointsJs, IssuedTokenJs, ListOptionsJs,
+    ObtainedRegistrationJs, PkceOptionsJs, PkceStartJs, RefreshPlanJs, RegistrationFileJs,
+    RegistrationRequestJs, Roles, SsoSessionInfoJs, WriteJson,
 };
 use js_sys::Promise;
 use sso_bridge::cache::{AwsCredentials, CachedToken};
@@ -25,7 +25,7 @@ use sso_bridge::flows::refresh::{plan_refresh, refresh_token, RefreshPlan};
 use sso_bridge::flows::registration::{obtain_registration, RegistrationRequest};
 use sso_bridge::flows::{Cancellation, IssuedToken};
 use sso_bridge::http::Clock;
-use sso_bridge::json::{array_of, ObjectWriter};
+use sso_bridge::json::array_of;
 use sso_bridge::oidc::{pkce_scopes, ClientCredentials, DeviceAuthorization, OidcClient};
 use sso_bridge::portal::PortalClient;
 use sso_bridge::secret::Secret;
@@ -194,7 +194,7 @@ pub fn resolve_endpoints(
         let resolve = |service| resolve_endpoint(service, &options.region, set, profile, env);
         let oidc = resolve(SsoService::Oidc).map_err(endpoint_failure)?;
         let portal = resolve(SsoService::Portal).map_err(endpoint_failure)?;
-        Ok(sso_bridge::config::js_json::endpoints(&oidc, &portal))
+        Ok(EndpointsJs { oidc: &oidc, portal: &portal }.to_json())
     })
 }
 
@@ -430,22 +430,17 @@ pub fn plan_refresh_js(
         Some(text) => Some(time_arg("lastAttemptAt", text)?),
         None => None,
     };
-    // `RefreshPlan` in TypeScript: tagged by `action`.
-    let mut plan = ObjectWriter::new();
-    match plan_refresh(&token, BrowserClock.now(), last_attempt) {
+    let plan = match plan_refresh(&token, BrowserClock.now(), last_attempt) {
         RefreshPlan::NotYet { refresh_at } => {
-            plan.str("action", "notYet").str("refreshAt", &refresh_at.to_cli_string())
+            RefreshPlanJs::NotYet { refresh_at: refresh_at.to_cli_string() }
         }
-        RefreshPlan::Due => plan.str("action", "due"),
-        RefreshPlan::Wait { retry_at } => {
-            plan.str("action", "wait").str("retryAt", &retry_at.to_cli_string())
+        RefreshPlan::Due => RefreshPlanJs::Due {},
+        RefreshPlan::Wait { retry_at } => RefreshPlanJs::Wait { retry_at: retry_at.to_cli_string() },
+        RefreshPlan::SignInAgain { kind, expires_at } => {
+            RefreshPlanJs::SignInAgain { code: kind.code(), expires_at: expires_at.to_cli_string() }
         }
-        RefreshPlan::SignInAgain { kind, expires_at } => plan
-            .str("action", "signInAgain")
-            .str("code", kind.code())
-            .str("expiresAt", &expires_at.to_cli_string()),
     };
-    to_js(&plan.finish())
+    to_js(&plan.to_json())
 }
 
 // ---------------------------------------------------------------------------------------------

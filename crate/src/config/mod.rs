@@ -20,7 +20,6 @@ pub mod botocore;
 pub mod diagnostics;
 pub mod endpoint;
 pub mod env;
-pub mod js_json;
 pub mod location;
 pub mod model;
 pub mod normalize;
