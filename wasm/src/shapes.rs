@@ -15,9 +15,8 @@
 //! borrow the core's reading (`ConfigSectionJs` over a `Section`, …); the core's types write
 //! through them.
 //!
-//! Still written by hand in `types.rs`: the error object (`SsoBridgeError`, built property by
-//! property), the pending PKCE sign-in (the core writes and reads it), `ExportFormat` and the
-//! `Timestamp` alias.
+//! `ExportFormat` is rendered from the core's list of formats. Still written by hand in `types.rs`:
+//! the error object (`SsoBridgeError`, built property by property) and the `Timestamp` alias.
 //!
 //! This module is plain Rust, compiled natively too, so the test runs with the workspace's tests.
 
@@ -28,6 +27,7 @@ use sso_bridge::config::{
     ConfigSet, Diagnostic, EndpointSource, Key, Origin, OtherSection, Property, ResolvedEndpoint, Section,
     Severity, SsoProfile, SsoProfileKind, SsoSessionRef,
 };
+use sso_bridge::export::ExportFormat;
 use sso_bridge::flows::pkce::PendingPkce;
 use sso_bridge::json::{write_string, MemberError, Members};
 use sso_bridge::portal::{AccountInfo, RoleInfo};
@@ -113,7 +113,6 @@ macro_rules! ts_leaf {
 ts_leaf!("string": str, String, Secret);
 ts_leaf!("number": i64, u32);
 ts_leaf!("Record<string, string>": Vec<(String, String)>);
-ts_leaf!("PendingPkce": PendingPkce);
 
 impl<'a> ReadMember<'a> for &'a str {
     fn placeholder() -> Self {
@@ -298,13 +297,6 @@ impl<K, V: TsType> TsType for SortedMap<K, V> {
     }
     fn declare(out: &mut Declarations) {
         V::declare(out)
-    }
-}
-
-/// The core writes and reads the pending sign-in itself (`PendingPkce` in `types.rs`).
-impl WriteJson for PendingPkce {
-    fn write_json(&self, out: &mut String) {
-        out.push_str(&self.to_json());
     }
 }
 
@@ -777,9 +769,48 @@ js_shape! {
 }
 
 js_shape! {
+    /// A PKCE sign-in waiting for its callback. Holds the code verifier and client secret: keep it private.
+    pub struct PendingPkceJs as PendingPkce [read, write] {
+        client_id: required String = "clientId",
+        client_secret: required Secret = "clientSecret",
+        redirect_uri: required String = "redirectUri",
+        state: required String = "state",
+        code_verifier: required Secret = "codeVerifier",
+        /// Epoch seconds after which the sign-in is abandoned (10 minutes).
+        expires_at: required i64 = "expiresAt",
+    }
+}
+
+impl From<PendingPkce> for PendingPkceJs {
+    fn from(pending: PendingPkce) -> Self {
+        PendingPkceJs {
+            client_id: pending.client_id,
+            client_secret: pending.client_secret,
+            redirect_uri: pending.redirect_uri,
+            state: pending.state,
+            code_verifier: pending.code_verifier,
+            expires_at: pending.expires_at,
+        }
+    }
+}
+
+impl From<PendingPkceJs> for PendingPkce {
+    fn from(pending: PendingPkceJs) -> Self {
+        PendingPkce {
+            client_id: pending.client_id,
+            client_secret: pending.client_secret,
+            redirect_uri: pending.redirect_uri,
+            state: pending.state,
+            code_verifier: pending.code_verifier,
+            expires_at: pending.expires_at,
+        }
+    }
+}
+
+js_shape! {
     pub struct PkceStartJs as PkceStart [write] {
         authorize_url: required String = "authorizeUrl",
-        pending: required PendingPkce = "pending",
+        pending: required PendingPkceJs = "pending",
     }
 }
 
@@ -1224,6 +1255,15 @@ pub fn typescript() -> String {
     AccountWithRolesJs::declare(&mut out);
     ConsoleOptionsJs::declare(&mut out);
     ConsoleSigninJs::declare(&mut out);
+    let formats: Vec<String> =
+        ExportFormat::ALL.iter().map(|format| format!("\"{}\"", format.name())).collect();
+    out.add(
+        "ExportFormat",
+        format!(
+            "/** The `--format` choices of `aws configure export-credentials`. */\nexport type ExportFormat = {};\n",
+            formats.join(" | ")
+        ),
+    );
     let mut text = String::from(
         "// Generated from wasm/src/shapes.rs by its test (SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p \
          sso-bridge-wasm); do not edit.\n",
@@ -1489,6 +1529,23 @@ mod serde_referee {
             let expected = serde_json::to_string(&SerdeEndpoints { oidc: &oidc, portal: &portal }).unwrap();
             assert_eq!(EndpointsJs { oidc: &oidc, portal: &portal }.to_json(), expected);
         }
+    }
+
+    #[test]
+    fn the_pending_sign_in_is_the_cores_serde_shape() {
+        let pending = PendingPkce {
+            client_id: "client \"1\"".into(),
+            client_secret: Secret::new("client-secret"),
+            redirect_uri: "http://127.0.0.1:4242/oauth/callback".into(),
+            state: "state".into(),
+            code_verifier: Secret::new("verifier"),
+            expires_at: 1_767_225_600,
+        };
+        let written = PendingPkceJs::from(pending.clone()).to_json();
+        assert_eq!(written, serde_json::to_string(&pending).unwrap());
+        let json = sso_bridge::json::Json::parse(&written).unwrap();
+        let read = PendingPkceJs::read(Members::of(&json).unwrap()).unwrap();
+        assert_eq!(PendingPkce::from(read), pending);
     }
 
     #[test]

@@ -212,6 +212,17 @@ export interface PkceStart {
   pending: PendingPkce;
 }
 
+/** A PKCE sign-in waiting for its callback. Holds the code verifier and client secret: keep it private. */
+export interface PendingPkce {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  state: string;
+  codeVerifier: string;
+  /** Epoch seconds after which the sign-in is abandoned (10 minutes). */
+  expiresAt: number;
+}
+
 /** The sso-session's configured start URL and SSO region. */
 export interface SsoSessionInfo {
   startUrl: string;
@@ -274,3 +285,6 @@ export interface ConsoleSignin {
   /** The console URL the sign-in lands on (no secret). */
   destination: string;
 }
+
+/** The `--format` choices of `aws configure export-credentials`. */
+export type ExportFormat = "process" | "env" | "env-no-export" | "powershell" | "windows-cmd" | "fish";

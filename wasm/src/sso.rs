@@ -10,7 +10,7 @@ use super::effects::{BrowserClock, CryptoRandom, FetchTransport, TimerSleep};
 use super::shapes::{
     AccountInfoJs, AccountWithRolesJs, AwsCredentialsJs, ConsoleOptionsJs, ConsoleSigninJs,
     DeviceAuthorizationJs, EndpointOptionsJs, EndpointsJs, IssuedTokenJs, ListOptionsJs,
-    ObtainedRegistrationJs, PkceOptionsJs, PkceStartJs, RefreshPlanJs, RegistrationFileJs,
+    ObtainedRegistrationJs, PendingPkceJs, PkceOptionsJs, PkceStartJs, RefreshPlanJs, RegistrationFileJs,
     RegistrationRequestJs, Roles, SsoSessionInfoJs, WriteJson,
 };
 use js_sys::Promise;
@@ -356,7 +356,7 @@ impl OidcClientJs {
             &pkce_scopes(options.scopes.as_deref()),
             options.port.0,
         );
-        to_js(&PkceStartJs { authorize_url, pending }.to_json())
+        to_js(&PkceStartJs { authorize_url, pending: pending.into() }.to_json())
     }
 
     /// The second half: checks the callback's `state` (and `error`), then exchanges the code.
@@ -367,7 +367,7 @@ impl OidcClientJs {
         #[wasm_bindgen(js_name = callbackUrl)] callback_url: String,
     ) -> Promise {
         let endpoint = self.endpoint_url.clone();
-        let pending = from_js("the pending sign-in", &pending, PendingPkce::from_members);
+        let pending = from_js("the pending sign-in", &pending, PendingPkceJs::read).map(PendingPkce::from);
         boxed_promise(Box::pin(async move {
             let pending = pending?;
             let oidc = oidc_client(&endpoint, None).map_err(sso_error)?;

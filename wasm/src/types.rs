@@ -1,7 +1,6 @@
 //! The package's TypeScript declarations. The objects the bindings read and write are declared in
-//! [`crate::shapes`], which renders `shapes.ts`, included here. The few left are written here by
-//! hand: the error object, the pending PKCE sign-in (which the core writes and reads), `ExportFormat`
-//! and `Timestamp`. `tsc --strict` checks all of them against a usage file in the
+//! [`crate::shapes`], which renders `shapes.ts`, included here. Two are written here by hand: the
+//! error object (built property by property, not from JSON) and the `Timestamp` alias. `tsc --strict` checks all of them against a usage file in the
 //! build, and the wasm and node tests check the runtime shapes.
 
 use wasm_bindgen::prelude::*;
@@ -34,25 +33,4 @@ export interface SsoBridgeError extends Error {
 const CACHE: &str = r#"
 /** Timestamps as the AWS CLI writes them: "2026-01-02T03:04:05Z" (other ISO 8601 UTC forms are read too). */
 export type Timestamp = string;
-"#;
-
-#[wasm_bindgen(typescript_custom_section)]
-const EXPORT: &str = r#"
-/** The `--format` choices of `aws configure export-credentials`. */
-export type ExportFormat = "process" | "env" | "env-no-export" | "powershell" | "windows-cmd" | "fish";
-"#;
-
-#[wasm_bindgen(typescript_custom_section)]
-const SSO: &str = r#"
-/** A PKCE sign-in waiting for its callback. Holds the code verifier and client secret: keep it private. */
-export interface PendingPkce {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  state: string;
-  codeVerifier: string;
-  /** Epoch seconds after which the sign-in is abandoned (10 minutes). */
-  expiresAt: number;
-}
-
 "#;
