@@ -2,27 +2,15 @@
 //! is smaller than a per-field converter; the shapes' writers ([`crate::shapes`]) out and the core's
 //! [`sso_bridge::json`] reader in), errors as JS `Error`s.
 
+use crate::shapes::ErrorMember;
 use sso_bridge::error::SsoError;
 use sso_bridge::json::{Json, MemberError, Members};
 use wasm_bindgen::prelude::*;
 
-/// A failure on its way to JavaScript: thrown (or rejected) as an `Error` whose `name` is
-/// `SsoBridgeError`, with `code` (stable, snake_case), `variant` (the Rust variant name) and
-/// `retryable` properties. The message is the sentence for the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsFailure {
-    pub code: String,
-    pub variant: String,
-    pub retryable: bool,
-    pub message: String,
-    /// The AWS operation (e.g. "CreateToken"), for SSO call errors.
-    pub operation: Option<String>,
-    /// The HTTP status, when the service answered.
-    pub status: Option<u16>,
-    /// For config syntax errors: the file's display name and 1-based line.
-    pub file: Option<String>,
-    pub line: Option<u32>,
-}
+/// A failure on its way to JavaScript (declared in [`crate::shapes`]): thrown (or rejected) as an
+/// `Error` whose `name` is `SsoBridgeError`, with `code` (stable, snake_case), `variant` (the Rust
+/// variant name) and `retryable` properties. The message is the sentence for the user.
+pub use crate::shapes::JsFailure;
 
 impl JsFailure {
     pub fn new(
@@ -81,26 +69,16 @@ fn redact_quoted(text: &str) -> String {
 impl From<JsFailure> for JsValue {
     fn from(failure: JsFailure) -> JsValue {
         let error = js_sys::Error::new(&failure.message);
-        error.set_name("SsoBridgeError");
-        let set = |key: &str, value: JsValue| {
+        error.set_name(JsFailure::NAME);
+        failure.members(|key, member| {
+            let value = match member {
+                ErrorMember::Text(text) => JsValue::from_str(text),
+                ErrorMember::Flag(flag) => JsValue::from_bool(flag),
+                ErrorMember::Number(number) => JsValue::from_f64(number),
+            };
             // Setting a property on a fresh, extensible Error object cannot fail.
             let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
-        };
-        set("code", JsValue::from_str(&failure.code));
-        set("variant", JsValue::from_str(&failure.variant));
-        set("retryable", JsValue::from_bool(failure.retryable));
-        if let Some(operation) = &failure.operation {
-            set("operation", JsValue::from_str(operation));
-        }
-        if let Some(status) = failure.status {
-            set("status", JsValue::from(status));
-        }
-        if let Some(file) = &failure.file {
-            set("file", JsValue::from_str(file));
-        }
-        if let Some(line) = failure.line {
-            set("line", JsValue::from(line));
-        }
+        });
         error.into()
     }
 }

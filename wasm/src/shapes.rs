@@ -10,13 +10,14 @@
 //!   `.d.ts` includes; a test fails when that file is not what these declarations say, and the
 //!   package's type check (`tsc --strict` over a usage file) fails when a use no longer fits.
 //!
-//! A result that is one of several shapes (`EndpointSource`, `RefreshPlan`) is declared with `js_union!`, and a
-//! core enum written as a string (`Severity`) with `string_enum!`. The config results are views that
-//! borrow the core's reading (`ConfigSectionJs` over a `Section`, …); the core's types write
-//! through them.
+//! A result that is one of several shapes (`EndpointSource`, `RefreshPlan`) is declared with
+//! `js_union!`, and a core enum written as a string (`Severity`) with `string_enum!`. The config
+//! results are views that borrow the core's reading (`ConfigSectionJs` over a `Section`, …); the
+//! core's types write through them.
 //!
-//! `ExportFormat` is rendered from the core's list of formats. Still written by hand in `types.rs`:
-//! the error object (`SsoBridgeError`, built property by property) and the `Timestamp` alias.
+//! The error object (`SsoBridgeError`) is declared with `js_error!`: its members are set on a JS
+//! `Error` one by one rather than written as JSON. `ExportFormat` is rendered from the core's list
+//! of formats. Only the `Timestamp` alias is written by hand (`types.rs`).
 //!
 //! This module is plain Rust, compiled natively too, so the test runs with the workspace's tests.
 
@@ -111,7 +112,8 @@ macro_rules! ts_leaf {
 }
 
 ts_leaf!("string": str, String, Secret);
-ts_leaf!("number": i64, u32);
+ts_leaf!("number": i64, u32, u16);
+ts_leaf!("boolean": bool);
 ts_leaf!("Record<string, string>": Vec<(String, String)>);
 
 impl<'a> ReadMember<'a> for &'a str {
@@ -407,14 +409,14 @@ fn doc_comment(out: &mut String, indent: &str, lines: &[&str]) {
 }
 
 /// A field's TypeScript line. `required` fields are always there; `nullable` ones are always there,
-/// possibly `null`; `optional` ones may be absent or `null`; `external` ones are optional, and read
-/// by the export from the JS object itself.
+/// possibly `null`; `optional` ones may be absent or `null`; `omitted` ones may be absent (never
+/// `null`); `external` ones may be absent, and are read by the export from the JS object itself.
 fn field_line(out: &mut String, docs: &[&str], json: &str, presence: &str, ts: String) {
     doc_comment(out, "  ", docs);
     match presence {
         "required" => out.push_str(&format!("  {json}: {ts};\n")),
         "nullable" => out.push_str(&format!("  {json}: {ts} | null;\n")),
-        "external" => out.push_str(&format!("  {json}?: {ts};\n")),
+        "external" | "omitted" => out.push_str(&format!("  {json}?: {ts};\n")),
         _ => out.push_str(&format!("  {json}?: {ts} | null;\n")),
     }
 }
@@ -645,6 +647,117 @@ macro_rules! written_as {
             }
         }
     };
+}
+
+/// A member of the error object, as the bindings set it on the JS `Error` they throw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ErrorMember<'a> {
+    Text(&'a str),
+    Flag(bool),
+    Number(f64),
+}
+
+/// A field type of the error object.
+pub trait ErrorField {
+    fn member(&self) -> ErrorMember<'_>;
+}
+
+impl ErrorField for String {
+    fn member(&self) -> ErrorMember<'_> {
+        ErrorMember::Text(self)
+    }
+}
+
+impl ErrorField for bool {
+    fn member(&self) -> ErrorMember<'_> {
+        ErrorMember::Flag(*self)
+    }
+}
+
+impl ErrorField for u16 {
+    fn member(&self) -> ErrorMember<'_> {
+        ErrorMember::Number(f64::from(*self))
+    }
+}
+
+impl ErrorField for u32 {
+    fn member(&self) -> ErrorMember<'_> {
+        ErrorMember::Number(f64::from(*self))
+    }
+}
+
+macro_rules! error_member {
+    (required, $set:ident, $json:literal, $value:expr) => {
+        $set($json, ErrorField::member(&$value))
+    };
+    (optional, $set:ident, $json:literal, $value:expr) => {
+        if let Some(value) = &$value {
+            $set($json, ErrorField::member(value))
+        }
+    };
+}
+
+/// The error object: an `Error` (its `message` the sentence for the user) named `$ts_name`, with
+/// these members set on it; `optional` ones are left out when there is no value.
+macro_rules! js_error {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident as $ts_name:ident {
+            $( $(#[doc = $field_doc:literal])* $field:ident: $presence:ident $ty:ty = $json:literal, )*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            /// The sentence for the user: the `Error`'s `message`.
+            pub message: String,
+            $( $(#[doc = $field_doc])* pub $field: field_type!($presence $ty), )*
+        }
+
+        impl $name {
+            /// The error's name (`Error.name`).
+            pub const NAME: &'static str = stringify!($ts_name);
+
+            /// Hands every member that has a value to `set`, in declaration order.
+            pub fn members(&self, mut set: impl FnMut(&'static str, ErrorMember<'_>)) {
+                $( error_member!($presence, set, $json, self.$field); )*
+            }
+
+            fn declare(out: &mut Declarations) {
+                let mut text = String::new();
+                doc_comment(&mut text, "", &[$($doc),*]);
+                text.push_str(concat!(
+                    "export interface ", stringify!($ts_name), " extends Error {\n  name: \"",
+                    stringify!($ts_name), "\";\n"
+                ));
+                $(
+                    let presence = if stringify!($presence) == "optional" { "omitted" } else { "required" };
+                    field_line(&mut text, &[$($field_doc),*], $json, presence, <$ty as TsType>::ts());
+                )*
+                text.push_str("}\n");
+                out.add(stringify!($ts_name), text);
+            }
+        }
+    };
+}
+
+js_error! {
+    /// Every error this package throws or rejects with.
+    pub struct JsFailure as SsoBridgeError {
+        /// Stable snake_case code, e.g. "authorization_pending", "access_denied", "invalid_argument".
+        code: required String = "code",
+        /// The Rust error variant's name, e.g. "AccessDenied".
+        variant: required String = "variant",
+        /// Whether trying the same call again later can succeed.
+        retryable: required bool = "retryable",
+        /// For SSO call errors: the AWS operation, e.g. "CreateToken" (or "authorize", "sign-in").
+        operation: optional String = "operation",
+        /// For SSO call errors: the HTTP status, when the service answered.
+        status: optional u16 = "status",
+        /// For config syntax errors: the file's display name ("~/.aws/config") and 1-based line.
+        file: optional String = "file",
+        line: optional u32 = "line",
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1232,6 +1345,7 @@ js_union! {
 /// Every declaration above, as the TypeScript the package's `.d.ts` includes (`shapes.ts`).
 pub fn typescript() -> String {
     let mut out = Declarations::default();
+    JsFailure::declare(&mut out);
     ParsedConfigJs::declare(&mut out);
     SsoProfileJs::declare(&mut out);
     SsoProfileEntryJs::declare(&mut out);
@@ -1342,6 +1456,37 @@ mod tests {
             written,
             r#"{"account":{"accountId":"111122223333","accountName":"prod","emailAddress":null},"roles":[{"roleName":"Admin","accountId":"111122223333"}]}"#
         );
+    }
+
+    #[test]
+    fn the_error_object_sets_the_members_it_has() {
+        let mut failure = JsFailure {
+            message: "the sentence".into(),
+            code: "missing_equals".into(),
+            variant: "MissingEquals".into(),
+            retryable: false,
+            operation: None,
+            status: None,
+            file: Some("~/.aws/config".into()),
+            line: Some(7),
+        };
+        let mut set = Vec::new();
+        failure.members(|key, member| set.push(format!("{key}={member:?}")));
+        assert_eq!(
+            set,
+            [
+                "code=Text(\"missing_equals\")",
+                "variant=Text(\"MissingEquals\")",
+                "retryable=Flag(false)",
+                "file=Text(\"~/.aws/config\")",
+                "line=Number(7.0)"
+            ]
+        );
+        failure.status = Some(429);
+        let mut keys = Vec::new();
+        failure.members(|key, _| keys.push(key));
+        assert_eq!(keys, ["code", "variant", "retryable", "status", "file", "line"]);
+        assert_eq!(JsFailure::NAME, "SsoBridgeError");
     }
 
     #[test]

@@ -1,5 +1,23 @@
 // Generated from wasm/src/shapes.rs by its test (SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p sso-bridge-wasm); do not edit.
 
+/** Every error this package throws or rejects with. */
+export interface SsoBridgeError extends Error {
+  name: "SsoBridgeError";
+  /** Stable snake_case code, e.g. "authorization_pending", "access_denied", "invalid_argument". */
+  code: string;
+  /** The Rust error variant's name, e.g. "AccessDenied". */
+  variant: string;
+  /** Whether trying the same call again later can succeed. */
+  retryable: boolean;
+  /** For SSO call errors: the AWS operation, e.g. "CreateToken" (or "authorize", "sign-in"). */
+  operation?: string;
+  /** For SSO call errors: the HTTP status, when the service answered. */
+  status?: number;
+  /** For config syntax errors: the file's display name ("~/.aws/config") and 1-based line. */
+  file?: string;
+  line?: number;
+}
+
 export interface ParsedConfig {
   /** Profiles by name, the credentials file's values winning for the same key (as in the SDKs). */
   profiles: Record<string, ConfigSection>;
