@@ -25,11 +25,15 @@ pub mod export;
 pub mod shapes;
 #[cfg(target_arch = "wasm32")]
 pub mod sso;
-#[cfg(target_arch = "wasm32")]
-mod types;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::*;
+
+/// Every TypeScript declaration of the package, rendered from [`shapes`] (whose test keeps the file
+/// equal to the declarations).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT: &str = include_str!("shapes.ts");
 
 /// Runs once when the module is instantiated: a panic becomes a readable `console.error` line
 /// instead of a bare `unreachable` trap.

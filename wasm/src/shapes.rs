@@ -17,7 +17,7 @@
 //!
 //! The error object (`SsoBridgeError`) is declared with `js_error!`: its members are set on a JS
 //! `Error` one by one rather than written as JSON. `ExportFormat` is rendered from the core's list
-//! of formats. Only the `Timestamp` alias is written by hand (`types.rs`).
+//! of formats, and the `Timestamp` alias (a string) is written in [`typescript`].
 //!
 //! This module is plain Rust, compiled natively too, so the test runs with the workspace's tests.
 
@@ -1342,9 +1342,16 @@ js_union! {
     }
 }
 
-/// Every declaration above, as the TypeScript the package's `.d.ts` includes (`shapes.ts`).
+/// Every declaration above, as the TypeScript the package's `.d.ts` includes (`shapes.ts`, through
+/// `lib.rs`).
 pub fn typescript() -> String {
     let mut out = Declarations::default();
+    out.add(
+        "Timestamp",
+        "/** Timestamps as the AWS CLI writes them: \"2026-01-02T03:04:05Z\" (other ISO 8601 UTC forms are \
+         read too). */\nexport type Timestamp = string;\n"
+            .to_string(),
+    );
     JsFailure::declare(&mut out);
     ParsedConfigJs::declare(&mut out);
     SsoProfileJs::declare(&mut out);

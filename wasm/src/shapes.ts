@@ -1,5 +1,8 @@
 // Generated from wasm/src/shapes.rs by its test (SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p sso-bridge-wasm); do not edit.
 
+/** Timestamps as the AWS CLI writes them: "2026-01-02T03:04:05Z" (other ISO 8601 UTC forms are read too). */
+export type Timestamp = string;
+
 /** Every error this package throws or rejects with. */
 export interface SsoBridgeError extends Error {
   name: "SsoBridgeError";
