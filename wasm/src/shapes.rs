@@ -302,32 +302,6 @@ impl<K, V: TsType> TsType for SortedMap<K, V> {
     }
 }
 
-/// What a client registration is for, as `RegistrationRequest.kind` names it.
-impl TsType for RegistrationKind {
-    fn ts() -> String {
-        "\"deviceCode\" | \"authorizationCode\"".to_string()
-    }
-}
-
-impl<'a> ReadMember<'a> for RegistrationKind {
-    fn placeholder() -> Self {
-        RegistrationKind::DeviceCode
-    }
-    fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
-        members.present(key).map(|_| Self::read_required(members, key)).transpose()
-    }
-    fn read_required(members: &Members<'a>, key: &str) -> Result<Self, MemberError> {
-        match members.str(key)? {
-            "deviceCode" => Ok(RegistrationKind::DeviceCode),
-            "authorizationCode" => Ok(RegistrationKind::AuthorizationCode),
-            _ => Err(MemberError::WrongType {
-                key: key.into(),
-                expected: "\"deviceCode\" or \"authorizationCode\"",
-            }),
-        }
-    }
-}
-
 /// A loopback port, 1–65535.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Port(pub u16);
@@ -558,6 +532,28 @@ macro_rules! js_shape {
 
 /// A core enum written as a string: its TypeScript is the union of the strings.
 macro_rules! string_enum {
+    (read $ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
+        string_enum!($ty { $($variant => $text),+ });
+
+        /// Read from one of the strings; any other is refused, naming them.
+        impl<'a> ReadMember<'a> for $ty {
+            fn placeholder() -> Self {
+                [$(<$ty>::$variant),+][0]
+            }
+            fn read(members: &Members<'a>, key: &str) -> Result<Option<Self>, MemberError> {
+                members.present(key).map(|_| Self::read_required(members, key)).transpose()
+            }
+            fn read_required(members: &Members<'a>, key: &str) -> Result<Self, MemberError> {
+                match members.str(key)? {
+                    $($text => Ok(<$ty>::$variant),)+
+                    _ => Err(MemberError::WrongType {
+                        key: key.into(),
+                        expected: concat!("one of" $(, " \"", $text, "\"")+),
+                    }),
+                }
+            }
+        }
+    };
     ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl TsType for $ty {
             fn ts() -> String {
@@ -640,7 +636,7 @@ macro_rules! written_as {
 
         impl WriteJson for $core {
             // One copy of each writer in the module, called from every shape that holds one (an
-            // `Origin` is in six of them), rather than one inlined into each.
+            // `Origin` is in most of them), rather than one inlined into each.
             #[inline(never)]
             fn write_json(&self, out: &mut String) {
                 $view::from(self).write_json(out)
@@ -819,6 +815,8 @@ js_shape! {
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in
+
+string_enum!(read RegistrationKind { DeviceCode => "deviceCode", AuthorizationCode => "authorizationCode" });
 
 js_shape! {
     /// What a client registration is for (all as configured, except issuerUrl).
@@ -1521,7 +1519,7 @@ mod tests {
     fn reading_names_the_member_never_its_value() {
         let json = Json::parse(r#"{"kind":"implicit","startUrl":"https://x","region":"us-east-1"}"#).unwrap();
         let error = RegistrationRequestJs::read(members(&json)).err().unwrap();
-        assert_eq!(error.to_string(), "`kind` must be \"deviceCode\" or \"authorizationCode\"");
+        assert_eq!(error.to_string(), "`kind` must be one of \"deviceCode\" \"authorizationCode\"");
 
         let json = Json::parse(r#"{"kind":"deviceCode","region":"us-east-1"}"#).unwrap();
         let error = RegistrationRequestJs::read(members(&json)).err().unwrap();
