@@ -1,6 +1,8 @@
 //! Fuzzes the whole config pipeline with arbitrary text: parse → normalize → diagnostics (including
 //! the botocore model), SSO profile resolution and endpoint resolution for every profile, and
 //! serialization. Nothing may panic, and every error and diagnostic must name a line that exists.
+//! The JS API's results (the bindings' writers: `parseConfig`, `resolveProfile`) must be serde_json's
+//! text for the core's serde shapes.
 //! `parse_files` (the SDKs' reading alone) must read what `check_files` reads, with the same error
 //! or with its diagnostics among `check_files`' in the same order.
 //!
@@ -13,7 +15,22 @@ use libfuzzer_sys::fuzz_target;
 use sso_bridge::config::botocore::read_like_cli;
 use sso_bridge::config::endpoint::{resolve_endpoint, SsoService};
 use sso_bridge::config::sso::{resolve_sso_session, sso_profiles};
-use sso_bridge::config::{check_files, parse_files, resolve_sso_profile, SourceFile};
+use sso_bridge::config::{
+    check_files, parse_files, resolve_sso_profile, Diagnostic, OtherSection, Section, SourceFile,
+};
+use sso_bridge::sorted_map::SortedMap;
+use sso_bridge_wasm::shapes::{ParsedConfigJs, SsoProfileJs, WriteJson};
+
+/// `ParsedConfig` as serde_json writes it from the core's serde shapes: the referee of the bindings'
+/// writer.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ParsedConfig<'a> {
+    profiles: &'a SortedMap<String, Section>,
+    sessions: &'a SortedMap<String, Section>,
+    other_sections: &'a SortedMap<String, OtherSection>,
+    diagnostics: &'a [Diagnostic],
+}
 
 fuzz_target!(|data: &[u8]| {
     let (config_bytes, credentials_bytes) = match data.iter().position(|&b| b == 0) {
@@ -58,10 +75,25 @@ fuzz_target!(|data: &[u8]| {
                 assert!(origin.line >= 1 && origin.line <= lines(&origin.file), "{diagnostic}");
             }
             let _ = serde_json::to_string(&set).expect("serializable");
+            let parsed_config = ParsedConfig {
+                profiles: &set.profiles,
+                sessions: &set.sso_sessions,
+                other_sections: &set.other_sections,
+                diagnostics: &set.diagnostics,
+            };
+            assert_eq!(ParsedConfigJs::from(&set).to_json(), serde_json::to_string(&parsed_config).unwrap());
             let _ = serde_json::to_string(&set.to_plain()).expect("serializable");
             let env = [("AWS_USE_FIPS_ENDPOINT", "false")];
             for (name, profile) in &set.profiles {
-                let _ = resolve_sso_profile(&set, name).map_err(|e| e.to_string());
+                match resolve_sso_profile(&set, name) {
+                    Ok(profile) => {
+                        assert_eq!(
+                            SsoProfileJs::from(&profile).to_json(),
+                            serde_json::to_string(&profile).unwrap()
+                        )
+                    }
+                    Err(error) => assert!(!error.to_string().is_empty()),
+                }
                 for service in [SsoService::Oidc, SsoService::Portal] {
                     let region = profile.get("sso_region").unwrap_or("us-east-1");
                     let _ = resolve_endpoint(service, region, &set, name, &env).map_err(|e| e.to_string());

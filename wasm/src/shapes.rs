@@ -455,6 +455,11 @@ macro_rules! js_shape {
             $( $(#[doc = $field_doc])* pub $field: field_type!($presence $ty), )*
         }
 
+        impl $(<$lt>)? $name $(<$lt>)? {
+            /// The members' names, in declaration order.
+            pub const MEMBERS: &'static [&'static str] = &[$($json),*];
+        }
+
         impl $(<$lt>)? TsType for $name $(<$lt>)? {
             fn ts() -> String {
                 stringify!($ts_name).to_string()

@@ -18,6 +18,7 @@ pub const TARGETS: &[&str] = &[
     "pkce_callback",
     "timestamps",
     "helper_messages",
+    "js_arguments",
 ];
 
 /// Pinned like the other cargo tools the xtask installs.
