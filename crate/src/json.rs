@@ -322,7 +322,8 @@ pub fn write_string(out: &mut String, text: &str) {
 /// Writes one JSON object member by member, in the order called, with serde_json's string escapes:
 /// the SSO OIDC request bodies, the console's federation session and the saved PKCE sign-in. A
 /// handful of non-generic methods instead of serde's generic serializer, one copy per type, in the
-/// size-budgeted wasm module. `None` is written as `null`, as serde writes an `Option` field.
+/// size-budgeted wasm module. `opt_str_list` writes `None` as `null`, as serde writes an `Option`
+/// field; the `_if_some` methods leave the member out.
 pub struct ObjectWriter {
     out: String,
     empty: bool,
@@ -356,25 +357,9 @@ impl ObjectWriter {
         self
     }
 
-    /// A string member, or `null`.
-    pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
-        match value {
-            Some(value) => self.str(key, value),
-            None => self.raw(key, "null"),
-        }
-    }
-
     /// A whole-number member (written exactly; JS reads integers up to 2^53 without loss).
     pub fn int(&mut self, key: &str, value: i64) -> &mut Self {
         self.raw(key, &value.to_string())
-    }
-
-    /// A whole-number member, or `null`.
-    pub fn opt_int(&mut self, key: &str, value: Option<i64>) -> &mut Self {
-        match value {
-            Some(value) => self.int(key, value),
-            None => self.raw(key, "null"),
-        }
     }
 
     /// An array of strings, or `null`.
@@ -920,9 +905,13 @@ mod tests {
         #[serde(rename_all = "camelCase")]
         struct Shape<'a> {
             name: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
             missing: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            present: Option<&'a str>,
             count: i64,
-            nothing: Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            no_grants: Option<Vec<String>>,
             scopes: Option<Vec<String>>,
             no_scopes: Option<Vec<String>>,
             nested: Vec<u8>,
@@ -931,8 +920,9 @@ mod tests {
         let expected = serde_json::to_string(&Shape {
             name: tricky,
             missing: None,
+            present: Some(tricky),
             count: -42,
-            nothing: None,
+            no_grants: None,
             scopes: Some(vec!["a".into(), tricky.into()]),
             no_scopes: None,
             nested: vec![1, 2],
@@ -940,9 +930,10 @@ mod tests {
         .unwrap();
         let written = ObjectWriter::new()
             .str("name", tricky)
-            .opt_str("missing", None)
+            .str_if_some("missing", None)
+            .str_if_some("present", Some(tricky))
             .int("count", -42)
-            .opt_int("nothing", None)
+            .str_list_if_some("noGrants", None)
             .opt_str_list("scopes", Some(&["a".to_owned(), tricky.to_owned()]))
             .opt_str_list("noScopes", None)
             .raw("nested", &array_of(["1".to_owned(), "2".to_owned()]))

@@ -43,6 +43,7 @@ pub mod secret;
 pub mod sorted_map;
 mod text;
 pub mod time;
+pub mod typescript;
 
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]

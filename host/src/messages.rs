@@ -12,6 +12,8 @@ use crate::protocol::Fields;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sso_bridge::secret::Secret;
 use sso_bridge::time::UtcTime;
+pub use sso_bridge::typescript::Declarations;
+use sso_bridge::typescript::{doc_comment, member_line};
 use std::marker::PhantomData;
 
 /// A Rust type's TypeScript form in the generated file.
@@ -26,18 +28,6 @@ pub trait TsType {
 pub trait RequestField<'a>: Sized + TsType {
     /// `fields[name]`, or `None` when it is absent or `null`.
     fn read(fields: &Fields<'a>, name: &str) -> Result<Option<Self>, HostError>;
-}
-
-/// The generated file's declarations, each once, in first-use order.
-#[derive(Default)]
-pub struct Declarations(Vec<(&'static str, String)>);
-
-impl Declarations {
-    fn add(&mut self, name: &'static str, text: String) {
-        if !self.0.iter().any(|(known, _)| *known == name) {
-            self.0.push((name, text));
-        }
-    }
 }
 
 macro_rules! ts_leaf {
@@ -225,27 +215,6 @@ impl TsType for NoFields<'_> {
     }
 }
 
-/// JSDoc from `///` lines (already stripped of `///` by the compiler; each starts with a space).
-fn doc_comment(out: &mut String, indent: &str, lines: &[&str]) {
-    match lines {
-        [] => {}
-        [line] => out.push_str(&format!("{indent}/**{line} */\n")),
-        lines => {
-            out.push_str(&format!("{indent}/**\n"));
-            for line in lines {
-                out.push_str(&format!("{indent} *{line}\n"));
-            }
-            out.push_str(&format!("{indent} */\n"));
-        }
-    }
-}
-
-fn field_line(out: &mut String, docs: &[&str], json: &str, optional: bool, ts: String) {
-    doc_comment(out, "  ", docs);
-    let mark = if optional { "?" } else { "" };
-    out.push_str(&format!("  {json}{mark}: {ts};\n"));
-}
-
 /// A shape's TypeScript: an `export interface` with its docs and fields, and its fields' shapes.
 /// `$field_ts` says how a request or a reply field is optional.
 macro_rules! shape_typescript {
@@ -263,7 +232,7 @@ macro_rules! shape_typescript {
                 text.push_str(concat!("export interface ", stringify!($name), " {\n"));
                 $(
                     let (optional, ts) = $field_ts!($presence, $ty);
-                    field_line(&mut text, &[$($field_doc),*], $json, optional, ts);
+                    member_line(&mut text, &[$($field_doc),*], $json, optional, &ts);
                 )*
                 text.push_str("}\n");
                 out.add(stringify!($name), text);
@@ -850,10 +819,7 @@ pub fn render(requests: &[(&str, DeclareRequestType)]) -> String {
          // `SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p sso-bridge-host generated_types` to write this file again.\n\
          // The helper protocol: host/PROTOCOL.md.\n",
     );
-    for (_, text) in &declarations.0 {
-        out.push('\n');
-        out.push_str(text);
-    }
+    out.push_str(&declarations.render());
     out.push_str("\n/** Every request type: its fields (besides `type` and `id`) and its reply (besides `id`, `version`, `ok`). */\n");
     out.push_str("export interface HelperRequests {\n");
     out.push_str(&table);

@@ -34,6 +34,8 @@ use sso_bridge::json::{write_string, MemberError, Members};
 use sso_bridge::portal::{AccountInfo, RoleInfo};
 use sso_bridge::secret::Secret;
 use sso_bridge::sorted_map::SortedMap;
+pub use sso_bridge::typescript::Declarations;
+use sso_bridge::typescript::{doc_comment, member_line};
 
 /// A field type's TypeScript form.
 pub trait TsType {
@@ -77,18 +79,6 @@ pub trait WriteJson {
         let mut out = String::with_capacity(256);
         self.write_json(&mut out);
         out
-    }
-}
-
-/// The rendered declarations, each once, in first-use order.
-#[derive(Default)]
-pub struct Declarations(Vec<(&'static str, String)>);
-
-impl Declarations {
-    fn add(&mut self, name: &'static str, text: String) {
-        if !self.0.iter().any(|(known, _)| *known == name) {
-            self.0.push((name, text));
-        }
     }
 }
 
@@ -367,31 +357,15 @@ impl TsType for AbortSignalMember {
     }
 }
 
-/// JSDoc from `///` lines (already stripped of `///` by the compiler; each starts with a space).
-fn doc_comment(out: &mut String, indent: &str, lines: &[&str]) {
-    match lines {
-        [] => {}
-        [line] => out.push_str(&format!("{indent}/**{line} */\n")),
-        lines => {
-            out.push_str(&format!("{indent}/**\n"));
-            for line in lines {
-                out.push_str(&format!("{indent} *{line}\n"));
-            }
-            out.push_str(&format!("{indent} */\n"));
-        }
-    }
-}
-
 /// A field's TypeScript line. `required` fields are always there; `nullable` ones are always there,
 /// possibly `null`; `optional` ones may be absent or `null`; `omitted` ones may be absent (never
 /// `null`); `external` ones may be absent, and are read by the export from the JS object itself.
 fn field_line(out: &mut String, docs: &[&str], json: &str, presence: &str, ts: String) {
-    doc_comment(out, "  ", docs);
     match presence {
-        "required" => out.push_str(&format!("  {json}: {ts};\n")),
-        "nullable" => out.push_str(&format!("  {json}: {ts} | null;\n")),
-        "external" | "omitted" => out.push_str(&format!("  {json}?: {ts};\n")),
-        _ => out.push_str(&format!("  {json}?: {ts} | null;\n")),
+        "required" => member_line(out, docs, json, false, &ts),
+        "nullable" => member_line(out, docs, json, false, &format!("{ts} | null")),
+        "external" | "omitted" => member_line(out, docs, json, true, &ts),
+        _ => member_line(out, docs, json, true, &format!("{ts} | null")),
     }
 }
 
@@ -491,14 +465,7 @@ macro_rules! js_shape {
         impl<$lt> $name<$lt> {
             /// Reads every member, in declaration order; the result borrows from `members`.
             pub fn read(members: Members<$lt>) -> Result<Self, MemberError> {
-                // Every member is read, the first error kept: one exit, rather than one per member
-                // that drops the members read before it.
-                let mut error = None;
-                let shape = $name { $( $field: read_field!($presence, members, $json, $ty, error), )* };
-                match error {
-                    None => Ok(shape),
-                    Some(error) => Err(error),
-                }
+                js_shape!(@read_members $name, members { $( $field: $presence $ty = $json, )* })
             }
         }
     };
@@ -506,17 +473,20 @@ macro_rules! js_shape {
         impl $name {
             /// Reads every member, in declaration order.
             pub fn read(members: Members<'_>) -> Result<Self, MemberError> {
-                // Every member is read, the first error kept: one exit, rather than one per member
-                // that drops the members read before it.
-                let mut error = None;
-                let shape = $name { $( $field: read_field!($presence, members, $json, $ty, error), )* };
-                match error {
-                    None => Ok(shape),
-                    Some(error) => Err(error),
-                }
+                js_shape!(@read_members $name, members { $( $field: $presence $ty = $json, )* })
             }
         }
     };
+    (@read_members $name:ident, $members:ident { $( $field:ident: $presence:ident $ty:ty = $json:literal, )* }) => {{
+        // Every member is read, the first error kept: one exit, rather than one per member that
+        // drops the members read before it.
+        let mut error = None;
+        let shape = $name { $( $field: read_field!($presence, $members, $json, $ty, error), )* };
+        match error {
+            None => Ok(shape),
+            Some(error) => Err(error),
+        }
+    }};
     (@write $name:ident $(<$lt:lifetime>)? {
         $first:ident: $first_presence:ident $first_ty:ty = $first_json:literal,
         $( $field:ident: $presence:ident $ty:ty = $json:literal, )*
@@ -640,9 +610,6 @@ macro_rules! written_as {
         }
 
         impl WriteJson for $core {
-            // One copy of each writer in the module, called from every shape that holds one (an
-            // `Origin` is in most of them), rather than one inlined into each.
-            #[inline(never)]
             fn write_json(&self, out: &mut String) {
                 $view::from(self).write_json(out)
             }
@@ -1392,10 +1359,7 @@ pub fn typescript() -> String {
         "// Generated from wasm/src/shapes.rs by its test (SSO_BRIDGE_WRITE_GENERATED=1 cargo test -p \
          sso-bridge-wasm); do not edit.\n",
     );
-    for (_, declaration) in out.0 {
-        text.push('\n');
-        text.push_str(&declaration);
-    }
+    text.push_str(&out.render());
     text
 }
 
