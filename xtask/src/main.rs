@@ -11,6 +11,7 @@ mod emulator;
 mod extension;
 mod fuzz;
 mod python;
+mod size;
 mod test;
 mod util;
 mod wasm;
@@ -34,6 +35,8 @@ commands:
                                        at 20/s) against aws-sso-util 4.33 on the same emulator (not part of CI)
   bench-popup [--runs N] [--warmup N]  popup open → first session card, 5,000 profiles against 2 (e2e/bench/)
   bench-accounts [--rounds N]          account browser search per keystroke, 2,000 accounts against 20 (e2e/bench/)
+  size-by-feature                      what each feature of the JS API costs the web module, in gzip bytes (each
+                                       measured by removing its exports; not part of CI)
 ";
 
 fn main() -> ExitCode {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         "bench-populate" => bench::run(rest),
         "bench-popup" => extension::bench_popup(rest),
         "bench-accounts" => extension::bench_accounts(rest),
+        "size-by-feature" => size::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -76,33 +76,8 @@ pub fn crate_version() -> Result<String, String> {
 
 /// Builds `pkg/`: both targets, wasm-opt -Oz, package.json, README; then type-checks and measures.
 pub fn build_package() -> Result<(), String> {
-    ensure_rust_target("wasm32-unknown-unknown")?;
-    ensure_wasm_bindgen()?;
     let tools = root().join("npm");
-    npm_ci(&tools)?;
-
-    // Panic locations name source files; without this the shipped module would carry the build
-    // machine's cargo home (`/root/.cargo/registry/src/…`), which is neither reproducible nor ours
-    // to publish.
-    let cargo_home = util::cargo_home()?;
-    let remap = format!("--remap-path-prefix={}=registry", cargo_home.join("registry/src").display());
-    util::run_in(
-        &root(),
-        "cargo",
-        &[
-            "build",
-            "--locked",
-            "-p",
-            "sso-bridge-wasm",
-            "--lib",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ],
-        &[("CARGO_ENCODED_RUSTFLAGS", &remap)],
-    )?;
-    let wasm = raw_wasm();
+    let wasm = build_module()?;
     let pkg = pkg_dir();
     if pkg.exists() {
         fs::remove_dir_all(&pkg).map_err(|e| format!("could not clear {}: {e}", pkg.display()))?;
@@ -125,11 +100,43 @@ pub fn build_package() -> Result<(), String> {
     if gzip > SIZE_BUDGET_GZIP {
         return Err(format!(
             "the web package is {gzip} bytes gzip, over the {SIZE_BUDGET_GZIP}-byte size budget: see what \
-             grew with `twiggy top` on a build with names (npm/README.md, section Size)"
+             grew with `twiggy top` on a build with names, and what each feature costs with `cargo xtask \
+             size-by-feature` (npm/README.md, section Size)"
         ));
     }
     eprintln!("xtask: built pkg/ (sso-bridge {version})");
     Ok(())
+}
+
+/// Builds the raw module (with its custom sections, before wasm-bindgen) and makes sure the tools
+/// that turn it into the package are there: the pinned wasm-bindgen, and binaryen from npm/.
+pub fn build_module() -> Result<PathBuf, String> {
+    ensure_rust_target("wasm32-unknown-unknown")?;
+    ensure_wasm_bindgen()?;
+    npm_ci(&root().join("npm"))?;
+
+    // Panic locations name source files; without this the shipped module would carry the build
+    // machine's cargo home (`/root/.cargo/registry/src/…`), which is neither reproducible nor ours
+    // to publish.
+    let cargo_home = util::cargo_home()?;
+    let remap = format!("--remap-path-prefix={}=registry", cargo_home.join("registry/src").display());
+    util::run_in(
+        &root(),
+        "cargo",
+        &[
+            "build",
+            "--locked",
+            "-p",
+            "sso-bridge-wasm",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ],
+        &[("CARGO_ENCODED_RUSTFLAGS", &remap)],
+    )?;
+    Ok(raw_wasm())
 }
 
 /// The raw module `cargo build` leaves for wasm-bindgen (with its custom sections).
@@ -140,40 +147,13 @@ fn raw_wasm() -> PathBuf {
 /// wasm-bindgen for one target into `out`, then the same treatment for every build: wasm-opt,
 /// minified names, the glue's guards, minified glue. `flags` go to wasm-bindgen.
 fn bindgen(wasm: &Path, out: &Path, target: &str, flags: &[&str]) -> Result<(), String> {
-    let wasm_opt = root().join("npm/node_modules/.bin/wasm-opt");
+    let wasm_opt = binaryen("wasm-opt");
     let mut args =
         vec![path_str(wasm)?, "--target", target, "--out-dir", path_str(out)?, "--out-name", "sso_bridge"];
     args.extend_from_slice(flags);
     util::run("wasm-bindgen", &args)?;
     let module = out.join("sso_bridge_bg.wasm");
-    util::run(
-        path_str(&wasm_opt)?,
-        &[
-            // Rust's wasm32 layout puts the stack below 1 MiB and the data above it, so the
-            // first KiB of memory is never addressed: saying so lets loads and stores fold
-            // their constant offsets (emscripten passes it by default too).
-            "--low-memory-unused",
-            // Functions that differ only in constants become one with a parameter …
-            "--merge-similar-functions",
-            "-Oz",
-            // … flattening and re-looping the control flow lets the next rounds fold more, and
-            // a second round finds more after the first one's inlining and merging;
-            // `--converge` instead measured larger (the commits give the figures).
-            "--flatten",
-            "--rereloop",
-            "-Oz",
-            "-Oz",
-            // The `producers` and `target_features` custom sections: nothing reads them at
-            // run time (wasm-bindgen, which needs the latter, has already run).
-            "--strip-producers",
-            "--strip-target-features",
-        ]
-        .iter()
-        .chain(WASM_FEATURES)
-        .chain(&[path_str(&module)?, "-o", path_str(&module)?])
-        .copied()
-        .collect::<Vec<_>>(),
-    )?;
+    optimise(&module, &module)?;
     minify_names(out, target, &wasm_opt)?;
     guard_glue(out, target)?;
     minify_glue(out)
@@ -282,7 +262,7 @@ let wasmModule, wasmInstance, wasm = notInitialized;
 }
 
 /// The WebAssembly features Rust's wasm32 target emits, which wasm-opt must accept.
-const WASM_FEATURES: &[&str] = &[
+pub const WASM_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",
@@ -290,6 +270,41 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-reference-types",
     "--enable-multivalue",
 ];
+
+/// wasm-opt's passes over wasm-bindgen's output, in order.
+const OPTIMISATION: &[&str] = &[
+    // Rust's wasm32 layout puts the stack below 1 MiB and the data above it, so the first KiB of
+    // memory is never addressed: saying so lets loads and stores fold their constant offsets
+    // (emscripten passes it by default too).
+    "--low-memory-unused",
+    // Functions that differ only in constants become one with a parameter …
+    "--merge-similar-functions",
+    "-Oz",
+    // … flattening and re-looping the control flow lets the next rounds fold more, and a second
+    // round finds more after the first one's inlining and merging; `--converge` instead measured
+    // larger (the commits give the figures).
+    "--flatten",
+    "--rereloop",
+    "-Oz",
+    "-Oz",
+    // The `producers` and `target_features` custom sections: nothing reads them at run time
+    // (wasm-bindgen, which needs the latter, has already run).
+    "--strip-producers",
+    "--strip-target-features",
+];
+
+/// One of binaryen's tools, from npm/ (`npm ci` there installs them; Debian's are too old).
+pub fn binaryen(tool: &str) -> PathBuf {
+    root().join("npm/node_modules/.bin").join(tool)
+}
+
+/// wasm-opt with the package's passes, from `input` to `output` (which may be the same file).
+pub fn optimise(input: &Path, output: &Path) -> Result<(), String> {
+    let wasm_opt = binaryen("wasm-opt");
+    let files = [path_str(input)?, "-o", path_str(output)?];
+    let args: Vec<&str> = OPTIMISATION.iter().chain(WASM_FEATURES).chain(&files).copied().collect();
+    util::run(path_str(&wasm_opt)?, &args)
+}
 
 /// The module wasm-bindgen's glue provides the imports under.
 const GLUE_MODULE: &str = "./sso_bridge_bg.js";
@@ -557,7 +572,7 @@ fn js_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-fn gzip_size(path: &Path) -> Result<u64, String> {
+pub fn gzip_size(path: &Path) -> Result<u64, String> {
     let out = Command::new("gzip")
         .args(["-9", "-c"])
         .arg(path)
