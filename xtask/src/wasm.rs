@@ -115,11 +115,20 @@ pub fn build_module() -> Result<PathBuf, String> {
     ensure_wasm_bindgen()?;
     npm_ci(&root().join("npm"))?;
 
-    // Panic locations name source files; without this the shipped module would carry the build
-    // machine's cargo home (`/root/.cargo/registry/src/…`), which is neither reproducible nor ours
-    // to publish.
-    let cargo_home = util::cargo_home()?;
-    let remap = format!("--remap-path-prefix={}=registry", cargo_home.join("registry/src").display());
+    // Panic locations name source files; without these the shipped module would carry paths of the
+    // build machine, which are neither reproducible nor ours to publish: its cargo home
+    // (`/root/.cargo/registry/src/…`), and, where the toolchain's `rust-src` component is installed
+    // (rust-analyzer needs it), the standard library's generic code by its local copy instead of the
+    // `/rustc/<commit>/` the prebuilt standard library names.
+    let registry = util::cargo_home()?.join("registry/src");
+    let std_sources = rustc_line(&["--print", "sysroot"], "")?;
+    let std_sources = Path::new(&std_sources).join("lib/rustlib/src/rust");
+    let commit = rustc_line(&["-vV"], "commit-hash: ")?;
+    let remap = [
+        format!("--remap-path-prefix={}=registry", registry.display()),
+        format!("--remap-path-prefix={}=/rustc/{commit}", std_sources.display()),
+    ]
+    .join("\x1f");
     util::run_in(
         &root(),
         "cargo",
@@ -136,7 +145,24 @@ pub fn build_module() -> Result<PathBuf, String> {
         ],
         &[("CARGO_ENCODED_RUSTFLAGS", &remap)],
     )?;
-    Ok(raw_wasm())
+    let module = raw_wasm();
+    let bytes = fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
+    for local in [&registry, &std_sources, &root()] {
+        let local = local.display().to_string();
+        if bytes.windows(local.len()).any(|window| window == local.as_bytes()) {
+            return Err(format!("{} names a path of this machine, {local}: remap it", module.display()));
+        }
+    }
+    Ok(module)
+}
+
+/// The value of the line of `rustc <args>` that starts with `prefix` (the first line for "").
+fn rustc_line(args: &[&str], prefix: &str) -> Result<String, String> {
+    let text = util::output("rustc", args).ok_or_else(|| format!("`rustc {}` failed", args.join(" ")))?;
+    text.lines()
+        .find_map(|line| line.strip_prefix(prefix))
+        .map(|value| value.trim().to_owned())
+        .ok_or_else(|| format!("`rustc {}` printed no `{prefix}` line", args.join(" ")))
 }
 
 /// The raw module `cargo build` leaves for wasm-bindgen (with its custom sections).
