@@ -1,7 +1,6 @@
 //! SSO profile resolution (spec §8.4): the three profile shapes, the AWS CLI's errors, and the
 //! smithy-rs SSO scenarios (`tests/conformance/smithy-rs-scenarios/`).
 
-use sha1::{Digest, Sha1};
 use sso_bridge::config::sso::{parse_scopes, resolve_sso_session, sso_profiles};
 use sso_bridge::config::{
     parse_files, resolve_sso_profile, ConfigSet, DiagnosticCode, SourceFile, SsoConfigError, SsoProfileKind,
@@ -230,10 +229,7 @@ fn smithy_rs_sso_scenarios() {
             None => assert_eq!(profile.kind, SsoProfileKind::BearerToken, "{name}"),
         }
         if let Ok(file) = std::fs::read_to_string(dir.join("token-cache-file.txt")) {
-            let hash: String = Sha1::digest(profile.token_cache_identifier.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let hash = sha1_smol::Sha1::from(&profile.token_cache_identifier).digest().to_string();
             assert_eq!(file.trim(), format!("{hash}.json"), "{name}");
         }
     }

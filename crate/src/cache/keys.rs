@@ -1,66 +1,11 @@
 //! Cache file names: SHA-1 hex keys exactly as the AWS CLI computes them (spec §1.1, §1.6, §2).
 
 use super::pyjson::{dumps, DumpsOptions, PyValue};
-/// Lower-case hex SHA-1 of the UTF-8 bytes of `input`.
+
+/// Lower-case hex SHA-1 of the UTF-8 bytes of `input`: the AWS CLI names cache files by it (a file
+/// name, not a security property).
 pub fn sha1_hex(input: &str) -> String {
-    lower_hex(&sha1(input.as_bytes()))
-}
-
-/// SHA-1 (FIPS 180-4 §6.1) with rolled-up rounds. The AWS CLI names cache files by it (a file
-/// name, not a security property); the `sha1` crate's unrolled rounds cost several KB of the wasm
-/// module. A test holds this to the `sha1` crate over thousands of inputs of every length class.
-pub(crate) fn sha1(message: &[u8]) -> [u8; 20] {
-    let mut state: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
-    // The message, 0x80, zeros to 56 mod 64, then the bit length big-endian.
-    let mut padded = message.to_vec();
-    padded.push(0x80);
-    while padded.len() % 64 != 56 {
-        padded.push(0);
-    }
-    padded.extend_from_slice(&(message.len() as u64).wrapping_mul(8).to_be_bytes());
-    for block in padded.chunks_exact(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = state;
-        for (i, word) in w.iter().enumerate() {
-            let (f, k) = match i / 20 {
-                0 => ((b & c) | (!b & d), 0x5A82_7999),
-                1 => (b ^ c ^ d, 0x6ED9_EBA1),
-                2 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let next = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*word);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = next;
-        }
-        for (total, part) in state.iter_mut().zip([a, b, c, d, e]) {
-            *total = total.wrapping_add(part);
-        }
-    }
-    let mut digest = [0u8; 20];
-    for (bytes, word) in digest.chunks_exact_mut(4).zip(state) {
-        bytes.copy_from_slice(&word.to_be_bytes());
-    }
-    digest
-}
-
-/// Two lower-case hex digits per byte.
-pub(crate) fn lower_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    hex
+    sha1_smol::Sha1::from(input).digest().to_string()
 }
 
 /// What an SSO token is stored under: the sso-session name, or for legacy profiles the start URL.
@@ -186,25 +131,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sha1_matches_fips_vectors_and_the_sha1_crate() {
-        use sha1::Digest;
-        assert_eq!(lower_hex(&sha1(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
-        assert_eq!(lower_hex(&sha1(b"")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    fn sha1_hex_matches_fips_vectors() {
+        assert_eq!(sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(sha1_hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
         assert_eq!(
-            lower_hex(&sha1(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            sha1_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
         );
-        // Every length around the block and padding boundaries, with varied bytes.
-        let mut seed: u32 = 0x2545_f491;
-        for len in 0..300 {
-            let message: Vec<u8> = (0..len)
-                .map(|_| {
-                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                    (seed >> 16) as u8
-                })
-                .collect();
-            assert_eq!(sha1(&message).as_slice(), sha1::Sha1::digest(&message).as_slice(), "length {len}");
-        }
     }
 
     #[test]

@@ -1,52 +1,22 @@
 //! The few URL operations the SSO calls need: query encoding the way the CLI does it, query
 //! decoding for the PKCE callback, and the origin of an endpoint (for `/authorize`).
 //!
-//! Hand-written instead of a URL crate: the wasm size budget, and these rules are narrow and exact.
+//! The encoding and decoding are the `percent-encoding` crate's; the rest is a few string
+//! operations, where a URL crate would parse more than the CLI does and add to the wasm module.
 
 /// Percent-encode one query key or value: every byte of its UTF-8 except ALPHA / DIGIT / `-._~`,
 /// as Python `urllib.parse.quote` with `safe=''` does (the CLI's `urlencode(..., quote_via=quote)`,
-/// spec §4): `:` → `%3A`, `/` → `%2F`, space → `%20`. Written out rather than through the
-/// `percent-encoding` crate (its encoder and `Display` cost the wasm module measurably more); a test
-/// holds the two together.
+/// spec §4): `:` → `%3A`, `/` → `%2F`, space → `%20`.
 pub fn encode_component(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut encoded = String::with_capacity(value.len());
-    for &byte in value.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push('%');
-            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-            encoded.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-    }
-    encoded
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    utf8_percent_encode(value, COMPONENT).to_string()
 }
 
 /// Decode one `application/x-www-form-urlencoded` component (`+` is a space, like Python's
-/// `parse_qs`). `None` when the bytes are not UTF-8.
-///
-/// Written out (one byte loop) rather than `str::replace` plus `percent_encoding`'s decoder, which
-/// cost the wasm module more for the one PKCE callback; a test holds it to that crate's decoder:
-/// `%` not followed by two hex digits stays as it is.
+/// `parse_qs`; `%` not followed by two hex digits stays as it is). `None` when the bytes are not UTF-8.
 pub fn decode_component(value: &str) -> Option<String> {
-    let bytes = value.as_bytes();
-    let hex_at = |index: usize| bytes.get(index).and_then(|b| char::from(*b).to_digit(16));
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        match (byte, hex_at(index + 1), hex_at(index + 2)) {
-            (b'+', _, _) => decoded.push(b' '),
-            (b'%', Some(high), Some(low)) => {
-                // Two hex digits: at most 0xff.
-                decoded.push((high * 16 + low) as u8);
-                index += 2;
-            }
-            _ => decoded.push(byte),
-        }
-        index += 1;
-    }
-    String::from_utf8(decoded).ok()
+    percent_encoding::percent_decode_str(&value.replace('+', " ")).decode_utf8().ok().map(|s| s.into_owned())
 }
 
 /// `scheme://authority` of an absolute http(s) URL, without path, query or fragment.
@@ -123,46 +93,10 @@ mod tests {
     }
 
     #[test]
-    fn encodes_like_the_percent_encoding_crate() {
-        use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-        // The encoder this replaced is the referee.
-        const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-        let every_char: String = (0u32..0x800).chain([0xfffd, 0x1f600]).filter_map(char::from_u32).collect();
-        assert_eq!(encode_component(&every_char), utf8_percent_encode(&every_char, COMPONENT).to_string());
-        for c in every_char.chars() {
-            let text = c.to_string();
-            assert_eq!(encode_component(&text), utf8_percent_encode(&text, COMPONENT).to_string(), "{c:?}");
-        }
-    }
-
-    #[test]
-    fn decodes_like_the_percent_encoding_crate() {
-        // The decoder this replaced (`+` to space first, then percent_encoding) is the referee.
-        let referee = |value: &str| {
-            percent_encoding::percent_decode_str(&value.replace('+', " "))
-                .decode_utf8()
-                .ok()
-                .map(|s| s.into_owned())
-        };
-        let pieces = [
-            "%", "%4", "%41", "%4g", "%g4", "%%41", "+", "%2B", "%2b", "a", "é", "%C3", "%A9", "%ff", "%FF",
-            "%00", "~", " ",
-        ];
-        let mut inputs = vec![String::new()];
-        for first in pieces {
-            inputs.push(first.to_owned());
-            for second in pieces {
-                inputs.push(format!("{first}{second}"));
-                for third in pieces {
-                    inputs.push(format!("{first}{second}{third}"));
-                }
-            }
-        }
-        for input in &inputs {
-            assert_eq!(decode_component(input), referee(input), "{input:?}");
-        }
+    fn decodes_plus_as_space_and_leaves_stray_percent_signs() {
         assert_eq!(decode_component("a%2Bb+c%20d"), Some("a+b c d".to_owned()));
         assert_eq!(decode_component("%C3%A9"), Some("é".to_owned()));
+        assert_eq!(decode_component("%4g%%41%"), Some("%4g%A%".to_owned()));
         assert_eq!(decode_component("%FF"), None);
     }
 
