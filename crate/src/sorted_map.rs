@@ -227,58 +227,14 @@ impl<K: Ord, V> SortedMap<K, V> {
 const MOVED: usize = usize::MAX;
 
 /// The indices `0..len` in ascending order by `compare` (which compares the items at two indices),
-/// equal items in their original order. A bottom-up merge sort that is not generic, so one copy
-/// serves every map instead of one copy of the standard library's sort per type (each a noticeable
-/// part of the wasm module). Runs already in order cost one comparison per run.
+/// equal items in their original order. Not generic over the items, so the wasm module holds one
+/// copy of the standard library's stable sort for every map and list the core orders, not one per
+/// item type.
 #[inline(never)]
 pub(crate) fn stable_order(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
-    if (1..len).all(|index| compare(index - 1, index) != Ordering::Greater) {
-        return order;
-    }
-    let mut merged = vec![0; len];
-    let mut width = 1;
-    while width < len {
-        let mut start = 0;
-        while start < len {
-            let middle = start.saturating_add(width).min(len);
-            let end = middle.saturating_add(width).min(len);
-            let (runs, target) = (&order[start..end], &mut merged[start..end]);
-            let (left, right) = runs.split_at(middle - start);
-            match (left.last(), right.first()) {
-                (Some(&last), Some(&first)) if compare(last, first) == Ordering::Greater => {
-                    merge_runs(left, right, target, compare)
-                }
-                _ => target.copy_from_slice(runs),
-            }
-            start = end;
-        }
-        std::mem::swap(&mut order, &mut merged);
-        width = width.saturating_mul(2);
-    }
+    order.sort_by(|&a, &b| compare(a, b));
     order
-}
-
-/// Merges two ordered runs of indices into `target` (`left.len() + right.len()` long), the left
-/// run first among equals.
-fn merge_runs(
-    left: &[usize],
-    right: &[usize],
-    target: &mut [usize],
-    compare: &dyn Fn(usize, usize) -> Ordering,
-) {
-    let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
-    for slot in target {
-        let take_left = match (left.peek(), right.peek()) {
-            (Some(&&l), Some(&&r)) => compare(l, r) != Ordering::Greater,
-            (Some(_), None) => true,
-            _ => false,
-        };
-        let next = if take_left { left.next() } else { right.next() };
-        if let Some(&index) = next {
-            *slot = index;
-        }
-    }
 }
 
 impl<K, V> Default for SortedMap<K, V> {

@@ -1,6 +1,7 @@
 //! Substring search for the few fixed needles the core looks for (`://`, `aws_`, `secret`, …),
-//! without the standard library's two-way searcher: it cost 2 KB of the size-budgeted wasm module
-//! for needles of a few bytes.
+//! without the standard library's two-way searcher, which is built for long needles and is a large
+//! part of the size-budgeted wasm module (`npm/README.md`, section Size, has the measurement); and
+//! quoting for messages.
 
 /// The byte index of the first `needle` in `haystack` (a character boundary, as the needle is
 /// whole UTF-8), like `str::find` with a `&str` pattern.
@@ -14,18 +15,6 @@ pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
 /// Whether `needle` occurs in `haystack`, like `str::contains` with a `&str` pattern.
 pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
     find(haystack, needle).is_some()
-}
-
-/// `items` joined by `separator`, like `[String]::join`, as one small non-generic function.
-pub(crate) fn join(items: &[String], separator: &str) -> String {
-    let mut out = String::new();
-    for (index, item) in items.iter().enumerate() {
-        if index > 0 {
-            out.push_str(separator);
-        }
-        out.push_str(item);
-    }
-    out
 }
 
 /// A user's text quoted for a message, as `{:?}` quotes a `str` for everything a config file
@@ -104,15 +93,6 @@ mod tests {
             "https://d-abc123.awsapps.com/start?x=1&y='2'",
         ] {
             assert_eq!(Quoted(text).to_string(), format!("{text:?}"), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn join_agrees_with_slice_join() {
-        for items in [vec![], vec!["a".to_owned()], vec!["a".to_owned(), String::new(), "é".to_owned()]] {
-            for separator in ["", ", ", "\n"] {
-                assert_eq!(join(&items, separator), items.join(separator));
-            }
         }
     }
 }

@@ -105,21 +105,15 @@ fn write_value(out: &mut String, value: &PyValue<'_>, options: DumpsOptions, lev
                 out.push_str("{}");
                 return;
             }
-            let mut ordered: Vec<&(&str, PyValue<'_>)> = entries.iter().collect();
-            if options.sort_keys {
-                // Rust compares `str` by UTF-8 bytes, which orders like Python's code-point order.
-                // An insertion sort (stable, like Python's): cache objects have a handful of keys,
-                // and it is far smaller in the wasm module than the standard library's sort.
-                for end in 1..ordered.len() {
-                    let mut at = end;
-                    while at > 0 && ordered[at - 1].0 > ordered[at].0 {
-                        ordered.swap(at - 1, at);
-                        at -= 1;
-                    }
-                }
-            }
+            // Stable, like Python's sort. Rust compares `str` by UTF-8 bytes, which orders like
+            // Python's code points.
+            let order = if options.sort_keys {
+                crate::sorted_map::stable_order(entries.len(), &|a, b| entries[a].0.cmp(entries[b].0))
+            } else {
+                (0..entries.len()).collect()
+            };
             out.push('{');
-            for (i, (key, item)) in ordered.into_iter().enumerate() {
+            for (i, (key, item)) in order.into_iter().map(|index| &entries[index]).enumerate() {
                 if i > 0 {
                     out.push_str(options.item_separator);
                 }

@@ -10,6 +10,7 @@ use super::normalize::{DEFAULT_PROFILE, PROFILE_PREFIX, SSO_SESSION_PREFIX};
 use crate::sorted_map::{stable_order, SortedMap, SortedSet};
 use crate::text::Quoted;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Python's `str.isspace` (also what `str.strip()` and `\s` use), close enough for config files.
 fn is_python_space(c: char) -> bool {
@@ -131,60 +132,6 @@ struct PendingOption<'a> {
 /// repeated in the section is there twice until [`read`] finishes the section).
 type PendingSection<'a> = (&'a str, u32, Vec<PendingOption<'a>>);
 
-/// configparser's strict check for a section header seen twice in one file: where each header is
-/// in the file's list of sections. A small open-addressing hash table of indices (FNV-1a, linear
-/// probing), not a sorted map (its entries would move at each insert: quadratic for thousands of
-/// sections) nor the standard library's `HashSet` (SipHash and hashbrown: 3 KB of the wasm module).
-/// It stays at most half full.
-#[derive(Default)]
-struct SectionIndex {
-    /// `index + 1` into the sections; 0 marks a free slot. The length is 0 or a power of two.
-    slots: Vec<usize>,
-}
-
-impl SectionIndex {
-    fn hash(header: &str) -> usize {
-        let mut hash: u32 = 0x811c_9dc5;
-        for byte in header.bytes() {
-            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-        }
-        hash as usize
-    }
-
-    /// The index of `header` in `sections`, or `None` after recording that it will be pushed next
-    /// (at `sections.len()`). Every section in `sections` must have been recorded here.
-    fn find_or_add(&mut self, header: &str, sections: &[PendingSection<'_>]) -> Option<usize> {
-        if (sections.len() + 1) * 2 > self.slots.len() {
-            self.slots = vec![0; (self.slots.len() * 2).max(16)];
-            for (index, (existing, _, _)) in sections.iter().enumerate() {
-                let slot = self.free_slot(existing, sections);
-                self.slots[slot] = index + 1;
-            }
-        }
-        let slot = self.free_slot(header, sections);
-        match self.slots[slot] {
-            0 => {
-                self.slots[slot] = sections.len() + 1;
-                None
-            }
-            taken => Some(taken - 1),
-        }
-    }
-
-    /// The slot holding `header`, or the free slot where it belongs.
-    fn free_slot(&self, header: &str, sections: &[PendingSection<'_>]) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut slot = Self::hash(header) & mask;
-        loop {
-            match self.slots[slot] {
-                0 => return slot,
-                taken if sections.get(taken - 1).is_some_and(|section| section.0 == header) => return slot,
-                _ => slot = (slot + 1) & mask,
-            }
-        }
-    }
-}
-
 /// Records why botocore refuses the file (`ConfigParseError`). Not inlined: one copy for the
 /// reader's five reasons.
 #[inline(never)]
@@ -205,9 +152,10 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> Bo
     let mut diagnostics = Vec::new();
     let mut refused = false;
 
-    // configparser's strict duplicate checks: sections through this index, options when each
-    // section is finished (`joined`: one sort, not a search per key, for sections of any size).
-    let mut headers_seen = SectionIndex::default();
+    // configparser's strict duplicate checks: sections through this index of where each header is
+    // in `sections`, options when each section is finished (`joined`: one sort, not a search per
+    // key, for sections of any size).
+    let mut headers_seen: HashMap<&str, usize> = HashMap::new();
     // Sections in order; index of the section currently being filled; the pending option.
     let mut sections: Vec<PendingSection<'a>> = Vec::new();
     let mut defaults: Vec<PendingOption<'a>> = Vec::new();
@@ -267,7 +215,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> Bo
                     current = Some(None);
                     continue;
                 }
-                if let Some(earlier) = headers_seen.find_or_add(header, &sections) {
+                if let Some(&earlier) = headers_seen.get(header) {
                     refuse(
                         &mut diagnostics,
                         &mut refused,
@@ -282,6 +230,7 @@ pub(crate) fn read<'a>(file: &SourceFile<'a>, lowercase: UnicodeLowercase) -> Bo
                     current = Some(Some(earlier));
                     continue;
                 }
+                headers_seen.insert(header, sections.len());
                 sections.push((header, line_number, Vec::new()));
                 current = Some(Some(sections.len() - 1));
                 continue;

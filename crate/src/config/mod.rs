@@ -91,9 +91,8 @@ pub fn check_files_with(
 }
 
 /// Sorts diagnostics stably in reading order: the config file first, then the credentials file, each
-/// by line. The ordering itself is one non-generic function (shared with [`crate::sorted_map`]):
-/// the standard library's sort would add a copy of itself (a few KB of the size-budgeted wasm
-/// module), and so would iterator adapters moving the items.
+/// by line, through the core's one shared stable sort ([`crate::sorted_map`]'s): sorting the
+/// diagnostics themselves would add another copy of the standard library's sort to the wasm module.
 fn sort_in_reading_order(diagnostics: &mut [Diagnostic], config_name: Option<&str>) {
     let mut ranks = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics.iter() {

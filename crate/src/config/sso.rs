@@ -214,14 +214,14 @@ impl fmt::Display for SsoConfigError {
                 "The profile \"{profile}\" is configured to use SSO but is missing required \
                  configuration: {}. Add {} to the profile at {origin} (or to its [sso-session]), or \
                  run aws configure sso",
-                crate::text::join(keys, ", "),
+                keys.join(", "),
                 if keys.len() == 1 { "it" } else { "them" }
             ),
             SsoConfigError::SessionMissingKeys { session, origin, keys } => write!(
                 f,
                 "The sso-session \"{session}\" ({origin}) is missing required configuration: {}. Add \
                  {} to [sso-session {session}], or run aws configure sso-session",
-                crate::text::join(keys, ", "),
+                keys.join(", "),
                 if keys.len() == 1 { "it" } else { "them" }
             ),
             SsoConfigError::SessionNotFound { profile, session, origin } => write!(
