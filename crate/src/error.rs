@@ -494,8 +494,8 @@ pub fn sanitize_error_code(raw: &str) -> String {
 /// `Retry-After` as delta-seconds. (The HTTP-date form needs a clock; AWS sends seconds.)
 ///
 /// Fractions (`1.5`) are read with integer arithmetic, to the millisecond: `str::parse::<f64>` would
-/// link the float parser's tables into the wasm module (about 15 KB gzip) for a form HTTP does not
-/// even define (delay-seconds are digits only).
+/// link the float parser's tables into the wasm module for a form HTTP does not even define
+/// (delay-seconds are digits only).
 fn parse_retry_after(value: &str) -> Option<Duration> {
     let (whole, fraction) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());

@@ -88,7 +88,7 @@ impl<'de> serde::Deserialize<'de> for Secret {
 /// blanked through comments and blank lines, and commented-out `key = value` lines are blanked too
 /// (an old key kept as a comment is still a key).
 ///
-/// Native only: the helper blanks; the size-budgeted wasm module has no use for it (3.4 KB gzip).
+/// Native only: the helper blanks; the size-budgeted wasm module has no use for it.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn blank_secret_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -499,7 +499,7 @@ pub fn update_section(config: &str, update: &SectionUpdate<'_>) -> Result<String
 /// What happens to each line of the file: replaced, dropped, or followed by inserted lines, for
 /// [`apply_section_edits`]. Its `plan_update` is [`update_section`]'s logic for the many-sections
 /// case, and `update_section` keeps its own copy: this batch code is left out of the wasm module
-/// (which never writes config files), where its mere presence cost 174 B gzip of the size budget.
+/// (which never writes config files), where it would only add to the size budget.
 /// The batch referee (`crate/tests/config_writer_batch.rs`) holds the two copies to the same bytes.
 #[cfg(not(target_arch = "wasm32"))]
 struct LineEdits<'u> {
