@@ -139,20 +139,12 @@ impl UtcTime {
 }
 
 /// The value of a short run of ASCII digits (at most four here); `None` for an empty run or any
-/// other character. Written out because `str::parse::<i64>` (signs, overflow checks) is a larger
-/// function in the wasm module, and these fields are fixed-width digits.
+/// other character, a sign included (which `str::parse` alone would take).
 fn digits_value(text: &str) -> Option<i64> {
-    if text.is_empty() || text.len() > 18 {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
-    let mut value = 0i64;
-    for byte in text.bytes() {
-        if !byte.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + i64::from(byte - b'0');
-    }
-    Some(value)
+    text.parse().ok()
 }
 
 impl fmt::Debug for UtcTime {
