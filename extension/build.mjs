@@ -82,8 +82,9 @@ function assemble(target, browserManifest) {
   mkdirSync(join(out, 'wasm'), { recursive: true });
   for (const file of ['sso_bridge.js', 'sso_bridge_bg.wasm']) cpSync(join(pkg, file), join(out, 'wasm', file));
   if (existsSync(snippets)) cpSync(snippets, join(out, 'wasm', 'snippets'), { recursive: true });
-  // The licence travels with the code (Apache-2.0 §4).
+  // The licence travels with the code (Apache-2.0 §4), and so do those of the crates in the module.
   cpSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+  cpSync(join(pkg, 'THIRD-PARTY-NOTICES.md'), join(out, 'THIRD-PARTY-NOTICES.md'));
   return out;
 }
 

@@ -92,6 +92,12 @@ pub fn dist() -> Result<Vec<(&'static str, PathBuf)>, String> {
         let file_name = binary.file_name().ok_or("the binary has no file name")?;
         copy(&binary, &stage.join(file_name))?;
         copy(&root().join("LICENSE"), &stage.join("LICENSE"))?;
+        crate::notices::write(
+            &stage.join(crate::wasm::NOTICES),
+            "sso-bridge-host",
+            target,
+            &format!("The sso-bridge helper for {target}"),
+        )?;
         std::fs::write(stage.join("INSTALL.md"), &install_text)
             .map_err(|e| format!("cannot write INSTALL.md: {e}"))?;
         let (archive, module, flag) = if target.contains("windows") {

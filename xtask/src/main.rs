@@ -10,6 +10,7 @@ mod dist;
 mod emulator;
 mod extension;
 mod fuzz;
+mod notices;
 mod python;
 mod size;
 mod test;

@@ -6,6 +6,7 @@
 //! for us is the few steps below.
 
 use crate::emulator::Emulator;
+use crate::notices;
 use crate::util::{self, ensure_rust_target, root};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,13 @@ pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// budget. A build above it fails. The goal is issue 13's 100 KB; npm/README.md (section Size) says
 /// what took the module past it and what each step cost. The budget follows each win down.
 const SIZE_BUDGET_GZIP: u64 = 115 * 1024;
+
+/// The crate the package's module is built from, and for which target.
+const PACKAGE_CRATE: &str = "sso-bridge-wasm";
+const MODULE_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The third-party notices' file name in every artifact (see `notices.rs`).
+pub const NOTICES: &str = "THIRD-PARTY-NOTICES.md";
 
 /// The two wasm-bindgen targets shipped in the package: `web` (the default export, plain ESM with
 /// an `init()`), and `bundler` (for webpack/Vite/Rollup, as `sso-bridge/bundler`).
@@ -88,6 +96,7 @@ pub fn build_package() -> Result<(), String> {
     copy_into_package(&root().join("npm/node"), &pkg.join("node"))?;
     fs::copy(root().join("LICENSE"), pkg.join("LICENSE"))
         .map_err(|e| format!("could not copy LICENSE: {e}"))?;
+    notices::write(&pkg.join(NOTICES), PACKAGE_CRATE, MODULE_TARGET, "The sso-bridge npm package")?;
 
     let version = crate_version()?;
     fs::write(pkg.join("package.json"), package_json(&version))
@@ -111,7 +120,7 @@ pub fn build_package() -> Result<(), String> {
 /// Builds the raw module (with its custom sections, before wasm-bindgen) and makes sure the tools
 /// that turn it into the package are there: the pinned wasm-bindgen, and binaryen from npm/.
 pub fn build_module() -> Result<PathBuf, String> {
-    ensure_rust_target("wasm32-unknown-unknown")?;
+    ensure_rust_target(MODULE_TARGET)?;
     ensure_wasm_bindgen()?;
     npm_ci(&root().join("npm"))?;
 
@@ -136,10 +145,10 @@ pub fn build_module() -> Result<PathBuf, String> {
             "build",
             "--locked",
             "-p",
-            "sso-bridge-wasm",
+            PACKAGE_CRATE,
             "--lib",
             "--target",
-            "wasm32-unknown-unknown",
+            MODULE_TARGET,
             "--profile",
             "wasm-release",
         ],
@@ -167,7 +176,7 @@ fn rustc_line(args: &[&str], prefix: &str) -> Result<String, String> {
 
 /// The raw module `cargo build` leaves for wasm-bindgen (with its custom sections).
 fn raw_wasm() -> PathBuf {
-    target_dir().join("wasm32-unknown-unknown/wasm-release/sso_bridge_wasm.wasm")
+    target_dir().join(MODULE_TARGET).join("wasm-release/sso_bridge_wasm.wasm")
 }
 
 /// wasm-bindgen for one target into `out`, then the same treatment for every build: wasm-opt,
@@ -205,7 +214,13 @@ pub fn build_extension_glue() -> Result<(), String> {
     if out.exists() {
         fs::remove_dir_all(&out).map_err(|e| format!("could not clear {}: {e}", out.display()))?;
     }
-    bindgen(&raw_wasm(), &out, "web", &["--experimental-reset-state-function"])
+    bindgen(&raw_wasm(), &out, "web", &["--experimental-reset-state-function"])?;
+    notices::write(
+        &out.join(NOTICES),
+        PACKAGE_CRATE,
+        MODULE_TARGET,
+        "The sso-bridge extension's WebAssembly module",
+    )
 }
 
 /// Copies the files of `from` (hand-written package entries) into `to`.
@@ -541,7 +556,7 @@ fn package_json(version: &str) -> String {
     }},
     "./package.json": "./package.json"
   }},
-  "files": ["web/", "bundler/", "node/", "README.md", "LICENSE"],
+  "files": ["web/", "bundler/", "node/", "README.md", "LICENSE", "THIRD-PARTY-NOTICES.md"],
   "sideEffects": ["./bundler/sso_bridge.js", "./bundler/sso_bridge_bg.js"],
   "keywords": ["aws", "sso", "iam-identity-center", "oidc", "wasm"]
 }}
