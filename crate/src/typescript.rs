@@ -49,6 +49,16 @@ pub fn member_line(out: &mut String, docs: &[&str], name: &str, optional: bool, 
     out.push_str(&format!("  {name}{mark}: {ts};\n"));
 }
 
+/// The array type of `item`: `string[]`, or `(A | B)[]` for a union, which without the parentheses
+/// would read as `A | B[]`.
+pub fn array_of(item: &str) -> String {
+    if item.contains(' ') {
+        format!("({item})[]")
+    } else {
+        format!("{item}[]")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +76,8 @@ mod tests {
         declarations.add("A", text);
         declarations.add("A", "export type A = never;\n".to_string());
         declarations.add("B", "export type B = string;\n".to_string());
+        assert_eq!(array_of("string"), "string[]");
+        assert_eq!(array_of("string | null"), "(string | null)[]");
         assert_eq!(
             declarations.render(),
             "\n/** A shape. */\nexport interface A {\n  plain: string;\n  /** One line. */\n  maybe?: number | null;\n  \

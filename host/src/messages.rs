@@ -13,7 +13,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use sso_bridge::secret::Secret;
 use sso_bridge::time::UtcTime;
 pub use sso_bridge::typescript::Declarations;
-use sso_bridge::typescript::{doc_comment, member_line};
+use sso_bridge::typescript::{array_of, doc_comment, member_line};
 use std::marker::PhantomData;
 
 /// A Rust type's TypeScript form in the generated file.
@@ -46,12 +46,7 @@ ts_leaf!("number": u64, usize);
 
 impl<T: TsType> TsType for Vec<T> {
     fn ts() -> String {
-        let item = T::ts();
-        if item.contains(' ') {
-            format!("({item})[]")
-        } else {
-            format!("{item}[]")
-        }
+        array_of(&T::ts())
     }
     fn declare(out: &mut Declarations) {
         T::declare(out)

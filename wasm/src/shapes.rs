@@ -35,7 +35,7 @@ use sso_bridge::portal::{AccountInfo, RoleInfo};
 use sso_bridge::secret::Secret;
 use sso_bridge::sorted_map::SortedMap;
 pub use sso_bridge::typescript::Declarations;
-use sso_bridge::typescript::{doc_comment, member_line};
+use sso_bridge::typescript::{array_of, doc_comment, member_line};
 
 /// A field type's TypeScript form.
 pub trait TsType {
@@ -246,12 +246,7 @@ impl<T: WriteJson> WriteJson for Vec<T> {
 
 impl<T: TsType> TsType for [T] {
     fn ts() -> String {
-        let item = T::ts();
-        if item.contains(' ') {
-            format!("({item})[]")
-        } else {
-            format!("{item}[]")
-        }
+        array_of(&T::ts())
     }
     fn declare(out: &mut Declarations) {
         T::declare(out)
