@@ -182,14 +182,13 @@ fn raw_wasm() -> PathBuf {
 /// wasm-bindgen for one target into `out`, then the same treatment for every build: wasm-opt,
 /// minified names, the glue's guards, minified glue. `flags` go to wasm-bindgen.
 fn bindgen(wasm: &Path, out: &Path, target: &str, flags: &[&str]) -> Result<(), String> {
-    let wasm_opt = binaryen("wasm-opt");
     let mut args =
         vec![path_str(wasm)?, "--target", target, "--out-dir", path_str(out)?, "--out-name", "sso_bridge"];
     args.extend_from_slice(flags);
     util::run("wasm-bindgen", &args)?;
     let module = out.join("sso_bridge_bg.wasm");
     optimise(&module, &module)?;
-    minify_names(out, target, &wasm_opt)?;
+    minify_names(out, target)?;
     guard_glue(out, target)?;
     minify_glue(out)
 }
@@ -363,7 +362,7 @@ const MERGED_MODULE: &str = "a";
 /// The web build merges the import modules into one, so its imports are renamed too. The bundler
 /// build's import modules are real ES modules the bundler resolves (`./sso_bridge_bg.js`), so there
 /// only the exports are renamed.
-fn minify_names(out: &Path, target: &str, wasm_opt: &Path) -> Result<(), String> {
+fn minify_names(out: &Path, target: &str) -> Result<(), String> {
     let module = out.join("sso_bridge_bg.wasm");
     let module = path_str(&module)?;
     let pass = if target == "web" {
@@ -374,8 +373,8 @@ fn minify_names(out: &Path, target: &str, wasm_opt: &Path) -> Result<(), String>
     let mut args = vec![pass];
     args.extend_from_slice(WASM_FEATURES);
     args.extend_from_slice(&[module, "-o", module]);
-    let mapping =
-        util::output(path_str(wasm_opt)?, &args).ok_or_else(|| format!("wasm-opt {pass} failed"))?;
+    let mapping = util::output(path_str(&binaryen("wasm-opt"))?, &args)
+        .ok_or_else(|| format!("wasm-opt {pass} failed"))?;
     let (imports, exports) = parse_minified_names(&mapping)?;
     if target == "web" && imports.is_empty() {
         return Err("wasm-opt renamed no imports: its mapping format changed?".into());
